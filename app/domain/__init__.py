@@ -1,0 +1,1 @@
+"""Pure domain of the desk and the hub: records, events, the fold and validation. No I/O."""

@@ -1,0 +1,198 @@
+"""`fold(events) -> DossierState`: the one function that turns a dossier's log into its state.
+
+The same code runs on the desk and on the hub. It sorts by `(at, id)` and ignores duplicate ids,
+so every arrival order folds to the same state. An event the state machine does not allow is kept
+and flagged, never dropped and never allowed to corrupt the state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from app.domain.events import Event, EventType
+from app.domain.state import TERMINAL, DossierState, Flag, Status
+
+S = Status
+_BEFORE_RESULT = frozenset({S.RECEIVED, S.SUPPLEMENT_REQUESTED, S.ACCEPTED, S.PROCESSING})
+
+# Which statuses each status-changing event may start from.
+ALLOWED_FROM: dict[EventType, frozenset[Status]] = {
+    EventType.RECEIVED: frozenset({S.NEW}),
+    EventType.SUPPLEMENT_REQUESTED: frozenset({S.RECEIVED, S.ACCEPTED, S.PROCESSING}),
+    EventType.REFUSED: frozenset({S.RECEIVED, S.SUPPLEMENT_REQUESTED}),
+    EventType.ACCEPTED: frozenset({S.RECEIVED}),
+    EventType.PROCESSING: frozenset({S.RECEIVED, S.ACCEPTED}),
+    EventType.RESULT_READY: _BEFORE_RESULT,
+    EventType.REJECTED: _BEFORE_RESULT,
+    # a same-day procedure is settled at the desk, so a result may be handed back from any open state
+    EventType.RESULT_RETURNED: _BEFORE_RESULT | {S.RESULT_READY, S.REJECTED},
+    EventType.CORRECTED: _BEFORE_RESULT | {S.RESULT_READY, S.REJECTED},
+    EventType.DOCUMENTS_ADDED: _BEFORE_RESULT,
+    EventType.APOLOGY_ISSUED: _BEFORE_RESULT | {S.RESULT_READY},
+    EventType.DUE_EXTENDED: _BEFORE_RESULT | {S.RESULT_READY},
+    EventType.FEE_COLLECTED: frozenset(Status) - {S.NEW},
+    EventType.RATED: frozenset({S.RETURNED, S.REFUSED}),
+}
+
+
+def fold(events: Iterable[Event], dossier_id: str | None = None) -> DossierState:
+    """The state of one dossier from its events, in any order, duplicates allowed."""
+    unique = {e.id: e for e in events}
+    ordered = sorted(unique.values(), key=lambda e: e.sort_key)
+    ident = dossier_id or (ordered[0].dossier_id if ordered else "")
+    state = DossierState(id=ident)
+    for event in ordered:
+        apply(state, event)
+    return state
+
+
+def apply(state: DossierState, event: Event) -> None:
+    """Apply one event in place (events must come in `(at, id)` order)."""
+    state.event_count += 1
+    state.last_event_at = event.at
+    if event.actor and event.actor not in state.actors:
+        state.actors.append(event.actor)
+    if event.dossier_id != state.id:
+        _flag(state, event, "event belongs to another dossier")
+        return
+    if state.status not in ALLOWED_FROM[event.type]:
+        _flag(state, event, f"{event.type.value} not allowed in state {state.status.value}")
+        return
+    try:
+        _HANDLERS[event.type](state, dict(event.payload))
+    except (KeyError, TypeError, ValueError) as exc:
+        _flag(state, event, f"malformed payload: {type(exc).__name__}: {exc}")
+
+
+def _flag(state: DossierState, event: Event, reason: str) -> None:
+    state.flags.append(Flag(event_id=event.id, event_type=event.type.value, reason=reason))
+
+
+def _set_due(state: DossierState, p: dict[str, Any], kind: str) -> None:
+    new_due = str(p["new_due_date"])
+    state.due_history.append({"kind": kind, "from": state.due_date, "to": new_due, "reason": p.get("reason")})
+    state.due_date = new_due
+
+
+def _received(state: DossierState, p: dict[str, Any]) -> None:
+    # Read everything first, so a malformed snapshot raises before the state is touched (stays NEW).
+    fee_lines = list(p.get("fees") or [])
+    values = {
+        "code": str(p["code"]),
+        "point_code": p.get("point_code"),
+        "desk": p.get("desk"),
+        "procedure": dict(p.get("procedure") or {}),
+        "applicant": dict(p.get("applicant") or {}),
+        "checklist": list(p.get("checklist") or []),
+        "documents": list(p.get("documents") or []),
+        "fee_lines": fee_lines,
+        "fees_quoted": int(p.get("fees_total", sum(int(f.get("amount", 0)) for f in fee_lines))),
+        "return_method": dict(p.get("return_method") or {"kind": "desk"}),
+        "received_at": p.get("received_at"),
+        "counted_from": p.get("counted_from"),
+        "due_date": str(p["due_date"]) if p.get("due_date") else None,
+    }
+    for key, value in values.items():
+        setattr(state, key, value)
+    state.original_due_date = state.due_date
+    state.status = S.RECEIVED
+
+
+def _corrected(state: DossierState, p: dict[str, Any]) -> None:
+    for key in ("applicant", "return_method"):
+        if key in p:
+            getattr(state, key).update(p[key])
+    if "checklist" in p:
+        state.checklist = list(p["checklist"])
+
+
+def _documents_added(state: DossierState, p: dict[str, Any]) -> None:
+    state.documents.extend(p["documents"])
+    if state.status is S.SUPPLEMENT_REQUESTED and p.get("completes_supplement"):
+        state.status = S.RECEIVED
+        if p.get("new_due_date"):
+            _set_due(state, p, "supplement")
+
+
+def _supplement_requested(state: DossierState, p: dict[str, Any]) -> None:
+    state.supplements.append({"items": list(p.get("items") or []), "reason": p.get("reason")})
+    state.status = S.SUPPLEMENT_REQUESTED
+
+
+def _refused(state: DossierState, p: dict[str, Any]) -> None:
+    state.refusal = {"reason": str(p["reason"])}
+    state.status = S.REFUSED
+
+
+def _fee_collected(state: DossierState, p: dict[str, Any]) -> None:
+    state.fees_collected += int(p["amount"])
+
+
+def _apology(state: DossierState, p: dict[str, Any]) -> None:
+    state.apologies.append({"reason": str(p["reason"]), "new_due_date": str(p["new_due_date"])})
+    _set_due(state, p, "apology")
+
+
+def _due_extended(state: DossierState, p: dict[str, Any]) -> None:
+    _set_due(state, p, "extension")
+
+
+def _status(target: Status) -> Callable[[DossierState, dict[str, Any]], None]:
+    def handler(state: DossierState, p: dict[str, Any]) -> None:
+        if p.get("note"):
+            state.agency_notes.append({"status": target.value, "note": p["note"]})
+        state.status = target
+
+    return handler
+
+
+def _result_ready(state: DossierState, p: dict[str, Any]) -> None:
+    state.result_files.extend(p.get("files") or [])
+    _status(S.RESULT_READY)(state, p)
+
+
+def _rejected(state: DossierState, p: dict[str, Any]) -> None:
+    state.result_files.extend(p.get("files") or [])
+    _status(S.REJECTED)(state, p)
+
+
+def _returned(state: DossierState, p: dict[str, Any]) -> None:
+    state.returned = {
+        "at": str(p["returned_at"]),
+        "receiver_name": p.get("receiver_name"),
+        "id_checked": bool(p.get("id_checked", False)),
+        "by_post": bool(p.get("by_post", False)),
+    }
+    state.status = S.RETURNED
+
+
+def _rated(state: DossierState, p: dict[str, Any]) -> None:
+    rating = str(p["rating"])
+    if rating not in RATINGS:
+        raise ValueError(f"unknown rating {rating!r}")
+    state.rating = rating
+
+
+RATINGS = ("rat_hai_long", "hai_long", "khong_hai_long")
+RATING_LABELS_VI = {"rat_hai_long": "Rất hài lòng", "hai_long": "Hài lòng", "khong_hai_long": "Không hài lòng"}
+
+_HANDLERS: dict[EventType, Callable[[DossierState, dict[str, Any]], None]] = {
+    EventType.RECEIVED: _received,
+    EventType.CORRECTED: _corrected,
+    EventType.DOCUMENTS_ADDED: _documents_added,
+    EventType.SUPPLEMENT_REQUESTED: _supplement_requested,
+    EventType.REFUSED: _refused,
+    EventType.FEE_COLLECTED: _fee_collected,
+    EventType.APOLOGY_ISSUED: _apology,
+    EventType.DUE_EXTENDED: _due_extended,
+    EventType.ACCEPTED: _status(S.ACCEPTED),
+    EventType.PROCESSING: _status(S.PROCESSING),
+    EventType.RESULT_READY: _result_ready,
+    EventType.REJECTED: _rejected,
+    EventType.RESULT_RETURNED: _returned,
+    EventType.RATED: _rated,
+}
+
+assert set(_HANDLERS) == set(EventType) == set(ALLOWED_FROM), "every event type needs a rule"
+assert TERMINAL.isdisjoint(ALLOWED_FROM[EventType.CORRECTED])

@@ -1,0 +1,106 @@
+"""The current state of a dossier: what `fold` returns. Plain data, JSON-friendly."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+
+class Status(StrEnum):
+    NEW = "new"  # no `received` event seen (yet)
+    RECEIVED = "received"
+    SUPPLEMENT_REQUESTED = "supplement_requested"
+    ACCEPTED = "accepted"
+    PROCESSING = "processing"
+    RESULT_READY = "result_ready"
+    REJECTED = "rejected"
+    RETURNED = "returned"
+    REFUSED = "refused"
+
+
+STATUS_LABELS_VI: dict[Status, str] = {
+    Status.NEW: "Chưa tiếp nhận",
+    Status.RECEIVED: "Đã tiếp nhận",
+    Status.SUPPLEMENT_REQUESTED: "Yêu cầu bổ sung",
+    Status.ACCEPTED: "Đã chuyển xử lý",
+    Status.PROCESSING: "Đang giải quyết",
+    Status.RESULT_READY: "Có kết quả",
+    Status.REJECTED: "Không giải quyết",
+    Status.RETURNED: "Đã trả kết quả",
+    Status.REFUSED: "Từ chối tiếp nhận",
+}
+
+TERMINAL = frozenset({Status.RETURNED, Status.REFUSED})
+OPEN = frozenset(
+    {
+        Status.RECEIVED,
+        Status.SUPPLEMENT_REQUESTED,
+        Status.ACCEPTED,
+        Status.PROCESSING,
+        Status.RESULT_READY,
+        Status.REJECTED,
+    }
+)
+
+
+@dataclass
+class Flag:
+    """An event that broke the state machine: kept, never dropped, and shown to people."""
+
+    event_id: str
+    event_type: str
+    reason: str
+
+
+@dataclass
+class DossierState:
+    id: str
+    status: Status = Status.NEW
+    code: str | None = None
+    point_code: str | None = None
+    desk: int | None = None
+    procedure: dict[str, Any] = field(default_factory=dict)
+    applicant: dict[str, Any] = field(default_factory=dict)
+    checklist: list[dict[str, Any]] = field(default_factory=list)
+    documents: list[dict[str, Any]] = field(default_factory=list)
+    fees_quoted: int = 0
+    fees_collected: int = 0
+    fee_lines: list[dict[str, Any]] = field(default_factory=list)
+    return_method: dict[str, Any] = field(default_factory=dict)
+    received_at: str | None = None  # ISO 8601 with offset, as the clerk saw it
+    counted_from: str | None = None  # the day the period counts from (15:00 rule)
+    due_date: str | None = None  # YYYY-MM-DD, the current appointment
+    original_due_date: str | None = None
+    due_history: list[dict[str, Any]] = field(default_factory=list)
+    supplements: list[dict[str, Any]] = field(default_factory=list)
+    refusal: dict[str, Any] | None = None
+    apologies: list[dict[str, Any]] = field(default_factory=list)
+    result_files: list[dict[str, Any]] = field(default_factory=list)
+    agency_notes: list[dict[str, Any]] = field(default_factory=list)
+    returned: dict[str, Any] | None = None
+    rating: str | None = None
+    flags: list[Flag] = field(default_factory=list)
+    event_count: int = 0
+    last_event_at: str | None = None
+    actors: list[str] = field(default_factory=list)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN
+
+    def is_overdue(self, today: date) -> bool:
+        """Open and past its appointment date (a returned dossier is judged by `returned_late`)."""
+        return self.is_open and self.due_date is not None and date.fromisoformat(self.due_date) < today
+
+    @property
+    def returned_late(self) -> bool | None:
+        if not self.returned or not self.due_date:
+            return None
+        return str(self.returned.get("at", ""))[:10] > self.due_date
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["status"] = self.status.value
+        return data
