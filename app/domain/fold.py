@@ -175,7 +175,11 @@ def _rated(state: DossierState, p: dict[str, Any]) -> None:
 
 
 RATINGS = ("rat_hai_long", "hai_long", "khong_hai_long")
-RATING_LABELS_VI = {"rat_hai_long": "Rất hài lòng", "hai_long": "Hài lòng", "khong_hai_long": "Không hài lòng"}
+RATING_LABELS_VI = {
+    "rat_hai_long": "Rất hài lòng",
+    "hai_long": "Hài lòng",
+    "khong_hai_long": "Không hài lòng",
+}
 
 _HANDLERS: dict[EventType, Callable[[DossierState, dict[str, Any]], None]] = {
     EventType.RECEIVED: _received,

@@ -1,0 +1,1 @@
+"""sync.engine (being built; see STYLE.md for its role)."""

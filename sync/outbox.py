@@ -1,0 +1,1 @@
+"""sync.outbox (being built; see STYLE.md for its role)."""

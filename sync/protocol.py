@@ -1,0 +1,1 @@
+"""sync.protocol (being built; see STYLE.md for its role)."""

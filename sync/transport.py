@@ -1,0 +1,1 @@
+"""sync.transport (being built; see STYLE.md for its role)."""
