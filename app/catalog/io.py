@@ -43,6 +43,14 @@ def _code_hint(raw: Any, index: int) -> str:
 def parse_catalog(text: str, origin: str = "<text>") -> CatalogFile:
     """Parse and validate a whole catalog; nothing is returned unless every procedure is valid."""
     try:
+        return _parse(text, origin)
+    except CatalogError as exc:
+        logger.warning("catalog rejected: %s", exc.log_message)
+        raise
+
+
+def _parse(text: str, origin: str) -> CatalogFile:
+    try:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
         raise CatalogError(
