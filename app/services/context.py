@@ -31,7 +31,9 @@ class Desk:
     def __post_init__(self) -> None:
         row = self.db.conn.execute("SELECT is_active FROM clerks WHERE id = ?", (self.clerk_id,)).fetchone()
         if row is None or not row[0]:
-            raise AuthError(f"no active clerk {self.clerk_id}", "Chưa đăng nhập bằng tài khoản cán bộ hợp lệ.")
+            raise AuthError(
+                f"no active clerk {self.clerk_id}", "Chưa đăng nhập bằng tài khoản cán bộ hợp lệ."
+            )
         if self.calendar is None:
             self.calendar = WorkCalendar(saturday_reception=self.settings.saturday_reception)
 
