@@ -15,6 +15,7 @@ import io
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import cv2
 import numpy as np
@@ -48,7 +49,7 @@ def g4_stream(pdf: pikepdf.Pdf, black: np.ndarray) -> pikepdf.Stream:
     bitmap = PILImage.fromarray(np.where(black, 0, 255).astype(np.uint8)).convert("1")
     buf = io.BytesIO()
     bitmap.save(buf, "TIFF", compression="group4", strip_size=2**31 - 1)
-    tiff = PILImage.open(io.BytesIO(buf.getvalue()))
+    tiff: Any = PILImage.open(io.BytesIO(buf.getvalue()))
     offset, length = tiff.tag_v2[273][0], tiff.tag_v2[279][0]
     data = buf.getvalue()[offset : offset + length]
     stream = pikepdf.Stream(pdf, data)

@@ -110,14 +110,14 @@ def ocr_pages(
 ) -> list[PageResult]:
     """Clean and OCR `(image, dpi)` pages; workers=0 runs in this process (no start-up cost)."""
     options = options or OcrOptions()
-    items = list(pages) if not isinstance(pages, list) else pages
+    total = len(pages) if isinstance(pages, list) else 0
     if workers == 0:
         out = []
-        for index, (image, dpi) in enumerate(items):
+        for index, (image, dpi) in enumerate(pages):
             if is_cancelled():
                 raise CancelledError("OCR cancelled by the user")
             out.append(process_page(index, image, dpi, options, is_cancelled))
-            progress(index + 1, len(items))
+            progress(index + 1, total)
         return out
     with OcrPool(workers) as pool:
-        return list(pool.run(items, options, progress, is_cancelled, total=len(items)))
+        return list(pool.run(pages, options, progress, is_cancelled, total=total))
