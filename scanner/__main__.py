@@ -78,9 +78,7 @@ def _scan(args: argparse.Namespace) -> int:
     source = open_source(args.device)
     settings = ScanSettings(dpi=args.dpi, mode=args.mode, source=args.source, duplex=args.duplex)
     args.out.mkdir(parents=True, exist_ok=True)
-    count = 0
-    for page in source.scan(settings, no_progress, never_cancelled):
-        count += 1
+    for count, page in enumerate(source.scan(settings, no_progress, never_cancelled), 1):
         path = args.out / f"page-{count:03d}.png"
         Image.fromarray(page.image).save(path, dpi=(page.dpi, page.dpi))
         print(path)

@@ -11,6 +11,7 @@ import logging
 import unicodedata
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from typing import Any
 
 import cv2
 import numpy as np
@@ -120,7 +121,8 @@ def parse_qr_payload(payload: str) -> IdCardData:
 
 
 def _decode_zxing(image: Image) -> list[str]:
-    results = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode, try_rotate=True)
+    qr: Any = zxingcpp.BarcodeFormat.QRCode  # the stubs want a flag set; one flag is accepted
+    results = zxingcpp.read_barcodes(image, formats=qr, try_rotate=True)
     return [r.text for r in results if r.valid and r.text]
 
 

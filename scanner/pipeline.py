@@ -41,7 +41,7 @@ class ScannedDocument:
 
     def page_summaries(self) -> list[dict[str, object]]:
         """Per-page facts for the document record (see the `pages` contract in the brief)."""
-        out = []
+        out: list[dict[str, object]] = []
         for r in self.pages:
             out.append(
                 {
