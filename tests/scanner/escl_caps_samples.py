@@ -16,11 +16,18 @@ def _discrete(*dpis: int) -> str:
 
 
 def _modes(*modes: str) -> str:
-    return "<scan:ColorModes>" + "".join(f"<scan:ColorMode>{m}</scan:ColorMode>" for m in modes) + "</scan:ColorModes>"
+    return (
+        "<scan:ColorModes>"
+        + "".join(f"<scan:ColorMode>{m}</scan:ColorMode>" for m in modes)
+        + "</scan:ColorModes>"
+    )
 
 
 def _formats(*mimes: str) -> str:
-    body = "".join(f"<pwg:DocumentFormat>{m}</pwg:DocumentFormat><scan:DocumentFormatExt>{m}</scan:DocumentFormatExt>" for m in mimes)
+    body = "".join(
+        f"<pwg:DocumentFormat>{m}</pwg:DocumentFormat><scan:DocumentFormatExt>{m}</scan:DocumentFormatExt>"
+        for m in mimes
+    )
     return f"<scan:DocumentFormats>{body}</scan:DocumentFormats>"
 
 
@@ -77,7 +84,9 @@ BROTHER = (
     f'<?xml version="1.0" encoding="UTF-8"?><scan:ScannerCapabilities {NS}>'
     "<pwg:Version>2.5</pwg:Version><pwg:MakeAndModel>Brother MFC-L2750DW series</pwg:MakeAndModel>"
     f"<scan:SettingProfiles>{_BROTHER_NAMED}</scan:SettingProfiles>"
-    "<scan:Platen>" + _input("PlatenInputCaps", 2550, 3508, '<scan:SettingProfile ref="p1"/>') + "</scan:Platen>"
+    "<scan:Platen>"
+    + _input("PlatenInputCaps", 2550, 3508, '<scan:SettingProfile ref="p1"/>')
+    + "</scan:Platen>"
     "<scan:Adf>"
     + _input("AdfSimplexInputCaps", 2550, 4200, '<scan:SettingProfile ref="p1"/>')
     + _input("AdfDuplexInputCaps", 2550, 4200, '<scan:SettingProfile ref="p1"/>')

@@ -56,7 +56,9 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         return None
 
-    def _send(self, code: int, body: bytes = b"", ctype: str = "text/xml", headers: dict[str, str] | None = None):
+    def _send(
+        self, code: int, body: bytes = b"", ctype: str = "text/xml", headers: dict[str, str] | None = None
+    ):
         self.send_response(code)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))

@@ -69,14 +69,18 @@ def test_adf_job_rides_out_503_busy_on_post_and_next_document():
     state = ScannerState(pages=3, busy_posts=2, busy_docs=2)
     with EsclServer(state) as server:
         source = EsclSource(server.url, retry_base=0.01)
-        pages = list(source.scan(ScanSettings(dpi=200, mode="gray", source="adf"), no_progress, never_cancelled))
+        pages = list(
+            source.scan(ScanSettings(dpi=200, mode="gray", source="adf"), no_progress, never_cancelled)
+        )
     assert len(pages) == 3
     assert "<pwg:InputSource>Feeder</pwg:InputSource>" in state.posted[0]
 
 
 def test_pdf_documents_are_split_into_pages():
     with EsclServer(ScannerState(pages=4, mime="application/pdf")) as server:
-        pages = list(EsclSource(server.url).scan(ScanSettings(dpi=100, source="adf"), no_progress, never_cancelled))
+        pages = list(
+            EsclSource(server.url).scan(ScanSettings(dpi=100, source="adf"), no_progress, never_cancelled)
+        )
     assert len(pages) == 4
 
 
@@ -100,7 +104,11 @@ def test_cli_caps_prints_sources_as_json():
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
         out = subprocess.run(
             [sys.executable, "-m", "scanner", "caps", "--escl", server.url, "--json"],
-            cwd=ROOT, env=env, capture_output=True, text=True, check=True,
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout
     caps = json.loads(out)
     assert caps["make_and_model"].startswith("Brother")

@@ -41,7 +41,11 @@ def test_flatbed_scan_delivers_one_page_in_the_mode_asked(mode, ndim):
 def test_adf_scan_reads_until_the_feeder_is_empty():
     source = SaneSource("sane:test:1", {"test_picture": "Grid"})
     seen = []
-    pages = list(source.scan(ScanSettings(dpi=50, mode="gray", source="adf"), lambda d, t: seen.append(d), never_cancelled))
+    pages = list(
+        source.scan(
+            ScanSettings(dpi=50, mode="gray", source="adf"), lambda d, t: seen.append(d), never_cancelled
+        )
+    )
     assert len(pages) == 10  # the test backend's feeder holds 10 sheets
     assert seen[-1] == 10
     assert [p.index for p in pages] == list(range(10))
