@@ -28,7 +28,7 @@ class FakeCapture:
         self.frame = None if frame_rgb is None else cv2.cvtColor(frame_rgb, cv2.COLOR_RGB2BGR)
         self.released = False
 
-    def isOpened(self) -> bool:  # noqa: N802
+    def isOpened(self) -> bool:
         return self.frame is not None
 
     def read(self):
