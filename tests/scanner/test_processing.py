@@ -55,3 +55,13 @@ def test_tiny_and_uniform_images_do_not_crash():
     for image in (np.zeros((20, 20), np.uint8), np.full((40, 30, 3), 255, np.uint8)):
         clean = clean_page(image, 300)
         assert clean.gray.ndim == 2
+
+
+def test_portrait_photo_is_photographic_but_blurry_text_is_not():
+    from scanner.processing.classify import is_photographic
+
+    page = make_page("lowres", n_lines=10).image[..., 0]
+    assert not is_photographic(np.ascontiguousarray(page))
+    with_photo = np.full((3508, 2480), 255, np.uint8)
+    with_photo[300:800, 300:700] = np.linspace(70, 180, 400, dtype=np.uint8)[None, :]
+    assert is_photographic(with_photo)
