@@ -56,7 +56,7 @@ def personal_terms(db: Path) -> set[str]:
     """Every name, ID number, address, phone and e-mail in the store's events (kept in memory only)."""
     if not db.exists():
         return set()
-    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    con = sqlite3.connect(db, timeout=10)
     try:
         tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         rows = con.execute("SELECT payload FROM events") if "events" in tables else []
@@ -92,7 +92,7 @@ def db_stats(db: Path) -> dict[str, Any]:
     """Counts only: rows per table, events per type, outbox states, blob bytes, file sizes."""
     if not db.exists():
         return {"exists": False}
-    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    con = sqlite3.connect(db, timeout=10)
     try:
         tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")]
         stats: dict[str, Any] = {

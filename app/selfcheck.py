@@ -19,6 +19,7 @@ from pathlib import Path
 
 from app import bundle
 from app.config import blobs_dir, data_home, db_path
+from app.storage import BlobStore, open_db
 
 logger = logging.getLogger(__name__)
 
@@ -121,10 +122,15 @@ def check_database() -> str:
             con.close()
         if mode != "wal" or hits != 1:
             raise RuntimeError(f"scratch database misbehaves (journal {mode}, fts hits {hits})")
-    detail = f"SQLite {sqlite3.sqlite_version} (WAL, FTS5)"
+        db = open_db(Path(tmp) / "desk.db")  # the store's own migrations, on a scratch file
+        try:
+            version = db.conn.execute("PRAGMA user_version").fetchone()[0]
+        finally:
+            db.close()
+    detail = f"SQLite {sqlite3.sqlite_version} (WAL, FTS5); schema {version} migrates"
     real = db_path()
     if real.exists():
-        con = sqlite3.connect(f"file:{real}?mode=ro", uri=True)
+        con = sqlite3.connect(real, timeout=10)  # not mode=ro: a WAL file may need its -shm made
         try:
             result = con.execute("PRAGMA integrity_check").fetchone()[0]
         finally:
@@ -142,27 +148,15 @@ def check_blobs() -> str:
     data = os.urandom(64 * 1024)
     digest = hashlib.sha256(data).hexdigest()
     with tempfile.TemporaryDirectory(prefix="motcua-selftest-") as tmp:
-        try:
-            from app.storage import BlobStore  # type: ignore[attr-defined]
-        except ImportError:
-            target = Path(tmp) / digest[:2] / digest[2:4] / digest
-            target.parent.mkdir(parents=True)
-            target.write_bytes(data)
-            if hashlib.sha256(target.read_bytes()).hexdigest() != digest:
-                raise RuntimeError("scratch file read back differs") from None
-            how = "plain file"
-        else:
-            store = BlobStore(Path(tmp))
-            ref = store.put_bytes(data)
-            with store.open(ref.sha256) as fh:
-                if fh.read() != data:
-                    raise RuntimeError("blob read back differs")
-            how = "BlobStore"
+        store = BlobStore(Path(tmp))
+        ref = store.put_bytes(data)
+        if ref.sha256 != digest or store.read_bytes(ref.sha256) != data:
+            raise RuntimeError("blob read back differs")
     real = blobs_dir()
     real.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(dir=real, prefix=".selftest-"):
         pass
-    return f"64 KiB written, read and verified ({how}); {real} writable"
+    return f"64 KiB written, read back and verified by SHA-256; {real} writable"
 
 
 def check_catalog_data() -> str:
