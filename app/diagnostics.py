@@ -35,7 +35,7 @@ MASK = "[ẩn]"
 ID_NUMBER = re.compile(r"(?<![\w-])(?:\d{9}|\d{12})(?![\w-])")
 PHONE = re.compile(r"(?<![\w-])(?:\+84|84|0)[ .]?\d{2,3}[ .]?\d{3}[ .]?\d{3,4}(?![\w-])")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-SECRET_KEY = re.compile(r"code|secret|token|password|key", re.IGNORECASE)
+SECRET_KEY = re.compile(r"code|secret|token|password|key|enroll", re.IGNORECASE)
 PACKAGES = ("PySide6-Essentials", "opencv-python-headless", "pytesseract", "sqlite-utils", "numpy", "pillow")
 PERSONAL_FIELDS = ("full_name", "id_number", "address", "phone", "email", "recipient_name")
 

@@ -16,6 +16,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from app.logs import setup_logging
 from app.selfcheck import CheckResult, guarded, run_core_checks
 
 logger = logging.getLogger(__name__)
@@ -30,8 +31,8 @@ def _ensure_gui_app() -> None:
         QApplication(["motcua-self-test"])
 
 
-def check_printing() -> str:
-    """Render a Vietnamese line to PDF through QPrinter (the path every printed form takes)."""
+def print_test_page(printer_name: str = "", pdf: Path | None = None) -> str:
+    """One A4 page with a Vietnamese line, on a printer (by name) or into a PDF file."""
     _ensure_gui_app()
     from PySide6.QtGui import QFont, QFontDatabase, QPageSize, QPainter
     from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
@@ -41,19 +42,33 @@ def check_printing() -> str:
     families: list[str] = []
     for path in font_files()[:4]:
         families += QFontDatabase.applicationFontFamilies(QFontDatabase.addApplicationFont(str(path)))
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    if pdf is not None:
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(pdf))
+    else:
+        info = QPrinterInfo.printerInfo(printer_name) if printer_name else QPrinterInfo.defaultPrinter()
+        if info.isNull():
+            raise RuntimeError(f"printer {printer_name or '(default)'} not found")
+        printer = QPrinter(info, QPrinter.PrinterMode.HighResolution)
+    printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+    painter = QPainter()
+    if not painter.begin(printer):
+        raise RuntimeError("QPainter could not start on the printer")
+    if families:
+        painter.setFont(QFont(families[0], 14))
+    painter.drawText(200, 400, "Một Cửa Desk: trang in thử. Giấy tiếp nhận hồ sơ và hẹn trả kết quả")
+    painter.end()
+    return f"đã in thử ra {pdf or printer.printerName()}"
+
+
+def check_printing() -> str:
+    """Render a Vietnamese line to PDF through QPrinter (the path every printed form takes)."""
+    from PySide6.QtPrintSupport import QPrinterInfo
+
     with tempfile.TemporaryDirectory(prefix="motcua-selftest-") as tmp:
         out = Path(tmp) / "print.pdf"
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-        printer.setOutputFileName(str(out))
-        printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
-        painter = QPainter()
-        if not painter.begin(printer):
-            raise RuntimeError("QPainter could not start on a PDF QPrinter")
-        if families:
-            painter.setFont(QFont(families[0], 14))
-        painter.drawText(200, 400, "Giấy tiếp nhận hồ sơ và hẹn trả kết quả")
-        painter.end()
+        print_test_page(pdf=out)
         data = out.read_bytes()
     if not data.startswith(b"%PDF") or len(data) < 500:
         raise RuntimeError(f"QPrinter wrote no usable PDF ({len(data)} bytes)")
@@ -109,6 +124,7 @@ def format_table(results: list[CheckResult]) -> str:
 
 
 def main(argv: list[str]) -> int:
+    setup_logging(stderr=False)
     parser = argparse.ArgumentParser(prog="motcua self-test", description=__doc__.split("\n", 1)[0])
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args(argv)
