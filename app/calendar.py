@@ -1,0 +1,257 @@
+"""Working days and appointment dates, in Asia/Ho_Chi_Minh.
+
+A working day is Monday to Friday, minus Vietnam's public holidays (python-holidays), minus the
+`days_off` of the centre's yearly overlay file, plus its `working_days` (make-up Saturdays).
+
+Rules (Nghị định 118/2025, DOMAIN.md):
+- received after the cut-off (15:00, compared by minute: 15:00:59 is still 15:00), or on a day that is
+  not a working day → counted as received on the next working day (`counted_from`);
+- N working days → the N-th working day after `counted_from`; "same day" and "immediate" → that day.
+
+Saturday reception (Settings.saturday_reception) is a reception setting, not a working day: periods
+count in ngày làm việc and a regular Saturday is not one. A working-days dossier received on a
+reception Saturday counts from the next working day. A same-day / immediate dossier received on a
+reception Saturday before the cut-off is due that Saturday (the point is open and does it there).
+
+Appointment hour (`DueTimes`, all configurable): same day → 16:30; immediate → the receipt time plus
+30 minutes (08:30 when counted from a later day), never after 16:30; N working days → 16:00 of the
+due day, so the result is ready within the last day of the legal period.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+import holidays
+
+from app.domain.errors import CalendarError
+
+logger = logging.getLogger(__name__)
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+CALENDAR_DIR = Path(__file__).resolve().parent.parent / "resources" / "calendar"
+ProcessingKind = Literal["working_days", "same_day", "immediate"]
+
+
+@dataclass(frozen=True)
+class Overlay:
+    """One year's arrangement published by the centre."""
+
+    year: int
+    source: str
+    days_off: frozenset[date]
+    working_days: frozenset[date]
+
+
+@dataclass(frozen=True)
+class DueTimes:
+    cutoff: time = time(15, 0)
+    same_day: time = time(16, 30)
+    working_days: time = time(16, 0)
+    opening: time = time(8, 0)
+    immediate_minutes: int = 30
+
+
+@dataclass(frozen=True)
+class Appointment:
+    received_local: datetime  # the receipt time in Asia/Ho_Chi_Minh
+    counted_from: date
+    due_date: date
+    due_time: time
+    explanation: str  # Vietnamese, for the clerk
+
+    @property
+    def due_time_text(self) -> str:
+        return self.due_time.strftime("%H:%M")
+
+
+def _bad(origin: str, where: str, what: str) -> CalendarError:
+    return CalendarError(
+        f"calendar overlay {origin}: {where}: {what}",
+        f"Tệp lịch ngày làm việc không hợp lệ ({where}). Lịch hiện hành được giữ nguyên.",
+    )
+
+
+def _dates(raw: dict[str, Any], key: str, year: int, origin: str) -> frozenset[date]:
+    items = raw.get(key, [])
+    if not isinstance(items, list):
+        raise _bad(origin, key, "must be a list of YYYY-MM-DD strings")
+    out = set()
+    for i, item in enumerate(items):
+        try:
+            day = date.fromisoformat(item) if isinstance(item, str) and len(item) == 10 else None
+        except ValueError:
+            day = None
+        if day is None:
+            raise _bad(origin, f"{key}[{i}]", f"{item!r} is not a YYYY-MM-DD date")
+        if day.year != year:
+            raise _bad(origin, f"{key}[{i}]", f"{item} is not in year {year}")
+        out.add(day)
+    return frozenset(out)
+
+
+def parse_overlay(text: str, origin: str = "<text>") -> Overlay:
+    """Validate an overlay document; raises CalendarError naming the bad field."""
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise _bad(origin, f"line {exc.lineno} column {exc.colno}", f"invalid JSON: {exc.msg}") from exc
+    if not isinstance(raw, dict):
+        raise _bad(origin, "(file)", "must be a JSON object")
+    unknown = set(raw) - {"year", "source", "days_off", "working_days", "note"}
+    if unknown:
+        raise _bad(origin, sorted(unknown)[0], "unknown key")
+    year = raw.get("year")
+    if not isinstance(year, int) or isinstance(year, bool) or not 2000 <= year <= 2100:
+        raise _bad(origin, "year", f"{year!r} is not a year between 2000 and 2100")
+    source = raw.get("source", "")
+    if not isinstance(source, str):
+        raise _bad(origin, "source", "must be a string")
+    off, work = _dates(raw, "days_off", year, origin), _dates(raw, "working_days", year, origin)
+    if off & work:
+        raise _bad(origin, "working_days", f"{min(off & work)} is also listed in days_off")
+    return Overlay(year, source, off, work)
+
+
+def load_overlay(path: Path) -> Overlay:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _bad(str(path), "(file)", f"cannot read: {exc}") from exc
+    return parse_overlay(text, str(path))
+
+
+@lru_cache(maxsize=1)
+def shipped_overlays() -> tuple[Overlay, ...]:
+    """The overlays shipped in resources/calendar (the centre's published arrangements)."""
+    return tuple(load_overlay(p) for p in sorted(CALENDAR_DIR.glob("[0-9][0-9][0-9][0-9].json")))
+
+
+@dataclass
+class WorkCalendar:
+    """Vietnam's working days with the centre's overlays; `saturday_reception` is the point's setting."""
+
+    overlays: Iterable[Overlay] = field(default_factory=shipped_overlays)
+    saturday_reception: bool = False
+    times: DueTimes = field(default_factory=DueTimes)
+
+    def __post_init__(self) -> None:
+        self.overlays = tuple(self.overlays)
+        self._off: set[date] = set()
+        self._work: set[date] = set()
+        for ov in self.overlays:  # a later overlay of the same year wins
+            self._off = {d for d in self._off if d.year != ov.year} | set(ov.days_off)
+            self._work = {d for d in self._work if d.year != ov.year} | set(ov.working_days)
+        self._holidays = holidays.country_holidays("VN")
+
+    def is_working_day(self, day: date) -> bool:
+        if day in self._work:
+            return True
+        if day in self._off or day.weekday() >= 5:
+            return False
+        return day not in self._holidays
+
+    def is_reception_day(self, day: date) -> bool:
+        """Open for reception: a working day, or a regular Saturday at a point that receives then."""
+        if self.is_working_day(day):
+            return True
+        return (
+            self.saturday_reception
+            and day.weekday() == 5
+            and day not in self._off
+            and day not in self._holidays
+        )
+
+    def next_working_day(self, day: date) -> date:
+        """The first working day strictly after `day`."""
+        for _ in range(400):
+            day += timedelta(days=1)
+            if self.is_working_day(day):
+                return day
+        raise CalendarError(f"no working day within 400 days after {day}")
+
+    def add_working_days(self, day: date, n: int) -> date:
+        """The n-th working day after `day` (n >= 0; 0 gives `day`)."""
+        for _ in range(n):
+            day = self.next_working_day(day)
+        return day
+
+    def counted_from(self, received: datetime) -> date:
+        """The day a period counts from: after the cut-off or on a non-working day → next working day."""
+        local = to_local(received)
+        day = local.date()
+        late = local.time().replace(second=0, microsecond=0) > self.times.cutoff
+        if late or not self.is_working_day(day):
+            return self.next_working_day(day)
+        return day
+
+    def appointment(self, received: datetime, kind: ProcessingKind, days: int | None = None) -> Appointment:
+        """Due date and hour for a dossier received at `received` (any offset)."""
+        local = to_local(received)
+        start = self.counted_from(local)
+        if kind == "working_days":
+            if days is None or days < 1:
+                raise CalendarError(
+                    f"working_days needs days >= 1, got {days!r}", "Số ngày giải quyết không hợp lệ."
+                )
+            due = self.add_working_days(start, days)
+            return Appointment(
+                local, start, due, self.times.working_days, f"{days} ngày làm việc kể từ {_vn(start)}"
+            )
+        if kind not in ("same_day", "immediate"):
+            raise CalendarError(f"unknown processing kind {kind!r}", "Loại thời hạn giải quyết không hợp lệ.")
+        if self._saturday_counter(local):
+            start = local.date()
+        return Appointment(
+            local, start, start, self._short_time(local, start, kind), _short_why(local, start)
+        )
+
+    def _saturday_counter(self, local: datetime) -> bool:
+        in_time = local.time().replace(second=0, microsecond=0) <= self.times.cutoff
+        return local.weekday() == 5 and self.is_reception_day(local.date()) and in_time
+
+    def _short_time(self, local: datetime, start: date, kind: ProcessingKind) -> time:
+        if kind == "same_day":
+            return self.times.same_day
+        base = local if start == local.date() else datetime.combine(start, self.times.opening, TZ)
+        soon = (
+            (base + timedelta(minutes=self.times.immediate_minutes)).time().replace(second=0, microsecond=0)
+        )
+        return min(max(soon, self.times.opening), self.times.same_day)
+
+
+def _vn(day: date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def _short_why(local: datetime, start: date) -> str:
+    if start == local.date():
+        return "Trả trong ngày tiếp nhận"
+    return f"Nhận sau giờ hoặc ngày nghỉ: tính từ ngày làm việc {_vn(start)}"
+
+
+def to_local(moment: datetime) -> datetime:
+    """Any aware datetime → Asia/Ho_Chi_Minh; a naive one is taken as already local."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=TZ)
+    return moment.astimezone(TZ)
+
+
+def parse_received(text: str) -> datetime:
+    """ISO 8601 (`2026-11-20T14:30:00+07:00`, `...Z`, or naive = local time) → local datetime."""
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise CalendarError(
+            f"received time {text!r} is not ISO 8601",
+            "Thời điểm tiếp nhận không đúng định dạng (ví dụ 2026-11-20T14:30:00+07:00).",
+        ) from exc
+    return to_local(moment)
