@@ -1,0 +1,93 @@
+"""Page clean-up, ndarray in → ndarray out: sheet finding, orientation, deskew, lighting, decisions."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+
+from scanner.processing.classify import is_blank, is_photographic, needs_color
+from scanner.processing.geometry import estimate_skew, find_page_quad, rotate, rotate_quarter, warp_page
+from scanner.processing.lighting import crop_borders, normalize
+from scanner.processing.orientation import detect_rotation
+from scanner.sources.base import Image
+
+logger = logging.getLogger(__name__)
+
+A4_LONG_INCH = 11.69
+OCR_MIN_DPI = 250  # below this the OCR copy is upscaled to 300 dpi
+OCR_DPI = 300
+
+
+@dataclass
+class CleanPage:
+    """A cleaned page: `gray` for OCR and 1-bit output, `color` kept only when the page needs it."""
+
+    gray: Image
+    color: Image | None
+    dpi: int
+    rotation: int = 0
+    skew: float = 0.0
+    is_blank: bool = False
+    is_color: bool = False
+    is_photo: bool = False
+    page_found: bool = False
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def _to_gray(image: Image) -> Image:
+    return cv2.cvtColor(image, cv2.COLOR_RGB2GRAY) if image.ndim == 3 else image
+
+
+def _flatten(image: Image, dpi: int) -> tuple[Image, int, bool]:
+    quad = find_page_quad(image)
+    if quad is None:
+        return image, dpi, False
+    flat = warp_page(image, quad)
+    return flat, max(72, round(max(flat.shape[:2]) / A4_LONG_INCH)), True
+
+
+def _upscale(image: Image, dpi: int) -> tuple[Image, int]:
+    if dpi >= OCR_MIN_DPI:
+        return image, dpi
+    factor = OCR_DPI / dpi
+    return cv2.resize(image, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC), OCR_DPI
+
+
+def clean_page(image: Image, dpi: int, *, find_page: bool = True, orientation: bool = True) -> CleanPage:
+    """Flatten, even out, crop, turn upright and deskew one page; decide blank and colour."""
+    t0 = time.perf_counter()
+    timings: dict[str, float] = {}
+    found = False
+    if find_page:
+        image, dpi, found = _flatten(image, dpi)
+    image, dpi = _upscale(image, dpi)
+    image = normalize(image, dpi)
+    image, _ = crop_borders(image)
+    gray = _to_gray(image)
+    timings["clean"] = time.perf_counter() - t0
+    blank = is_blank(gray, dpi)
+    turn = detect_rotation(gray, dpi) if orientation and not blank else 0
+    if turn:
+        image, gray = rotate_quarter(image, turn), rotate_quarter(gray, turn)
+    timings["orientation"] = time.perf_counter() - t0 - timings["clean"]
+    skew = 0.0 if blank else estimate_skew(gray)
+    if skew:
+        image, gray = rotate(image, skew), rotate(gray, skew)
+    color = image.ndim == 3 and needs_color(image)
+    timings["total"] = time.perf_counter() - t0
+    return CleanPage(
+        gray=np.ascontiguousarray(gray),
+        color=np.ascontiguousarray(image) if color else None,
+        dpi=dpi,
+        rotation=turn,
+        skew=skew,
+        is_blank=blank,
+        is_color=bool(color),
+        is_photo=is_photographic(gray),
+        page_found=found,
+        timings=timings,
+    )
