@@ -38,11 +38,15 @@ def format_code(agency_code: str, day: date, seq: int) -> str:
 def allocate_code(db: Database, agency_code: str, desk: int, day: date) -> str:
     """The next code of this desk for `day` (call inside the transaction that writes `received`)."""
     if not agency_code or "-" in agency_code:
-        raise ValidationError(f"bad agency code {agency_code!r}", "Mã cơ quan của điểm chưa được cấu hình đúng.")
+        raise ValidationError(
+            f"bad agency code {agency_code!r}", "Mã cơ quan của điểm chưa được cấu hình đúng."
+        )
     low, high = desk_range(desk)
     prefix = code_prefix(agency_code, day)
     with db.transaction() as conn:
-        row = conn.execute("SELECT last FROM code_sequences WHERE prefix = ? AND desk = ?", (prefix, desk)).fetchone()
+        row = conn.execute(
+            "SELECT last FROM code_sequences WHERE prefix = ? AND desk = ?", (prefix, desk)
+        ).fetchone()
         last = int(row[0]) if row else low - 1
         # Codes of this desk already known (e.g. pulled back from the hub after restoring an old backup)
         # must never be handed out again.

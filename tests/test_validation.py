@@ -54,7 +54,9 @@ def test_invalid_applicant_gets_a_vietnamese_message(changes, fragment):
 
 
 def test_century_digit_for_a_girl_born_in_2005():
-    assert check_applicant(_app(id_number="001305123456", birth_date="2005-03-04", gender="female"), TODAY).is_valid
+    assert check_applicant(
+        _app(id_number="001305123456", birth_date="2005-03-04", gender="female"), TODAY
+    ).is_valid
 
 
 def test_cmnd_and_foreign_passport_pass_with_a_warning():

@@ -112,11 +112,15 @@ def _id_number(kind: str, raw: str, born: date | None, gender: str | None, check
         if not re.fullmatch(r"\d{9}", number):
             check.problems.append("Số CMND phải gồm đúng 9 chữ số.")
         else:
-            check.warnings.append("CMND 9 số đã hết giá trị từ 01/01/2025; đề nghị công dân dùng thẻ căn cước.")
+            check.warnings.append(
+                "CMND 9 số đã hết giá trị từ 01/01/2025; đề nghị công dân dùng thẻ căn cước."
+            )
     elif not _PASSPORT_ANY.match(number):
         check.problems.append("Số hộ chiếu phải gồm 6 đến 12 chữ cái hoặc chữ số.")
     elif not _PASSPORT_VN.match(number):
-        check.warnings.append("Số hộ chiếu không theo mẫu Việt Nam (1 chữ cái và 7 chữ số); hãy kiểm tra lại.")
+        check.warnings.append(
+            "Số hộ chiếu không theo mẫu Việt Nam (1 chữ cái và 7 chữ số); hãy kiểm tra lại."
+        )
     return number
 
 
@@ -164,6 +168,8 @@ def validate_applicant(data: dict[str, Any], today: date | None = None) -> Appli
     check = check_applicant(data, today)
     if check.problems:
         raise ValidationError(
-            f"applicant failed {len(check.problems)} check(s)", " ".join(check.problems), problems=check.problems
+            f"applicant failed {len(check.problems)} check(s)",
+            " ".join(check.problems),
+            problems=check.problems,
         )
     return check

@@ -42,7 +42,7 @@ CREATE INDEX event_files_sha ON event_files (sha256);
 CREATE TABLE dossiers (
     rid INTEGER PRIMARY KEY,  -- stable integer key for the full-text index rows
     id TEXT NOT NULL UNIQUE,
-    code TEXT UNIQUE,
+    code TEXT,  -- unique by construction (app/codes.py); `app check` verifies it
     status TEXT NOT NULL,
     procedure_code TEXT,
     procedure_name TEXT,
@@ -60,6 +60,7 @@ CREATE TABLE dossiers (
     last_event_at TEXT,
     state TEXT NOT NULL CHECK (json_valid(state))
 );
+CREATE INDEX dossiers_code ON dossiers (code);
 CREATE INDEX dossiers_status_due ON dossiers (status, due_date);
 CREATE INDEX dossiers_due ON dossiers (due_date);
 CREATE INDEX dossiers_received ON dossiers (received_date);

@@ -1,0 +1,25 @@
+"""`python -m app check`: integrity of the desk's data; prints a table; exit 0 only if all hold."""
+
+from __future__ import annotations
+
+import argparse
+
+from app.cli.common import fail, open_store
+from app.domain.errors import AppError
+from app.services.integrity import run
+
+
+def main(argv: list[str]) -> int:
+    argparse.ArgumentParser(prog="python -m app check", description=__doc__).parse_args(argv)
+    try:
+        db, blobs, _settings = open_store()
+        with db:
+            results = run(db, blobs)
+    except AppError as exc:
+        return fail(exc)
+    width = max(len(r.name) for r in results)
+    for r in results:
+        print(f"{r.name:<{width}}  {'OK  ' if r.ok else 'FAIL'}  {r.detail}")
+    ok = all(r.ok for r in results)
+    print("ALL OK" if ok else "CHECK FAILED")
+    return 0 if ok else 1

@@ -1,0 +1,176 @@
+"""Clerk accounts: argon2 hashes, offline login, roles, lockout after repeated failures.
+
+Every login, failure, lockout and account change goes to the audit log by clerk id only.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from app.domain.errors import AuthError, NotFoundError, PermissionDenied, ValidationError
+from app.domain.ids import new_id
+from app.storage import Database
+from app.storage.audit import append_audit
+
+logger = logging.getLogger(__name__)
+
+ROLES = ("clerk", "head", "admin")
+ROLE_LABELS_VI = {"clerk": "Cán bộ tiếp nhận", "head": "Trưởng điểm", "admin": "Quản trị"}
+MAX_FAILURES = 5
+LOCK_MINUTES = 15
+MIN_PASSWORD = 8
+_hasher = PasswordHasher()
+
+
+@dataclass(frozen=True)
+class Clerk:
+    id: str
+    username: str
+    full_name: str
+    role: str
+    is_active: bool
+
+    def require(self, *roles: str) -> None:
+        if self.role not in roles:
+            raise PermissionDenied(f"clerk {self.id} with role {self.role} needs one of {roles}")
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise ValidationError("password too short", f"Mật khẩu phải có ít nhất {MIN_PASSWORD} ký tự.")
+
+
+def _row_to_clerk(row: tuple[object, ...]) -> Clerk:
+    return Clerk(str(row[0]), str(row[1]), str(row[2]), str(row[3]), bool(row[4]))
+
+
+def add_clerk(
+    db: Database, username: str, full_name: str, role: str, password: str, actor: str = "system"
+) -> Clerk:
+    """Create an account (the first one may be created by 'system'; later ones by an admin)."""
+    username = username.strip().lower()
+    if not re.fullmatch(r"[a-z0-9._-]{3,32}", username):
+        raise ValidationError(
+            "bad username", "Tên đăng nhập gồm 3-32 chữ cái không dấu, chữ số, dấu chấm, gạch."
+        )
+    if role not in ROLES:
+        raise ValidationError(f"bad role {role!r}", "Vai trò phải là cán bộ, trưởng điểm hoặc quản trị.")
+    if not full_name.strip():
+        raise ValidationError("clerk without name", "Hãy nhập họ tên cán bộ.")
+    _check_password(password)
+    clerk = Clerk(new_id(), username, full_name.strip(), role, True)
+    with db.transaction() as conn:
+        if conn.execute("SELECT 1 FROM clerks WHERE username = ?", (username,)).fetchone():
+            raise ValidationError("username taken", "Tên đăng nhập đã có người dùng.")
+        conn.execute(
+            "INSERT INTO clerks (id, username, full_name, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                clerk.id,
+                username,
+                clerk.full_name,
+                role,
+                _hasher.hash(password),
+                datetime.now(UTC).isoformat(),
+            ),
+        )
+        append_audit(db, actor, "clerk.add", clerk.id, {"role": role})
+    logger.info("clerk %s added with role %s", clerk.id, role)
+    return clerk
+
+
+def list_clerks(db: Database) -> list[Clerk]:
+    rows = db.conn.execute("SELECT id, username, full_name, role, is_active FROM clerks ORDER BY username")
+    return [_row_to_clerk(r) for r in rows]
+
+
+def get_clerk(db: Database, username_or_id: str) -> Clerk:
+    row = db.conn.execute(
+        "SELECT id, username, full_name, role, is_active FROM clerks WHERE username = ? OR id = ?",
+        (username_or_id.strip().lower(), username_or_id),
+    ).fetchone()
+    if row is None:
+        raise NotFoundError("clerk not found", "Không tìm thấy tài khoản cán bộ.")
+    return _row_to_clerk(row)
+
+
+def login(db: Database, username: str, password: str, now: datetime | None = None) -> Clerk:
+    """Check a password offline. Five failures lock the account for 15 minutes."""
+    now = now or datetime.now(UTC)
+    failed: AuthError | None = None
+    with db.transaction() as conn:
+        row = conn.execute(
+            "SELECT id, username, full_name, role, is_active, password_hash, failed_attempts, locked_until"
+            " FROM clerks WHERE username = ?",
+            (username.strip().lower(),),
+        ).fetchone()
+        if row is None:
+            append_audit(db, "unknown", "login.unknown_user")
+            raise AuthError("login with unknown username")
+        clerk, pw_hash, failures, locked_until = _row_to_clerk(row), row[5], int(row[6]), row[7]
+        if not clerk.is_active:
+            raise AuthError(f"login to inactive clerk {clerk.id}", "Tài khoản đã bị khóa bởi quản trị.")
+        if locked_until and datetime.fromisoformat(locked_until) > now:
+            append_audit(db, clerk.id, "login.locked")
+            raise AuthError(
+                f"clerk {clerk.id} is locked",
+                f"Tài khoản tạm khóa do nhập sai nhiều lần. Thử lại sau {LOCK_MINUTES} phút.",
+            )
+        try:
+            _hasher.verify(pw_hash, password)
+        except (VerificationError, InvalidHashError):
+            failures += 1
+            lock = (now + timedelta(minutes=LOCK_MINUTES)).isoformat() if failures >= MAX_FAILURES else None
+            conn.execute(
+                "UPDATE clerks SET failed_attempts = ?, locked_until = ? WHERE id = ?",
+                (0 if lock else failures, lock, clerk.id),
+            )
+            append_audit(
+                db, clerk.id, "login.locked_out" if lock else "login.failed", clerk.id, {"failures": failures}
+            )
+            logger.warning("failed login for clerk %s (%d)", clerk.id, failures)
+            failed = AuthError(f"wrong password for clerk {clerk.id}")
+        else:
+            if _hasher.check_needs_rehash(pw_hash):
+                conn.execute(
+                    "UPDATE clerks SET password_hash = ? WHERE id = ?", (_hasher.hash(password), clerk.id)
+                )
+            conn.execute(
+                "UPDATE clerks SET failed_attempts = 0, locked_until = NULL, last_login_at = ? WHERE id = ?",
+                (now.isoformat(), clerk.id),
+            )
+            append_audit(db, clerk.id, "login.ok", clerk.id)
+    if failed:  # raised after the commit, so the failure count is kept
+        raise failed
+    return clerk
+
+
+def change_password(db: Database, clerk_id: str, new_password: str, actor: str) -> None:
+    """Set a new password (the clerk themself, or an admin) and clear any lockout."""
+    _check_password(new_password)
+    with db.transaction() as conn:
+        cur = conn.execute(
+            "UPDATE clerks SET password_hash = ?, failed_attempts = 0, locked_until = NULL WHERE id = ?",
+            (_hasher.hash(new_password), clerk_id),
+        )
+        if cur.rowcount != 1:
+            raise NotFoundError("clerk not found", "Không tìm thấy tài khoản cán bộ.")
+        append_audit(db, actor, "clerk.passwd", clerk_id)
+
+
+def ensure_clerk(db: Database, username: str, full_name: str, role: str = "clerk") -> Clerk:
+    """The named account, created with a random password if missing (demo and tests)."""
+    try:
+        return get_clerk(db, username)
+    except NotFoundError:
+        return add_clerk(db, username, full_name, role, new_id())
+
+
+def demo_clerk(db: Database) -> Clerk:
+    """The account `python -m app --demo` and `app demo` act as (created on first use)."""
+    return ensure_clerk(db, "demo", "Cán bộ tiếp nhận (demo)")

@@ -1,0 +1,108 @@
+"""Documents of a dossier: check the pages named exist in the blob store, register them, index OCR text."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from app.domain.errors import ValidationError
+from app.domain.events import FileRef
+from app.domain.ids import new_id
+from app.domain.text import fold_text
+from app.storage import BlobStore, Database, record_blob
+
+logger = logging.getLogger(__name__)
+
+COPY_KINDS = ("original", "certified", "copy")
+PAGE_KEYS = ("sha256", "size", "mime", "width", "height", "dpi", "ocr_confidence", "rotation", "skew")
+
+
+def _page(raw: Mapping[str, Any], blobs: BlobStore) -> dict[str, Any]:
+    sha = str(raw.get("sha256") or "")
+    if not blobs.has(sha):
+        raise ValidationError(
+            f"page file {sha[:16]} is not in the blob store", "Không tìm thấy tệp ảnh trang đã quét."
+        )
+    size = blobs.path(sha).stat().st_size
+    if int(raw.get("size", size)) != size:
+        raise ValidationError(
+            f"page file {sha[:16]} size mismatch", "Tệp ảnh trang đã quét không khớp kích thước."
+        )
+    page: dict[str, Any] = {k: raw.get(k) for k in PAGE_KEYS}
+    page.update(
+        sha256=sha,
+        size=size,
+        mime=str(raw.get("mime") or "image/png"),
+        rotation=int(raw.get("rotation") or 0),
+        skew=float(raw.get("skew") or 0.0),
+        is_blank=bool(raw.get("is_blank", False)),
+        is_color=bool(raw.get("is_color", False)),
+    )
+    return page
+
+
+def clean_documents(
+    raw_docs: Sequence[Mapping[str, Any]], blobs: BlobStore
+) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """Validated document dicts for an event payload, and {document_id: OCR text} kept out of the event."""
+    documents: list[dict[str, Any]] = []
+    texts: dict[str, str] = {}
+    for raw in raw_docs:
+        copy_kind = str(raw.get("copy_kind") or "copy")
+        if copy_kind not in COPY_KINDS:
+            raise ValidationError(
+                f"bad copy_kind {copy_kind!r}",
+                "Loại bản giấy tờ phải là bản chính, bản sao chứng thực hoặc bản chụp.",
+            )
+        name = str(raw.get("name") or "").strip()
+        if not name:
+            raise ValidationError("document without a name", "Mỗi tài liệu phải có tên.")
+        pdf = raw.get("pdf")
+        if pdf:
+            _page(pdf, blobs)
+            pdf = {
+                "sha256": pdf["sha256"],
+                "size": int(pdf["size"]),
+                "mime": str(pdf.get("mime") or "application/pdf"),
+            }
+        doc: dict[str, Any] = {
+            "id": str(raw.get("id") or new_id()),
+            "component": str(raw.get("component") or ""),
+            "name": name,
+            "copy_kind": copy_kind,
+            "pages": [_page(p, blobs) for p in raw.get("pages") or []],
+            "pdf": pdf,
+        }
+        if raw.get("ocr_text"):
+            texts[doc["id"]] = str(raw["ocr_text"])
+        documents.append(doc)
+    return documents, texts
+
+
+def register_files(db: Database, documents: Sequence[Mapping[str, Any]]) -> None:
+    """Record every page and PDF in `blobs` (inside the caller's transaction)."""
+    for doc in documents:
+        for item in [*doc.get("pages", []), *([doc["pdf"]] if doc.get("pdf") else [])]:
+            record_blob(db, FileRef(item["sha256"], int(item["size"])), str(item.get("mime") or ""))
+
+
+def index_texts(db: Database, dossier_id: str, texts: Mapping[str, str]) -> None:
+    """Store the OCR text of documents in the full-text index (local only; never logged)."""
+    if not texts:
+        return
+    with db.transaction() as conn:
+        rid = conn.execute("SELECT rid FROM dossiers WHERE id = ?", (dossier_id,)).fetchone()[0]
+        for document_id, text in texts.items():
+            row = conn.execute(
+                "INSERT INTO document_texts (dossier_rid, document_id) VALUES (?, ?) "
+                "ON CONFLICT (document_id) DO UPDATE SET dossier_rid = excluded.dossier_rid RETURNING rid",
+                (rid, document_id),
+            ).fetchone()
+            conn.execute("DELETE FROM document_text WHERE rowid = ?", (row[0],))
+            conn.execute("INSERT INTO document_text (rowid, text) VALUES (?, ?)", (row[0], fold_text(text)))
+
+
+def set_document_text(db: Database, dossier_id: str, document_id: str, text: str) -> None:
+    """Index (or re-index) the OCR text of one document, e.g. when OCR finishes after receipt."""
+    index_texts(db, dossier_id, {document_id: text})

@@ -1,0 +1,186 @@
+"""Receiving a dossier and the changes before a result: correct, add documents, supplement, refuse."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from app.catalog import Procedure, compute_fees, ensure_loaded, get_procedure
+from app.codes import allocate_code
+from app.domain.errors import ValidationError
+from app.domain.events import EventType
+from app.domain.ids import new_id
+from app.domain.state import DossierState
+from app.domain.validation import normalise_phone, validate_applicant
+from app.services.context import Desk
+from app.services.documents import clean_documents, index_texts, register_files
+from app.services.dossier_write import current_state, write_event
+from app.storage.events import append_event, refresh_projection
+
+logger = logging.getLogger(__name__)
+
+
+def find_procedure(desk: Desk, ref: str | Mapping[str, Any]) -> Procedure:
+    """The catalog procedure named by a code (or a {code, version} dict); NotFoundError if unknown."""
+    if "catalog" not in desk.db.ready:
+        ensure_loaded(desk.db.conn)
+        desk.db.ready.add("catalog")
+    if isinstance(ref, Mapping):
+        version = ref.get("version")
+        return get_procedure(desk.db.conn, str(ref.get("code") or ""), int(version) if version else None)
+    return get_procedure(desk.db.conn, str(ref))
+
+
+def _checklist(
+    proc: Procedure, documents: list[dict[str, Any]], allow_incomplete: bool
+) -> list[dict[str, Any]]:
+    given = {d["component"] for d in documents}
+    checklist: list[dict[str, Any]] = [
+        {
+            "component": c.id,
+            "name": c.name,
+            "copy_kind": c.copy_kind,
+            "count": c.count,
+            "mandatory": c.mandatory,
+            "provided": c.id in given,
+        }
+        for c in proc.components
+    ]
+    missing = [item["name"] for item in checklist if item["mandatory"] and not item["provided"]]
+    if missing and not allow_incomplete:
+        raise ValidationError(
+            f"{len(missing)} mandatory component(s) missing",
+            "Hồ sơ còn thiếu thành phần bắt buộc: " + "; ".join(missing) + ". Hãy yêu cầu bổ sung.",
+            problems=[f"Thiếu: {m}" for m in missing],
+        )
+    return checklist
+
+
+def _fees(proc: Procedure, request: Mapping[str, Any], pages: int) -> tuple[list[dict[str, Any]], int]:
+    copies = int(request.get("copies") or 1)
+    computed: list[dict[str, Any]] = [
+        line.to_dict() for line in compute_fees(proc, pages, copies, bool(request.get("online")))
+    ]
+    lines = [dict(x) for x in request.get("fees") or computed]
+    for line in lines:
+        if not isinstance(line.get("amount"), int) or line["amount"] < 0:
+            raise ValidationError(
+                "fee amount must be a non-negative integer", "Số tiền phí, lệ phí không hợp lệ."
+            )
+    total = sum(int(line["amount"]) for line in lines)
+    if total != sum(int(c["amount"]) for c in computed) and not request.get("fee_override_reason"):
+        raise ValidationError(
+            "fees differ from the catalog without a reason", "Phí khác biểu phí quy định: hãy ghi lý do."
+        )
+    return lines, total
+
+
+def _return_method(raw: Mapping[str, Any] | None) -> dict[str, Any]:
+    method = {"kind": "desk", **dict(raw or {})}
+    if method["kind"] not in ("desk", "post"):
+        raise ValidationError(
+            "bad return method", "Hình thức nhận kết quả phải là tại quầy hoặc qua bưu chính."
+        )
+    if method["kind"] == "post":
+        if not method.get("recipient_name") or not method.get("address"):
+            raise ValidationError(
+                "postal return without recipient", "Trả qua bưu chính cần tên và địa chỉ người nhận."
+            )
+        method["phone"] = normalise_phone(str(method.get("phone") or ""))
+    return method
+
+
+def receive(desk: Desk, request: Mapping[str, Any]) -> DossierState:
+    """Receive a new dossier: validate, allocate its code, write `received` + outbox in one transaction."""
+    proc = find_procedure(desk, request.get("procedure") or "")
+    received = desk.local_now()
+    applicant = validate_applicant(dict(request.get("applicant") or {}), received.date()).values
+    documents, texts = clean_documents(request.get("documents") or [], desk.blobs)
+    checklist = _checklist(proc, documents, bool(request.get("allow_incomplete")))
+    pages = sum(len(d["pages"]) for d in documents)
+    fees, fees_total = _fees(proc, request, pages)
+    appt = desk.calendar.appointment(received, proc.processing.kind, proc.processing.days)
+    payload: dict[str, Any] = {
+        "point_code": desk.settings.point_code,
+        "desk": desk.settings.desk,
+        "procedure": proc.snapshot(),
+        "applicant": applicant,
+        "checklist": checklist,
+        "documents": documents,
+        "fees": fees,
+        "fees_total": fees_total,
+        "return_method": _return_method(request.get("return_method")),
+        "received_at": received.isoformat(timespec="seconds"),
+        "counted_from": appt.counted_from.isoformat(),
+        "due_date": appt.due_date.isoformat(),
+        "due_time": appt.due_time_text,
+    }
+    if request.get("fee_override_reason"):
+        payload["fee_override_reason"] = str(request["fee_override_reason"])
+    dossier_id = new_id()
+    with desk.db.transaction():
+        payload["code"] = allocate_code(
+            desk.db, desk.settings.agency_code, desk.settings.desk, received.date()
+        )
+        register_files(desk.db, documents)
+        append_event(desk.db, dossier_id, EventType.RECEIVED, payload, desk.clerk_id)
+        state = refresh_projection(desk.db, dossier_id)
+        index_texts(desk.db, dossier_id, texts)
+    logger.info("dossier %s received (%d documents, %d pages)", dossier_id, len(documents), pages)
+    return state
+
+
+def correct(desk: Desk, dossier_id: str, changes: Mapping[str, Any], reason: str = "") -> DossierState:
+    """Correct the applicant, return method or checklist (a new `corrected` event; nothing is edited)."""
+    state = current_state(desk, dossier_id)
+    payload: dict[str, Any] = {"reason": reason}
+    if "applicant" in changes:
+        merged = {**state.applicant, **dict(changes["applicant"])}
+        payload["applicant"] = validate_applicant(merged, desk.local_now().date()).values
+    if "return_method" in changes:
+        payload["return_method"] = _return_method({**state.return_method, **dict(changes["return_method"])})
+    if "checklist" in changes:
+        payload["checklist"] = list(changes["checklist"])
+    return write_event(desk, dossier_id, EventType.CORRECTED, payload)
+
+
+def add_documents(
+    desk: Desk, dossier_id: str, documents: Sequence[Mapping[str, Any]], completes_supplement: bool = False
+) -> DossierState:
+    """Add scanned documents; `completes_supplement` puts a dossier waiting for papers back in process
+    with a new appointment counted from now."""
+    docs, texts = clean_documents(documents, desk.blobs)
+    if not docs:
+        raise ValidationError("no documents to add", "Chưa có tài liệu nào để bổ sung.")
+    payload: dict[str, Any] = {"documents": docs, "completes_supplement": completes_supplement}
+    if completes_supplement:
+        proc = find_procedure(desk, current_state(desk, dossier_id).procedure)
+        appt = desk.calendar.appointment(desk.local_now(), proc.processing.kind, proc.processing.days)
+        payload["new_due_date"] = appt.due_date.isoformat()
+        payload["reason"] = "Công dân đã bổ sung hồ sơ"
+    with desk.db.transaction():
+        register_files(desk.db, docs)
+        state = write_event(desk, dossier_id, EventType.DOCUMENTS_ADDED, payload)
+        index_texts(desk.db, dossier_id, texts)
+    return state
+
+
+def request_supplement(
+    desk: Desk, dossier_id: str, items: Sequence[Mapping[str, Any]], reason: str
+) -> DossierState:
+    """Form 02: tell the citizen exactly which papers to add."""
+    if not items:
+        raise ValidationError("supplement without items", "Hãy ghi rõ giấy tờ cần bổ sung.")
+    clean = [
+        {"name": str(i["name"]), "copy_kind": str(i.get("copy_kind") or "copy"), "note": i.get("note")}
+        for i in items
+    ]
+    return write_event(desk, dossier_id, EventType.SUPPLEMENT_REQUESTED, {"items": clean, "reason": reason})
+
+
+def refuse(desk: Desk, dossier_id: str, reason: str) -> DossierState:
+    """Form 03: refuse the dossier, with a reason."""
+    if not reason.strip():
+        raise ValidationError("refusal without reason", "Phải ghi rõ lý do từ chối.")
+    return write_event(desk, dossier_id, EventType.REFUSED, {"reason": reason.strip()})

@@ -1,0 +1,139 @@
+"""`python -m app check`: is everything the desk saved whole and consistent?
+
+SQLite integrity and foreign keys; every dossier's events fold without flags and its projection row
+matches the fold; the outbox has exactly one row per local event; every file a local event names is
+present with the right SHA-256; dossier codes are unique; the audit hash chain is intact.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from app.domain.fold import fold
+from app.storage import BlobStore, Database
+from app.storage.audit import verify_chain
+from app.storage.events import load_events, projection_row
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    name: str
+    ok: bool
+    detail: str
+
+
+def _sqlite(db: Database) -> CheckResult:
+    rows = [r[0] for r in db.conn.execute("PRAGMA integrity_check")]
+    fk = db.conn.execute("PRAGMA foreign_key_check").fetchall()
+    ok = rows == ["ok"] and not fk
+    return CheckResult("SQLite integrity", ok, "ok" if ok else f"{rows[:3]} foreign key errors: {len(fk)}")
+
+
+def _dossiers(db: Database, progress: Callable[[int, int], None] | None) -> CheckResult:
+    ids = [r[0] for r in db.conn.execute("SELECT DISTINCT dossier_id FROM events ORDER BY dossier_id")]
+    flagged, mismatched = [], []
+    cols = [c[1] for c in db.conn.execute("PRAGMA table_info(dossiers)")]
+    stored = {r[cols.index("id")]: r for r in db.conn.execute("SELECT * FROM dossiers")}
+    for n, dossier_id in enumerate(ids):
+        state = fold(load_events(db, dossier_id), dossier_id)
+        if state.flags:
+            flagged.append(dossier_id)
+        row = stored.pop(dossier_id, None)
+        expected = projection_row(state)
+        if row is None or any(row[cols.index(k)] != v for k, v in expected.items()):
+            mismatched.append(dossier_id)
+        if progress and n % 500 == 0:
+            progress(n, len(ids))
+    problems = []
+    if flagged:
+        problems.append(f"{len(flagged)} with flagged events (first {flagged[0]})")
+    if mismatched:
+        problems.append(f"{len(mismatched)} projection rows differ from the fold (first {mismatched[0]})")
+    if stored:
+        problems.append(f"{len(stored)} projection rows without events")
+    return CheckResult("Dossiers fold", not problems, "; ".join(problems) or f"{len(ids)} dossiers ok")
+
+
+def _codes(db: Database) -> CheckResult:
+    dup = db.conn.execute(
+        "SELECT code, count(*) FROM dossiers WHERE code IS NOT NULL GROUP BY code HAVING count(*) > 1"
+    ).fetchall()
+    n = db.conn.execute("SELECT count(code) FROM dossiers").fetchone()[0]
+    return CheckResult(
+        "Dossier codes unique", not dup, f"{n} codes" if not dup else f"{len(dup)} duplicated codes"
+    )
+
+
+def _outbox(db: Database) -> CheckResult:
+    q = db.conn.execute
+    missing = q(
+        "SELECT count(*) FROM events e WHERE e.origin = 'local' AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.event_id = e.id)"
+    ).fetchone()[0]
+    remote = q(
+        "SELECT count(*) FROM outbox o JOIN events e ON e.id = o.event_id WHERE e.origin = 'remote'"
+    ).fetchone()[0]
+    pending = q("SELECT count(*) FROM outbox WHERE sent_at IS NULL AND rejected_reason IS NULL").fetchone()[0]
+    ok = missing == 0 and remote == 0
+    detail = (
+        f"{pending} pending"
+        if ok
+        else f"{missing} local events without outbox row, {remote} remote events in outbox"
+    )
+    return CheckResult("Outbox", ok, detail)
+
+
+def _blobs(db: Database, blobs: BlobStore) -> CheckResult:
+    rows = db.conn.execute(
+        "SELECT DISTINCT f.sha256, b.size FROM event_files f JOIN events e ON e.id = f.event_id"
+        " LEFT JOIN blobs b ON b.sha256 = f.sha256 WHERE e.origin = 'local'"
+    ).fetchall()
+    bad = []
+    for sha, size in rows:
+        path = blobs.path(sha)
+        if size is None or not path.is_file() or path.stat().st_size != size or not blobs.verify(sha):
+            bad.append(sha)
+    detail = (
+        f"{len(rows)} files ok"
+        if not bad
+        else f"{len(bad)} of {len(rows)} missing or corrupt (first {bad[0]})"
+    )
+    return CheckResult("Files (SHA-256)", not bad, detail)
+
+
+def _audit(db: Database) -> CheckResult:
+    report = verify_chain(db)
+    detail = (
+        f"{report.rows} rows" if report.is_intact else f"broken at row {report.first_broken}: {report.reason}"
+    )
+    return CheckResult("Audit hash chain", report.is_intact, detail)
+
+
+def run(
+    db: Database,
+    blobs: BlobStore,
+    progress: Callable[[int, int], None] | None = None,
+    is_cancelled: Callable[[], bool] | None = None,
+) -> list[CheckResult]:
+    """Every check, in order; stops early only if cancelled."""
+    steps: list[Callable[[], CheckResult]] = [
+        lambda: _sqlite(db),
+        lambda: _dossiers(db, progress),
+        lambda: _codes(db),
+        lambda: _outbox(db),
+        lambda: _blobs(db, blobs),
+        lambda: _audit(db),
+    ]
+    results = []
+    for step in steps:
+        if is_cancelled and is_cancelled():
+            break
+        results.append(step())
+    for r in results:
+        (logger.info if r.ok else logger.error)(
+            "check %s: %s %s", r.name, "ok" if r.ok else "FAILED", r.detail
+        )
+    return results

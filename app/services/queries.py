@@ -1,0 +1,164 @@
+"""Reads for the desk's lists, search and dashboard: indexed queries on the `dossiers` projection."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from app.domain.errors import NotFoundError, ValidationError
+from app.domain.state import OPEN, STATUS_LABELS_VI, DossierState, Flag, Status
+from app.domain.text import search_words
+from app.storage import Database
+
+_OPEN = "(" + ", ".join(f"'{s.value}'" for s in sorted(OPEN)) + ")"
+_AWAITING = "('received', 'supplement_requested', 'accepted', 'processing')"
+_UNSYNCED = (
+    "d.id IN (SELECT e.dossier_id FROM outbox o JOIN events e ON e.id = o.event_id"
+    " WHERE o.sent_at IS NULL AND o.rejected_reason IS NULL)"
+)
+FILTERS = (
+    "all",
+    "today",
+    "due_today",
+    "due_soon",
+    "overdue",
+    "awaiting_result",
+    "result_ready",
+    "returned",
+    "refused",
+    "unsynced",
+)
+COLUMNS = "d.id, d.code, d.status, d.procedure_code, d.procedure_name, d.applicant_name, d.id_number, d.received_at, d.due_date, d.returned_at, d.fees_quoted, d.fees_collected, d.flag_count"
+_CODE_LIKE = re.compile(r"^[0-9A-Za-z]{2,4}\.[0-9A-Za-z.]*-[0-9-]*$")  # 000.00.00.H26-261120-1001
+COUNT_CAP = 10_000  # totals above this show as "10000+": counting every match of a common name costs time
+
+
+def _filter_sql(name: str, today: date, due_soon_days: int) -> tuple[str, list[Any]]:
+    t = today.isoformat()
+    soon = (today + timedelta(days=due_soon_days)).isoformat()
+    table: dict[str, tuple[str, list[Any]]] = {
+        "all": ("1", []),
+        "today": ("d.received_date = ?", [t]),
+        "due_today": (f"d.status IN {_OPEN} AND d.due_date = ?", [t]),
+        "due_soon": (f"d.status IN {_OPEN} AND d.due_date BETWEEN ? AND ?", [t, soon]),
+        "overdue": (f"d.status IN {_OPEN} AND d.due_date < ?", [t]),
+        "awaiting_result": (f"d.status IN {_AWAITING}", []),
+        "result_ready": ("d.status = 'result_ready'", []),
+        "returned": ("d.status = 'returned'", []),
+        "refused": ("d.status = 'refused'", []),
+        "unsynced": (_UNSYNCED, []),
+    }
+    if name not in table:
+        raise ValidationError(f"unknown dossier filter {name!r}", "Bộ lọc hồ sơ không hợp lệ.")
+    return table[name]
+
+
+def _match_sql(query: str) -> tuple[str, list[Any]]:
+    """Dossiers whose code, applicant name, ID number or OCR text contain every word (prefix match)."""
+    text = query.strip()
+    if _CODE_LIKE.match(text):  # a (partial) dossier code: an index range scan on dossiers.code
+        return "d.code >= ? AND d.code < ?", [text.upper(), text.upper() + "\U0010ffff"]
+    words = search_words(query)
+    if not words:
+        return "1", []
+    fts = " ".join(f'"{w}"*' for w in words)
+    return (
+        "d.rid IN (SELECT rowid FROM dossier_fts WHERE dossier_fts MATCH ?"
+        " UNION SELECT t.dossier_rid FROM document_text f JOIN document_texts t ON t.rid = f.rowid"
+        " WHERE document_text MATCH ?)",
+        [fts, fts],
+    )
+
+
+@dataclass
+class DossierPage:
+    items: list[dict[str, Any]]
+    total: int  # capped at COUNT_CAP
+    offset: int
+    limit: int
+
+    @property
+    def is_total_capped(self) -> bool:
+        return self.total >= COUNT_CAP
+
+
+def _row(r: tuple[Any, ...], today: date) -> dict[str, Any]:
+    keys = [c.strip().removeprefix("d.") for c in COLUMNS.split(",")]
+    item = dict(zip(keys, r, strict=True))
+    item["status_label"] = STATUS_LABELS_VI[Status(item["status"])]
+    item["is_overdue"] = bool(
+        item["status"] in OPEN and item["due_date"] and item["due_date"] < today.isoformat()
+    )
+    return item
+
+
+def list_dossiers(
+    db: Database,
+    filter: str = "all",
+    query: str = "",
+    today: date | None = None,
+    limit: int = 50,
+    offset: int = 0,
+    due_soon_days: int = 2,
+) -> DossierPage:
+    """One page of dossiers, newest first, by filter and search words (code, name, ID number, OCR text)."""
+    today = today or date.today()
+    where_f, args_f = _filter_sql(filter, today, due_soon_days)
+    where_q, args_q = _match_sql(query)
+    where = f"({where_f}) AND ({where_q})"
+    args = args_f + args_q
+    rows = db.conn.execute(
+        f"SELECT {COLUMNS} FROM dossiers d WHERE {where} ORDER BY d.rid DESC LIMIT ? OFFSET ?",
+        [*args, limit, offset],
+    ).fetchall()
+    total = db.conn.execute(
+        f"SELECT count(*) FROM (SELECT 1 FROM dossiers d WHERE {where} LIMIT {COUNT_CAP})", args
+    ).fetchone()[0]
+    return DossierPage([_row(r, today) for r in rows], int(total), offset, limit)
+
+
+def get_dossier(db: Database, dossier_id: str) -> DossierState:
+    """The projected state of one dossier (as folded at its last write)."""
+    row = db.conn.execute(
+        "SELECT state FROM dossiers WHERE id = ? OR code = ?", (dossier_id, dossier_id)
+    ).fetchone()
+    if row is None:
+        raise NotFoundError(f"dossier {dossier_id} not found", "Không tìm thấy hồ sơ.")
+    return state_from_json(json.loads(row[0]))
+
+
+def state_from_json(data: dict[str, Any]) -> DossierState:
+    data = dict(data)
+    data["status"] = Status(data["status"])
+    data["flags"] = [Flag(**f) for f in data.get("flags", [])]
+    return DossierState(**data)
+
+
+def dashboard(db: Database, today: date | None = None) -> dict[str, Any]:
+    """Counts for the head of point. on_time_rate (QĐ 766): (returned on time + open not overdue) /
+    (returned + open), in percent, None when there is nothing to judge."""
+    t = (today or date.today()).isoformat()
+    one = lambda sql, *a: int(db.conn.execute(sql, a).fetchone()[0] or 0)  # noqa: E731
+    counts: dict[str, Any] = {
+        "received_today": one("SELECT count(*) FROM dossiers WHERE received_date = ?", t),
+        "due_today": one(f"SELECT count(*) FROM dossiers WHERE status IN {_OPEN} AND due_date = ?", t),
+        "overdue": one(f"SELECT count(*) FROM dossiers WHERE status IN {_OPEN} AND due_date < ?", t),
+        "awaiting_result": one(f"SELECT count(*) FROM dossiers WHERE status IN {_AWAITING}"),
+        "result_ready": one("SELECT count(*) FROM dossiers WHERE status = 'result_ready'"),
+        "returned_today": one(
+            "SELECT count(*) FROM dossiers WHERE status = 'returned' AND substr(returned_at, 1, 10) = ?", t
+        ),
+        "returned": one("SELECT count(*) FROM dossiers WHERE status = 'returned'"),
+        "refused": one("SELECT count(*) FROM dossiers WHERE status = 'refused'"),
+    }
+    on_time = one(
+        f"SELECT count(*) FROM dossiers WHERE (status = 'returned' AND substr(returned_at, 1, 10) <= due_date)"
+        f" OR (status IN {_OPEN} AND due_date >= ?)",
+        t,
+    )
+    judged = one(f"SELECT count(*) FROM dossiers WHERE status = 'returned' OR status IN {_OPEN}")
+    counts["on_time_rate"] = round(100.0 * on_time / judged, 1) if judged else None
+    return counts

@@ -1,0 +1,80 @@
+"""After receipt: fees collected, apology with a new date, result handed back, citizen's rating."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+from app.domain.errors import ValidationError
+from app.domain.events import EventType
+from app.domain.fold import RATINGS
+from app.domain.state import DossierState
+from app.services.context import Desk
+from app.services.dossier_write import current_state, write_event
+
+logger = logging.getLogger(__name__)
+
+
+def record_fee(
+    desk: Desk, dossier_id: str, amount: int, method: str = "cash", receipt_no: str = ""
+) -> DossierState:
+    """Record money collected for a dossier (VND)."""
+    if not isinstance(amount, int) or amount <= 0:
+        raise ValidationError(f"bad fee amount {amount!r}", "Số tiền thu phải là số nguyên dương (đồng).")
+    if method not in ("cash", "transfer", "card"):
+        raise ValidationError(
+            f"bad payment method {method!r}", "Hình thức thu phải là tiền mặt, chuyển khoản hoặc thẻ."
+        )
+    payload = {
+        "amount": amount,
+        "method": method,
+        "receipt_no": receipt_no,
+        "at": desk.local_now().isoformat(timespec="seconds"),
+    }
+    return write_event(desk, dossier_id, EventType.FEE_COLLECTED, payload)
+
+
+def issue_apology(desk: Desk, dossier_id: str, reason: str, new_due_date: date | str) -> DossierState:
+    """Form 04: apologise and set a new appointment date (later than the current one)."""
+    new_due = date.fromisoformat(str(new_due_date))
+    state = current_state(desk, dossier_id)
+    if not reason.strip():
+        raise ValidationError("apology without reason", "Phải ghi rõ lý do trễ hẹn.")
+    if state.due_date and new_due <= date.fromisoformat(state.due_date):
+        raise ValidationError(
+            "new due date not after the current one", "Ngày hẹn mới phải sau ngày hẹn hiện tại."
+        )
+    if not desk.calendar.is_working_day(new_due):
+        raise ValidationError("new due date is not a working day", "Ngày hẹn mới phải là ngày làm việc.")
+    payload = {"reason": reason.strip(), "new_due_date": new_due.isoformat()}
+    return write_event(desk, dossier_id, EventType.APOLOGY_ISSUED, payload)
+
+
+def return_result(
+    desk: Desk,
+    dossier_id: str,
+    receiver_name: str,
+    id_checked: bool = True,
+    by_post: bool = False,
+    tracking_no: str = "",
+) -> DossierState:
+    """The result was handed to the citizen (or to the post)."""
+    if not receiver_name.strip():
+        raise ValidationError("result returned without receiver", "Hãy ghi tên người nhận kết quả.")
+    payload = {
+        "returned_at": desk.local_now().isoformat(timespec="seconds"),
+        "receiver_name": receiver_name.strip(),
+        "id_checked": id_checked,
+        "by_post": by_post,
+        "tracking_no": tracking_no,
+    }
+    return write_event(desk, dossier_id, EventType.RESULT_RETURNED, payload)
+
+
+def rate(desk: Desk, dossier_id: str, rating: str) -> DossierState:
+    """The citizen's rating: rat_hai_long | hai_long | khong_hai_long."""
+    if rating not in RATINGS:
+        raise ValidationError(
+            f"unknown rating {rating!r}", "Mức đánh giá phải là Rất hài lòng, Hài lòng hoặc Không hài lòng."
+        )
+    return write_event(desk, dossier_id, EventType.RATED, {"rating": rating})
