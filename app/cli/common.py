@@ -13,7 +13,10 @@ from app.storage import BlobStore, Database, open_db
 def open_store() -> tuple[Database, BlobStore, Settings]:
     home = data_home()
     setup_logging(home)
-    return open_db(db_path(home)), BlobStore(blobs_dir(home)), load_settings(home)
+    blobs = BlobStore(blobs_dir(home))
+    if blobs.root.exists():
+        blobs.sweep_temp()
+    return open_db(db_path(home)), blobs, load_settings(home)
 
 
 def fail(exc: AppError) -> int:

@@ -1,0 +1,53 @@
+"""The clerk's use cases as plain functions (no Qt, no HTTP). The UI builds against exactly these.
+
+Context
+    desk = Desk(db, blobs, settings, clerk_id, now=vn_now)        # app.services.context
+        db: app.storage.Database (open_db(path); one per thread), blobs: app.storage.BlobStore,
+        settings: app.config.Settings (agency_code, desk, point_code, saturday_reception),
+        clerk_id: the logged-in clerk's id (every event's actor), now: () -> aware datetime.
+
+Receiving and changes before a result (app.services.intake) -> DossierState
+    receive(desk, request)                 request = {procedure: "1.004222" | {code, version},
+                                             applicant: {...}, documents: [{component, name, copy_kind,
+                                             pages: [{sha256, size, mime, width, height, dpi, ocr_confidence,
+                                             ...}], pdf: {sha256, size} | None, ocr_text?}], return_method?,
+                                             copies?, online?, fees? + fee_override_reason?, allow_incomplete?}
+                                           Pages must already be in the BlobStore (blobs.put_bytes/put_file).
+                                           Checklist, fees (catalog), due date (app.calendar, 15:00 rule)
+                                           and the code (app.codes) are computed here.
+    correct(desk, dossier_id, {applicant?, return_method?, checklist?}, reason)
+    add_documents(desk, dossier_id, documents, completes_supplement=False)
+    request_supplement(desk, dossier_id, items=[{name, copy_kind, note}], reason)      form 02
+    refuse(desk, dossier_id, reason)                                                  form 03
+    find_procedure(desk, code) -> app.catalog.Procedure  (NotFoundError, Vietnamese message)
+    app.services.documents.set_document_text(db, dossier_id, document_id, text)   OCR text, searchable
+
+After receipt (app.services.returns) -> DossierState
+    record_fee(desk, dossier_id, amount, method="cash"|"transfer"|"card", receipt_no="")
+    issue_apology(desk, dossier_id, reason, new_due_date)                            form 04
+    return_result(desk, dossier_id, receiver_name, id_checked=True, by_post=False, tracking_no="")
+    rate(desk, dossier_id, "rat_hai_long" | "hai_long" | "khong_hai_long")
+
+Reads (app.services.queries), indexed, fast at 100,000 dossiers (bench/store_bench.py)
+    list_dossiers(db, filter="all", query="", today=None, limit=50, offset=0) -> DossierPage
+        filter in FILTERS: all, today, due_today, due_soon, overdue, awaiting_result, result_ready,
+        returned, refused, unsynced; query matches code (or its beginning), applicant name with or
+        without diacritics, ID number, scanned (OCR) text. Items are dicts: id, code, status,
+        status_label, procedure_code, procedure_name, applicant_name, id_number, received_at,
+        due_date, returned_at, fees_quoted, fees_collected, flag_count, is_overdue.
+    get_dossier(db, id_or_code) -> DossierState
+    dashboard(db, today) -> {received_today, due_today, overdue, awaiting_result, result_ready,
+        returned_today, returned, refused, on_time_rate}
+
+Clerks (app.services.clerks)
+    add_clerk(db, username, full_name, role, password, actor) ; login(db, username, password) -> Clerk
+    change_password(db, clerk_id, new_password, actor) ; list_clerks(db) ; Clerk.require("head", "admin")
+
+Checks and demo
+    app.services.integrity.run(db, blobs, progress, is_cancelled) -> [CheckResult(name, ok, detail)]
+    app.services.demo.seed_demo(db, blobs, settings, dossiers=30, pages=1, progress, is_cancelled, seed)
+
+Errors: every failure the clerk may see is an app.domain.errors.AppError with `user_message` in
+Vietnamese (ValidationError.problems lists each problem; NotFoundError; StateError; DiskFullError).
+A failed call writes nothing: each action is one SQLite transaction (event + outbox + audit + projection).
+"""

@@ -169,3 +169,8 @@ def ensure_clerk(db: Database, username: str, full_name: str, role: str = "clerk
         return get_clerk(db, username)
     except NotFoundError:
         return add_clerk(db, username, full_name, role, new_id())
+
+
+def demo_clerk(db: Database) -> Clerk:
+    """The account `python -m app --demo` and `app demo` act as (created on first use)."""
+    return ensure_clerk(db, "demo", "Cán bộ tiếp nhận (demo)")

@@ -13,7 +13,7 @@ from app.catalog import Procedure, ensure_loaded, list_procedures
 from app.config import Settings
 from app.domain.errors import AppError
 from app.services import intake, returns
-from app.services.clerks import ensure_clerk
+from app.services.clerks import demo_clerk
 from app.services.context import Desk, vn_now
 from app.services.demo_data import make_applicant, make_page
 from app.storage import BlobStore, Database
@@ -101,7 +101,7 @@ def seed_demo(
     rng = random.Random(seed)
     ensure_loaded(db.conn)
     procedures = list_procedures(db.conn)
-    clerk = ensure_clerk(db, "demo", "Cán bộ tiếp nhận (demo)")
+    clerk = demo_clerk(db)
     real_now = vn_now()
     clock = [real_now]
     desk = Desk(db, blobs, settings, clerk.id, now=lambda: clock[0])

@@ -23,7 +23,9 @@ logger = logging.getLogger(__name__)
 
 def find_procedure(desk: Desk, ref: str | Mapping[str, Any]) -> Procedure:
     """The catalog procedure named by a code (or a {code, version} dict); NotFoundError if unknown."""
-    ensure_loaded(desk.db.conn)
+    if "catalog" not in desk.db.ready:
+        ensure_loaded(desk.db.conn)
+        desk.db.ready.add("catalog")
     if isinstance(ref, Mapping):
         version = ref.get("version")
         return get_procedure(desk.db.conn, str(ref.get("code") or ""), int(version) if version else None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -31,6 +32,7 @@ FILTERS = (
     "unsynced",
 )
 COLUMNS = "d.id, d.code, d.status, d.procedure_code, d.procedure_name, d.applicant_name, d.id_number, d.received_at, d.due_date, d.returned_at, d.fees_quoted, d.fees_collected, d.flag_count"
+_CODE_LIKE = re.compile(r"^[0-9A-Za-z]{2,4}\.[0-9A-Za-z.]*-[0-9-]*$")  # 000.00.00.H26-261120-1001
 COUNT_CAP = 10_000  # totals above this show as "10000+": counting every match of a common name costs time
 
 
@@ -56,6 +58,9 @@ def _filter_sql(name: str, today: date, due_soon_days: int) -> tuple[str, list[A
 
 def _match_sql(query: str) -> tuple[str, list[Any]]:
     """Dossiers whose code, applicant name, ID number or OCR text contain every word (prefix match)."""
+    text = query.strip()
+    if _CODE_LIKE.match(text):  # a (partial) dossier code: an index range scan on dossiers.code
+        return "d.code >= ? AND d.code < ?", [text.upper(), text.upper() + "\U0010ffff"]
     words = search_words(query)
     if not words:
         return "1", []

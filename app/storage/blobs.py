@@ -137,6 +137,22 @@ class BlobStore:
         with self.open(sha256) as fh:
             return fh.read()
 
+    def temp_files(self) -> list[Path]:
+        """Temporary files left by a write that was killed before its rename (never a blob)."""
+        return sorted(self.root.glob("??/??/.*.tmp"))
+
+    def sweep_temp(self, older_than_s: float = 3600.0) -> int:
+        """Remove abandoned temporary files older than `older_than_s`; returns how many."""
+        import time
+
+        removed = 0
+        for path in self.temp_files():
+            with contextlib.suppress(OSError):
+                if time.time() - path.stat().st_mtime > older_than_s:
+                    path.unlink()
+                    removed += 1
+        return removed
+
     def iter_shas(self) -> Iterator[str]:
         for path in self.root.glob("??/??/*"):
             if is_sha256(path.name):

@@ -62,6 +62,7 @@ class Database:
         self.path = path
         self.utils = sqlite_utils.Database(conn)  # introspection and convenient reads
         self.clock = HybridClock()
+        self.ready: set[str] = set()  # one-time set-ups done on this connection (e.g. 'catalog')
         self._depth = 0
 
     def close(self) -> None:

@@ -79,7 +79,12 @@ class DossierTableModel(QAbstractTableModel):
         if parent.isValid() or not self._has_more:
             return
         after = self._rows[-1]["cursor"] if self._rows else None
-        page = self._fetch(self._filter, self._query, after, self.PAGE)
+        try:
+            page = self._fetch(self._filter, self._query, after, self.PAGE)
+        except Exception:  # a failed read must not break scrolling; the log has the reason
+            logger.exception("loading more dossiers failed")
+            self._has_more = False
+            return
         self._has_more = len(page) == self.PAGE
         if page:
             start = len(self._rows)

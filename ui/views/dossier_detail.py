@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui import backend, printing
+from ui import backend, backend_jobs, printing
 from ui.dialogs import actions as dlg
 from ui.messages import user_message
 from ui.workers.jobs import Job
@@ -168,7 +168,7 @@ class DossierDetail(QWidget):
             self.sig_message.emit("Đã ghi nhận.", False)
             return None
         out = Path(tempfile.mkdtemp(prefix="motcua-form-")) / f"mau-{form}-{self.detail['code']}.pdf"
-        job = Job(f"Tạo mẫu {form}", backend.form_pdf_job, self.ctx.home, form, dossier_id, out)
+        job = Job(f"Tạo mẫu {form}", backend_jobs.form_pdf_job, self.ctx.home, form, dossier_id, out)
         return self.ctx.runner.start(job, on_done=self._on_form_ready, on_failed=lambda e: self.sig_message.emit(user_message(e), True))
 
     def _on_form_ready(self, pdf: Path) -> None:

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui import backend, printing
+from ui import backend, backend_jobs, printing
 from ui.views.base import ViewPage, hint
 from ui.workers.jobs import Job
 
@@ -133,7 +133,7 @@ class ProceduresView(ViewPage):
     def _make_guidance(self, on_done: Any) -> None:
         assert self.code
         out = Path(tempfile.mkdtemp(prefix="motcua-guide-")) / f"huong-dan-{self.code}.pdf"
-        job = Job("Tạo phiếu hướng dẫn", backend.guidance_pdf_job, self.ctx.home, self.code, out)
+        job = Job("Tạo phiếu hướng dẫn", backend_jobs.guidance_pdf_job, self.ctx.home, self.code, out)
         self.ctx.runner.start(job, on_done=on_done, on_failed=self.show_error)
 
     def _on_print_clicked(self) -> None:

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui import backend
+from ui import backend, backend_jobs
 from ui.dialogs.actions import RATINGS
 from ui.messages import user_message
 from ui.views.base import ViewPage, hint
@@ -96,7 +96,7 @@ class ReturnsView(ViewPage):
         return True
 
     def read_qr_file(self, path: Path) -> Job:
-        job = Job("Đọc mã QR giấy tiếp nhận", backend.read_receipt_qr_job, path)
+        job = Job("Đọc mã QR giấy tiếp nhận", backend_jobs.read_receipt_qr_job, path)
         return self.ctx.runner.start(job, on_done=self._on_code_read, on_failed=self.show_error)
 
     def _on_qr_file_clicked(self) -> None:
@@ -105,7 +105,7 @@ class ReturnsView(ViewPage):
             self.read_qr_file(Path(name))
 
     def _on_qr_scan_clicked(self) -> None:
-        job = Job("Quét giấy tiếp nhận", backend.scan_receipt_qr_job, self.ctx.settings)
+        job = Job("Quét giấy tiếp nhận", backend_jobs.scan_receipt_qr_job, self.ctx.settings)
         self.ctx.runner.start(job, on_done=self._on_code_read, on_failed=self.show_error)
 
     def _on_code_read(self, code: str) -> None:

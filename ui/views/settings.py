@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.config import save_settings
-from ui import backend
+from ui import backend, backend_jobs
 from ui.views.base import ViewPage, row
 from ui.workers.jobs import Job
 
@@ -117,7 +117,7 @@ class SettingsView(ViewPage):
         self.printer.setCurrentIndex(max(self.printer.findData(s.printer), 0))
 
     def find_devices(self) -> Job:
-        job = Job("Tìm máy quét", backend.list_scanners_job)
+        job = Job("Tìm máy quét", backend_jobs.list_scanners_job)
         return self.ctx.runner.start(job, on_done=self._on_devices, on_failed=self.show_error)
 
     def _on_devices(self, devices: list[dict[str, str]]) -> None:
@@ -131,7 +131,7 @@ class SettingsView(ViewPage):
 
     def run_test_scan(self) -> Job:
         self._apply()
-        job = Job("Quét thử", backend.test_scan_job, self.ctx.settings)
+        job = Job("Quét thử", backend_jobs.test_scan_job, self.ctx.settings)
         return self.ctx.runner.start(job, on_done=self._on_test_scanned, on_failed=self.show_error)
 
     def _on_test_scanned(self, png: bytes) -> None:

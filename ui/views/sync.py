@@ -6,7 +6,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QPushButton, QTableWidget, QTableWidgetItem, QWidget
 
-from ui import backend
+from ui import backend, backend_jobs
 from ui.views.base import ViewPage, hint, row, section
 from ui.workers.jobs import Job
 
@@ -60,5 +60,5 @@ class SyncView(ViewPage):
         if not self.ctx.settings.hub_url:
             self.show_error("Máy chưa được đăng ký với trung tâm: hãy nhập địa chỉ trung tâm trong phần Cài đặt.")
             return None
-        job = Job("Đồng bộ", backend.sync_once_job, self.ctx.home)
+        job = Job("Đồng bộ", backend_jobs.sync_once_job, self.ctx.home)
         return self.ctx.runner.start(job, on_done=lambda _r: self.refresh(), on_failed=self.show_error)

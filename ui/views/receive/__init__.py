@@ -11,7 +11,7 @@ from typing import Any
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QMessageBox, QPushButton, QStackedWidget, QWidget
 
-from ui import backend, printing
+from ui import backend, backend_jobs, printing
 from ui.messages import user_message
 from ui.views.base import ViewPage
 from ui.views.receive.draft import ReceiveDraft
@@ -151,7 +151,7 @@ class ReceiveView(ViewPage):
                 return None
         self.draft.applicant = self.applicant_step.applicant()
         self.save_button.setEnabled(False)
-        job = Job("Lưu hồ sơ", backend.save_dossier_job, self.ctx.home, self.ctx.clerk_id, self.draft)
+        job = Job("Lưu hồ sơ", backend_jobs.save_dossier_job, self.ctx.home, self.ctx.clerk_id, self.draft)
         return self.ctx.runner.start(job, on_done=self._on_saved, on_failed=self._on_save_failed)
 
     def _on_saved(self, result: dict[str, Any]) -> None:
@@ -170,7 +170,7 @@ class ReceiveView(ViewPage):
         if not self.result:
             return None
         out = Path(tempfile.mkdtemp(prefix="motcua-receipt-")) / f"giay-tiep-nhan-{self.result['code']}.pdf"
-        job = Job("Tạo giấy tiếp nhận", backend.receipt_pdf_job, self.ctx.home, self.result["id"], out)
+        job = Job("Tạo giấy tiếp nhận", backend_jobs.receipt_pdf_job, self.ctx.home, self.result["id"], out)
         return self.ctx.runner.start(job, on_done=on_done, on_failed=self.show_error)
 
     def print_receipt(self) -> Job | None:

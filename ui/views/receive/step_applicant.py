@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui import backend
+from ui import backend, backend_jobs
 from ui.views.base import hint, section
 from ui.workers.jobs import Job
 
@@ -67,7 +67,6 @@ class ApplicantStep(QWidget):
         form = QFormLayout()
         form.setVerticalSpacing(4)
         self.edits: dict[str, QLineEdit] = {}
-        self.errors: dict[str, QLabel] = {}
         self.id_kind = QComboBox()
         for value, label in ID_KINDS:
             self.id_kind.addItem(label, value)
@@ -78,21 +77,23 @@ class ApplicantStep(QWidget):
         self.gender = QComboBox()
         for value, label in GENDERS:
             self.gender.addItem(label, value)
-        for key, label in TEXT_FIELDS:
+        for key, _label in TEXT_FIELDS:
             self.edits[key] = QLineEdit()
-            self.errors[key] = QLabel()
-            self.errors[key].setObjectName("Error")
-        self._add(form, "full_name", "Họ và tên *")
+        labels = dict(TEXT_FIELDS)
+        form.addRow(labels["full_name"], self.edits["full_name"])
         form.addRow("Loại giấy tờ", self.id_kind)
-        self._add(form, "id_number", "Số giấy tờ *")
-        self.errors["birth_date"] = QLabel()
-        self.errors["birth_date"].setObjectName("Error")
-        form.addRow("Ngày sinh", self.birth)
-        form.addRow("", self.errors["birth_date"])
+        form.addRow(labels["id_number"], self.edits["id_number"])
+        form.addRow("Ngày sinh *", self.birth)
         form.addRow("Giới tính", self.gender)
         for key in ("address", "phone", "email"):
-            self._add(form, key, dict(TEXT_FIELDS)[key])
+            form.addRow(labels[key], self.edits[key])
         lay.addLayout(form)
+        self.problems = QLabel()
+        self.problems.setObjectName("Error")
+        self.problems.setWordWrap(True)
+        self.problems.hide()
+        lay.addWidget(self.problems)
+        self._card_warnings: list[str] = []
         self.warnings = QLabel()
         self.warnings.setObjectName("Warning")
         self.warnings.setWordWrap(True)
@@ -109,10 +110,6 @@ class ApplicantStep(QWidget):
         self.file_qr_button.clicked.connect(self._on_file_qr_clicked)
         self.scan_qr_button.clicked.connect(self._on_scan_qr_clicked)
         self.camera_qr_button.clicked.connect(self._on_camera_qr_clicked)
-
-    def _add(self, form: QFormLayout, key: str, label: str) -> None:
-        form.addRow(label, self.edits[key])
-        form.addRow("", self.errors[key])
 
     # ----- data -----
     def applicant(self) -> dict[str, Any]:
@@ -144,19 +141,22 @@ class ApplicantStep(QWidget):
         self.returning.hide()
         self.fill_button.hide()
         self.warnings.clear()
+        self._card_warnings = []
+        self.problems.hide()
 
-    def validate(self) -> bool:
-        """Live validation by the core's applicant rules; marks each field in red with its message."""
-        problems = backend.validate_applicant(self.ctx, self.applicant())
-        for key, label in self.errors.items():
-            text = problems.get(key, "")
-            label.setText(text)
-            label.setVisible(bool(text))
-            edit = self.edits.get(key)
-            if edit is not None:
-                edit.setProperty("invalid", bool(text) and bool(edit.text()))
-                edit.style().unpolish(edit)
-                edit.style().polish(edit)
+    def validate(self, *_a: object) -> bool:
+        """Live validation by the core's applicant rules: problems in red, warnings in amber."""
+        data = self.applicant()
+        problems, warnings = backend.validate_applicant(self.ctx, data)
+        touched = any(self.edits[k].text().strip() for k in self.edits)
+        self.problems.setText("\n".join(f"• {p}" for p in problems) if touched else "")
+        self.problems.setVisible(bool(touched and problems))
+        self.warnings.setText("\n".join(f"⚠ {w}" for w in warnings + self._card_warnings) if touched else "")
+        bad_id = any(("CCCD" in p or "CMND" in p or "hộ chiếu" in p or "giấy tờ" in p) for p in problems)
+        edit = self.edits["id_number"]
+        edit.setProperty("invalid", bool(bad_id and edit.text()))
+        edit.style().unpolish(edit)
+        edit.style().polish(edit)
         return not problems
 
     # ----- returning applicant -----
@@ -177,7 +177,7 @@ class ApplicantStep(QWidget):
 
     # ----- ID card QR -----
     def read_qr_file(self, path: Path) -> Job:
-        job = Job("Đọc mã QR căn cước", backend.read_idcard_job, path)
+        job = Job("Đọc mã QR căn cước", backend_jobs.read_idcard_job, path)
         return self.ctx.runner.start(job, on_done=self._on_idcard, on_failed=self._on_idcard_failed)
 
     def _on_file_qr_clicked(self) -> None:
@@ -186,17 +186,16 @@ class ApplicantStep(QWidget):
             self.read_qr_file(Path(name))
 
     def _on_scan_qr_clicked(self) -> None:
-        job = Job("Quét căn cước", backend.scan_idcard_job, self.ctx.settings)
+        job = Job("Quét căn cước", backend_jobs.scan_idcard_job, self.ctx.settings)
         self.ctx.runner.start(job, on_done=self._on_idcard, on_failed=self._on_idcard_failed)
 
     def _on_camera_qr_clicked(self) -> None:
-        job = Job("Chụp căn cước", backend.camera_idcard_job)
+        job = Job("Chụp căn cước", backend_jobs.camera_idcard_job)
         self.ctx.runner.start(job, on_done=self._on_idcard, on_failed=self._on_idcard_failed)
 
     def _on_idcard(self, card: dict[str, Any]) -> None:
+        self._card_warnings = [str(w) for w in card.get("warnings") or []]
         self.set_applicant({**card, "id_kind": "cccd"})
-        warnings = card.get("warnings") or []
-        self.warnings.setText(" ".join(warnings))
         self.sig_message.emit("Đã đọc thông tin từ căn cước. Hãy đối chiếu với thẻ trước khi tiếp tục.", False)
 
     def _on_idcard_failed(self, exc: BaseException) -> None:

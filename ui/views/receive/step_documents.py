@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui import backend
+from ui import backend, backend_jobs
 from ui.messages import user_message
 from ui.theme import DANGER, OK, WARNING
 from ui.views.receive.draft import DraftComponent, DraftPage, ReceiveDraft
@@ -169,10 +169,10 @@ class DocumentsStep(QWidget):
 
     # ----- adding pages -----
     def scan(self, replace_row: int | None = None) -> Job | None:
-        return self._start_pages_job("Quét trang", backend.scan_pages_job, self.ctx.settings, replace_row=replace_row)
+        return self._start_pages_job("Quét trang", backend_jobs.scan_pages_job, self.ctx.settings, replace_row=replace_row)
 
     def import_files(self, paths: list[Path]) -> Job | None:
-        return self._start_pages_job("Nhập tệp", backend.import_pages_job, paths)
+        return self._start_pages_job("Nhập tệp", backend_jobs.import_pages_job, paths)
 
     def _on_import_clicked(self) -> None:
         names, _ = QFileDialog.getOpenFileNames(self, "Chọn tệp ảnh hoặc PDF", "", FILE_FILTER)
@@ -215,7 +215,7 @@ class DocumentsStep(QWidget):
         if not found:
             return None
         comp, row = found
-        job = Job("Xoay trang", backend.rotate_page_job, self.ctx.home, comp.pages[row].meta, degrees)
+        job = Job("Xoay trang", backend_jobs.rotate_page_job, self.ctx.home, comp.pages[row].meta, degrees)
 
         def done(item: dict[str, Any]) -> None:
             page = comp.pages[row]
