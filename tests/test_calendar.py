@@ -142,3 +142,27 @@ def test_bad_received_time_is_a_calendar_error() -> None:
 def test_received_local_time_is_kept_for_the_slip() -> None:
     a = WorkCalendar().appointment(datetime.fromisoformat("2026-11-18T02:05:00+00:00"), "working_days", 3)
     assert a.received_local.isoformat() == "2026-11-18T09:05:00+07:00" and a.due_time_text == "16:00"
+
+
+def test_from_settings_reads_saturday_reception_and_times() -> None:
+    from app.config import Settings
+
+    settings = Settings(saturday_reception=True, extra={"cutoff": "16:00", "due_time": "08:00"})
+    cal = WorkCalendar.from_settings(settings)
+    a = cal.appointment(parse_received("2026-11-18T15:30:00+07:00"), "working_days", 1)
+    assert a.counted_from == date(2026, 11, 18) and a.due_time_text == "08:00"
+    assert cal.is_reception_day(date(2026, 11, 21))
+    with pytest.raises(CalendarError):
+        WorkCalendar.from_settings(Settings(extra={"cutoff": "3pm"}))
+
+
+def test_overlay_in_the_data_folder_replaces_the_shipped_year(tmp_path: Path) -> None:
+    from app.calendar import installed_overlays
+
+    (tmp_path / "calendar").mkdir()
+    doc = {"year": 2026, "source": "update", "days_off": ["2026-11-19"], "working_days": []}
+    (tmp_path / "calendar" / "2026.json").write_text(json.dumps(doc), encoding="utf-8")
+    cal = WorkCalendar(installed_overlays(tmp_path))
+    assert not cal.is_working_day(date(2026, 11, 19))
+    # the whole shipped 2026 arrangement is replaced: 2/1 off and make-up 10/1 came only from it
+    assert cal.is_working_day(date(2026, 1, 2)) and not cal.is_working_day(date(2026, 1, 10))

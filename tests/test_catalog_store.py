@@ -69,8 +69,9 @@ def test_ensure_schema_is_idempotent(conn: sqlite3.Connection) -> None:
 def test_malformed_json_names_line_and_column_and_imports_nothing(tmp_path: Path, caplog) -> None:
     c = connect(tmp_path / "desk.db")
     bad = _write(tmp_path, '{"format": 1, "procedures": [\n  {"code": "1.001193",,}\n]}')
-    with pytest.raises(CatalogError) as err:
+    with caplog.at_level(logging.WARNING), pytest.raises(CatalogError) as err:
         import_file(c, bad)
+    assert any("catalog rejected" in r.message and "line 2 column" in r.message for r in caplog.records)
     assert "line 2 column" in err.value.log_message
     assert "dòng 2" in err.value.user_message and "Không có thủ tục nào được nhập" in err.value.user_message
     assert list_procedures(c) == []
@@ -178,3 +179,10 @@ def test_non_nfc_input_is_stored_nfc(tmp_path: Path) -> None:
     c = connect(tmp_path / "desk.db")
     import_file(c, _write(tmp_path, doc))
     assert get_procedure(c, "1.001193").name == unicodedata.normalize("NFC", "Đăng ký khai sinh")
+
+
+def test_shipped_json_schema_matches_the_models() -> None:
+    from app.catalog.io import CATALOG_SCHEMA
+    from app.catalog.model import CatalogFile
+
+    assert json.loads(CATALOG_SCHEMA.read_text(encoding="utf-8")) == CatalogFile.model_json_schema()

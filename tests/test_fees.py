@@ -46,3 +46,16 @@ def test_out_of_range_input_is_a_validation_error() -> None:
 
 def test_vnd_format() -> None:
     assert vnd(1234567) == "1.234.567đ" and vnd(0) == "0đ"
+
+
+def test_procedure_gives_the_received_payload_parts() -> None:
+    proc = PROCS["1.001193"]
+    assert proc.snapshot() == {
+        "code": "1.001193",
+        "version": 1,
+        "name": "Đăng ký khai sinh",
+        "field": "Hộ tịch",
+    }
+    first = proc.checklist()[0]
+    assert set(first) == {"component", "name", "copy_kind", "count", "mandatory", "provided"}
+    assert first["provided"] is False

@@ -10,7 +10,8 @@ from app.catalog.text import fold
 
 logger = logging.getLogger(__name__)
 
-# bm25 column weights: code, name, extra (field, result, component names)
+# Order: the exact code, then names that start with the query (shortest first, so "dang ky" offers
+# "Đăng ký khai tử" before long variants), then bm25 with column weights: code, name, extra.
 _WEIGHTS = (20.0, 8.0, 1.0)
 _SQL = f"""
 SELECT p.code, p.name, p.field, p.version,
@@ -19,7 +20,7 @@ SELECT p.code, p.name, p.field, p.version,
        bm25(catalog_fts, {", ".join(str(w) for w in _WEIGHTS)}) AS score
 FROM catalog_fts f JOIN catalog_procedure p ON p.id = f.rowid
 WHERE catalog_fts MATCH :match
-ORDER BY exact_code DESC, name_prefix DESC, score, p.code
+ORDER BY exact_code DESC, name_prefix DESC, CASE WHEN name_prefix THEN length(p.name_folded) END, score, p.code
 LIMIT :limit
 """
 

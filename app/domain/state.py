@@ -72,6 +72,7 @@ class DossierState:
     received_at: str | None = None  # ISO 8601 with offset, as the clerk saw it
     counted_from: str | None = None  # the day the period counts from (15:00 rule)
     due_date: str | None = None  # YYYY-MM-DD, the current appointment
+    due_time: str | None = None  # HH:MM of the appointment, as printed on the receipt
     original_due_date: str | None = None
     due_history: list[dict[str, Any]] = field(default_factory=list)
     supplements: list[dict[str, Any]] = field(default_factory=list)
