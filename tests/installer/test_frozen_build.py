@@ -49,7 +49,8 @@ def test_frozen_backup_and_diagnostics_commands_work(tmp_path: Path) -> None:
 
 
 def test_frozen_desk_starts_offscreen_with_demo_data(tmp_path: Path) -> None:
-    shot = tmp_path / "desk.png"
-    done = frozen(tmp_path / "home", "--demo", "--smoke", "--screenshot", str(shot))
+    home, shot = tmp_path / "home", tmp_path / "desk.png"
+    assert frozen(home, "demo", "--dossiers", "5", "--pages", "1").returncode == 0
+    done = frozen(home, "--demo", "--smoke", "--screenshot", str(shot))
     assert done.returncode == 0, done.stdout + done.stderr
     assert shot.read_bytes().startswith(b"\x89PNG")
