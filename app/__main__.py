@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 # command -> module with `main(argv: list[str]) -> int`; imported only when used, to start fast.
 COMMANDS: dict[str, str] = {
-    "self-test": "app.cli.selftest",
+    "self-test": "ui.cli.selftest",
     "due": "app.cli.due",
     "catalog": "app.cli.catalog",
     "demo": "app.cli.demo",
@@ -16,7 +16,7 @@ COMMANDS: dict[str, str] = {
     "check": "app.cli.check",
     "audit": "app.cli.audit",
     "clerk": "app.cli.clerk",
-    "setup": "app.cli.setup",
+    "setup": "ui.cli.setup",
     "backup": "app.cli.backup",
     "restore": "app.cli.restore",
     "diagnostics": "app.cli.diagnostics",

@@ -7,11 +7,20 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+import re
 from pathlib import Path
 
 from app.config import logs_dir
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s [%(process)d] %(message)s"
+# Defence in depth: should a log call ever carry an ID-card number (9-digit CMND, 12-digit CCCD),
+# it is masked before it reaches the file. Ids (UUIDs, HLCs, dossier codes) are never matched.
+ID_NUMBER = re.compile(r"(?<![\w-])(?:\d{9}|\d{12})(?![\w-])")
+
+
+class RedactingFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return ID_NUMBER.sub("[ẩn]", super().format(record))
 
 
 def setup_logging(home: Path | None = None, level: int = logging.INFO, stderr: bool = True) -> Path:
@@ -28,7 +37,7 @@ def setup_logging(home: Path | None = None, level: int = logging.INFO, stderr: b
         handlers.append(logging.StreamHandler())
         handlers[-1].setLevel(logging.WARNING)
     for h in handlers:
-        h.setFormatter(logging.Formatter(FORMAT))
+        h.setFormatter(RedactingFormatter(FORMAT))
         h._motcua = True  # type: ignore[attr-defined]
         root.addHandler(h)
     root.setLevel(level)

@@ -1,0 +1,42 @@
+"""`motcua restore FILE [--force]`: restore a backup into `$MOTCUA_HOME` (close the desk app first).
+
+Refuses when the data already there is newer than the backup (it holds events the backup lacks, or a
+later last event), unless `--force`; the previous database is kept as `desk.db.pre-restore-<time>`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from app.config import data_home
+from app.domain.errors import AppError
+from app.logs import setup_logging
+from app.restore import restore_backup
+
+logger = logging.getLogger(__name__)
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="motcua restore", description=__doc__.split("\n", 1)[0])
+    parser.add_argument("file", type=Path, help="a backup written by `motcua backup`")
+    parser.add_argument("--force", action="store_true", help="overwrite even a newer store")
+    args = parser.parse_args(argv)
+    home = data_home()
+    setup_logging(home, stderr=False)
+    if not args.file.is_file():
+        print(f"Không tìm thấy tệp sao lưu: {args.file}", file=sys.stderr)
+        return 2
+    try:
+        info = restore_backup(args.file, home, force=args.force)
+    except AppError as exc:
+        logger.error("restore failed: %s", exc.log_message)
+        print(exc.user_message, file=sys.stderr)
+        print(exc.log_message, file=sys.stderr)
+        return 1
+    print(f"Đã khôi phục vào {info.home}: {info.dossiers} hồ sơ, {info.events} sự kiện, {info.files} tệp.")
+    if info.kept_previous:
+        print(f"Dữ liệu cũ được giữ lại tại {info.kept_previous}")
+    return 0

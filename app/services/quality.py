@@ -1,0 +1,44 @@
+"""Is a dossier's digitized copy good enough before the citizen leaves? Page grades and warnings.
+
+Used by the desk while scanning (per-page badge) and before saving (warnings for the clerk).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+GOOD_CONFIDENCE = 80.0  # mean Tesseract word confidence at which a page reads cleanly
+FAIR_CONFIDENCE = 60.0  # below this the text is too unreliable to search: rescan
+
+
+def page_quality(page: Mapping[str, Any]) -> tuple[str, str]:
+    """("good" | "fair" | "bad", short Vietnamese badge) for one page dict of the event contract."""
+    if page.get("is_blank"):
+        return "bad", "Trang trắng"
+    conf = page.get("ocr_confidence")
+    if conf is None:
+        return "bad", "Không đọc được"
+    value = float(conf)
+    grade = "good" if value >= GOOD_CONFIDENCE else "fair" if value >= FAIR_CONFIDENCE else "bad"
+    return grade, f"OCR {value:.0f}%"
+
+
+def document_warnings(components: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Warnings for the clerk: a mandatory component with no pages, a blank or unreadable page.
+
+    Each component: {name, mandatory, pages: [page dicts], provided (optional bool)}.
+    """
+    out: list[str] = []
+    for comp in components:
+        pages = list(comp.get("pages") or [])
+        name = str(comp.get("name") or "")
+        if comp.get("mandatory") and not pages and not comp.get("provided"):
+            out.append(f"Thiếu thành phần bắt buộc: {name}.")
+        for i, page in enumerate(pages, 1):
+            grade, label = page_quality(page)
+            if page.get("is_blank"):
+                out.append(f"{name}, trang {i}: trang trắng — kiểm tra lại hoặc xóa.")
+            elif grade == "bad":
+                out.append(f"{name}, trang {i}: {label.lower()} — nên quét lại.")
+    return out

@@ -1,0 +1,1 @@
+"""Dialogs: login, lock, dossier actions."""

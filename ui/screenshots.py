@@ -1,0 +1,160 @@
+"""`--screenshots DIR`: render every main view and each step of the receive flow with demo data."""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
+
+from ui.context import DeskContext
+from ui.main_window import MainWindow
+from ui.samples import sample_page
+
+logger = logging.getLogger(__name__)
+
+DEMO_APPLICANT = {
+    "full_name": "Nguyễn Thị Hồng Nhung",
+    "id_kind": "cccd",
+    "id_number": "001190012345",
+    "birth_date": "1990-05-14",
+    "gender": "female",
+    "address": "Số 12 ngõ 34 phố Hàng Bạc, phường Hoàn Kiếm, Hà Nội",
+    "phone": "0912345678",
+    "email": "nhung.nguyen@example.vn",
+}
+
+
+def settle(ms: int = 30) -> None:
+    """Let queued signals and layouts run."""
+    app = QApplication.instance()
+    assert app is not None
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+    app.processEvents()
+
+
+def wait_jobs(ctx: DeskContext, timeout_ms: int = 120_000) -> None:
+    waited = 0
+    while ctx.runner.is_busy() and waited < timeout_ms:
+        settle(50)
+        waited += 50
+    settle()
+
+
+class Shooter:
+    def __init__(self, window: MainWindow, out: Path) -> None:
+        self.window = window
+        self.out = out
+        self.names: list[str] = []
+
+    def shot(self, name: str, widget: QWidget | None = None) -> None:
+        settle()
+        target = widget or self.window
+        target.grab().save(str(self.out / f"{name}.png"))
+        self.names.append(name)
+
+
+def _step(label: str, fn: Callable[[], None]) -> None:
+    try:
+        fn()
+    except Exception:
+        logger.exception("screenshot step %s failed", label)
+
+
+def receive_flow(s: Shooter, ctx: DeskContext) -> None:
+    from ui.views.receive import ReceiveView
+
+    w = s.window
+    view = w.show_view("receive")
+    assert isinstance(view, ReceiveView)
+    view.procedure_step.search.query.setText("khai sinh")
+    view.procedure_step.search.search()
+    s.shot("receive-1-procedure")
+    view.next_step()
+    view.applicant_step.set_applicant(DEMO_APPLICANT)
+    s.shot("receive-2-applicant")
+    view.next_step()
+    tmp = Path(tempfile.mkdtemp(prefix="motcua-shots-"))
+    files = [sample_page(tmp / "to-khai.png", "TỜ KHAI ĐĂNG KÝ KHAI SINH"),
+             sample_page(tmp / "giay-chung-sinh.png", "GIẤY CHỨNG SINH")]
+    view.documents_step.checklist.setCurrentRow(0)
+    view.documents_step.import_files(files[:1])
+    wait_jobs(ctx)
+    if view.documents_step.checklist.count() > 1:
+        view.documents_step.checklist.setCurrentRow(1)
+        view.documents_step.import_files(files[1:])
+        wait_jobs(ctx)
+    view.documents_step.pages.setCurrentRow(0)
+    s.shot("receive-3-documents")
+    view.next_step()
+    s.shot("receive-4-fees")
+    view.next_step()
+    view.return_step.post.setChecked(True)
+    s.shot("receive-5-return")
+    view.next_step()
+    s.shot("receive-6-review")
+    view.save()
+    wait_jobs(ctx)
+    s.shot("receive-7-saved")
+
+
+def render_all(window: MainWindow, ctx: DeskContext, out: Path) -> int:
+    """Save DIR/<name>.png for every view and receive step; exit code 0 when at least 8 were saved."""
+    out.mkdir(parents=True, exist_ok=True)
+    window.resize(1366, 820)
+    window.show()
+    s = Shooter(window, out)
+    _step("home", lambda: (window.show_view("home"), s.shot("home")))
+
+    def procedures() -> None:
+        view = window.show_view("procedures")
+        view.search.query.setText("chung thuc")  # type: ignore[attr-defined]
+        view.search.search()  # type: ignore[attr-defined]
+        s.shot("procedures")
+
+    _step("procedures", procedures)
+    _step("receive", lambda: receive_flow(s, ctx))
+
+    def dossiers() -> None:
+        view = window.show_view("dossiers")
+        view.table.selectRow(0)  # type: ignore[attr-defined]
+        s.shot("dossiers")
+        view.detail.tabs.setCurrentIndex(1)  # type: ignore[attr-defined]
+        s.shot("dossier-timeline")
+        view.detail.tabs.setCurrentIndex(2)  # type: ignore[attr-defined]
+        view.detail.documents.setCurrentRow(0)  # type: ignore[attr-defined]
+        s.shot("dossier-documents")
+
+    _step("dossiers", dossiers)
+
+    def returns() -> None:
+        view = window.show_view("returns")
+        result = getattr(window.views["receive"], "result", None)
+        if result:
+            view.code.setText(result["code"])  # type: ignore[attr-defined]
+            view.find()  # type: ignore[attr-defined]
+        s.shot("returns")
+
+    _step("returns", returns)
+    _step("sync", lambda: (window.show_view("sync"), s.shot("sync")))
+    _step("settings", lambda: (window.show_view("settings"), s.shot("settings")))
+
+    def login() -> None:
+        from ui.dialogs.login import LoginDialog
+
+        dialog = LoginDialog(lambda u, p: None, ctx.settings.point_name, window)
+        dialog.username.setText("canbo1")
+        dialog.show()
+        s.shot("login", dialog)
+        dialog.close()
+
+    _step("login", login)
+    window.close()
+    logger.info("screenshots saved: %s", ", ".join(s.names))
+    print(f"{len(s.names)} screenshots in {out}: {', '.join(s.names)}")
+    return 0 if len(s.names) >= 8 else 1

@@ -1,0 +1,58 @@
+"""A working session at the desk: login, the inactivity lock, the event loop, a clean quit."""
+
+from __future__ import annotations
+
+import logging
+from functools import partial
+
+from PySide6.QtWidgets import QApplication, QDialog
+
+from ui import backend
+from ui.context import DeskContext
+from ui.dialogs.login import InactivityWatcher, LoginDialog
+from ui.main_window import MainWindow
+
+logger = logging.getLogger(__name__)
+
+
+def login(ctx: DeskContext, window: MainWindow | None = None) -> bool:
+    dialog = LoginDialog(partial(backend.authenticate, ctx), ctx.settings.point_name, window)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return False
+    ctx.clerk = dialog.clerk
+    return True
+
+
+def lock(ctx: DeskContext, window: MainWindow, watcher: InactivityWatcher | None = None) -> None:
+    """Cover the desk until the same clerk types the password again."""
+    if watcher:
+        watcher.paused = True
+    username = str(getattr(ctx.clerk, "username", ""))
+    dialog = LoginDialog(
+        partial(backend.authenticate, ctx), ctx.settings.point_name, window, username=username, locked=True
+    )
+    window.centralWidget().setVisible(False)  # hide citizens' data behind the lock
+    dialog.exec()
+    window.centralWidget().setVisible(True)
+    if watcher:
+        watcher.paused = False
+        watcher.timer.start()
+
+
+def install_lock(ctx: DeskContext, window: MainWindow, app: QApplication) -> InactivityWatcher:
+    watcher = InactivityWatcher(ctx.settings.lock_minutes, window)
+    app.installEventFilter(watcher)
+    watcher.sig_idle.connect(lambda: lock(ctx, window, watcher))
+    window.lock_handler = lambda: lock(ctx, window, watcher)
+    return watcher
+
+
+def start_session(app: QApplication, window: MainWindow, ctx: DeskContext) -> int:
+    if ctx.clerk is None and not login(ctx):
+        return 0
+    window.update_identity()
+    install_lock(ctx, window, app)
+    window.show()
+    code = app.exec()
+    ctx.runner.shutdown()
+    return int(code)

@@ -1,0 +1,180 @@
+"""One dossier: overview, event timeline, documents with a page viewer and OCR text, and its actions."""
+
+from __future__ import annotations
+
+import html
+import logging
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import (
+    QDialog,
+    QGridLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTabWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui import backend, backend_jobs, printing
+from ui.dialogs import actions as dlg
+from ui.messages import user_message
+from ui.workers.jobs import Job
+
+logger = logging.getLogger(__name__)
+
+ACTIONS = [
+    ("supplement", "Yêu cầu bổ sung (02)"),
+    ("refuse", "Từ chối (03)"),
+    ("fee", "Thu phí"),
+    ("apology", "Xin lỗi, hẹn lại (04)"),
+    ("return", "Trả kết quả"),
+    ("rating", "Đánh giá"),
+    ("reprint", "In lại giấy tiếp nhận"),
+]
+FORM_OF = {"supplement": "02", "refuse": "03", "apology": "04", "reprint": "01"}
+
+
+class DossierDetail(QWidget):
+    sig_changed = Signal(str)  # dossier id
+    sig_message = Signal(str, bool)
+
+    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.dossier_id: str | None = None
+        self.detail: dict[str, Any] = {}
+        self.last_form_pdf: Path | None = None
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        self.header = QLabel("Chọn một hồ sơ trong danh sách.")
+        self.header.setObjectName("SectionTitle")
+        self.header.setWordWrap(True)
+        lay.addWidget(self.header)
+        grid = QGridLayout()
+        self.buttons: dict[str, QPushButton] = {}
+        for i, (key, label) in enumerate(ACTIONS):
+            b = QPushButton(label)
+            b.clicked.connect(lambda _c=False, k=key: self.open_action(k))
+            b.setEnabled(False)
+            self.buttons[key] = b
+            grid.addWidget(b, i // 4, i % 4)
+        lay.addLayout(grid)
+        self.tabs = QTabWidget()
+        self.overview = QTextBrowser()
+        self.timeline = QTextBrowser()
+        docs = QSplitter(Qt.Orientation.Vertical)
+        self.documents = QListWidget()
+        self.page_view = QLabel()
+        self.page_view.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.page_view)
+        self.ocr_text = QPlainTextEdit()
+        self.ocr_text.setReadOnly(True)
+        docs.addWidget(self.documents)
+        docs.addWidget(scroll)
+        docs.addWidget(self.ocr_text)
+        docs.setSizes([120, 300, 120])
+        self.tabs.addTab(self.overview, "Tổng quan")
+        self.tabs.addTab(self.timeline, "Diễn biến")
+        self.tabs.addTab(docs, "Tài liệu")
+        lay.addWidget(self.tabs, 1)
+        self.documents.currentItemChanged.connect(self._on_page_current)
+
+    # ----- showing -----
+    def show_dossier(self, dossier_id: str) -> None:
+        self.dossier_id = dossier_id
+        self.detail = backend.dossier_detail(self.ctx, dossier_id)
+        d = self.detail
+        self.header.setText(f"{d['code']} — {d['procedure_name']} — {d['status_label']}")
+        self.overview.setHtml(d["overview_html"])
+        self.timeline.setHtml(
+            "<table cellpadding='5' width='100%'>"
+            + "".join(
+                f"<tr><td style='color:#52606d' nowrap>{html.escape(t['when'])}</td>"
+                f"<td><b>{html.escape(t['label'])}</b><br>{html.escape(t.get('detail', ''))}</td></tr>"
+                for t in d["timeline"]
+            )
+            + "</table>"
+        )
+        self.documents.clear()
+        for page in d["pages"]:
+            item = QListWidgetItem(page["label"])
+            item.setData(Qt.ItemDataRole.UserRole, page)
+            self.documents.addItem(item)
+        allowed = set(d["allowed_actions"])
+        for key, b in self.buttons.items():
+            b.setEnabled(key in allowed)
+
+    def _on_page_current(self, item: QListWidgetItem | None, _prev: object) -> None:
+        if item is None:
+            return
+        page = item.data(Qt.ItemDataRole.UserRole)
+        pix = QPixmap(str(backend.blob_path(self.ctx, page["sha256"])))
+        self.page_view.setPixmap(pix.scaledToWidth(560, Qt.TransformationMode.SmoothTransformation))
+        self.ocr_text.setPlainText(page.get("text") or "(không có văn bản nhận dạng)")
+
+    # ----- actions -----
+    def _dialog_for(self, action: str) -> dlg.ActionDialog | None:
+        d = self.detail
+        if action == "supplement":
+            return dlg.SupplementDialog(d.get("checklist", []), self)
+        if action == "refuse":
+            return dlg.RefuseDialog(self)
+        if action == "fee":
+            return dlg.FeeDialog(int(d.get("fees_due", 0)), self)
+        if action == "apology":
+            return dlg.ApologyDialog(d.get("due_date"), self)
+        if action == "return":
+            return dlg.ReturnDialog(d.get("applicant_name", ""), self)
+        if action == "rating":
+            return dlg.RatingDialog(self)
+        return None
+
+    def open_action(self, action: str) -> None:
+        dialog = self._dialog_for(action)
+        if dialog is None:
+            self.run_action(action, {})
+            return
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.run_action(action, dialog.values())
+
+    def run_action(self, action: str, values: dict[str, Any]) -> Job | None:
+        """Record the action through app.services, then make its form (02/03/04) and offer to print."""
+        if not self.dossier_id:
+            return None
+        dossier_id = self.dossier_id
+        try:
+            if action != "reprint":
+                backend.perform_action(self.ctx, action, dossier_id, values)
+        except Exception as exc:
+            self.sig_message.emit(user_message(exc), True)
+            return None
+        self.show_dossier(dossier_id)
+        self.sig_changed.emit(dossier_id)
+        form = FORM_OF.get(action)
+        if not form:
+            self.sig_message.emit("Đã ghi nhận.", False)
+            return None
+        out = Path(tempfile.mkdtemp(prefix="motcua-form-")) / f"mau-{form}-{self.detail['code']}.pdf"
+        job = Job(f"Tạo mẫu {form}", backend_jobs.form_pdf_job, self.ctx.home, form, dossier_id, out)
+        return self.ctx.runner.start(job, on_done=self._on_form_ready, on_failed=lambda e: self.sig_message.emit(user_message(e), True))
+
+    def _on_form_ready(self, pdf: Path) -> None:
+        self.last_form_pdf = pdf
+        self.sig_message.emit(f"Đã ghi nhận. Phiếu đã tạo: {pdf.name}", False)
+        try:
+            printing.print_with_preview(pdf, self, self.ctx.settings.printer)
+        except printing.PrinterMissingError as exc:
+            self.sig_message.emit(f"Đã ghi nhận và tạo phiếu {pdf.name}. {exc.user_message}", True)

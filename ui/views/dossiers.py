@@ -1,0 +1,93 @@
+"""Hồ sơ: filters, search (code, name, ID number, OCR text), a lazily loaded table, and the detail."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from PySide6.QtCore import QItemSelection, Qt, QTimer
+from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHBoxLayout, QLineEdit, QSplitter, QTableView, QWidget
+
+from ui import backend
+from ui.models.dossier_table import DossierTableModel
+from ui.views.base import ViewPage
+from ui.views.dossier_detail import DossierDetail
+
+FILTERS = [
+    ("all", "Tất cả"),
+    ("today", "Nhận hôm nay"),
+    ("due_soon", "Sắp đến hạn"),
+    ("overdue", "Quá hạn"),
+    ("awaiting", "Đang chờ kết quả"),
+    ("returned", "Đã trả kết quả"),
+    ("refused", "Từ chối"),
+    ("unsynced", "Chưa đồng bộ"),
+]
+
+
+class DossiersView(ViewPage):
+    title = "Hồ sơ"
+
+    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        bar = QHBoxLayout()
+        self.filter = QComboBox()
+        for key, label in FILTERS:
+            self.filter.addItem(label, key)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Tìm theo mã hồ sơ, họ tên, số giấy tờ hoặc nội dung tài liệu (OCR)")
+        self.search.setClearButtonEnabled(True)
+        bar.addWidget(self.filter)
+        bar.addWidget(self.search, 1)
+        self.root.addLayout(bar)
+        self.model = DossierTableModel(partial(backend.list_dossiers, ctx))
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(30)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setAlternatingRowColors(False)
+        for col, width in enumerate((190, 260, 170, 95, 95)):
+            self.table.setColumnWidth(col, width)
+        self.detail = DossierDetail(ctx)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.table)
+        split.addWidget(self.detail)
+        split.setSizes([620, 480])
+        self.root.addWidget(split, 1)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(200)
+        self._timer.timeout.connect(self.apply_filter)
+        self.search.textChanged.connect(lambda _t: self._timer.start())
+        self.filter.currentIndexChanged.connect(lambda _i: self.apply_filter())
+        self.table.selectionModel().selectionChanged.connect(self._on_selection)
+        self.detail.sig_changed.connect(lambda _id: self.model.reload())
+        self.detail.sig_message.connect(lambda text, err: (self.show_error if err else self.show_info)(text))
+
+    def refresh(self) -> None:
+        self.apply_filter()
+
+    def apply_filter(self) -> None:
+        self.clear_message()
+        try:
+            self.model.set_query(str(self.filter.currentData()), self.search.text().strip())
+        except Exception as exc:
+            self.show_error(exc)
+
+    def select_code(self, code: str) -> bool:
+        for row in range(self.model.rowCount()):
+            if self.model.row_data(row)["code"] == code:
+                self.table.selectRow(row)
+                return True
+        return False
+
+    def _on_selection(self, selected: QItemSelection, _old: QItemSelection) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if rows:
+            try:
+                self.detail.show_dossier(self.model.row_data(rows[0].row())["id"])
+            except Exception as exc:
+                self.show_error(exc)

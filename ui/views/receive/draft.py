@@ -1,0 +1,66 @@
+"""What the clerk has entered so far for one dossier: plain data the steps fill in.
+
+Nothing is decided here: validation, fees, due dates and the save itself are app.services calls.
+The draft survives any failed step, so a bad file or a full disk never loses what was entered.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class DraftPage:
+    """One page: the contract's page dict plus what the desk shows (thumbnail path, OCR text)."""
+
+    meta: dict[str, Any]  # sha256, size, mime, width, height, dpi, ocr_confidence, rotation, skew, ...
+    text: str = ""
+    thumb: Any = None  # QImage, set by the view
+    source: str = ""  # "scanner", "file", "camera"
+
+
+@dataclass
+class DraftComponent:
+    component: str
+    name: str
+    copy_kind: str
+    count: int
+    mandatory: bool
+    pages: list[DraftPage] = field(default_factory=list)
+    provided: bool | None = None  # None: follow pages; the clerk may tick a paper-only component
+
+
+@dataclass
+class ReceiveDraft:
+    procedure: dict[str, Any] | None = None
+    applicant: dict[str, Any] = field(default_factory=dict)
+    components: list[DraftComponent] = field(default_factory=list)
+    fees: list[dict[str, Any]] = field(default_factory=list)
+    fees_total: int = 0
+    fees_computed_total: int = 0
+    fee_override_reason: str = ""
+    return_method: dict[str, Any] = field(default_factory=lambda: {"kind": "desk"})
+    idcard_source: str = ""
+
+    def is_empty(self) -> bool:
+        return self.procedure is None and not any(self.applicant.values()) and not self.page_count()
+
+    def page_count(self) -> int:
+        return sum(len(c.pages) for c in self.components)
+
+    def pages_by_component(self) -> dict[str, int]:
+        return {c.component: len(c.pages) for c in self.components}
+
+    def checklist(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "component": c.component,
+                "name": c.name,
+                "copy_kind": c.copy_kind,
+                "count": c.count,
+                "mandatory": c.mandatory,
+                "provided": bool(c.pages) if c.provided is None else c.provided,
+            }
+            for c in self.components
+        ]

@@ -1,0 +1,263 @@
+"""Step 3 — thành phần hồ sơ: the checklist; per component scan or import pages with live thumbnails,
+an OCR quality badge per page, rotate / reorder / delete / rescan, and warnings."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QIcon, QImage, QPainter, QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui import backend, backend_jobs
+from ui.messages import user_message
+from ui.theme import DANGER, OK, WARNING
+from ui.views.receive.draft import DraftComponent, DraftPage, ReceiveDraft
+from ui.views.base import section
+from ui.workers.jobs import Job
+
+logger = logging.getLogger(__name__)
+THUMB = QSize(120, 160)
+FILE_FILTER = "Ảnh và PDF (*.png *.jpg *.jpeg *.tif *.tiff *.bmp *.pdf)"
+
+
+def badge_color(page: DraftPage) -> tuple[str, str]:
+    """The badge text and colour for a page's OCR quality (the grade comes from the core)."""
+    grade, text = backend.page_quality(page.meta)
+    return text, {"good": OK, "fair": WARNING, "bad": DANGER}.get(grade, WARNING)
+
+
+def thumbnail_icon(page: DraftPage) -> QIcon:
+    base = page.thumb if isinstance(page.thumb, QImage) and not page.thumb.isNull() else QImage(THUMB, QImage.Format.Format_RGB32)
+    if base.isNull() or base.width() == THUMB.width() and page.thumb is None:
+        base.fill(QColor("white"))
+    pix = QPixmap.fromImage(base.scaled(THUMB, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation))
+    text, color = badge_color(page)
+    p = QPainter(pix)
+    font = QFont()
+    font.setPointSize(8)
+    font.setBold(True)
+    p.setFont(font)
+    rect = pix.rect().adjusted(4, pix.height() - 22, -4, -4)
+    p.fillRect(rect, QColor(color))
+    p.setPen(QColor("white"))
+    p.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+    p.end()
+    return QIcon(pix)
+
+
+class DocumentsStep(QWidget):
+    sig_message = Signal(str, bool)
+    sig_changed = Signal()
+
+    def __init__(self, ctx: Any, draft: ReceiveDraft, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.draft = draft
+        self.jobs: list[Job] = []
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        split = QSplitter()
+        left = QWidget()
+        ll = QVBoxLayout(left)
+        ll.setContentsMargins(0, 0, 0, 0)
+        ll.addWidget(section("Thành phần hồ sơ"))
+        self.checklist = QListWidget()
+        ll.addWidget(self.checklist, 1)
+        right = QWidget()
+        rl = QVBoxLayout(right)
+        rl.setContentsMargins(0, 0, 0, 0)
+        tools = QHBoxLayout()
+        self.scan_button = QPushButton("Quét trang (F5)")
+        self.scan_button.setObjectName("Primary")
+        self.scan_button.setShortcut("F5")
+        self.import_button = QPushButton("Nhập tệp…")
+        self.rotate_left = QPushButton("↺ Xoay trái")
+        self.rotate_right = QPushButton("↻ Xoay phải")
+        self.move_up = QPushButton("◀ Lên trước")
+        self.move_down = QPushButton("Ra sau ▶")
+        self.delete_button = QPushButton("Xóa trang")
+        self.delete_button.setObjectName("Danger")
+        self.rescan_button = QPushButton("Quét lại")
+        for b in (self.scan_button, self.import_button, self.rotate_left, self.rotate_right, self.move_up,
+                  self.move_down, self.rescan_button, self.delete_button):
+            tools.addWidget(b)
+        tools.addStretch(1)
+        rl.addLayout(tools)
+        self.pages = QListWidget()
+        self.pages.setViewMode(QListWidget.ViewMode.IconMode)
+        self.pages.setIconSize(THUMB)
+        self.pages.setGridSize(QSize(THUMB.width() + 24, THUMB.height() + 34))
+        self.pages.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.pages.setMovement(QListWidget.Movement.Snap)
+        self.pages.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self.pages.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        rl.addWidget(self.pages, 3)
+        self.ocr_text = QPlainTextEdit()
+        self.ocr_text.setReadOnly(True)
+        self.ocr_text.setPlaceholderText("Văn bản nhận dạng (OCR) của trang đang chọn")
+        rl.addWidget(self.ocr_text, 1)
+        split.addWidget(left)
+        split.addWidget(right)
+        split.setSizes([300, 760])
+        lay.addWidget(split, 1)
+        self.warnings = QLabel()
+        self.warnings.setObjectName("Warning")
+        self.warnings.setWordWrap(True)
+        lay.addWidget(self.warnings)
+        self.checklist.currentRowChanged.connect(self._show_component)
+        self.pages.currentRowChanged.connect(self._on_page_current)
+        self.pages.model().rowsMoved.connect(self._on_pages_dragged)
+        self.scan_button.clicked.connect(self.scan)
+        self.import_button.clicked.connect(self._on_import_clicked)
+        self.rotate_left.clicked.connect(lambda: self.rotate(-90))
+        self.rotate_right.clicked.connect(lambda: self.rotate(90))
+        self.move_up.clicked.connect(lambda: self.move(-1))
+        self.move_down.clicked.connect(lambda: self.move(1))
+        self.delete_button.clicked.connect(self.delete)
+        self.rescan_button.clicked.connect(self.rescan)
+
+    # ----- checklist -----
+    def load(self) -> None:
+        row = max(self.checklist.currentRow(), 0)
+        self.checklist.blockSignals(True)
+        self.checklist.clear()
+        for comp in self.draft.components:
+            mark = "★ " if comp.mandatory else ""
+            item = QListWidgetItem(f"{mark}{comp.name}\n{backend.copy_label(comp.copy_kind)} · {len(comp.pages)} trang")
+            if comp.mandatory and not comp.pages:
+                item.setForeground(QColor(DANGER))
+            self.checklist.addItem(item)
+        self.checklist.blockSignals(False)
+        if self.draft.components:
+            self.checklist.setCurrentRow(min(row, len(self.draft.components) - 1))
+            self._show_component(self.checklist.currentRow())
+        self.update_warnings()
+
+    def component(self) -> DraftComponent | None:
+        row = self.checklist.currentRow()
+        return self.draft.components[row] if 0 <= row < len(self.draft.components) else None
+
+    def _show_component(self, row: int) -> None:
+        self.pages.clear()
+        comp = self.component()
+        if comp is None:
+            return
+        for i, page in enumerate(comp.pages):
+            item = QListWidgetItem(thumbnail_icon(page), f"Trang {i + 1}")
+            self.pages.addItem(item)
+        self.ocr_text.clear()
+
+    def update_warnings(self) -> None:
+        items = backend.draft_warnings(self.draft)
+        self.warnings.setText("\n".join(f"⚠ {w}" for w in items))
+        self.sig_changed.emit()
+
+    # ----- adding pages -----
+    def scan(self, replace_row: int | None = None) -> Job | None:
+        return self._start_pages_job("Quét trang", backend_jobs.scan_pages_job, self.ctx.settings, replace_row=replace_row)
+
+    def import_files(self, paths: list[Path]) -> Job | None:
+        return self._start_pages_job("Nhập tệp", backend_jobs.import_pages_job, paths)
+
+    def _on_import_clicked(self) -> None:
+        names, _ = QFileDialog.getOpenFileNames(self, "Chọn tệp ảnh hoặc PDF", "", FILE_FILTER)
+        if names:
+            self.import_files([Path(n) for n in names])
+
+    def _start_pages_job(self, name: str, fn: Any, *args: Any, replace_row: int | None = None) -> Job | None:
+        comp = self.component()
+        if comp is None:
+            self.sig_message.emit("Hãy chọn thành phần hồ sơ trước khi quét.", True)
+            return None
+        job = Job(name, fn, self.ctx.home, *args, emits_items=True)
+        self.jobs.append(job)
+
+        def on_item(item: dict[str, Any], comp: DraftComponent = comp) -> None:
+            page = DraftPage(meta=item["meta"], text=item.get("text", ""), source=item.get("source", ""))
+            page.thumb = QImage.fromData(item["thumb_png"], "PNG")
+            if replace_row is not None and replace_row < len(comp.pages):
+                comp.pages[replace_row] = page
+            else:
+                comp.pages.append(page)
+            self.load()
+
+        return self.ctx.runner.start(job, on_item=on_item, on_failed=self._on_job_failed, on_done=lambda _r: self.load())
+
+    def _on_job_failed(self, exc: BaseException) -> None:
+        self.sig_message.emit(user_message(exc), True)
+        self.load()
+
+    # ----- editing pages -----
+    def _page_index(self) -> tuple[DraftComponent, int] | None:
+        comp, row = self.component(), self.pages.currentRow()
+        if comp is None or not 0 <= row < len(comp.pages):
+            self.sig_message.emit("Hãy chọn một trang.", True)
+            return None
+        return comp, row
+
+    def rotate(self, degrees: int) -> Job | None:
+        found = self._page_index()
+        if not found:
+            return None
+        comp, row = found
+        job = Job("Xoay trang", backend_jobs.rotate_page_job, self.ctx.home, comp.pages[row].meta, degrees)
+
+        def done(item: dict[str, Any]) -> None:
+            page = comp.pages[row]
+            page.meta = item["meta"]
+            page.thumb = QImage.fromData(item["thumb_png"], "PNG")
+            self.load()
+            self.pages.setCurrentRow(row)
+
+        return self.ctx.runner.start(job, on_done=done, on_failed=self._on_job_failed)
+
+    def move(self, delta: int) -> None:
+        found = self._page_index()
+        if not found:
+            return
+        comp, row = found
+        new = row + delta
+        if 0 <= new < len(comp.pages):
+            comp.pages.insert(new, comp.pages.pop(row))
+            self.load()
+            self.pages.setCurrentRow(new)
+
+    def _on_pages_dragged(self, *_args: object) -> None:
+        comp = self.component()
+        if comp is None:
+            return
+        order = [int(self.pages.item(i).text().split()[-1]) - 1 for i in range(self.pages.count())]
+        comp.pages = [comp.pages[i] for i in order]
+        self.load()
+
+    def delete(self) -> None:
+        found = self._page_index()
+        if found:
+            comp, row = found
+            del comp.pages[row]
+            self.load()
+
+    def rescan(self) -> None:
+        found = self._page_index()
+        if found:
+            self.scan(replace_row=found[1])
+
+    def _on_page_current(self, row: int) -> None:
+        comp = self.component()
+        if comp and 0 <= row < len(comp.pages):
+            self.ocr_text.setPlainText(comp.pages[row].text or "(chưa có văn bản nhận dạng)")

@@ -1,0 +1,169 @@
+"""Step 4 — lệ phí (computed from the catalog's rules, editable with a reason) and step 5 — nơi trả kết quả."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QRadioButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui import backend
+from ui.views.base import hint, section
+from ui.views.receive.draft import ReceiveDraft
+
+
+def money(amount: int) -> str:
+    return f"{amount:,}".replace(",", ".") + " đ"
+
+
+class FeesStep(QWidget):
+    sig_changed = Signal()
+
+    def __init__(self, ctx: Any, draft: ReceiveDraft, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.draft = draft
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(section("Phí, lệ phí theo quy định của thủ tục"))
+        self.table = QTableWidget(0, 3)
+        self.table.setHorizontalHeaderLabels(["Khoản thu", "Cách tính", "Số tiền"])
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        lay.addWidget(self.table, 1)
+        form = QFormLayout()
+        self.total = QSpinBox()
+        self.total.setRange(0, 100_000_000)
+        self.total.setSingleStep(1000)
+        self.total.setSuffix(" đ")
+        self.total.setGroupSeparatorShown(True)
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText("Bắt buộc khi sửa số tiền khác với mức tính theo quy định")
+        self.reason_error = QLabel()
+        self.reason_error.setObjectName("Error")
+        form.addRow("Tổng số tiền thu", self.total)
+        form.addRow("Lý do điều chỉnh", self.reason)
+        form.addRow("", self.reason_error)
+        lay.addLayout(form)
+        lay.addWidget(hint("Mức phí lấy từ danh mục thủ tục (theo số trang, số bản). Chỉ sửa khi có căn cứ."))
+        self.total.valueChanged.connect(self._on_total_changed)
+        self.reason.textChanged.connect(self._on_total_changed)
+
+    def load(self) -> None:
+        """Compute the fee lines from the catalog rules for the pages entered so far."""
+        if self.draft.procedure is None:
+            return
+        lines = backend.compute_fees(self.ctx, self.draft)
+        overridden = self.draft.fees_total != self.draft.fees_computed_total
+        self.draft.fees = lines
+        self.draft.fees_computed_total = sum(int(f["amount"]) for f in lines)
+        if not overridden:
+            self.draft.fees_total = self.draft.fees_computed_total
+        self.table.setRowCount(len(lines))
+        for r, f in enumerate(lines):
+            for c, text in enumerate([f["label"], f.get("basis", ""), money(int(f["amount"]))]):
+                self.table.setItem(r, c, QTableWidgetItem(str(text)))
+        self.table.resizeColumnsToContents()
+        self.total.blockSignals(True)
+        self.total.setValue(self.draft.fees_total)
+        self.total.blockSignals(False)
+        self._on_total_changed()
+
+    def is_valid(self) -> bool:
+        return not self.reason_error.text()
+
+    def _on_total_changed(self, *_a: object) -> None:
+        self.draft.fees_total = self.total.value()
+        self.draft.fee_override_reason = self.reason.text().strip()
+        changed = self.draft.fees_total != self.draft.fees_computed_total
+        missing = changed and not self.draft.fee_override_reason
+        self.reason_error.setText("Hãy ghi lý do khi thu khác mức quy định." if missing else "")
+        self.sig_changed.emit()
+
+
+class ReturnStep(QWidget):
+    sig_changed = Signal()
+
+    def __init__(self, ctx: Any, draft: ReceiveDraft, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.draft = draft
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(section("Công dân nhận kết quả ở đâu?"))
+        self.desk = QRadioButton("Nhận trực tiếp tại điểm phục vụ")
+        self.post = QRadioButton("Nhận qua dịch vụ bưu chính công ích")
+        self.desk.setChecked(True)
+        group = QButtonGroup(self)
+        group.addButton(self.desk)
+        group.addButton(self.post)
+        row = QHBoxLayout()
+        row.addWidget(self.desk)
+        row.addWidget(self.post)
+        row.addStretch(1)
+        lay.addLayout(row)
+        self.post_box = QGroupBox("Địa chỉ nhận qua bưu chính")
+        form = QFormLayout(self.post_box)
+        self.recipient = QLineEdit()
+        self.address = QLineEdit()
+        self.phone = QLineEdit()
+        self.service = QComboBox()
+        self.service.addItems(["Bưu điện Việt Nam (VNPost)", "Khác"])
+        self.post_error = QLabel()
+        self.post_error.setObjectName("Error")
+        form.addRow("Người nhận *", self.recipient)
+        form.addRow("Địa chỉ *", self.address)
+        form.addRow("Điện thoại *", self.phone)
+        form.addRow("Dịch vụ", self.service)
+        form.addRow("", self.post_error)
+        lay.addWidget(self.post_box)
+        lay.addStretch(1)
+        self.post_box.setEnabled(False)
+        self.post.toggled.connect(self._on_kind_toggled)
+        for w in (self.recipient, self.address, self.phone):
+            w.textChanged.connect(self._update)
+
+    def load(self) -> None:
+        """Offer the applicant's own details as the postal recipient."""
+        a = self.draft.applicant
+        for edit, key in ((self.recipient, "full_name"), (self.address, "address"), (self.phone, "phone")):
+            if not edit.text() and a.get(key):
+                edit.setText(str(a[key]))
+        self._update()
+
+    def _on_kind_toggled(self, is_post: bool) -> None:
+        self.post_box.setEnabled(is_post)
+        self._update()
+
+    def _update(self, *_a: object) -> None:
+        if self.post.isChecked():
+            self.draft.return_method = {
+                "kind": "post",
+                "recipient_name": self.recipient.text().strip(),
+                "address": self.address.text().strip(),
+                "phone": self.phone.text().strip(),
+                "service": self.service.currentText(),
+            }
+        else:
+            self.draft.return_method = {"kind": "desk"}
+        problems = backend.validate_return_method(self.ctx, self.draft.return_method)
+        self.post_error.setText(" ".join(problems))
+        self.sig_changed.emit()
+
+    def is_valid(self) -> bool:
+        return not self.post_error.text()

@@ -1,0 +1,117 @@
+"""Step 1 — chọn thủ tục, step 6 — xem lại, and the page shown after saving (print the receipt)."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QTextBrowser, QVBoxLayout, QWidget
+
+from ui import backend
+from ui.views.base import hint, section
+from ui.views.procedures import ProcedureSearch, procedure_html
+from ui.views.receive.draft import ReceiveDraft
+from ui.views.receive.step_fees import money
+
+
+class ProcedureStep(QWidget):
+    def __init__(self, ctx: Any, draft: ReceiveDraft, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.draft = draft
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        split = QSplitter()
+        self.search = ProcedureSearch(ctx)
+        self.detail = QTextBrowser()
+        split.addWidget(self.search)
+        split.addWidget(self.detail)
+        split.setSizes([420, 600])
+        lay.addWidget(split, 1)
+        self.search.sig_selected.connect(self.choose)
+
+    def choose(self, code: str) -> None:
+        proc = backend.procedure_detail(self.ctx, code)
+        self.detail.setHtml(procedure_html(proc))
+        if self.draft.procedure and self.draft.procedure["code"] == code:
+            return
+        self.draft.procedure = proc
+        self.draft.components = backend.draft_components(proc)
+        self.draft.fees_total = self.draft.fees_computed_total = 0
+
+
+class ReviewStep(QWidget):
+    def __init__(self, ctx: Any, draft: ReceiveDraft, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.draft = draft
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        self.summary = QTextBrowser()
+        lay.addWidget(self.summary, 1)
+        self.warnings = QLabel()
+        self.warnings.setObjectName("Warning")
+        self.warnings.setWordWrap(True)
+        lay.addWidget(self.warnings)
+        lay.addWidget(hint("Bấm “Lưu hồ sơ” hoặc Ctrl+Enter để lưu; Esc để hủy (sẽ hỏi lại)."))
+
+    def load(self) -> None:
+        d = self.draft
+        a = d.applicant
+        esc = html.escape
+        due = backend.preview_due(self.ctx, d)
+        comps = "".join(
+            f"<tr><td>{esc(c.name)}</td><td>{esc(backend.copy_label(c.copy_kind))}</td>"
+            f"<td align='center'>{len(c.pages)}</td></tr>"
+            for c in d.components
+        )
+        ret = d.return_method
+        ret_text = (
+            "Tại điểm phục vụ"
+            if ret.get("kind") == "desk"
+            else f"Bưu chính: {esc(ret.get('recipient_name', ''))}, {esc(ret.get('address', ''))}, {esc(ret.get('phone', ''))}"
+        )
+        reason = f" (điều chỉnh: {esc(d.fee_override_reason)})" if d.fee_override_reason else ""
+        proc = d.procedure or {"name": "", "code": ""}
+        self.summary.setHtml(
+            f"<h2 style='color:#12263f'>{esc(proc['name'])}</h2><p>Mã thủ tục {esc(proc['code'])}</p>"
+            f"<h3>Người nộp</h3><p><b>{esc(a.get('full_name', ''))}</b> — {esc(a.get('id_number', ''))}<br>"
+            f"{esc(a.get('address', ''))}<br>{esc(a.get('phone', ''))} {esc(a.get('email', ''))}</p>"
+            "<h3>Thành phần hồ sơ</h3><table cellpadding='4' width='100%'>"
+            "<tr style='background:#eef2f6'><th align='left'>Giấy tờ</th><th align='left'>Loại</th><th>Số trang</th></tr>"
+            f"{comps}</table>"
+            f"<h3>Lệ phí</h3><p>{money(d.fees_total)}{reason}</p>"
+            f"<h3>Trả kết quả</h3><p>{ret_text}</p>"
+            f"<h3>Ngày hẹn trả</h3><p><b>{esc(due)}</b></p>"
+        )
+        self.warnings.setText("\n".join(f"⚠ {w}" for w in backend.draft_warnings(d)))
+
+
+class DoneStep(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(section("Đã lưu hồ sơ"))
+        self.info = QLabel()
+        self.info.setObjectName("InfoBanner")
+        self.info.setWordWrap(True)
+        lay.addWidget(self.info)
+        row = QHBoxLayout()
+        self.print_button = QPushButton("In giấy tiếp nhận (Ctrl+P)")
+        self.print_button.setObjectName("Primary")
+        self.print_button.setShortcut("Ctrl+P")
+        self.save_pdf_button = QPushButton("Lưu giấy tiếp nhận (PDF)…")
+        self.new_button = QPushButton("Tiếp nhận hồ sơ mới")
+        for b in (self.print_button, self.save_pdf_button, self.new_button):
+            row.addWidget(b)
+        row.addStretch(1)
+        lay.addLayout(row)
+        lay.addStretch(1)
+
+    def show_result(self, result: dict[str, Any]) -> None:
+        self.info.setText(
+            f"Mã hồ sơ: <b>{html.escape(str(result['code']))}</b><br>"
+            f"Hẹn trả kết quả: <b>{html.escape(str(result.get('due_text', result.get('due_date', ''))))}</b><br>"
+            "Hãy in giấy tiếp nhận (2 liên) và giao liên 2 cho công dân."
+        )

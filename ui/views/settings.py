@@ -1,0 +1,164 @@
+"""Cài đặt: point and desk, scanner (device, dpi, colour, test scan), printer, Saturday reception, hub."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtPrintSupport import QPrinterInfo
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.config import save_settings
+from ui import backend, backend_jobs
+from ui.views.base import ViewPage, row
+from ui.workers.jobs import Job
+
+MODES = [("color", "Màu"), ("gray", "Xám"), ("bw", "Đen trắng")]
+
+
+class SettingsView(ViewPage):
+    title = "Cài đặt"
+
+    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        cols = QHBoxLayout()
+        left, right = QVBoxLayout(), QVBoxLayout()
+        point = QGroupBox("Điểm phục vụ")
+        pf = QFormLayout(point)
+        self.point_name = QLineEdit()
+        self.point_code = QLineEdit()
+        self.agency_code = QLineEdit()
+        self.desk = QSpinBox()
+        self.desk.setRange(1, 99)
+        self.saturday = QCheckBox("Tiếp nhận sáng thứ Bảy")
+        self.lock_minutes = QSpinBox()
+        self.lock_minutes.setRange(1, 120)
+        self.lock_minutes.setSuffix(" phút")
+        pf.addRow("Tên điểm", self.point_name)
+        pf.addRow("Mã điểm", self.point_code)
+        pf.addRow("Mã cơ quan (mã hồ sơ)", self.agency_code)
+        pf.addRow("Số quầy", self.desk)
+        pf.addRow("", self.saturday)
+        pf.addRow("Khóa màn hình sau", self.lock_minutes)
+        hub = QGroupBox("Trung tâm (đồng bộ)")
+        hf = QFormLayout(hub)
+        self.hub_url = QLineEdit()
+        self.hub_url.setPlaceholderText("https://trungtam.hanoi.gov.vn/motcua")
+        hf.addRow("Địa chỉ trung tâm", self.hub_url)
+        left.addWidget(point)
+        left.addWidget(hub)
+        left.addStretch(1)
+        scan = QGroupBox("Máy quét")
+        sf = QFormLayout(scan)
+        self.device = QComboBox()
+        self.refresh_devices = QPushButton("Tìm thiết bị")
+        self.dpi = QComboBox()
+        for dpi in (150, 200, 300, 400, 600):
+            self.dpi.addItem(f"{dpi} dpi", dpi)
+        self.mode = QComboBox()
+        for value, label in MODES:
+            self.mode.addItem(label, value)
+        self.test_scan = QPushButton("Quét thử")
+        self.preview = QLabel("(ảnh quét thử)")
+        self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.preview.setMinimumHeight(160)
+        sf.addRow("Thiết bị", row(self.device, self.refresh_devices))
+        sf.addRow("Độ phân giải", self.dpi)
+        sf.addRow("Chế độ màu", self.mode)
+        sf.addRow("", row(self.test_scan))
+        sf.addRow("", self.preview)
+        printer = QGroupBox("Máy in")
+        prf = QFormLayout(printer)
+        self.printer = QComboBox()
+        prf.addRow("Máy in giấy tiếp nhận", self.printer)
+        right.addWidget(scan)
+        right.addWidget(printer)
+        right.addStretch(1)
+        cols.addLayout(left, 1)
+        cols.addLayout(right, 1)
+        self.root.addLayout(cols, 1)
+        self.save_button = QPushButton("Lưu cài đặt")
+        self.save_button.setObjectName("Primary")
+        self.root.addLayout(row(self.save_button))
+        self.save_button.clicked.connect(self.save)
+        self.refresh_devices.clicked.connect(self.find_devices)
+        self.test_scan.clicked.connect(self.run_test_scan)
+
+    def refresh(self) -> None:
+        s = self.ctx.settings
+        self.point_name.setText(s.point_name)
+        self.point_code.setText(s.point_code)
+        self.agency_code.setText(s.agency_code)
+        self.desk.setValue(s.desk)
+        self.saturday.setChecked(s.saturday_reception)
+        self.lock_minutes.setValue(s.lock_minutes)
+        self.hub_url.setText(s.hub_url)
+        self.dpi.setCurrentIndex(max(self.dpi.findData(s.scan_dpi), 0))
+        self.mode.setCurrentIndex(max(self.mode.findData(s.scan_mode), 0))
+        if self.device.count() == 0:
+            self.device.addItem(s.scanner_device or "(chưa chọn)", s.scanner_device)
+        self.printer.clear()
+        self.printer.addItem("(máy in mặc định)", "")
+        for info in QPrinterInfo.availablePrinters():
+            self.printer.addItem(info.printerName(), info.printerName())
+        self.printer.setCurrentIndex(max(self.printer.findData(s.printer), 0))
+
+    def find_devices(self) -> Job:
+        job = Job("Tìm máy quét", backend_jobs.list_scanners_job)
+        return self.ctx.runner.start(job, on_done=self._on_devices, on_failed=self.show_error)
+
+    def _on_devices(self, devices: list[dict[str, str]]) -> None:
+        current = self.device.currentData()
+        self.device.clear()
+        for d in devices:
+            self.device.addItem(f"{d['name']} ({d['id']})", d["id"])
+        self.device.setCurrentIndex(max(self.device.findData(current), 0))
+        if not devices:
+            self.show_error("Không tìm thấy máy quét nào. Hãy kiểm tra cáp, nguồn điện hoặc mạng của máy quét.")
+
+    def run_test_scan(self) -> Job:
+        self._apply()
+        job = Job("Quét thử", backend_jobs.test_scan_job, self.ctx.settings)
+        return self.ctx.runner.start(job, on_done=self._on_test_scanned, on_failed=self.show_error)
+
+    def _on_test_scanned(self, png: bytes) -> None:
+        img = QImage.fromData(png, "PNG")
+        self.preview.setPixmap(QPixmap.fromImage(img).scaledToHeight(160, Qt.TransformationMode.SmoothTransformation))
+        self.show_info("Quét thử thành công.")
+
+    def _apply(self) -> None:
+        s = self.ctx.settings
+        s.point_name = self.point_name.text().strip()
+        s.point_code = self.point_code.text().strip()
+        s.agency_code = self.agency_code.text().strip()
+        s.desk = self.desk.value()
+        s.saturday_reception = self.saturday.isChecked()
+        s.lock_minutes = self.lock_minutes.value()
+        s.hub_url = self.hub_url.text().strip()
+        s.scan_dpi = int(self.dpi.currentData())
+        s.scan_mode = str(self.mode.currentData())
+        s.scanner_device = str(self.device.currentData() or "")
+        s.printer = str(self.printer.currentData() or "")
+
+    def save(self) -> bool:
+        self._apply()
+        try:
+            save_settings(self.ctx.settings, self.ctx.home)
+        except Exception as exc:
+            self.show_error(exc)
+            return False
+        self.show_info("Đã lưu cài đặt.")
+        return True

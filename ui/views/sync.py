@@ -1,0 +1,64 @@
+"""Đồng bộ: the state of the link with the centre and what is waiting to go up."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QPushButton, QTableWidget, QTableWidgetItem, QWidget
+
+from ui import backend, backend_jobs
+from ui.views.base import ViewPage, hint, row, section
+from ui.workers.jobs import Job
+
+
+class SyncView(ViewPage):
+    title = "Đồng bộ với trung tâm"
+
+    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        box = QGroupBox("Tình trạng")
+        form = QFormLayout(box)
+        self.labels: dict[str, QLabel] = {}
+        for key, label in (
+            ("hub", "Trung tâm"),
+            ("state", "Kết nối"),
+            ("pending_events", "Sự kiện chờ gửi"),
+            ("pending_files", "Tệp chờ gửi"),
+            ("last_success", "Lần đồng bộ gần nhất"),
+            ("last_error", "Lỗi gần nhất"),
+        ):
+            self.labels[key] = QLabel("—")
+            self.labels[key].setWordWrap(True)
+            form.addRow(label, self.labels[key])
+        self.root.addWidget(box)
+        self.sync_button = QPushButton("Đồng bộ ngay")
+        self.sync_button.setObjectName("Primary")
+        self.root.addLayout(row(self.sync_button))
+        self.root.addWidget(section("Đang chờ gửi"))
+        self.table = QTableWidget(0, 3)
+        self.table.setHorizontalHeaderLabels(["Mã hồ sơ", "Thao tác", "Thời điểm"])
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.root.addWidget(self.table, 1)
+        self.root.addWidget(hint("Đồng bộ chạy nền theo chu kỳ khi đã đăng ký máy với trung tâm; dữ liệu luôn lưu trên máy trước."))
+        self.sync_button.clicked.connect(self.sync_now)
+
+    def refresh(self) -> None:
+        info = backend.sync_overview(self.ctx)
+        for key, lab in self.labels.items():
+            lab.setText(str(info.get(key) or "—"))
+        pending = info.get("pending", [])
+        self.table.setRowCount(len(pending))
+        for r, p in enumerate(pending):
+            for c, key in enumerate(("code", "label", "when")):
+                self.table.setItem(r, c, QTableWidgetItem(str(p.get(key, ""))))
+        self.table.resizeColumnsToContents()
+        self.sync_button.setEnabled(bool(self.ctx.settings.hub_url))
+
+    def sync_now(self) -> Job | None:
+        if not self.ctx.settings.hub_url:
+            self.show_error("Máy chưa được đăng ký với trung tâm: hãy nhập địa chỉ trung tâm trong phần Cài đặt.")
+            return None
+        job = Job("Đồng bộ", backend_jobs.sync_once_job, self.ctx.home)
+        return self.ctx.runner.start(job, on_done=lambda _r: self.refresh(), on_failed=self.show_error)
