@@ -54,8 +54,9 @@ typecheck: setup
 contracts: setup
 	$(VENV)/bin/lint-imports
 
-pytest: setup
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
+# The whole suite, including the tests of the frozen PyInstaller bundle (built by `dist`).
+pytest: setup dist
+	QT_QPA_PLATFORM=offscreen MOTCUA_FROZEN=$(CURDIR)/dist/motcua/motcua $(PY) -m pytest
 
 test: setup lint typecheck contracts pytest
 
