@@ -76,7 +76,7 @@ def test_every_route_refuses_missing_or_wrong_credentials(shared_hub: Hub, metho
 
 
 def test_device_cannot_read_or_write_another_points_data(sqlite_hub: Hub, two_points):
-    a, b, dossier_id, code, shas = two_points
+    a, b, dossier_id, _code, shas = two_points
     hub_url, creds = load_identity(a)
     # P01's desk pushes its metadata only
     from sync.transport import HubTransport
