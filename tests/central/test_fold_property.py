@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import tempfile
 from pathlib import Path
@@ -44,7 +45,7 @@ AGENCY = [
 @st.composite
 def histories(draw: st.DrawFn) -> tuple[list[Event], list[int], list[int], list[int]]:
     """A dossier's events (desk and agency, random kinds and clocks) and two arrival orders."""
-    kinds = [DESK[0]] + draw(st.lists(st.sampled_from(DESK[1:] + AGENCY), min_size=1, max_size=8))
+    kinds = [DESK[0], *draw(st.lists(st.sampled_from(DESK[1:] + AGENCY), min_size=1, max_size=8))]
     events = []
     for i, (kind, payload) in enumerate(kinds):
         wall = draw(st.integers(1_700_000_000_000, 1_700_000_000_050))
@@ -90,7 +91,7 @@ def test_any_arrival_order_folds_to_the_same_state_on_desk_and_hub(case):
         with hub.session() as s:
             ensure_point(s, "P01")
         bounds = [0, *cuts, len(events)]
-        for lo, hi in zip(bounds, bounds[1:], strict=False):  # in batches, in another order
+        for lo, hi in itertools.pairwise(bounds):  # in batches, in another order
             batch = [WireEvent.model_validate(events[i].to_dict()) for i in hub_order[lo:hi]]
             with hub.session() as s:
                 store_events(s, "P01", batch, "desk-1")
