@@ -69,7 +69,9 @@ def require_agency(request: Request) -> None:
         raise HTTPException(401, {"code": "auth_invalid", "message": "agency token required"})
 
 
-SessionDep = Annotated[Session, Depends(get_db)]
+# scope="function": commit and release the connection when the endpoint returns, not after the reply
+# has crawled down a slow link (on SQLite an open write transaction blocks every other writer).
+SessionDep = Annotated[Session, Depends(get_db, scope="function")]
 DeviceDep = Annotated[Device, Depends(get_device)]
 SettingsDep = Annotated[HubSettings, Depends(get_settings)]
 BlobsDep = Annotated[HubBlobs, Depends(get_blobs)]

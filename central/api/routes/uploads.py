@@ -16,10 +16,11 @@ import json
 import logging
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
 from tuspyserver import create_tus_router
 
 from central.api.deps import get_device
@@ -86,8 +87,11 @@ def pre_create_dep(request: Request) -> Callable[[dict[str, str], dict[str, obje
     return check
 
 
-def complete_dep(request: Request) -> Callable[[str, dict[str, str]], None]:
-    def complete(file_path: str, metadata: dict[str, str]) -> None:
+def complete_dep(request: Request) -> Callable[[str, dict[str, str]], Awaitable[None]]:
+    async def complete(file_path: str, metadata: dict[str, str]) -> None:
+        await run_in_threadpool(finish, file_path, metadata)
+
+    def finish(file_path: str, metadata: dict[str, str]) -> None:
         path, sha = Path(file_path), metadata.get("sha256", "")
         actual = sha256_file(path)
         info = Path(f"{file_path}.info")
@@ -127,7 +131,7 @@ def tus_router(settings: HubSettings) -> APIRouter:
         auth=_no_auth,  # type: ignore[arg-type]
         days_to_keep=30,
         pre_create_dep=pre_create_dep,
-        upload_complete_dep=complete_dep,
+        upload_complete_dep=complete_dep,  # type: ignore[arg-type]  # awaited by tuspyserver
         strict_offset_validation=True,
     )
     router = APIRouter(dependencies=[Depends(tus_auth)])
