@@ -58,8 +58,9 @@ def run(args: argparse.Namespace, cuts: int) -> dict[str, float]:
             make_dossier(home, f"P{i:02d}", 1, pages=args.pages, page_size=args.page_kb * 1024, seed=d)
         homes.append(home)
     payload = sum(payload_bytes(h) for h in homes)
-    proxy = FaultProxy(hub.port, CutPlan(cuts=cuts, low=1, high=args.page_kb * 1024 * 3),
-                       bytes_per_s=args.kbit * 1000 / 8)
+    proxy = FaultProxy(
+        hub.port, CutPlan(cuts=cuts, low=1, high=args.page_kb * 1024 * 3), bytes_per_s=args.kbit * 1000 / 8
+    )
     engine = create_engine(f"sqlite:///{hub.data / 'hub.db'}")
     first: list[float] = []
     done = threading.Event()
@@ -74,8 +75,9 @@ def run(args: argparse.Namespace, cuts: int) -> dict[str, float]:
 
     def desk(home: Path) -> None:
         _, creds = load_identity(home)
-        config = SyncConfig(home=home, hub_url=proxy.url, credentials=creds, chunk_size=4 * 1024 * 1024,
-                            timeout=(10.0, 120.0))
+        config = SyncConfig(
+            home=home, hub_url=proxy.url, credentials=creds, chunk_size=4 * 1024 * 1024, timeout=(10.0, 120.0)
+        )
         for _ in range(200):
             report = run_once(config, lambda d, t: None, lambda: False)
             if report.outcome == "ok" and outbox_empty(home):
@@ -95,9 +97,15 @@ def run(args: argparse.Namespace, cuts: int) -> dict[str, float]:
     files_ok = all(d["files_complete"] for d in hub.dossiers())
     hub.stop()
     proxy.close()
-    return {"cuts": proxy.plan.done, "first_s": first[0] if first else float("nan"), "drain_s": drain,
-            "payload_mb": payload / 1e6, "wire_mb": proxy.wire_bytes / 1e6, "ratio": proxy.wire_bytes / payload,
-            "files_ok": files_ok}
+    return {
+        "cuts": proxy.plan.done,
+        "first_s": first[0] if first else float("nan"),
+        "drain_s": drain,
+        "payload_mb": payload / 1e6,
+        "wire_mb": proxy.wire_bytes / 1e6,
+        "ratio": proxy.wire_bytes / payload,
+        "files_ok": files_ok,
+    }
 
 
 def main() -> None:
@@ -110,13 +118,17 @@ def main() -> None:
     ap.add_argument("--cuts", type=int, default=20)
     args = ap.parse_args()
     rows = [run(args, 0), run(args, args.cuts)]
-    print(f"{args.desks} desks x {args.dossiers} dossier(s) x {args.pages} pages x {args.page_kb} KB, "
-          f"link {args.kbit:.0f} kbit/s")
+    print(
+        f"{args.desks} desks x {args.dossiers} dossier(s) x {args.pages} pages x {args.page_kb} KB, "
+        f"link {args.kbit:.0f} kbit/s"
+    )
     print("| cuts | first dossier at hub (s) | drain (s) | payload MB | wire MB | wire/payload | files ok |")
     print("|---|---|---|---|---|---|---|")
     for r in rows:
-        print(f"| {r['cuts']} | {r['first_s']:.2f} | {r['drain_s']:.1f} | {r['payload_mb']:.2f} | "
-              f"{r['wire_mb']:.2f} | {r['ratio']:.3f} | {r['files_ok']} |")
+        print(
+            f"| {r['cuts']} | {r['first_s']:.2f} | {r['drain_s']:.1f} | {r['payload_mb']:.2f} | "
+            f"{r['wire_mb']:.2f} | {r['ratio']:.3f} | {r['files_ok']} |"
+        )
     print(json.dumps(rows))
 
 
