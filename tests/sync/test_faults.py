@@ -6,6 +6,7 @@ desk's outbox empty, nothing lost on either side.
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import subprocess
 import sys
@@ -118,9 +119,9 @@ def test_hub_killed_and_restarted_mid_push(hub: Hub, tmp_path: Path):
 def test_desk_killed_with_sigkill_mid_upload_resumes_from_the_hubs_offset(sqlite_hub: Hub, tmp_path: Path):
     home = tmp_path / "desk"
     enroll_desk(sqlite_hub, home, "P01", 1)
-    size = 2_000_000
+    size = 3_000_000
     _, _, shas = make_dossier(home, "P01", 1, pages=1, page_size=size)
-    slow = FaultProxy(sqlite_hub.port, bytes_per_s=1_000_000)
+    slow = FaultProxy(sqlite_hub.port, bytes_per_s=400_000)
     code = (home / "hub.json").read_text().replace(sqlite_hub.url, slow.url)
     (home / "hub.json").write_text(code)
     desk = subprocess.Popen(
@@ -131,11 +132,10 @@ def test_desk_killed_with_sigkill_mid_upload_resumes_from_the_hubs_offset(sqlite
         stderr=subprocess.DEVNULL,
     )
     tus = sqlite_hub.data / "tus"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not any(
-        p.stat().st_size > 300_000 for p in tus.glob("*") if not p.name.endswith(".info")
-    ):
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and _largest_upload(tus) < 300_000:
         time.sleep(0.02)
+    assert _largest_upload(tus) >= 300_000, "the desk never got far enough into the upload"
     desk.send_signal(signal.SIGKILL)
     desk.wait(10)
     slow.close()
@@ -147,6 +147,15 @@ def test_desk_killed_with_sigkill_mid_upload_resumes_from_the_hubs_offset(sqlite
         counter.close()
     assert_nothing_lost(sqlite_hub, [home], shas)
     assert counter.wire_bytes < size * 0.9, "the resumed upload sent the file from zero"
+
+
+def _largest_upload(tus: Path) -> int:
+    sizes = [0]
+    for p in tus.glob("*"):
+        if not p.name.endswith(".info"):
+            with contextlib.suppress(FileNotFoundError):  # completed and moved meanwhile
+                sizes.append(p.stat().st_size)
+    return max(sizes)
 
 
 def test_batch_delivered_twice_is_stored_once(hub: Hub, tmp_path: Path):
