@@ -26,6 +26,7 @@ def _parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the hub")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8765)
+    serve.add_argument("--workers", type=int, default=1, help="worker processes (PostgreSQL)")
     _store_args(serve)
     code = sub.add_parser("enroll-code", help="print a one-time enrollment code (last line)")
     _store_args(code)
@@ -70,11 +71,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     settings = _settings(args)
     if args.command == "serve":
+        import os
+
         import uvicorn
 
         from central.main import create_app
 
-        uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="warning")
+        if args.workers > 1:  # each worker builds the app from the same settings, passed by environment
+            os.environ["MOTCUA_HUB_DATA_DIR"] = str(settings.data_dir)
+            os.environ["MOTCUA_HUB_DATABASE_URL"] = settings.database_url
+            create_app(settings)  # migrate once, before the workers start
+            uvicorn.run(
+                "central.main:app_from_env",
+                factory=True,
+                host=args.host,
+                port=args.port,
+                workers=args.workers,
+                log_level="warning",
+            )
+        else:
+            uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="warning")
         return 0
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     database = Database(settings.db_url)

@@ -11,14 +11,14 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from app.domain.events import POINT_EVENTS, Event, EventType, files_of
 from app.domain.fold import fold
 from app.domain.hlc import HybridClock
 from central.crud import add_feed, lock_point, now_ms
-from central.models import Blob, Device, Dossier, DossierFile, EventRow, Point, Publication
+from central.models import Blob, Device, Dossier, DossierFile, EventRow, FeedItem, Point, Publication
 from sync.protocol import PushResponse, Rejection, WireEvent, WireFile
 
 logger = logging.getLogger(__name__)
@@ -85,7 +85,7 @@ def store_events(s: Session, point_code: str, events: Iterable[WireEvent], devic
     events = sorted(events, key=lambda e: (e.at, e.id))
     if not events:
         return set()
-    lock_point(s, point_code)  # one writer per point from here to commit
+    point = lock_point(s, point_code)  # one writer per point from here to commit
     stamp = now_ms()
     rows = [
         {
@@ -101,34 +101,53 @@ def store_events(s: Session, point_code: str, events: Iterable[WireEvent], devic
         for e in events
     ]
     new = _insert_ignore(s, EventRow.__table__, rows, "id")
-    for e in events:
-        if e.id in new:
-            add_feed(s, point_code, "event", event_id=e.id, device=device)
-    for e in events:
+    fresh = [e for e in events if e.id in new]
+    if not fresh:
+        return new
+    first, point.next_seq = point.next_seq, point.next_seq + len(fresh)
+    s.execute(
+        insert(FeedItem),
+        [
+            {
+                "point_code": point_code,
+                "seq": first + i,
+                "kind": "event",
+                "event_id": e.id,
+                "publication_id": None,
+                "device": device,
+            }
+            for i, e in enumerate(fresh)
+        ],
+    )
+    for e in fresh:
         CLOCK.observe(e.at)
     files = [
         {"dossier_id": e.dossier_id, "sha256": f.sha256, "size": f.size}
-        for e in events
-        if e.id in new
+        for e in fresh
         for f in files_of(e.payload)
     ]
     _insert_ignore(s, DossierFile.__table__, files, "sha256")
-    for dossier_id in sorted({e.dossier_id for e in events if e.id in new}):
-        refold(s, dossier_id, point_code)
+    refold(s, sorted({e.dossier_id for e in fresh}), point_code)
     return new
 
 
-def refold(s: Session, dossier_id: str, point_code: str) -> None:
-    """Recompute one dossier's projection from all of its events with the shared fold."""
-    rows = s.scalars(select(EventRow).where(EventRow.dossier_id == dossier_id)).all()
-    state = fold([_to_event(r) for r in rows], dossier_id)
-    dossier = s.get(Dossier, dossier_id, with_for_update=True)
-    if dossier is None:
-        dossier = Dossier(id=dossier_id, point_code=point_code)
-        s.add(dossier)
-    dossier.code, dossier.state, dossier.flags = state.code, state.status.value, len(state.flags)
-    dossier.state_json = json.dumps(state.to_dict(), ensure_ascii=False, default=str)
-    dossier.updated_at = now_ms()
+def refold(s: Session, dossier_ids: list[str], point_code: str) -> None:
+    """Recompute these dossiers' projections from all of their events with the shared fold."""
+    existing = {
+        d.id: d for d in s.scalars(select(Dossier).where(Dossier.id.in_(dossier_ids)).with_for_update())
+    }
+    logs: dict[str, list[Event]] = {d: [] for d in dossier_ids}
+    for row in s.scalars(select(EventRow).where(EventRow.dossier_id.in_(dossier_ids))):
+        logs[row.dossier_id].append(_to_event(row))
+    for dossier_id in dossier_ids:
+        state = fold(logs[dossier_id], dossier_id)
+        dossier = existing.get(dossier_id)
+        if dossier is None:
+            dossier = Dossier(id=dossier_id, point_code=point_code)
+            s.add(dossier)
+        dossier.code, dossier.state, dossier.flags = state.code, state.status.value, len(state.flags)
+        dossier.state_json = json.dumps(state.to_dict(), ensure_ascii=False, default=str)
+        dossier.updated_at = now_ms()
 
 
 def _to_event(row: EventRow) -> Event:

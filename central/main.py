@@ -49,3 +49,8 @@ def create_app(settings: HubSettings) -> FastAPI:
         app.include_router(module.router, prefix=API)
     app.include_router(uploads.tus_router(settings))
     return app
+
+
+def app_from_env() -> FastAPI:
+    """Factory for multi-worker serving: settings from `MOTCUA_HUB_*` environment variables."""
+    return create_app(HubSettings())

@@ -39,6 +39,7 @@ def enroll(home: Path, hub_url: str, code: str, label: str = "") -> EnrollRespon
         answer = transport.enroll(code, label)
     finally:
         transport.close()
+    home.mkdir(parents=True, exist_ok=True)
     _save_secret(home, answer.device_id, answer.secret)
     identity = {
         "hub_url": hub_url,

@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 from tusclient.client import TusClient
@@ -174,12 +175,14 @@ class HubTransport:
             "sha256": sha256,
             "device": self.credentials.device_id,
         }
+        # Only the path is kept: the hub may be reached by another address next time (proxy, new IP).
+        url = self.base + urlsplit(resume_url).path if resume_url else None
         try:
-            uploader = self._uploader(client, path, meta, resume_url, chunk_size)
+            uploader = self._uploader(client, path, meta, url, chunk_size)
             if uploader.url is None:
                 uploader.set_url(uploader.create_url())
                 uploader.offset = 0
-            save_url(uploader.url)
+            save_url(urlsplit(uploader.url).path)
             size = path.stat().st_size
             while uploader.offset < size:
                 if is_cancelled():

@@ -5,11 +5,9 @@ from __future__ import annotations
 import base64
 import binascii
 import hmac
-from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
-from sqlalchemy.orm import Session
 
 from central.blobs import HubBlobs
 from central.core import security
@@ -18,10 +16,12 @@ from central.core.db import Database
 from central.models import Device
 
 
-def get_db(request: Request) -> Iterator[Session]:
+def get_database(request: Request) -> Database:
+    """The hub database. Endpoints open `with db.session() as s:` in their own (sync) body, so a
+    transaction begins and ends in one worker thread: with SQLite, a yield-dependency session would
+    need a second thread to commit, and threads all waiting for the write lock would starve it."""
     database: Database = request.app.state.db
-    with database.session() as s:
-        yield s
+    return database
 
 
 def get_settings(request: Request) -> HubSettings:
@@ -69,7 +69,7 @@ def require_agency(request: Request) -> None:
         raise HTTPException(401, {"code": "auth_invalid", "message": "agency token required"})
 
 
-SessionDep = Annotated[Session, Depends(get_db)]
+DbDep = Annotated[Database, Depends(get_database)]
 DeviceDep = Annotated[Device, Depends(get_device)]
 SettingsDep = Annotated[HubSettings, Depends(get_settings)]
 BlobsDep = Annotated[HubBlobs, Depends(get_blobs)]

@@ -40,8 +40,9 @@ def run_py(*args: str, home: Path | None = None, check: bool = True) -> subproce
     e = env()
     if home is not None:
         e["MOTCUA_HOME"] = str(home)
-    return subprocess.run([sys.executable, *args], cwd=ROOT, env=e, capture_output=True, text=True,
-                          check=check, timeout=120)
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env=e, capture_output=True, text=True, check=check, timeout=120
+    )
 
 
 class Postgres:
@@ -55,13 +56,26 @@ class Postgres:
         shutil.chown(self.dir, "postgres", "postgres")
         self.data, self.sock = self.dir / "data", self.dir / "sock"
         self._as_pg("mkdir", str(self.sock))
-        self._as_pg(str(PG_BIN / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres", "--no-sync")
-        self._as_pg(str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-l", str(self.dir / "pg.log"), "-w", "start",
-                    "-o", f"-p {self.port} -k {self.sock} -c listen_addresses=127.0.0.1 -c fsync=off "
-                    "-c max_connections=300")
+        self._as_pg(
+            str(PG_BIN / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres", "--no-sync"
+        )
+        self._as_pg(
+            str(PG_BIN / "pg_ctl"),
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.dir / "pg.log"),
+            "-w",
+            "start",
+            "-o",
+            f"-p {self.port} -k {self.sock} -c listen_addresses=127.0.0.1 -c fsync=off "
+            "-c max_connections=300",
+        )
 
     def _as_pg(self, *cmd: str) -> None:
-        subprocess.run(["runuser", "-u", "postgres", "--", *cmd], check=True, capture_output=True, timeout=120)
+        subprocess.run(
+            ["runuser", "-u", "postgres", "--", *cmd], check=True, capture_output=True, timeout=120
+        )
 
     def new_database(self) -> str:
         self.counter += 1
@@ -94,7 +108,11 @@ class Hub:
         log = open(self.data.parent / f"hub-{self.port}.log", "ab")  # noqa: SIM115
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "central", "serve", "--port", str(self.port), *self.store_args()],
-            cwd=ROOT, env=env(), stdout=log, stderr=subprocess.STDOUT)
+            cwd=ROOT,
+            env=env(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
@@ -136,8 +154,9 @@ class Hub:
         return list(json.loads(self.cli("dossiers", *extra, "--json")))
 
     def agency_post(self, code: str, event: str, *extra: str) -> str:
-        return run_py("-m", "central", "agency", "post", *self.store_args(), "--dossier", code, "--event", event,
-                      *extra).stdout
+        return run_py(
+            "-m", "central", "agency", "post", *self.store_args(), "--dossier", code, "--event", event, *extra
+        ).stdout
 
     def events(self) -> list[tuple[str, str, str]]:
         """(id, dossier_id, type) of every event the hub stored, read straight from its database."""
@@ -155,8 +174,9 @@ class Hub:
         return path.exists() and hashlib.sha256(path.read_bytes()).hexdigest() == sha
 
 
-def make_dossier(home: Path, point: str, desk: int, pages: int = 2, page_size: int = 40_000,
-                 seed: int = 0) -> tuple[str, str, list[str]]:
+def make_dossier(
+    home: Path, point: str, desk: int, pages: int = 2, page_size: int = 40_000, seed: int = 0
+) -> tuple[str, str, list[str]]:
     """A `received` dossier with scanned pages in the desk store; returns (dossier_id, code, shas)."""
     db = open_db(home / "desk.db")
     blobs = BlobStore(home / "blobs")
@@ -169,9 +189,21 @@ def make_dossier(home: Path, point: str, desk: int, pages: int = 2, page_size: i
             ref = blobs.put_bytes(data)
             record_blob(db, ref, "image/png")
             shas.append(ref.sha256)
-            pages_meta.append({"sha256": ref.sha256, "size": ref.size, "mime": "image/png", "width": 100,
-                               "height": 100, "dpi": 300, "ocr_confidence": 90, "rotation": 0, "skew": 0,
-                               "is_blank": False, "is_color": False})
+            pages_meta.append(
+                {
+                    "sha256": ref.sha256,
+                    "size": ref.size,
+                    "mime": "image/png",
+                    "width": 100,
+                    "height": 100,
+                    "dpi": 300,
+                    "ocr_confidence": 90,
+                    "rotation": 0,
+                    "skew": 0,
+                    "is_blank": False,
+                    "is_color": False,
+                }
+            )
         append_event(db, dossier_id, "received", received_payload(code, point, desk, pages_meta), "clerk1")
     db.close()
     return dossier_id, code, shas
@@ -179,16 +211,38 @@ def make_dossier(home: Path, point: str, desk: int, pages: int = 2, page_size: i
 
 def received_payload(code: str, point: str, desk: int, pages: list[dict[str, Any]]) -> dict[str, Any]:
     return {
-        "code": code, "point_code": point, "desk": desk,
+        "code": code,
+        "point_code": point,
+        "desk": desk,
         "procedure": {"code": "1.001", "version": 1, "name": "Thủ tục thử", "field": "Hộ tịch"},
-        "applicant": {"full_name": "Nguyễn Văn A", "id_kind": "cccd", "id_number": "001099000001",
-                      "birth_date": "1990-01-01", "gender": "male", "address": "Hà Nội", "phone": "0900000000",
-                      "email": None},
-        "checklist": [], "fees": [], "fees_total": 0,
-        "documents": [{"id": new_id(), "component": "c1", "name": "Tờ khai", "copy_kind": "original",
-                       "pages": pages, "pdf": None}],
-        "return_method": {"kind": "desk"}, "received_at": "2026-11-20T09:00:00+07:00",
-        "counted_from": "2026-11-20", "due_date": "2026-11-27", "due_time": "16:00",
+        "applicant": {
+            "full_name": "Nguyễn Văn A",
+            "id_kind": "cccd",
+            "id_number": "001099000001",
+            "birth_date": "1990-01-01",
+            "gender": "male",
+            "address": "Hà Nội",
+            "phone": "0900000000",
+            "email": None,
+        },
+        "checklist": [],
+        "fees": [],
+        "fees_total": 0,
+        "documents": [
+            {
+                "id": new_id(),
+                "component": "c1",
+                "name": "Tờ khai",
+                "copy_kind": "original",
+                "pages": pages,
+                "pdf": None,
+            }
+        ],
+        "return_method": {"kind": "desk"},
+        "received_at": "2026-11-20T09:00:00+07:00",
+        "counted_from": "2026-11-20",
+        "due_date": "2026-11-27",
+        "due_time": "16:00",
     }
 
 

@@ -8,7 +8,6 @@ from pathlib import Path
 from app.storage.db import open_db
 from app.storage.events import load_state
 from sync.engine import SyncConfig, run_once
-from sync.status import status
 from tests.sync.hubkit import Hub, enroll_desk, local_event_ids, make_dossier, outbox_empty, run_py
 
 
@@ -24,7 +23,12 @@ def test_dossier_reaches_hub_with_files_and_agency_result_comes_back(hub: Hub, t
     assert report.outcome == "ok", report.log_message
     assert report.pushed == 1 and report.files_uploaded == 3
     [row] = hub.dossiers("P01")
-    assert (row["code"], row["state"], row["files_expected"], row["files_complete"]) == (code, "received", 3, True)
+    assert (row["code"], row["state"], row["files_expected"], row["files_complete"]) == (
+        code,
+        "received",
+        3,
+        True,
+    )
     assert all(hub.blob_ok(s) for s in shas)
     assert outbox_empty(home)
 

@@ -3,16 +3,17 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException
 
 from central import crud
-from central.api.deps import SessionDep
+from central.api.deps import DbDep
 from sync.protocol import EnrollRequest, EnrollResponse
 
 router = APIRouter()
 
 
 @router.post("/enroll")
-def enroll(body: EnrollRequest, s: SessionDep) -> EnrollResponse:
+def enroll(body: EnrollRequest, db: DbDep) -> EnrollResponse:
     """Exchange a one-time enrollment code (the credential of this route) for a device id and secret."""
-    redeemed = crud.redeem_enroll_code(s, body.code, body.label)
+    with db.session() as s:
+        redeemed = crud.redeem_enroll_code(s, body.code, body.label)
     if redeemed is None:
         raise HTTPException(401, {"code": "enroll_invalid", "message": "code unknown, used or expired"})
     device, secret = redeemed

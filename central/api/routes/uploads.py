@@ -1,7 +1,8 @@
 """Resumable uploads: the `tuspyserver` router, wrapped with our device auth and SHA-256 check.
 
 tuspyserver keeps partial uploads under `<data>/tus/<uid>` with a JSON `.info` beside it. We add:
-- every tus route authenticates the device, and an upload belongs to the device that created it;
+- every tus route authenticates the device, and an upload belongs to the device that created it
+  (a router-level dependency: tuspyserver's own `auth` runs only after a PATCH body was written);
 - creation is allowed only for a file that an event of the device's point names, with that size;
 - before a PATCH, the data file is cut back to the offset the `.info` records: if the hub was killed
   between writing bytes and saving the offset, appending would otherwise corrupt the file;
@@ -15,10 +16,11 @@ import json
 import logging
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
 from tuspyserver import create_tus_router
 
 from central.api.deps import get_device
@@ -85,8 +87,11 @@ def pre_create_dep(request: Request) -> Callable[[dict[str, str], dict[str, obje
     return check
 
 
-def complete_dep(request: Request) -> Callable[[str, dict[str, str]], None]:
-    def complete(file_path: str, metadata: dict[str, str]) -> None:
+def complete_dep(request: Request) -> Callable[[str, dict[str, str]], Awaitable[None]]:
+    async def complete(file_path: str, metadata: dict[str, str]) -> None:
+        await run_in_threadpool(finish, file_path, metadata)
+
+    def finish(file_path: str, metadata: dict[str, str]) -> None:
         path, sha = Path(file_path), metadata.get("sha256", "")
         actual = sha256_file(path)
         info = Path(f"{file_path}.info")
@@ -112,15 +117,23 @@ def file_dep_factory() -> Callable[[dict[str, str]], None]:
     return lambda metadata: None
 
 
+async def _no_auth() -> None:
+    """tuspyserver runs its `auth` AFTER writing a PATCH body; ours is a router dependency instead."""
+
+
 def tus_router(settings: HubSettings) -> APIRouter:
+    """tuspyserver's routes behind `tus_auth`, which runs before anything of tuspyserver's."""
     os.makedirs(settings.tus_dir, exist_ok=True)
-    return create_tus_router(
+    inner = create_tus_router(
         prefix=TUS_PREFIX,
         files_dir=str(settings.tus_dir),
         max_size=2 * 1024**3,
-        auth=tus_auth,  # type: ignore[arg-type]  # any FastAPI dependency works
+        auth=_no_auth,  # type: ignore[arg-type]
         days_to_keep=30,
         pre_create_dep=pre_create_dep,
-        upload_complete_dep=complete_dep,
+        upload_complete_dep=complete_dep,  # type: ignore[arg-type]  # awaited by tuspyserver
         strict_offset_validation=True,
     )
+    router = APIRouter(dependencies=[Depends(tus_auth)])
+    router.include_router(inner)
+    return router
