@@ -48,10 +48,22 @@ def job_desk(home: Path, clerk_id: str) -> Any:
     return Desk(open_store(home), BlobStore(blobs_dir(home)), load_settings(home), clerk_id)
 
 
-def seed_demo(ctx: DeskContext) -> None:
-    from app.services.demo import seed_demo as seed
+DEMO_POINT = {"point_name": "Điểm Phục vụ hành chính công Hoàn Kiếm", "point_code": "HK",
+              "agency_code": "000.00.01.H26"}
 
-    seed(ctx.db, ctx.home)
+
+def seed_demo(ctx: DeskContext, dossiers: int = 30) -> None:
+    """Demo point settings (when none are saved) and demo dossiers (when the store is empty)."""
+    from app.config import config_path, save_settings
+    from app.services.demo import seed_demo as seed
+    from app.storage import BlobStore
+
+    if not config_path(ctx.home).exists():
+        for key, value in DEMO_POINT.items():
+            setattr(ctx.settings, key, value)
+        save_settings(ctx.settings, ctx.home)
+    if ctx.db.conn.execute("SELECT count(*) FROM dossiers").fetchone()[0] == 0:
+        seed(ctx.db, BlobStore(blobs_dir(ctx.home)), ctx.settings, dossiers=dossiers, pages=1, seed=7)
 
 
 def demo_clerk(ctx: DeskContext) -> Any:
@@ -311,12 +323,13 @@ def allowed_actions(state: Any) -> list[str]:
 
 
 def document_texts(ctx: DeskContext, dossier_id: str) -> dict[str, str]:
-    from app.services.documents import document_texts as texts
-
-    try:
-        return dict(texts(ctx.db, dossier_id))
-    except Exception:
-        return {}
+    """OCR text per document id (as indexed: folded, for search)."""
+    rows = ctx.db.conn.execute(
+        "SELECT t.document_id, f.text FROM document_texts t JOIN dossiers d ON d.rid = t.dossier_rid "
+        "JOIN document_text f ON f.rowid = t.rid WHERE d.id = ?",
+        (dossier_id,),
+    ).fetchall()
+    return {str(r[0]): str(r[1]) for r in rows}
 
 
 def blob_path(ctx: DeskContext, sha256: str) -> Path:

@@ -98,6 +98,7 @@ def main(argv: Sequence[str]) -> int:
         if args.screenshot:
             args.screenshot.parent.mkdir(parents=True, exist_ok=True)
             window.grab().save(str(args.screenshot))
+        window.views["receive"].confirm_discard = lambda: True  # type: ignore[attr-defined]
         window.close()
         return 0
     from ui.session import start_session

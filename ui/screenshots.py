@@ -154,6 +154,7 @@ def render_all(window: MainWindow, ctx: DeskContext, out: Path) -> int:
         dialog.close()
 
     _step("login", login)
+    window.views["receive"].confirm_discard = lambda: True  # type: ignore[attr-defined]
     window.close()
     logger.info("screenshots saved: %s", ", ".join(s.names))
     print(f"{len(s.names)} screenshots in {out}: {', '.join(s.names)}")
