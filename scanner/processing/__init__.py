@@ -10,7 +10,14 @@ import cv2
 import numpy as np
 
 from scanner.processing.classify import is_blank, is_photographic, needs_color
-from scanner.processing.geometry import estimate_skew, find_page_quad, rotate, rotate_quarter, warp_page
+from scanner.processing.geometry import (
+    estimate_skew,
+    find_page_quad,
+    is_sideways,
+    rotate,
+    rotate_quarter,
+    warp_page,
+)
 from scanner.processing.lighting import crop_borders, normalize
 from scanner.processing.orientation import detect_rotation
 from scanner.sources.base import Image
@@ -57,8 +64,12 @@ def _upscale(image: Image, dpi: int) -> tuple[Image, int]:
     return cv2.resize(image, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC), OCR_DPI
 
 
-def clean_page(image: Image, dpi: int, *, find_page: bool = True, orientation: bool = True) -> CleanPage:
-    """Flatten, even out, crop, turn upright and deskew one page; decide blank and colour."""
+def clean_page(image: Image, dpi: int, *, find_page: bool = True, orientation: str = "auto") -> CleanPage:
+    """Flatten, even out, crop, turn upright and deskew one page; decide blank and colour.
+
+    orientation: "osd" always asks Tesseract OSD; "auto" asks it only when text lines run vertically
+    (an upside-down page is caught after OCR by its low confidence, see scanner.ocr); "off" never.
+    """
     t0 = time.perf_counter()
     timings: dict[str, float] = {}
     found = False
@@ -70,7 +81,8 @@ def clean_page(image: Image, dpi: int, *, find_page: bool = True, orientation: b
     gray = _to_gray(image)
     timings["clean"] = time.perf_counter() - t0
     blank = is_blank(gray, dpi)
-    turn = detect_rotation(gray, dpi) if orientation and not blank else 0
+    ask = orientation == "osd" or (orientation == "auto" and is_sideways(gray))
+    turn = detect_rotation(gray, dpi) if ask and not blank else 0
     if turn:
         image, gray = rotate_quarter(image, turn), rotate_quarter(gray, turn)
     timings["orientation"] = time.perf_counter() - t0 - timings["clean"]
@@ -91,3 +103,11 @@ def clean_page(image: Image, dpi: int, *, find_page: bool = True, orientation: b
         page_found=found,
         timings=timings,
     )
+
+
+def turn_page(page: CleanPage, degrees: int) -> CleanPage:
+    """The same page turned clockwise by a quarter multiple (after a late OSD answer)."""
+    page.gray = rotate_quarter(page.gray, degrees)
+    page.color = rotate_quarter(page.color, degrees) if page.color is not None else None
+    page.rotation = (page.rotation + degrees) % 360
+    return page

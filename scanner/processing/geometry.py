@@ -93,6 +93,17 @@ def estimate_skew(gray: Image, limit: float = 10.0) -> float:
     return round(float(fine), 2)
 
 
+def is_sideways(gray: Image) -> bool:
+    """True when text lines run vertically (page turned by a quarter): then OSD must decide which way."""
+    ink = _ink_small(gray, 600)
+    if ink.sum() < 50:
+        return False
+    angles = np.arange(-10.0, 10.01, 2.0)
+    horizontal = max(_profile_score(ink, float(a)) for a in angles)
+    vertical = max(_profile_score(np.ascontiguousarray(ink.T), float(a)) for a in angles)
+    return vertical > 1.5 * horizontal
+
+
 def rotate(image: Image, angle: float) -> Image:
     """Rotate by `angle` degrees counter-clockwise, keeping the whole page, white fill."""
     if abs(angle) < 0.05:

@@ -21,13 +21,10 @@ def background(gray: Image, dpi: int) -> Image:
 def normalize(image: Image, dpi: int) -> Image:
     """Divide by the background: paper becomes white, ink keeps its gray levels (no threshold)."""
     gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY) if image.ndim == 3 else image
-    bg = background(gray, dpi).astype(np.float32)
-    bg = np.maximum(bg, 1.0)
+    bg = np.maximum(background(gray, dpi), 1)
     if image.ndim == 3:
-        out = image.astype(np.float32) * (255.0 / bg)[..., None]
-    else:
-        out = gray.astype(np.float32) * (255.0 / bg)
-    return np.clip(out, 0, 255).astype(np.uint8)
+        return cv2.divide(image, cv2.merge([bg, bg, bg]), scale=255)
+    return cv2.divide(gray, bg, scale=255)
 
 
 def crop_borders(image: Image, max_fraction: float = 0.12) -> tuple[Image, tuple[int, int, int, int]]:

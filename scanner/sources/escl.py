@@ -215,7 +215,7 @@ class EsclSource:
                     break
                 mime = resp.headers.get("Content-Type", fmt).split(";")[0].strip()
                 for page in decode_document(resp.content, mime, dpi, is_cancelled, count):
-                    page.source = PREFIX + self.url
+                    page.source, page.dpi = PREFIX + self.url, dpi  # the dpi the job asked for
                     page.mode = settings.mode if settings.mode != "bw" or page.mode != "color" else page.mode
                     count += 1
                     progress(count, 0)

@@ -57,9 +57,11 @@ def pil_to_page(img: PILImage.Image, dpi: int, source: str, index: int) -> Page:
 
 def _check_size(width: int, height: int, name: str) -> None:
     if width * height > MAX_PIXELS:
-        raise ImageTooLargeError(f"image {name} has {width}x{height} pixels, above the {MAX_PIXELS} limit")
+        raise ImageTooLargeError(
+            f"image has {width}x{height} pixels, above the {MAX_PIXELS} limit", file=name
+        )
     if width < MIN_SIDE or height < MIN_SIDE:
-        raise BadImageError(f"image {name} is only {width}x{height} pixels", TOO_SMALL_MSG)
+        raise BadImageError(f"image is only {width}x{height} pixels", TOO_SMALL_MSG, file=name)
 
 
 def read_image_pages(
@@ -79,11 +81,11 @@ def read_image_pages(
                 dpi = guess_dpi(frame.info.get("dpi"), frame.width, frame.height)
                 yield pil_to_page(frame, dpi, f"file:{name}", start_index + n)
     except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning) as exc:
-        raise ImageTooLargeError(f"image {name} refused as a decompression bomb: {exc}") from exc
+        raise ImageTooLargeError("image refused as a decompression bomb", file=name) from exc
     except PILImage.UnidentifiedImageError as exc:
-        raise BadImageError(f"image {name} is not a readable image: {exc}") from exc
+        raise BadImageError("file is not a readable image", file=name) from exc
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
-        raise BadImageError(f"image {name} is damaged: {type(exc).__name__}: {exc}") from exc
+        raise BadImageError(f"image is damaged: {type(exc).__name__}", file=name) from exc
 
 
 def _open_pdf(path: Path | bytes) -> pdfium.PdfDocument:
@@ -92,8 +94,8 @@ def _open_pdf(path: Path | bytes) -> pdfium.PdfDocument:
         return pdfium.PdfDocument(str(path) if isinstance(path, Path) else path)
     except pdfium.PdfiumError as exc:
         if "password" in str(exc).lower():
-            raise EncryptedPdfError(f"pdf {name} is password-protected") from exc
-        raise BadImageError(f"pdf {name} is damaged: {exc}", "Tệp PDF bị hỏng, không đọc được.") from exc
+            raise EncryptedPdfError("pdf is password-protected", file=name) from exc
+        raise BadImageError("pdf is damaged", "Tệp PDF bị hỏng, không đọc được.", file=name) from exc
 
 
 def count_pdf_pages(path: Path) -> int:
@@ -144,10 +146,12 @@ class FileSource:
         index = 0
         for done, path in enumerate(self.paths):
             if not path.exists():
-                raise BadImageError(f"file {path.name} does not exist", "Không tìm thấy tệp đã chọn.")
+                raise BadImageError(
+                    "input file does not exist", "Không tìm thấy tệp đã chọn.", file=path.name
+                )
             if path.stat().st_size == 0:
                 raise BadImageError(
-                    f"file {path.name} is empty (0 bytes)", "Tệp rỗng (0 byte), không có ảnh."
+                    "input file is empty (0 bytes)", "Tệp rỗng (0 byte), không có ảnh.", file=path.name
                 )
             if path.suffix.lower() in PDF_SUFFIXES:
                 pages = read_pdf_pages(path, settings.dpi, is_cancelled, index, gray=settings.mode != "color")

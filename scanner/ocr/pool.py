@@ -1,0 +1,123 @@
+"""OCR in worker processes (Tesseract is CPU-bound): cancellable, bounded, one page per task."""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+from collections.abc import Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from multiprocessing.synchronize import Event
+from typing import Any
+
+from scanner.errors import CancelledError
+from scanner.ocr.worker import OcrOptions, PageResult, process_page
+from scanner.sources.base import Image, IsCancelled, Progress, never_cancelled, no_progress
+
+logger = logging.getLogger(__name__)
+
+_cancel_event: Event | None = None
+
+
+def _init_worker(event: Event) -> None:
+    global _cancel_event
+    _cancel_event = event
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+
+
+def _worker_cancelled() -> bool:
+    return _cancel_event is not None and _cancel_event.is_set()
+
+
+def _task(index: int, image: Image, dpi: int, options: OcrOptions) -> PageResult:
+    return process_page(index, image, dpi, options, _worker_cancelled)
+
+
+def default_workers() -> int:
+    return max(1, min(4, (os.cpu_count() or 2)))
+
+
+class OcrPool:
+    """A pool of spawned worker processes, reusable across documents; close() or use `with`."""
+
+    def __init__(self, workers: int | None = None) -> None:
+        self.workers = workers or default_workers()
+        os.environ["OMP_THREAD_LIMIT"] = "1"  # inherited by the workers and their tesseract children
+        ctx = multiprocessing.get_context("spawn")  # fork is unsafe beside Qt's threads
+        self._event = ctx.Event()
+        self._executor = ProcessPoolExecutor(
+            self.workers, ctx, initializer=_init_worker, initargs=(self._event,)
+        )
+
+    def __enter__(self) -> OcrPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=True, cancel_futures=True)
+
+    def run(
+        self,
+        pages: Iterable[tuple[Image, int]],
+        options: OcrOptions,
+        progress: Progress = no_progress,
+        is_cancelled: IsCancelled = never_cancelled,
+        total: int = 0,
+    ) -> Iterator[PageResult]:
+        """Yield results in page order; at most 2×workers pages are in flight (bounded memory)."""
+        self._event.clear()
+        pending: dict[int, Future[PageResult]] = {}
+        ready: dict[int, PageResult] = {}
+        source = iter(enumerate(pages))
+        next_out, exhausted, done = 0, False, 0
+        while True:
+            while not exhausted and len(pending) < 2 * self.workers:
+                item = next(source, None)
+                if item is None:
+                    exhausted = True
+                    break
+                index, (image, dpi) = item
+                pending[index] = self._executor.submit(_task, index, image, dpi, options)
+            if not pending and next_out not in ready:
+                return
+            finished, _ = wait(list(pending.values()), timeout=0.1, return_when=FIRST_COMPLETED)
+            if is_cancelled():
+                self._cancel(pending)
+            for index in [i for i, f in pending.items() if f in finished]:
+                ready[index] = pending.pop(index).result()
+                done += 1
+                progress(done, total)
+            while next_out in ready:
+                yield ready.pop(next_out)
+                next_out += 1
+
+    def _cancel(self, pending: dict[int, Future[Any]]) -> None:
+        self._event.set()  # workers kill their tesseract at once
+        for future in pending.values():
+            future.cancel()
+        wait(list(pending.values()), timeout=30)
+        raise CancelledError("OCR cancelled by the user")
+
+
+def ocr_pages(
+    pages: Iterable[tuple[Image, int]],
+    options: OcrOptions | None = None,
+    progress: Progress = no_progress,
+    is_cancelled: IsCancelled = never_cancelled,
+    workers: int | None = None,
+) -> list[PageResult]:
+    """Clean and OCR `(image, dpi)` pages; workers=0 runs in this process (no start-up cost)."""
+    options = options or OcrOptions()
+    total = len(pages) if isinstance(pages, list) else 0
+    if workers == 0:
+        out = []
+        for index, (image, dpi) in enumerate(pages):
+            if is_cancelled():
+                raise CancelledError("OCR cancelled by the user")
+            out.append(process_page(index, image, dpi, options, is_cancelled))
+            progress(index + 1, total)
+        return out
+    with OcrPool(workers) as pool:
+        return list(pool.run(pages, options, progress, is_cancelled, total=total))

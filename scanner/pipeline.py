@@ -1,0 +1,119 @@
+"""scan_document: acquire → clean → OCR → one searchable PDF. The UI runs it as a job."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from scanner.errors import CancelledError
+from scanner.ocr import OcrOptions, OcrPool, PageResult, ocr_pages
+from scanner.pdf import PdfPage, build_pdf
+from scanner.sources.base import (
+    Image,
+    IsCancelled,
+    Progress,
+    ScanSettings,
+    ScanSource,
+    never_cancelled,
+    no_progress,
+)
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class ScannedDocument:
+    """Pages in order with what OCR read on each, and the PDF (None when make_pdf is False)."""
+
+    pages: list[PageResult]
+    pdf: bytes | None
+    scanned_at: datetime
+    seconds: float
+    dropped_blank: int = 0
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return "\n\f\n".join(p.ocr.text if p.ocr else "" for p in self.pages)
+
+    def page_summaries(self) -> list[dict[str, object]]:
+        """Per-page facts for the document record (see the `pages` contract in the brief)."""
+        out: list[dict[str, object]] = []
+        for r in self.pages:
+            out.append(
+                {
+                    "width": int(r.page.gray.shape[1]),
+                    "height": int(r.page.gray.shape[0]),
+                    "dpi": r.page.dpi,
+                    "ocr_confidence": r.ocr.confidence if r.ocr else None,
+                    "rotation": r.page.rotation,
+                    "skew": r.page.skew,
+                    "is_blank": r.page.is_blank,
+                    "is_color": r.page.is_color,
+                    "ocr_error": r.ocr.error if r.ocr else None,
+                    "timings": {k: round(v, 3) for k, v in r.timings.items()},
+                }
+            )
+        return out
+
+
+def _acquire(
+    source: ScanSource, settings: ScanSettings, progress: Progress, is_cancelled: IsCancelled
+) -> Iterator[tuple[Image, int]]:
+    for page in source.scan(settings, progress, is_cancelled):
+        if is_cancelled():
+            raise CancelledError("scan cancelled by the user")
+        yield page.image, page.dpi
+
+
+def scan_document(
+    source: ScanSource,
+    settings: ScanSettings | None = None,
+    progress: Progress = no_progress,
+    is_cancelled: IsCancelled = never_cancelled,
+    *,
+    options: OcrOptions | None = None,
+    pool: OcrPool | None = None,
+    workers: int | None = None,
+    drop_blank: bool = True,
+    make_pdf: bool = True,
+    title: str = "Tài liệu",
+) -> ScannedDocument:
+    """Scan every page the source gives, clean and OCR them (in worker processes), build the PDF.
+
+    Pass a long-lived `pool` to avoid starting workers per document; `workers=0` runs in-process.
+    """
+    start = time.perf_counter()
+    settings = settings or ScanSettings()
+    options = options or OcrOptions()
+    pages = _acquire(source, settings, no_progress, is_cancelled)
+    if pool is not None:
+        results = list(pool.run(pages, options, progress, is_cancelled))
+    else:
+        results = ocr_pages(pages, options, progress, is_cancelled, workers=workers)
+    kept = [r for r in results if not (drop_blank and r.page.is_blank)]
+    ocr_done = time.perf_counter()
+    pdf = None
+    if make_pdf and kept:
+        pdf = build_pdf(
+            [
+                PdfPage(
+                    r.page.gray, r.page.dpi, r.page.color, r.page.is_photo, r.ocr.text_pdf if r.ocr else None
+                )
+                for r in kept
+            ],
+            title=title,
+        )
+    done = time.perf_counter()
+    logger.info("document scanned: %d pages kept, %d blank dropped", len(kept), len(results) - len(kept))
+    return ScannedDocument(
+        pages=kept,
+        pdf=pdf,
+        scanned_at=datetime.now().astimezone(),
+        seconds=done - start,
+        dropped_blank=len(results) - len(kept),
+        timings={"acquire_ocr": ocr_done - start, "pdf": done - ocr_done},
+    )

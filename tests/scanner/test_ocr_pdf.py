@@ -1,0 +1,66 @@
+"""Real Tesseract (vie) on small pages, the worker pool, and the searchable PDF."""
+
+from __future__ import annotations
+
+import numpy as np
+import pypdfium2 as pdfium
+import pytest
+
+from scanner.errors import CancelledError
+from scanner.ocr import OcrOptions, ocr_pages
+from scanner.pdf import PdfPage, build_pdf
+from tests.scanner.corpus_helper import cer, make_page
+
+
+@pytest.fixture(scope="module")
+def pages():
+    return {k: make_page(k, n_lines=5, seed=7) for k in ("clean", "phone", "stamp")}
+
+
+@pytest.fixture(scope="module")
+def results(pages):
+    """One pool run for the module: clean, phone photo, stamp, and an upside-down page, 2 workers."""
+    upside = np.ascontiguousarray(pages["clean"].image[::-1, ::-1])
+    items = [(p.image, p.dpi) for p in pages.values()] + [(upside, 300)]
+    return ocr_pages(items, OcrOptions(), workers=2)
+
+
+def test_vietnamese_text_is_read_with_diacritics_in_order(pages, results):
+    for kind, result in zip(pages, results, strict=False):
+        assert cer(pages[kind].text, result.ocr.text) < 0.05, kind
+        assert result.ocr.confidence > 80
+    assert results[0].ocr.text.startswith("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
+
+
+def test_upside_down_page_is_turned_and_read(pages, results):
+    assert results[3].page.rotation == 180
+    assert cer(pages["clean"].text, results[3].ocr.text) < 0.05
+
+
+def test_page_timeout_keeps_the_page_without_text(pages):
+    [result] = ocr_pages([(pages["clean"].image, 300)], OcrOptions(timeout=0.05, want_pdf=False), workers=0)
+    assert result.ocr.error == "timeout" and result.ocr.confidence is None
+
+
+def test_cancel_stops_the_pool(pages):
+    items = [(pages["clean"].image, 300)] * 4
+    with pytest.raises(CancelledError):
+        ocr_pages(items, OcrOptions(want_pdf=False), is_cancelled=lambda: True, workers=1)
+
+
+def test_pdf_is_searchable_small_and_keeps_the_stamp_red(pages, results):
+    pdf_pages = [
+        PdfPage(r.page.gray, r.page.dpi, r.page.color, r.page.is_photo, r.ocr.text_pdf) for r in results[:3]
+    ]
+    data = build_pdf(pdf_pages, title="Giấy khai sinh")
+    doc = pdfium.PdfDocument(data)
+    assert len(doc) == 3
+    assert doc.get_metadata_dict()["Title"] == "Giấy khai sinh"
+    text = doc[0].get_textpage().get_text_range()
+    assert cer(pages["clean"].text, text) < 0.05
+    assert results[2].page.is_color and not results[0].page.is_color
+    stamp = np.asarray(doc[2].render(scale=50 / 72).to_pil().convert("RGB")).astype(int)
+    red = (stamp[..., 0] > 150) & (stamp[..., 1] < 90) & (stamp[..., 2] < 90)
+    assert red.sum() > 200
+    single = [len(build_pdf([p])) for p in pdf_pages]
+    assert single[0] < 100_000 and single[2] < 200_000

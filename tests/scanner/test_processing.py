@@ -1,0 +1,67 @@
+"""Clean-up on synthetic pages: sheet finding, orientation, deskew, blank and colour decisions."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from scanner.processing import clean_page
+from scanner.processing.classify import is_blank, needs_color
+from scanner.processing.geometry import estimate_skew, find_page_quad, rotate
+from tests.scanner.corpus_helper import make_page
+
+
+def test_phone_photo_sheet_is_found_and_flattened_to_a4_proportions():
+    page = make_page("phone", n_lines=6)
+    assert find_page_quad(page.image) is not None
+    clean = clean_page(page.image, page.dpi)
+    h, w = clean.gray.shape
+    assert clean.page_found and abs(h / w - 297 / 210) < 0.06
+    assert clean.gray[10:-10, 10:-10].mean() > 200  # table gone, shadow evened out
+
+
+def test_flatbed_page_is_not_mistaken_for_a_photo():
+    page = make_page("clean", n_lines=6)
+    assert find_page_quad(page.image) is None
+
+
+def test_quarter_turned_and_skewed_page_comes_back_upright():
+    page = make_page("rotated", n_lines=10)
+    clean = clean_page(page.image, page.dpi)
+    assert clean.rotation == 270
+    assert abs(clean.skew + 3.0) < 0.5
+    assert clean.gray.shape[0] > clean.gray.shape[1]
+
+
+def test_skew_estimate_recovers_a_small_angle():
+    gray = make_page("clean", n_lines=12).image[..., 0]
+    assert abs(estimate_skew(rotate(gray, 2.0)) + 2.0) < 0.3
+
+
+def test_blank_page_with_dust_is_blank_and_text_page_is_not():
+    blank = np.full((3508, 2480), 252, np.uint8)
+    blank[
+        np.random.default_rng(1).integers(0, 3508, 200), np.random.default_rng(2).integers(0, 2480, 200)
+    ] = 0
+    assert is_blank(blank, 300)
+    assert not is_blank(make_page("clean", n_lines=3).image[..., 0], 300)
+
+
+def test_red_stamp_keeps_colour_and_black_text_does_not():
+    assert needs_color(make_page("stamp", n_lines=6).image)
+    assert not needs_color(make_page("clean", n_lines=6).image)
+
+
+def test_tiny_and_uniform_images_do_not_crash():
+    for image in (np.zeros((20, 20), np.uint8), np.full((40, 30, 3), 255, np.uint8)):
+        clean = clean_page(image, 300)
+        assert clean.gray.ndim == 2
+
+
+def test_portrait_photo_is_photographic_but_blurry_text_is_not():
+    from scanner.processing.classify import is_photographic
+
+    page = make_page("lowres", n_lines=10).image[..., 0]
+    assert not is_photographic(np.ascontiguousarray(page))
+    with_photo = np.full((3508, 2480), 255, np.uint8)
+    with_photo[300:800, 300:700] = np.linspace(70, 180, 400, dtype=np.uint8)[None, :]
+    assert is_photographic(with_photo)
