@@ -10,6 +10,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import cv2
+import numpy as np
+
 from app.config import Settings
 from ui.backend import draft_request, job_desk
 from ui.workers.pages import import_pages_job, open_source, rotate_page_job, scan_pages_job, scan_settings
@@ -36,23 +39,37 @@ def save_dossier_job(home: Path, clerk_id: str, draft: Any, *, progress: Progres
 
 
 def make_document_pdfs(desk: Any, draft: Any, progress: Progress, is_cancelled: IsCancelled) -> None:
-    """One searchable PDF per component with pages (scanner.pdf), stored as a blob."""
-    try:
-        from scanner.pdf import build_pdf  # type: ignore[import-not-found]
-    except ImportError:
-        logger.info("scanner.pdf not available: documents saved as page images only")
-        return
+    """One searchable PDF per component with pages (scanner.pdf), stored as a blob before the save."""
+    from scanner.pdf import PdfPage, build_pdf
+    from ui.workers.jobs import JobCancelled
+
     comps = [c for c in draft.components if c.pages]
     for i, comp in enumerate(comps):
         if is_cancelled():
-            from ui.workers.jobs import JobCancelled
-
             raise JobCancelled()
-        paths = [desk.blobs.path(p.meta["sha256"]) for p in comp.pages]
-        data = build_pdf(paths, title=comp.name)
-        ref = desk.blobs.put_bytes(data)
+        pdf_pages = []
+        for p in comp.pages:
+            image = decode_png(desk.blobs.read_bytes(p.meta["sha256"]))
+            gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY) if image.ndim == 3 else image
+            color = image if image.ndim == 3 else None
+            pdf_pages.append(PdfPage(gray, int(p.meta.get("dpi") or 300), color, p.is_photo, p.text_pdf))
+        ref = desk.blobs.put_bytes(build_pdf(pdf_pages, title=comp.name))
         comp.pdf = {"sha256": ref.sha256, "size": ref.size, "mime": "application/pdf"}
         progress(i + 1, len(comps))
+
+
+def decode_png(data: bytes) -> np.ndarray:
+    image = cv2.imdecode(np.frombuffer(data, dtype=np.uint8), cv2.IMREAD_UNCHANGED)
+    return cv2.cvtColor(image, cv2.COLOR_BGR2RGB) if image.ndim == 3 else image
+
+
+def first_page_image(path: Path, is_cancelled: IsCancelled) -> np.ndarray:
+    """The first page of an image file or PDF (scanner.sources.files: bad files get a clear error)."""
+    from scanner.sources.base import ScanSettings
+    from scanner.sources.files import FileSource
+
+    pages = FileSource([path]).scan(ScanSettings(dpi=300, max_pages=1), lambda d, t: None, is_cancelled)
+    return next(iter(pages)).image
 
 
 def form_pdf_job(home: Path, form: str, dossier_id: str, out: Path, *, progress: Progress, is_cancelled: IsCancelled) -> Path:
@@ -92,8 +109,7 @@ def read_idcard_job(path: Path, *, progress: Progress, is_cancelled: IsCancelled
     """The applicant from the QR code of a CCCD in an image file (scanner.idcard)."""
     from scanner.idcard import read_idcard
 
-    card = read_idcard(path)
-    return card if isinstance(card, dict) else card.to_dict()
+    return read_idcard(first_page_image(path, is_cancelled)).to_json()
 
 
 def scan_idcard_job(settings: Settings, *, progress: Progress, is_cancelled: IsCancelled) -> dict[str, Any]:
@@ -102,7 +118,7 @@ def scan_idcard_job(settings: Settings, *, progress: Progress, is_cancelled: IsC
     source = open_source(settings.scanner_device)
     page = next(iter(source.scan(scan_settings(settings, 1), progress, is_cancelled)))
     card = read_idcard(page.image)
-    return card if isinstance(card, dict) else card.to_dict()
+    return card.to_json()
 
 
 def camera_idcard_job(*, progress: Progress, is_cancelled: IsCancelled) -> dict[str, Any]:
@@ -111,22 +127,32 @@ def camera_idcard_job(*, progress: Progress, is_cancelled: IsCancelled) -> dict[
 
     page = next(iter(open_source("camera:0").scan(ScanSettings(max_pages=1), progress, is_cancelled)))
     card = read_idcard(page.image)
-    return card if isinstance(card, dict) else card.to_dict()
+    return card.to_json()
 
 
 def read_receipt_qr_job(path: Path, *, progress: Progress, is_cancelled: IsCancelled) -> str:
     """The dossier code from the QR on a receipt (form 01), from an image file."""
-    from scanner.idcard import decode_qr  # type: ignore[attr-defined]
-
-    return str(decode_qr(path)).strip()
+    return receipt_code(first_page_image(path, is_cancelled))
 
 
 def scan_receipt_qr_job(settings: Settings, *, progress: Progress, is_cancelled: IsCancelled) -> str:
-    from scanner.idcard import decode_qr  # type: ignore[attr-defined]
-
     source = open_source(settings.scanner_device)
     page = next(iter(source.scan(scan_settings(settings, 1), progress, is_cancelled)))
-    return str(decode_qr(page.image)).strip()
+    return receipt_code(page.image)
+
+
+def receipt_code(image: np.ndarray) -> str:
+    """The dossier code in the QR of a receipt (the first QR text that is not an ID card's)."""
+    from scanner.errors import QrNotFoundError
+    from scanner.idcard import find_qr_texts
+
+    texts = [t.strip() for t in find_qr_texts(image) if "|" not in t]
+    if not texts:
+        raise QrNotFoundError(
+            "no dossier QR code in the image",
+            "Không đọc được mã QR trên giấy tiếp nhận. Hãy quét lại hoặc gõ mã hồ sơ.",
+        )
+    return texts[0]
 
 
 def list_scanners_job(*, progress: Progress, is_cancelled: IsCancelled) -> list[dict[str, str]]:

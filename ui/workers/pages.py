@@ -63,21 +63,17 @@ def thumbnail_png(image: np.ndarray) -> bytes:
 
 
 def digitize(page: Page, blobs: BlobStore, lang: str, is_cancelled: IsCancelled) -> dict[str, Any]:
-    """Clean, OCR and store one page; returns {meta (contract page dict), text, thumb_png, source}."""
-    from scanner.errors import CancelledError, OcrError
-    from scanner.ocr.engine import recognize
-    from scanner.processing import clean_page
+    """Clean, OCR (scanner.ocr) and store one page; returns {meta (contract page dict), text, ...}."""
+    from scanner.errors import CancelledError
+    from scanner.ocr import OcrOptions
+    from scanner.ocr.worker import process_page
 
-    clean = clean_page(page.image, page.dpi, find_page=page.source.startswith(("camera", "file")))
-    text, confidence = "", None
-    if not clean.is_blank:
-        try:
-            result = recognize(clean.gray, clean.dpi, lang, want_pdf=False, is_cancelled=is_cancelled)
-            text, confidence = result.text, result.confidence
-        except CancelledError as exc:
-            raise JobCancelled() from exc
-        except OcrError as exc:  # the page is kept; its badge says it could not be read
-            logger.warning("OCR failed on a page: %s", exc)
+    options = OcrOptions(lang=lang, find_page=page.source.startswith(("camera", "file")))
+    try:
+        result = process_page(page.index, page.image, page.dpi, options, is_cancelled)
+    except CancelledError as exc:
+        raise JobCancelled() from exc
+    clean, ocr = result.page, result.ocr
     image = clean.color if clean.color is not None else clean.gray
     png = encode_png(image)
     ref = blobs.put_bytes(png)
@@ -88,13 +84,20 @@ def digitize(page: Page, blobs: BlobStore, lang: str, is_cancelled: IsCancelled)
         "width": int(image.shape[1]),
         "height": int(image.shape[0]),
         "dpi": int(clean.dpi),
-        "ocr_confidence": confidence,
+        "ocr_confidence": ocr.confidence if ocr else None,
         "rotation": int(clean.rotation),
         "skew": float(round(clean.skew, 2)),
         "is_blank": bool(clean.is_blank),
         "is_color": bool(clean.is_color),
     }
-    return {"meta": meta, "text": text, "thumb_png": thumbnail_png(image), "source": page.source}
+    return {
+        "meta": meta,
+        "text": ocr.text if ocr else "",
+        "text_pdf": ocr.text_pdf if ocr else None,
+        "is_photo": bool(clean.is_photo),
+        "thumb_png": thumbnail_png(image),
+        "source": page.source,
+    }
 
 
 def run_pages(

@@ -188,7 +188,8 @@ class DocumentsStep(QWidget):
         self.jobs.append(job)
 
         def on_item(item: dict[str, Any], comp: DraftComponent = comp) -> None:
-            page = DraftPage(meta=item["meta"], text=item.get("text", ""), source=item.get("source", ""))
+            page = DraftPage(meta=item["meta"], text=item.get("text", ""), source=item.get("source", ""),
+                             text_pdf=item.get("text_pdf"), is_photo=bool(item.get("is_photo")))
             page.thumb = QImage.fromData(item["thumb_png"], "PNG")
             if replace_row is not None and replace_row < len(comp.pages):
                 comp.pages[replace_row] = page
@@ -220,6 +221,7 @@ class DocumentsStep(QWidget):
         def done(item: dict[str, Any]) -> None:
             page = comp.pages[row]
             page.meta = item["meta"]
+            page.text_pdf = None  # the text layer no longer matches the turned image
             page.thumb = QImage.fromData(item["thumb_png"], "PNG")
             self.load()
             self.pages.setCurrentRow(row)
