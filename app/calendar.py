@@ -74,6 +74,7 @@ class Appointment:
 
 
 def _bad(origin: str, where: str, what: str) -> CalendarError:
+    logger.warning("calendar overlay %s rejected: %s: %s", origin, where, what)
     return CalendarError(
         f"calendar overlay {origin}: {where}: {what}",
         f"Tệp lịch ngày làm việc không hợp lệ ({where}). Lịch hiện hành được giữ nguyên.",
@@ -129,10 +130,19 @@ def load_overlay(path: Path) -> Overlay:
     return parse_overlay(text, str(path))
 
 
+def _year_files(folder: Path) -> list[Path]:
+    return sorted(folder.glob("[0-9][0-9][0-9][0-9].json")) if folder.is_dir() else []
+
+
 @lru_cache(maxsize=1)
 def shipped_overlays() -> tuple[Overlay, ...]:
     """The overlays shipped in resources/calendar (the centre's published arrangements)."""
-    return tuple(load_overlay(p) for p in sorted(CALENDAR_DIR.glob("[0-9][0-9][0-9][0-9].json")))
+    return tuple(load_overlay(p) for p in _year_files(CALENDAR_DIR))
+
+
+def installed_overlays(home: Path) -> tuple[Overlay, ...]:
+    """Shipped overlays, then `$MOTCUA_HOME/calendar/YYYY.json` (the centre's updates; same year wins)."""
+    return shipped_overlays() + tuple(load_overlay(p) for p in _year_files(home / "calendar"))
 
 
 @dataclass
@@ -151,6 +161,25 @@ class WorkCalendar:
             self._off = {d for d in self._off if d.year != ov.year} | set(ov.days_off)
             self._work = {d for d in self._work if d.year != ov.year} | set(ov.working_days)
         self._holidays = holidays.country_holidays("VN")
+
+    @classmethod
+    def from_settings(cls, settings: Any, overlays: Iterable[Overlay] | None = None) -> WorkCalendar:
+        """The point's calendar: `saturday_reception`, and optional times in Settings.extra
+        (`cutoff`, `same_day_time`, `due_time` as "HH:MM", `immediate_minutes`)."""
+        extra = dict(getattr(settings, "extra", {}) or {})
+        try:
+            times = DueTimes(
+                cutoff=time.fromisoformat(str(extra.get("cutoff", "15:00"))),
+                same_day=time.fromisoformat(str(extra.get("same_day_time", "16:30"))),
+                working_days=time.fromisoformat(str(extra.get("due_time", "16:00"))),
+                immediate_minutes=int(extra.get("immediate_minutes", 30)),
+            )
+        except ValueError as exc:
+            raise CalendarError(
+                f"calendar times in settings are invalid: {exc}", "Giờ hẹn trả trong cấu hình không hợp lệ."
+            ) from exc
+        chosen = shipped_overlays() if overlays is None else overlays
+        return cls(chosen, saturday_reception=bool(settings.saturday_reception), times=times)
 
     def is_working_day(self, day: date) -> bool:
         if day in self._work:

@@ -16,6 +16,9 @@ from app.domain.errors import CatalogError
 logger = logging.getLogger(__name__)
 
 SHIPPED_CATALOG = Path(__file__).resolve().parents[2] / "resources" / "catalog" / "procedures.json"
+# JSON Schema of a catalog file, generated from the pydantic models (for the centre's own tools):
+# python -c "import json; from app.catalog.model import CatalogFile; print(json.dumps(CatalogFile.model_json_schema(), ensure_ascii=False, indent=2))"
+CATALOG_SCHEMA = SHIPPED_CATALOG.with_name("procedures.schema.json")
 MAX_FILE_BYTES = 64 * 1024 * 1024
 
 
@@ -42,6 +45,14 @@ def _code_hint(raw: Any, index: int) -> str:
 
 def parse_catalog(text: str, origin: str = "<text>") -> CatalogFile:
     """Parse and validate a whole catalog; nothing is returned unless every procedure is valid."""
+    try:
+        return _parse(text, origin)
+    except CatalogError as exc:
+        logger.warning("catalog rejected: %s", exc.log_message)
+        raise
+
+
+def _parse(text: str, origin: str) -> CatalogFile:
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:

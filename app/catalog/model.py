@@ -136,6 +136,14 @@ class Procedure(_Strict):
     def component(self, component_id: str) -> Component | None:
         return next((c for c in self.components if c.id == component_id), None)
 
+    def checklist(self) -> list[dict[str, object]]:
+        """The `checklist` of a `received` payload, nothing ticked yet."""
+        return [
+            {"component": c.id, "name": c.name, "copy_kind": c.copy_kind, "count": c.count,
+             "mandatory": c.mandatory, "provided": False}
+            for c in self.components
+        ]  # fmt: skip
+
     def snapshot(self) -> dict[str, object]:
         """The `procedure` part of a `received` payload."""
         return {"code": self.code, "version": self.version, "name": self.name, "field": self.field}

@@ -29,6 +29,7 @@ _DDL = (
         code TEXT NOT NULL UNIQUE,
         version INTEGER NOT NULL,
         name TEXT NOT NULL,
+        name_folded TEXT NOT NULL,
         field TEXT NOT NULL,
         updated_at TEXT NOT NULL,
         FOREIGN KEY (code, version) REFERENCES catalog_version (code, version)

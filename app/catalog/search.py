@@ -10,16 +10,17 @@ from app.catalog.text import fold
 
 logger = logging.getLogger(__name__)
 
-# bm25 column weights: code, name, extra (field, result, component names)
+# Order: the exact code, then names that start with the query (shortest first, so "dang ky" offers
+# "Đăng ký khai tử" before long variants), then bm25 with column weights: code, name, extra.
 _WEIGHTS = (20.0, 8.0, 1.0)
 _SQL = f"""
 SELECT p.code, p.name, p.field, p.version,
        (p.code = :code) AS exact_code,
-       (substr(f.name, 1, length(:folded)) = :folded) AS name_prefix,
+       (substr(p.name_folded, 1, length(:folded)) = :folded) AS name_prefix,
        bm25(catalog_fts, {", ".join(str(w) for w in _WEIGHTS)}) AS score
 FROM catalog_fts f JOIN catalog_procedure p ON p.id = f.rowid
 WHERE catalog_fts MATCH :match
-ORDER BY exact_code DESC, name_prefix DESC, score, p.code
+ORDER BY exact_code DESC, name_prefix DESC, CASE WHEN name_prefix THEN length(p.name_folded) END, score, p.code
 LIMIT :limit
 """
 
@@ -39,7 +40,11 @@ def build_match(query: str) -> str | None:
     if not words:
         return None
     # fold() leaves only [0-9a-z.] in a word, so quoting cannot be broken out of
-    return " AND ".join(f'"{word}"*' for word in words)
+    match = " AND ".join(f'"{word}"*' for word in words)
+    if len(words) == 1 and len(words[0]) == 1:
+        # one letter typed so far: look at codes and names only, the rest would match nearly everything
+        return "{code name} : " + match
+    return match
 
 
 def search(conn: sqlite3.Connection, query: str, limit: int = 20) -> list[SearchHit]:

@@ -63,15 +63,17 @@ def _set_current(conn: sqlite3.Connection, proc: Procedure, now: str) -> None:
     row = conn.execute("SELECT id FROM catalog_procedure WHERE code = ?", (proc.code,)).fetchone()
     if row is None:
         cur = conn.execute(
-            "INSERT INTO catalog_procedure (code, version, name, field, updated_at) VALUES (?, ?, ?, ?, ?)",
-            (proc.code, proc.version, proc.name, proc.field, now),
+            "INSERT INTO catalog_procedure (code, version, name, name_folded, field, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (proc.code, proc.version, proc.name, fold(proc.name), proc.field, now),
         )
         rowid = cur.lastrowid
     else:
         rowid = row[0]
         conn.execute(
-            "UPDATE catalog_procedure SET version = ?, name = ?, field = ?, updated_at = ? WHERE id = ?",
-            (proc.version, proc.name, proc.field, now, rowid),
+            "UPDATE catalog_procedure SET version = ?, name = ?, name_folded = ?, field = ?, updated_at = ? "
+            "WHERE id = ?",
+            (proc.version, proc.name, fold(proc.name), proc.field, now, rowid),
         )
         conn.execute("DELETE FROM catalog_fts WHERE rowid = ?", (rowid,))
     conn.execute(

@@ -9,10 +9,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from app.calendar import Appointment, WorkCalendar, load_overlay, parse_received, shipped_overlays
+from app.calendar import Appointment, WorkCalendar, installed_overlays, load_overlay, parse_received
 from app.catalog import ensure_loaded, get_procedure
 from app.catalog.schema import connect
-from app.config import db_path, load_settings
+from app.config import data_home, db_path, load_settings
 from app.domain.errors import AppError
 
 
@@ -29,10 +29,10 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _appointment(args: argparse.Namespace) -> Appointment:
-    overlays = list(shipped_overlays())
+    overlays = list(installed_overlays(data_home()))
     if args.calendar:
         overlays.append(load_overlay(args.calendar))
-    cal = WorkCalendar(overlays, saturday_reception=load_settings().saturday_reception)
+    cal = WorkCalendar.from_settings(load_settings(), overlays)
     received = parse_received(args.received)
     if args.procedure:
         conn = connect(db_path())

@@ -1,0 +1,191 @@
+"""Shared page furniture for the printable forms: fonts, national header, titles, fields, signatures."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+import qrcode
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+
+from app.config import Settings
+
+FONT_DIR = Path(__file__).resolve().parents[2] / "resources" / "fonts"
+FONT = "NotoSerif"
+_FONT_FILES = {"": "NotoSerif-Regular.ttf", "B": "NotoSerif-Bold.ttf", "I": "NotoSerif-Italic.ttf"}
+_FONT_FILES["BI"] = "NotoSerif-BoldItalic.ttf"
+PARENT_AGENCY_DEFAULT = "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG\nTHÀNH PHỐ HÀ NỘI"
+COPY_KIND_VI = {"original": "Bản chính", "certified": "Bản sao chứng thực", "copy": "Bản sao"}
+
+
+class FormPDF(FPDF):
+    """A4 page with an embedded Vietnamese font (Noto Serif, OFL) and helpers used by every form."""
+
+    def __init__(self, orientation: Literal["portrait", "landscape"] = "portrait") -> None:
+        super().__init__(orientation=orientation, unit="mm", format="A4")
+        self.set_margins(20, 15, 15)
+        self.set_auto_page_break(auto=True, margin=15)
+        for style, name in _FONT_FILES.items():
+            self.add_font(FONT, style, str(FONT_DIR / name))
+        self.set_font(FONT, size=12)
+        self.set_creator("Một Cửa Desk")
+
+    @property
+    def width(self) -> float:
+        return float(self.w - self.l_margin - self.r_margin)
+
+    def font(self, style: str = "", size: float = 12) -> None:
+        self.set_font(FONT, style=style, size=size)
+
+    def national_header(self, settings: Settings, *, place_date: date | None = None) -> None:
+        """Agency block (left) and Quốc hiệu / Tiêu ngữ (right), then "Hà Nội, ngày ..." on the right."""
+        top, left_w = self.get_y(), self.width * 0.45
+        parent = str(settings.extra.get("parent_agency", PARENT_AGENCY_DEFAULT))
+        self.font("", 10)
+        self.multi_cell(left_w, 5, parent, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.font("B", 10)
+        self.multi_cell(
+            left_w, 5, settings.point_name.upper(), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT
+        )
+        self._rule(self.l_margin + left_w / 2, self.get_y() + 1.2, 30)
+        left_bottom = self.get_y() + 3
+        self.set_xy(self.l_margin + left_w, top)
+        right_w = self.width - left_w
+        self.font("B", 11)
+        self.cell(
+            right_w, 5, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", align="C", new_x=XPos.LEFT, new_y=YPos.NEXT
+        )
+        self.font("B", 12)
+        self.cell(right_w, 6, "Độc lập - Tự do - Hạnh phúc", align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
+        self._rule(self.l_margin + left_w + right_w / 2, self.get_y() + 0.5, 56)
+        if place_date is not None:
+            self.set_y(self.get_y() + 3)
+            self.set_x(self.l_margin + left_w)
+            self.font("I", 11)
+            self.cell(right_w, 5, f"Hà Nội, {vn_long_date(place_date)}", align="C")
+        self.set_y(max(self.get_y() + 6, left_bottom))
+
+    def _rule(self, center_x: float, y: float, length: float) -> None:
+        self.set_line_width(0.3)
+        self.line(center_x - length / 2, y, center_x + length / 2, y)
+
+    def form_title(self, text: str, subtitle: str = "") -> None:
+        self.ln(2)
+        self.font("B", 13)
+        self.multi_cell(self.width, 6.5, text, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        if subtitle:
+            self.font("I", 11)
+            self.multi_cell(self.width, 5.5, subtitle, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.ln(2)
+
+    def para(self, text: str, *, style: str = "", size: float = 12, h: float = 6.2, align: str = "L") -> None:
+        """A plain paragraph (no markup, so any text a citizen gave prints as is)."""
+        self.font(style, size)
+        self.multi_cell(self.width, h, text, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+    def rich(self, *parts: tuple[str, str], size: float = 12, h: float = 6.2) -> None:
+        """One flowing paragraph of (text, style) runs, e.g. a label then its value in bold."""
+        self.set_x(self.l_margin)
+        for text, style in parts:
+            self.font(style, size)
+            self.write(h, text)
+        self.ln(h)
+
+    def field(self, label: str, value: object, *, size: float = 12) -> None:
+        """`label: value` with the value in bold; a dotted line when the value is empty."""
+        shown = str(value).strip() if value not in (None, "") else "." * 40
+        self.rich((f"{label}: ", ""), (shown, "B"), size=size)
+
+    def grid(
+        self,
+        header: Sequence[str],
+        rows: Sequence[Sequence[object]],
+        widths: Sequence[float],
+        *,
+        size: float = 11,
+        align: Sequence[str] | None = None,
+    ) -> None:
+        self.font("", size)
+        with self.table(
+            col_widths=tuple(widths),
+            text_align=tuple(align or ["LEFT"] * len(widths)),
+            line_height=size * 0.5,
+            first_row_as_headings=True,
+            headings_style=_heading_style(),
+            width=self.width,
+        ) as tbl:
+            for row in [list(header), *rows]:
+                cells = tbl.row()
+                for value in row:
+                    cells.cell(str(value))
+        self.ln(1)
+
+    def signatures(self, blocks: Sequence[tuple[str, str]], *, gap: float = 24) -> None:
+        """Side-by-side signature blocks: (title, name printed under the space for the signature)."""
+        if self.get_y() + gap + 20 > self.h - self.b_margin:
+            self.add_page()
+        self.ln(3)
+        top, col = self.get_y(), self.width / len(blocks)
+        for i, (title, name) in enumerate(blocks):
+            if not title:
+                continue  # an empty column keeps the other block on the right
+            x = self.l_margin + i * col
+            self.set_xy(x, top)
+            self.font("B", 11)
+            self.multi_cell(col, 5, title, align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
+            self.font("I", 10)
+            self.cell(col, 5, "(Ký và ghi rõ họ tên)", align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
+            self.set_xy(x, self.get_y() + gap)
+            self.font("B", 11)
+            self.cell(col, 5, name, align="C")
+        self.set_y(top + gap + 20)
+
+    def checkboxes(self, label: str, options: Sequence[str], *, size: float = 12, h: float = 7) -> None:
+        """`label  [ ] a  [ ] b`: empty boxes drawn as rectangles (the font has no ballot-box glyph)."""
+        self.set_x(self.l_margin)
+        self.font("B", size)
+        self.write(h, label + "  ")
+        self.font("", size)
+        box = size * 0.3
+        for option in options:
+            self.rect(self.get_x(), self.get_y() + (h - box) / 2, box, box)
+            self.set_x(self.get_x() + box + 1.5)
+            self.write(h, option + "     ")
+        self.ln(h)
+
+    def qr(self, text: str, x: float, y: float, size: float = 24) -> None:
+        image = qrcode.make(text, box_size=6, border=1)
+        buf = io.BytesIO()
+        image.save(buf, format="PNG")
+        self.image(buf, x=x, y=y, w=size, h=size)
+
+    def bytes(self) -> bytes:
+        return bytes(self.output())
+
+
+def _heading_style() -> Any:
+    from fpdf.fonts import FontFace
+
+    return FontFace(family=FONT, emphasis="BOLD", fill_color=(235, 235, 235))
+
+
+def vn_long_date(day: date) -> str:
+    return f"ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
+
+
+def vn_time_date(moment: datetime) -> str:
+    return f"{moment.hour:02d} giờ {moment.minute:02d} phút, {vn_long_date(moment.date())}"
+
+
+def applicant_name(applicant: dict[str, Any]) -> str:
+    name = str(applicant.get("full_name") or "").strip()
+    prefix = {"male": "Ông ", "female": "Bà "}.get(str(applicant.get("gender")), "Ông/Bà ")
+    return prefix + name if name else ""
+
+
+def copy_kind_vi(kind: object) -> str:
+    return COPY_KIND_VI.get(str(kind), str(kind or ""))

@@ -1,0 +1,66 @@
+"""Mẫu 05: Phiếu kiểm soát quá trình giải quyết hồ sơ (one row per hand-off, signatures of both sides)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from app.config import Settings
+from app.domain.state import DossierState
+from app.forms.base import FormPDF, applicant_name, vn_long_date
+
+
+def _when(value: object) -> str:
+    if not value:
+        return "...giờ...ngày.../.../..."
+    moment = datetime.fromisoformat(str(value))
+    return f"{moment.hour:02d} giờ {moment.minute:02d}, ngày {moment:%d/%m/%Y}"
+
+
+def default_handoffs(state: DossierState, settings: Settings) -> list[dict[str, Any]]:
+    """The first hand-off (reception → processing) plus blank rows for the ones written by hand."""
+    first = {"from": f"Bộ phận tiếp nhận và trả kết quả ({settings.point_name})", "to": "Cơ quan giải quyết"}
+    first["at"] = state.received_at or ""
+    blank = {"from": "", "to": "", "at": ""}
+    return [
+        first,
+        dict(blank),
+        dict(blank),
+        {"from": "Cơ quan giải quyết", "to": "Bộ phận trả kết quả", "at": ""},
+    ]
+
+
+def render_control_slip(
+    state: DossierState, settings: Settings, handoffs: list[dict[str, Any]] | None = None
+) -> bytes:
+    """Form 05. A hand-off is {from, to, at (ISO 8601 or ""), note}."""
+    rows_in = handoffs if handoffs is not None else default_handoffs(state, settings)
+    pdf = FormPDF()
+    pdf.set_title(f"Phiếu kiểm soát {state.code or ''}")
+    pdf.add_page()
+    received = date.fromisoformat(state.received_at[:10]) if state.received_at else None
+    pdf.national_header(settings, place_date=received)
+    pdf.form_title("PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ")
+    pdf.rich(("Mã hồ sơ: ", ""), (state.code or "", "B"))
+    pdf.rich(("Kèm theo hồ sơ của: ", ""), (applicant_name(state.applicant), "B"))
+    pdf.rich(("Thủ tục: ", ""), (str(state.procedure.get("name", "")), "B"))
+    due = vn_long_date(date.fromisoformat(state.due_date)) if state.due_date else "......"
+    pdf.rich(("Ngày hẹn trả kết quả: ", ""), (due, "B"))
+    rows = []
+    for h in rows_in:
+        handed = f"1. Giao: {h.get('from', '')}\n2. Nhận: {h.get('to', '')}"
+        rows.append([f"{handed}\n{h.get('note', '')}".strip(), _when(h.get("at")), "", ""])
+    pdf.grid(
+        ["Tên cơ quan, bộ phận giao - nhận", "Thời gian giao, nhận", "Người giao", "Người nhận"],
+        rows,
+        (70, 45, 30, 30),
+        size=10,
+    )
+    pdf.checkboxes("Kết quả giải quyết hồ sơ:", ["Trước hạn", "Đúng hạn", "Quá hạn"])
+    pdf.para(
+        "Ghi chú: mỗi lần giao, nhận hồ sơ hai bên ký và ghi rõ thời gian; "
+        "hồ sơ quá hạn kèm Phiếu xin lỗi và hẹn lại ngày trả kết quả.",
+        style="I",
+        size=10,
+    )
+    return pdf.bytes()

@@ -1,0 +1,129 @@
+"""Sample dossiers for previews, tests and docs/forms: `python -m app.forms.samples docs/forms`."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+from app.catalog.io import SHIPPED_CATALOG, read_catalog
+from app.catalog.model import Procedure
+from app.config import Settings
+from app.domain.state import DossierState, Status
+from app.forms.control import render_control_slip
+from app.forms.guidance import render_guidance
+from app.forms.receipt import ReceiptExtras, render_receipt
+from app.forms.register import render_register
+from app.forms.slips import render_apology, render_refusal, render_supplement_request
+
+SETTINGS = Settings(point_name="Điểm Phục vụ hành chính công Hoàn Kiếm", agency_code="000.00.01.H26", desk=2)
+
+
+def sample_procedure(code: str = "2.000815") -> Procedure:
+    return next(p for p in read_catalog(SHIPPED_CATALOG).procedures if p.code == code)
+
+
+def sample_state(code: str = "2.000815", seq: int = 103) -> DossierState:
+    """A received dossier with Vietnamese names, postal return and fee lines (fictional person)."""
+    proc = sample_procedure(code)
+    checklist = [
+        {
+            "component": c.id,
+            "name": c.name,
+            "copy_kind": c.copy_kind,
+            "count": c.count,
+            "mandatory": c.mandatory,
+            "provided": True,
+        }
+        for c in proc.components
+    ]
+    return DossierState(
+        id=f"0192f0a0-0000-7000-8000-{seq:012d}",
+        status=Status.RECEIVED,
+        code=f"000.00.01.H26-261118-{seq:04d}",
+        point_code="HK",
+        desk=2,
+        procedure=proc.snapshot(),
+        applicant={
+            "full_name": "Nguyễn Thị Hương Giang",
+            "id_kind": "cccd",
+            "id_number": "001190012345",
+            "gender": "female",
+            "address": "Số 12 ngõ 34 phố Hàng Bạc, phường Hoàn Kiếm, Hà Nội",
+            "phone": "0912345678",
+            "email": "huonggiang@example.vn",
+        },
+        checklist=checklist,
+        fee_lines=[
+            {
+                "code": "phi_chung_thuc",
+                "label": "Phí chứng thực bản sao",
+                "amount": 10_000,
+                "basis": "3 trang x 2 bản",
+            }
+        ],
+        fees_quoted=10_000,
+        return_method={
+            "kind": "post",
+            "recipient_name": "Nguyễn Thị Hương Giang",
+            "address": "Số 5 Đinh Tiên Hoàng, Hà Nội",
+            "phone": "0912345678",
+            "service": "Bưu điện Việt Nam",
+        },
+        received_at="2026-11-18T09:05:00+07:00",
+        counted_from="2026-11-18",
+        due_date="2026-11-18",
+        original_due_date="2026-11-18",
+        supplements=[
+            {
+                "items": [
+                    {
+                        "name": "Bản chính Giấy khai sinh",
+                        "copy_kind": "original",
+                        "count": 1,
+                        "note": "để đối chiếu",
+                    }
+                ],
+                "reason": "Thiếu bản chính để đối chiếu",
+            }
+        ],
+        refusal={
+            "reason": "Bản chính giấy tờ đã bị tẩy xóa, sửa chữa nội dung (khoản 1 Điều 22 Nghị định 23/2015/NĐ-CP)."
+        },
+        apologies=[
+            {"reason": "Cơ quan giải quyết cần thêm thời gian xác minh", "new_due_date": "2026-11-25"}
+        ],
+    )
+
+
+def write_samples(folder: Path) -> list[Path]:
+    """Render every form once into `folder`; returns the PDF paths."""
+    folder.mkdir(parents=True, exist_ok=True)
+    state = sample_state()
+    khai_sinh = replace(sample_state("1.001193", 104), due_date="2026-11-19", fee_lines=[], fees_quoted=0)
+    day = date(2026, 11, 18)
+    forms = {
+        "01-giay-tiep-nhan.pdf": render_receipt(
+            state, SETTINGS, sample_procedure(), ReceiptExtras("16:30", "Trần Văn Đức", "03/2026", "0103")
+        ),
+        "02-yeu-cau-bo-sung.pdf": render_supplement_request(
+            state, SETTINGS, clerk_name="Trần Văn Đức", day=day
+        ),
+        "03-tu-choi.pdf": render_refusal(state, SETTINGS, clerk_name="Trần Văn Đức", day=day),
+        "04-xin-loi-hen-lai.pdf": render_apology(state, SETTINGS, signer_name="Lê Thị Mai", day=day),
+        "05-phieu-kiem-soat.pdf": render_control_slip(state, SETTINGS),
+        "06-so-theo-doi.pdf": render_register([state, khai_sinh], SETTINGS, day, book="03/2026"),
+        "huong-dan-2.000815.pdf": render_guidance(sample_procedure(), SETTINGS, day),
+        "huong-dan-1.001193.pdf": render_guidance(sample_procedure("1.001193"), SETTINGS, day),
+    }
+    paths = []
+    for name, data in forms.items():
+        (folder / name).write_bytes(data)
+        paths.append(folder / name)
+    return paths
+
+
+if __name__ == "__main__":
+    for path in write_samples(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/forms")):
+        print(path)
