@@ -72,24 +72,48 @@ def first_page_image(path: Path, is_cancelled: IsCancelled) -> np.ndarray:
     return next(iter(pages)).image
 
 
-def form_pdf_job(home: Path, form: str, dossier_id: str, out: Path, *, progress: Progress, is_cancelled: IsCancelled) -> Path:
-    """Forms 01 (receipt), 02, 03, 04 of a dossier as an A4 PDF (app.forms)."""
+def form_pdf_job(
+    home: Path, form: str, dossier_id: str, out: Path, clerk_name: str = "", *, progress: Progress,
+    is_cancelled: IsCancelled,
+) -> Path:
+    """Forms 01 (receipt), 02, 03, 04 of a dossier as an A4 PDF (app.forms), written atomically."""
     from app import forms
+    from app.catalog import get_procedure
+    from app.services.queries import get_dossier
+    from app.storage.events import load_events
 
     desk = job_desk(home, "system")
     try:
-        from app.services.queries import get_dossier
-
         state = get_dossier(desk.db, dossier_id)
-        data = forms.render(form, state, desk.settings)
+        if form == "01":
+            received = next(e for e in load_events(desk.db, state.id) if e.type.value == "received")
+            proc = get_procedure(desk.db.conn, state.procedure["code"], state.procedure.get("version"))
+            extras = forms.ReceiptExtras(due_time=str(received.payload.get("due_time") or "16:00"), clerk_name=clerk_name)
+            data = forms.render_receipt(state, desk.settings, proc, extras)
+        elif form == "02":
+            data = forms.render_supplement_request(state, desk.settings, clerk_name=clerk_name)
+        elif form == "03":
+            data = forms.render_refusal(state, desk.settings, clerk_name=clerk_name)
+        elif form == "04":
+            data = forms.render_apology(state, desk.settings, signer_name=clerk_name)
+        else:
+            raise ValueError(f"unknown form {form}")
     finally:
         desk.db.close()
-    out.write_bytes(data)
+    write_atomic(out, data)
     return out
 
 
-def receipt_pdf_job(home: Path, dossier_id: str, out: Path, *, progress: Progress, is_cancelled: IsCancelled) -> Path:
-    return form_pdf_job(home, "01", dossier_id, out, progress=progress, is_cancelled=is_cancelled)
+def write_atomic(out: Path, data: bytes) -> None:
+    tmp = out.with_name(out.name + ".part")
+    tmp.write_bytes(data)
+    tmp.replace(out)
+
+
+def receipt_pdf_job(
+    home: Path, dossier_id: str, out: Path, clerk_name: str = "", *, progress: Progress, is_cancelled: IsCancelled
+) -> Path:
+    return form_pdf_job(home, "01", dossier_id, out, clerk_name, progress=progress, is_cancelled=is_cancelled)
 
 
 def guidance_pdf_job(home: Path, code: str, out: Path, *, progress: Progress, is_cancelled: IsCancelled) -> Path:
@@ -98,10 +122,10 @@ def guidance_pdf_job(home: Path, code: str, out: Path, *, progress: Progress, is
 
     desk = job_desk(home, "system")
     try:
-        data = forms.guidance(get_procedure(desk.db.conn, code), desk.settings)
+        data = forms.render_guidance(get_procedure(desk.db.conn, code), desk.settings)
     finally:
         desk.db.close()
-    out.write_bytes(data)
+    write_atomic(out, data)
     return out
 
 
