@@ -54,6 +54,7 @@ def open_desk(qtbot, home):
     ctx.settings.scan_dpi = 150
     ctx.clerk = backend.demo_clerk(ctx)
     window = build_window(ctx)
+    window.views["receive"].confirm_discard = lambda: True  # pytest-qt closes the window at teardown
     qtbot.addWidget(window)
     window.show()
     yield ctx, window

@@ -201,8 +201,9 @@ class ReceiveView(ViewPage):
 
     # ----- discard -----
     def has_unsaved(self) -> bool:
-        self.draft.applicant = self.applicant_step.applicant() if self.stack.currentIndex() >= APPLICANT else {}
-        return self.stack.currentIndex() not in (PROCEDURE, DONE) or self.draft.page_count() > 0
+        if self.stack.currentIndex() == DONE:
+            return False
+        return self.stack.currentIndex() != PROCEDURE or self.draft.page_count() > 0
 
     def _ask_discard(self) -> bool:
         answer = QMessageBox.question(
