@@ -48,8 +48,11 @@ def job_desk(home: Path, clerk_id: str) -> Any:
     return Desk(open_store(home), BlobStore(blobs_dir(home)), load_settings(home), clerk_id)
 
 
-DEMO_POINT = {"point_name": "Điểm Phục vụ hành chính công Hoàn Kiếm", "point_code": "HK",
-              "agency_code": "000.00.01.H26"}
+DEMO_POINT = {
+    "point_name": "Điểm Phục vụ hành chính công Hoàn Kiếm",
+    "point_code": "HK",
+    "agency_code": "000.00.01.H26",
+}
 
 
 def seed_demo(ctx: DeskContext, dossiers: int = 30) -> None:
@@ -125,8 +128,14 @@ def procedure_detail(ctx: DeskContext, code: str) -> dict[str, Any]:
         "time_text": p.processing.label_vi(),
         "fee_lines": fee_lines,
         "components": [
-            {"id": c.id, "name": c.name, "copy_kind": c.copy_kind, "copy_label": copy_label(c.copy_kind),
-             "count": c.count, "mandatory": c.mandatory}
+            {
+                "id": c.id,
+                "name": c.name,
+                "copy_kind": c.copy_kind,
+                "copy_label": copy_label(c.copy_kind),
+                "count": c.count,
+                "mandatory": c.mandatory,
+            }
             for c in p.components
         ],
     }
@@ -168,9 +177,15 @@ def dashboard(ctx: DeskContext) -> dict[str, Any]:
     data["on_time_rate"] = None if rate is None else float(rate) / 100
     rows = page(ctx.db, "overdue", limit=20).items + page(ctx.db, "due_today", limit=20).items
     data["attention"] = [
-        {"id": r["id"], "code": r["code"], "procedure": r["procedure_name"], "applicant": r["applicant_name"],
-         "due_date": vn_date(r["due_date"]), "label": "Quá hạn" if r["is_overdue"] else "Đến hạn hôm nay",
-         "overdue": r["is_overdue"]}
+        {
+            "id": r["id"],
+            "code": r["code"],
+            "procedure": r["procedure_name"],
+            "applicant": r["applicant_name"],
+            "due_date": vn_date(r["due_date"]),
+            "label": "Quá hạn" if r["is_overdue"] else "Đến hạn hôm nay",
+            "overdue": r["is_overdue"],
+        }
         for r in rows
     ]
     return data
@@ -186,7 +201,9 @@ def vn_date(iso: str | None) -> str:
 FILTER_KEYS = {"awaiting": "awaiting_result"}
 
 
-def list_dossiers(ctx: DeskContext, filter_key: str, query: str, offset: int | None, limit: int) -> list[dict[str, Any]]:
+def list_dossiers(
+    ctx: DeskContext, filter_key: str, query: str, offset: int | None, limit: int
+) -> list[dict[str, Any]]:
     """One page of the Hồ sơ list (the model asks for the next page as the table scrolls)."""
     from app.services.queries import list_dossiers as page
 
@@ -247,19 +264,28 @@ def dossier_detail(ctx: DeskContext, ref: str) -> dict[str, Any]:
 
     state = get_dossier(ctx.db, ref)
     events = load_events(ctx.db, state.id)
-    from app.domain.hlc import Hlc
     from app.calendar import TZ
+    from app.domain.hlc import Hlc
 
     timeline = [
-        {"when": Hlc.parse(e.at).wall_time.astimezone(TZ).strftime("%d/%m/%Y %H:%M"),
-         "label": EVENT_LABELS.get(e.type.value, e.type.value), "detail": _event_detail(e.type.value, dict(e.payload))}
+        {
+            "when": Hlc.parse(e.at).wall_time.astimezone(TZ).strftime("%d/%m/%Y %H:%M"),
+            "label": EVENT_LABELS.get(e.type.value, e.type.value),
+            "detail": _event_detail(e.type.value, dict(e.payload)),
+        }
         for e in events
     ]
     texts = document_texts(ctx, state.id)
     pages = []
     for doc in state.documents:
         for i, page in enumerate(doc.get("pages") or []):
-            pages.append({**page, "label": f"{doc.get('name', '')} — trang {i + 1}", "text": texts.get(doc.get("id"), "") if i == 0 else ""})
+            pages.append(
+                {
+                    **page,
+                    "label": f"{doc.get('name', '')} — trang {i + 1}",
+                    "text": texts.get(doc.get("id"), "") if i == 0 else "",
+                }
+            )
     a = state.applicant or {}
     esc = html.escape
     ret = state.return_method or {}
@@ -271,7 +297,11 @@ def dossier_detail(ctx: DeskContext, ref: str) -> dict[str, Any]:
         f"<p>Tình trạng: <b>{STATUS_LABELS_VI[state.status]}</b><br>"
         f"Nhận lúc: {esc(str(state.received_at or ''))[:16].replace('T', ' ')}<br>"
         f"Hẹn trả: <b>{vn_date(state.due_date)}</b>"
-        + (f" (hẹn ban đầu {vn_date(state.original_due_date)})" if state.original_due_date != state.due_date else "")
+        + (
+            f" (hẹn ban đầu {vn_date(state.original_due_date)})"
+            if state.original_due_date != state.due_date
+            else ""
+        )
         + f"<br>Lệ phí: {state.fees_quoted:,} đ, đã thu {state.fees_collected:,} đ".replace(",", ".")
         + f"<br>Trả kết quả: {'qua bưu chính' if ret.get('kind') == 'post' else 'tại điểm phục vụ'}"
         + (f"<br>Đánh giá: {RATING_VI.get(state.rating or '', '')}" if state.rating else "")
@@ -355,7 +385,9 @@ def perform_action(ctx: DeskContext, action: str, dossier_id: str, v: dict[str, 
         return returns.rate(desk, dossier_id, v["rating"])
     if action == "return":
         with desk.db.transaction():
-            state = returns.return_result(desk, dossier_id, v["receiver_name"], v["id_checked"], v.get("by_post", False))
+            state = returns.return_result(
+                desk, dossier_id, v["receiver_name"], v["id_checked"], v.get("by_post", False)
+            )
             if v.get("rating"):
                 state = returns.rate(desk, dossier_id, v["rating"])
         return state
@@ -386,8 +418,15 @@ def draft_warnings(draft: Any) -> list[str]:
     from app.services.quality import document_warnings
 
     return document_warnings(
-        [{"name": c.name, "mandatory": c.mandatory, "provided": c.provided, "pages": [p.meta for p in c.pages]}
-         for c in draft.components]
+        [
+            {
+                "name": c.name,
+                "mandatory": c.mandatory,
+                "provided": c.provided,
+                "pages": [p.meta for p in c.pages],
+            }
+            for c in draft.components
+        ]
     )
 
 
@@ -416,14 +455,16 @@ def draft_request(draft: Any) -> dict[str, Any]:
     for c in draft.components:
         if not c.pages:
             continue
-        documents.append({
-            "component": c.component,
-            "name": c.name,
-            "copy_kind": c.copy_kind,
-            "pages": [p.meta for p in c.pages],
-            "pdf": getattr(c, "pdf", None),
-            "ocr_text": "\n\n".join(p.text for p in c.pages if p.text),
-        })
+        documents.append(
+            {
+                "component": c.component,
+                "name": c.name,
+                "copy_kind": c.copy_kind,
+                "pages": [p.meta for p in c.pages],
+                "pdf": getattr(c, "pdf", None),
+                "ocr_text": "\n\n".join(p.text for p in c.pages if p.text),
+            }
+        )
     request: dict[str, Any] = {
         "procedure": {"code": draft.procedure["code"], "version": draft.procedure.get("version")},
         "applicant": dict(draft.applicant),
@@ -433,10 +474,18 @@ def draft_request(draft: Any) -> dict[str, Any]:
     if draft.fees_total != draft.fees_computed_total:
         lines = [dict(f) for f in draft.fees]
         diff = draft.fees_total - draft.fees_computed_total
-        lines.append({"code": "dieu_chinh", "label": "Điều chỉnh", "amount": diff, "basis": draft.fee_override_reason})
+        lines.append(
+            {"code": "dieu_chinh", "label": "Điều chỉnh", "amount": diff, "basis": draft.fee_override_reason}
+        )
         if diff < 0:  # the service takes non-negative lines: fold a reduction into one line
-            lines = [{"code": "tong", "label": "Phí, lệ phí (đã điều chỉnh)", "amount": draft.fees_total,
-                      "basis": draft.fee_override_reason}]
+            lines = [
+                {
+                    "code": "tong",
+                    "label": "Phí, lệ phí (đã điều chỉnh)",
+                    "amount": draft.fees_total,
+                    "basis": draft.fee_override_reason,
+                }
+            ]
         request["fees"] = lines
         request["fee_override_reason"] = draft.fee_override_reason
     return request
@@ -467,5 +516,8 @@ def sync_overview(ctx: DeskContext) -> dict[str, Any]:
         "LEFT JOIN dossiers d ON d.id = e.dossier_id WHERE o.sent_at IS NULL AND o.rejected_reason IS NULL "
         "ORDER BY o.seq LIMIT 200"
     ).fetchall()
-    info["pending"] = [{"code": r[0], "label": EVENT_LABELS.get(r[1], r[1]), "when": str(r[2])[:19].replace("T", " ")} for r in rows]
+    info["pending"] = [
+        {"code": r[0], "label": EVENT_LABELS.get(r[1], r[1]), "when": str(r[2])[:19].replace("T", " ")}
+        for r in rows
+    ]
     return info

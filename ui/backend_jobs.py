@@ -24,7 +24,9 @@ IsCancelled = Callable[[], bool]
 __all__ = ["import_pages_job", "rotate_page_job", "scan_pages_job"]
 
 
-def save_dossier_job(home: Path, clerk_id: str, draft: Any, *, progress: Progress, is_cancelled: IsCancelled) -> dict[str, Any]:
+def save_dossier_job(
+    home: Path, clerk_id: str, draft: Any, *, progress: Progress, is_cancelled: IsCancelled
+) -> dict[str, Any]:
     """Build each document's searchable PDF, then receive the dossier in one transaction."""
     from app.services.intake import receive
 
@@ -34,8 +36,14 @@ def save_dossier_job(home: Path, clerk_id: str, draft: Any, *, progress: Progres
         state = receive(desk, draft_request(draft))
     finally:
         desk.db.close()
-    return {"id": state.id, "code": state.code, "due_date": state.due_date,
-            "due_text": f"{state.due_date[8:10]}/{state.due_date[5:7]}/{state.due_date[:4]}" if state.due_date else ""}
+    return {
+        "id": state.id,
+        "code": state.code,
+        "due_date": state.due_date,
+        "due_text": f"{state.due_date[8:10]}/{state.due_date[5:7]}/{state.due_date[:4]}"
+        if state.due_date
+        else "",
+    }
 
 
 def make_document_pdfs(desk: Any, draft: Any, progress: Progress, is_cancelled: IsCancelled) -> None:
@@ -73,7 +81,13 @@ def first_page_image(path: Path, is_cancelled: IsCancelled) -> np.ndarray:
 
 
 def form_pdf_job(
-    home: Path, form: str, dossier_id: str, out: Path, clerk_name: str = "", *, progress: Progress,
+    home: Path,
+    form: str,
+    dossier_id: str,
+    out: Path,
+    clerk_name: str = "",
+    *,
+    progress: Progress,
     is_cancelled: IsCancelled,
 ) -> Path:
     """Forms 01 (receipt), 02, 03, 04 of a dossier as an A4 PDF (app.forms), written atomically."""
@@ -88,7 +102,9 @@ def form_pdf_job(
         if form == "01":
             received = next(e for e in load_events(desk.db, state.id) if e.type.value == "received")
             proc = get_procedure(desk.db.conn, state.procedure["code"], state.procedure.get("version"))
-            extras = forms.ReceiptExtras(due_time=str(received.payload.get("due_time") or "16:00"), clerk_name=clerk_name)
+            extras = forms.ReceiptExtras(
+                due_time=str(received.payload.get("due_time") or "16:00"), clerk_name=clerk_name
+            )
             data = forms.render_receipt(state, desk.settings, proc, extras)
         elif form == "02":
             data = forms.render_supplement_request(state, desk.settings, clerk_name=clerk_name)
@@ -111,12 +127,20 @@ def write_atomic(out: Path, data: bytes) -> None:
 
 
 def receipt_pdf_job(
-    home: Path, dossier_id: str, out: Path, clerk_name: str = "", *, progress: Progress, is_cancelled: IsCancelled
+    home: Path,
+    dossier_id: str,
+    out: Path,
+    clerk_name: str = "",
+    *,
+    progress: Progress,
+    is_cancelled: IsCancelled,
 ) -> Path:
     return form_pdf_job(home, "01", dossier_id, out, clerk_name, progress=progress, is_cancelled=is_cancelled)
 
 
-def guidance_pdf_job(home: Path, code: str, out: Path, *, progress: Progress, is_cancelled: IsCancelled) -> Path:
+def guidance_pdf_job(
+    home: Path, code: str, out: Path, *, progress: Progress, is_cancelled: IsCancelled
+) -> Path:
     from app import forms
     from app.catalog import get_procedure
 
@@ -180,9 +204,9 @@ def receipt_code(image: np.ndarray) -> str:
 
 
 def list_scanners_job(*, progress: Progress, is_cancelled: IsCancelled) -> list[dict[str, str]]:
-    from scanner.sources.sane import list_sane_devices
+    from scanner.sources import list_devices
 
-    return [d.to_json() for d in list_sane_devices()]
+    return [d.to_json() for d in list_devices(discover_network=True, cameras=False)]
 
 
 def test_scan_job(settings: Settings, *, progress: Progress, is_cancelled: IsCancelled) -> bytes:

@@ -26,7 +26,9 @@ def type_text(widget: QWidget, text: str) -> None:
     QApplication.sendEvent(widget, event)
 
 
-def press(widget: QWidget, key: Qt.Key, modifiers: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
+def press(
+    widget: QWidget, key: Qt.Key, modifiers: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier
+) -> None:
     QApplication.sendEvent(widget, QKeyEvent(QKeyEvent.Type.KeyPress, key, modifiers))
     QApplication.sendEvent(widget, QKeyEvent(QKeyEvent.Type.KeyRelease, key, modifiers))
 
@@ -68,9 +70,9 @@ def open_desk(qtbot, home):
 def seeded(desk):
     """The desk with a few demo dossiers received through the real services."""
     ctx, window = desk
+    from app.config import blobs_dir
     from app.services.demo import seed_demo
     from app.storage import BlobStore
-    from app.config import blobs_dir
 
     seed_demo(ctx.db, BlobStore(blobs_dir(ctx.home)), ctx.settings, dossiers=6, pages=1, seed=3)
     return ctx, window

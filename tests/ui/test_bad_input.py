@@ -18,7 +18,7 @@ def fill_applicant(view) -> None:
 
 
 def test_wrong_id_number_is_explained_and_the_form_keeps_its_text(qtbot, desk):
-    ctx, window = desk
+    _ctx, window = desk
     view = window.show_view("receive")
     view.procedure_step.choose("1.001193")
     view.go_to(APPLICANT)
@@ -71,8 +71,16 @@ def saved_receive(qtbot, ctx, view, pages_dir):
     view.procedure_step.choose("2.000815")
     view.go_to(APPLICANT)
     a = view.applicant_step
-    a.set_applicant({"full_name": "Phạm Minh Tuấn", "id_kind": "cccd", "id_number": "001085012345",
-                     "birth_date": "1985-03-02", "gender": "male", "phone": "0987654321"})
+    a.set_applicant(
+        {
+            "full_name": "Phạm Minh Tuấn",
+            "id_kind": "cccd",
+            "id_number": "001085012345",
+            "birth_date": "1985-03-02",
+            "gender": "male",
+            "phone": "0987654321",
+        }
+    )
     assert view.next_step()
     steps = view.documents_step
     for row, comp in enumerate(view.draft.components):

@@ -169,7 +169,9 @@ class DossierDetail(QWidget):
             return None
         out = Path(tempfile.mkdtemp(prefix="motcua-form-")) / f"mau-{form}-{self.detail['code']}.pdf"
         job = Job(f"Tạo mẫu {form}", backend_jobs.form_pdf_job, self.ctx.home, form, dossier_id, out)
-        return self.ctx.runner.start(job, on_done=self._on_form_ready, on_failed=lambda e: self.sig_message.emit(user_message(e), True))
+        return self.ctx.runner.start(
+            job, on_done=self._on_form_ready, on_failed=lambda e: self.sig_message.emit(user_message(e), True)
+        )
 
     def _on_form_ready(self, pdf: Path) -> None:
         self.last_form_pdf = pdf

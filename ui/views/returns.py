@@ -100,7 +100,9 @@ class ReturnsView(ViewPage):
         return self.ctx.runner.start(job, on_done=self._on_code_read, on_failed=self.show_error)
 
     def _on_qr_file_clicked(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, "Ảnh giấy tiếp nhận", "", "Ảnh (*.png *.jpg *.jpeg *.tif *.pdf)")
+        name, _ = QFileDialog.getOpenFileName(
+            self, "Ảnh giấy tiếp nhận", "", "Ảnh (*.png *.jpg *.jpeg *.tif *.pdf)"
+        )
         if name:
             self.read_qr_file(Path(name))
 
@@ -116,8 +118,12 @@ class ReturnsView(ViewPage):
         if not self.dossier:
             return False
         rating = next((v for v, b in self.rating_buttons.items() if b.isChecked()), None)
-        values = {"receiver_name": self.receiver.text().strip(), "id_checked": self.id_checked.isChecked(),
-                  "by_post": False, "rating": rating}
+        values = {
+            "receiver_name": self.receiver.text().strip(),
+            "id_checked": self.id_checked.isChecked(),
+            "by_post": False,
+            "rating": rating,
+        }
         if not values["receiver_name"] or not values["id_checked"]:
             self.show_error("Hãy nhập tên người nhận và kiểm tra giấy tờ tùy thân trước khi trả.")
             return False

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QPushButton, QTableWidget, QTableWidgetItem, QWidget
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QWidget,
+)
 
 from ui import backend, backend_jobs
 from ui.views.base import ViewPage, hint, row, section
@@ -41,7 +49,11 @@ class SyncView(ViewPage):
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.root.addWidget(self.table, 1)
-        self.root.addWidget(hint("Đồng bộ chạy nền theo chu kỳ khi đã đăng ký máy với trung tâm; dữ liệu luôn lưu trên máy trước."))
+        self.root.addWidget(
+            hint(
+                "Đồng bộ chạy nền theo chu kỳ khi đã đăng ký máy với trung tâm; dữ liệu luôn lưu trên máy trước."
+            )
+        )
         self.sync_button.clicked.connect(self.sync_now)
 
     def refresh(self) -> None:
@@ -58,7 +70,9 @@ class SyncView(ViewPage):
 
     def sync_now(self) -> Job | None:
         if not self.ctx.settings.hub_url:
-            self.show_error("Máy chưa được đăng ký với trung tâm: hãy nhập địa chỉ trung tâm trong phần Cài đặt.")
+            self.show_error(
+                "Máy chưa được đăng ký với trung tâm: hãy nhập địa chỉ trung tâm trong phần Cài đặt."
+            )
             return None
         job = Job("Đồng bộ", backend_jobs.sync_once_job, self.ctx.home)
         return self.ctx.runner.start(job, on_done=lambda _r: self.refresh(), on_failed=self.show_error)

@@ -67,7 +67,9 @@ class Job(QRunnable):
 
     def run(self) -> None:
         try:
-            result = self._fn(*self._args, progress=self._progress, is_cancelled=self.is_cancelled, **self._kwargs)
+            result = self._fn(
+                *self._args, progress=self._progress, is_cancelled=self.is_cancelled, **self._kwargs
+            )
         except JobCancelled:
             logger.info("job %s cancelled", self.name)
             self.signals.sig_cancelled.emit()

@@ -33,18 +33,10 @@ def scan_settings(settings: Settings, max_pages: int | None = None) -> ScanSetti
 
 
 def open_source(device_id: str) -> Any:
-    """The page source for a device id (`sane:...`, `escl:...`, `camera:N`)."""
-    if device_id.startswith("escl:"):
-        from scanner.sources.escl import EsclSource
+    """The page source for a device id (`sane:...`, `escl:...`, `camera:N`): scanner.sources decides."""
+    from scanner.sources import open_source as open_device
 
-        return EsclSource(device_id.removeprefix("escl:"))
-    if device_id.startswith("camera:"):
-        from scanner.sources.camera import CameraSource
-
-        return CameraSource(int(device_id.removeprefix("camera:") or 0))
-    from scanner.sources.sane import SaneSource
-
-    return SaneSource(device_id or None)
+    return open_device(device_id or "sane:test:0")
 
 
 def encode_png(image: np.ndarray) -> bytes:
@@ -101,7 +93,12 @@ def digitize(page: Page, blobs: BlobStore, lang: str, is_cancelled: IsCancelled)
 
 
 def run_pages(
-    home: Path, pages: Iterable[Page], lang: str, emit_item: Emit, progress: Progress, is_cancelled: IsCancelled
+    home: Path,
+    pages: Iterable[Page],
+    lang: str,
+    emit_item: Emit,
+    progress: Progress,
+    is_cancelled: IsCancelled,
 ) -> int:
     """Digitize every page the iterator yields; returns how many were added."""
     blobs = BlobStore(blobs_dir(home))
@@ -126,7 +123,12 @@ def scan_pages_job(
 
 
 def import_pages_job(
-    home: Path, paths: Sequence[Path], *, emit_item: Emit, progress: Progress, is_cancelled: IsCancelled,
+    home: Path,
+    paths: Sequence[Path],
+    *,
+    emit_item: Emit,
+    progress: Progress,
+    is_cancelled: IsCancelled,
     lang: str = "vie",
 ) -> int:
     """Import image files and PDFs the clerk picked."""
@@ -154,6 +156,8 @@ def rotate_page_job(
         rotated = cv2.cvtColor(rotated, cv2.COLOR_BGR2RGB)
     png = encode_png(rotated)
     ref = blobs.put_bytes(png)
-    new = dict(meta, sha256=ref.sha256, size=ref.size, width=int(rotated.shape[1]), height=int(rotated.shape[0]))
+    new = dict(
+        meta, sha256=ref.sha256, size=ref.size, width=int(rotated.shape[1]), height=int(rotated.shape[0])
+    )
     new["rotation"] = (int(meta.get("rotation") or 0) + degrees) % 360
     return {"meta": new, "thumb_png": thumbnail_png(rotated)}
