@@ -182,14 +182,24 @@ def main() -> int:
     parser.add_argument("--pages", type=int, default=3)
     parser.add_argument("--rounds", type=int, default=60)
     parser.add_argument("--dir", type=Path, default=None)
+    parser.add_argument("--reuse", action="store_true", help="search an already populated --dir")
     args = parser.parse_args()
     folder = args.dir or Path(tempfile.mkdtemp(prefix="store-bench-"))
     rng = random.Random(2026)
     db = open_db(folder / "desk.db")
     blobs = BlobStore(folder / "blobs")
     t = time.perf_counter()
-    sample = populate(db, args.dossiers, rng)
-    print(f"populate: {args.dossiers} dossiers in {time.perf_counter() - t:.0f} s; db {folder / 'desk.db'}")
+    if args.reuse:
+        rows = db.conn.execute(
+            "SELECT code, applicant_name, id_number FROM dossiers WHERE rid % 997 = 0"
+        ).fetchall()
+        sample = [{"code": c, "name": n, "id": i} for c, n, i in rows]
+        args.dossiers = db.conn.execute("SELECT count(*) FROM dossiers").fetchone()[0]
+    else:
+        sample = populate(db, args.dossiers, rng)
+        print(
+            f"populate: {args.dossiers} dossiers in {time.perf_counter() - t:.0f} s; db {folder / 'desk.db'}"
+        )
     db.conn.execute("ANALYZE")
     times = bench_search(db, sample, rng, args.rounds)
     print(

@@ -105,3 +105,13 @@ def test_sync_values_round_trip(db):
     ob.set_sync_value(db, "cursor", "42")
     ob.set_sync_value(db, "cursor", "43")
     assert ob.get_sync_value(db, "cursor") == "43"
+
+
+def test_not_yet_synced_list_follows_the_acknowledgements(db):
+    from app.services.queries import list_dossiers
+
+    a, b = _receive(db, "d1"), _receive(db, "d2")
+    assert list_dossiers(db, "unsynced").total == 2
+    ob.mark_sent(db, [a.id])
+    ob.mark_rejected(db, b.id, "bad")
+    assert list_dossiers(db, "unsynced").total == 0

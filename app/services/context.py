@@ -8,6 +8,7 @@ from datetime import datetime
 
 from app.calendar import TZ, WorkCalendar
 from app.config import Settings
+from app.domain.errors import AuthError
 from app.storage import BlobStore, Database
 
 
@@ -28,6 +29,11 @@ class Desk:
     calendar: WorkCalendar = field(default=None)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
+        row = self.db.conn.execute("SELECT is_active FROM clerks WHERE id = ?", (self.clerk_id,)).fetchone()
+        if row is None or not row[0]:
+            raise AuthError(
+                f"no active clerk {self.clerk_id}", "Chưa đăng nhập bằng tài khoản cán bộ hợp lệ."
+            )
         if self.calendar is None:
             self.calendar = WorkCalendar(saturday_reception=self.settings.saturday_reception)
 

@@ -15,10 +15,7 @@ from app.storage import Database
 
 _OPEN = "(" + ", ".join(f"'{s.value}'" for s in sorted(OPEN)) + ")"
 _AWAITING = "('received', 'supplement_requested', 'accepted', 'processing')"
-_UNSYNCED = (
-    "d.id IN (SELECT e.dossier_id FROM outbox o JOIN events e ON e.id = o.event_id"
-    " WHERE o.sent_at IS NULL AND o.rejected_reason IS NULL)"
-)
+_UNSYNCED = "d.pending_events > 0"
 FILTERS = (
     "all",
     "today",
@@ -33,7 +30,7 @@ FILTERS = (
 )
 COLUMNS = "d.id, d.code, d.status, d.procedure_code, d.procedure_name, d.applicant_name, d.id_number, d.received_at, d.due_date, d.returned_at, d.fees_quoted, d.fees_collected, d.flag_count"
 _CODE_LIKE = re.compile(r"^[0-9A-Za-z]{2,4}\.[0-9A-Za-z.]*-[0-9-]*$")  # 000.00.00.H26-261120-1001
-COUNT_CAP = 10_000  # totals above this show as "10000+": counting every match of a common name costs time
+COUNT_CAP = 1_000  # totals above this show as "1000+": counting every match of a common name costs time
 
 
 def _filter_sql(name: str, today: date, due_soon_days: int) -> tuple[str, list[Any]]:
@@ -54,6 +51,11 @@ def _filter_sql(name: str, today: date, due_soon_days: int) -> tuple[str, list[A
     if name not in table:
         raise ValidationError(f"unknown dossier filter {name!r}", "Bộ lọc hồ sơ không hợp lệ.")
     return table[name]
+
+
+def _order_sql(name: str) -> str:
+    """Deadline lists show the most pressing first (index dossiers_open_due); the rest newest first."""
+    return "d.due_date, d.rid" if name in ("due_today", "due_soon", "overdue") else "d.rid DESC"
 
 
 def _match_sql(query: str) -> tuple[str, list[Any]]:
@@ -104,14 +106,14 @@ def list_dossiers(
     offset: int = 0,
     due_soon_days: int = 2,
 ) -> DossierPage:
-    """One page of dossiers, newest first, by filter and search words (code, name, ID number, OCR text)."""
+    """One page of dossiers (newest first; deadline filters by due date) by filter and search words (code, name, ID number, OCR text)."""
     today = today or date.today()
     where_f, args_f = _filter_sql(filter, today, due_soon_days)
     where_q, args_q = _match_sql(query)
     where = f"({where_f}) AND ({where_q})"
     args = args_f + args_q
     rows = db.conn.execute(
-        f"SELECT {COLUMNS} FROM dossiers d WHERE {where} ORDER BY d.rid DESC LIMIT ? OFFSET ?",
+        f"SELECT {COLUMNS} FROM dossiers d WHERE {where} ORDER BY {_order_sql(filter)} LIMIT ? OFFSET ?",
         [*args, limit, offset],
     ).fetchall()
     total = db.conn.execute(

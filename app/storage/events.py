@@ -115,6 +115,15 @@ def projection_row(state: DossierState) -> dict[str, Any]:
     }
 
 
+def update_pending(db: Database, dossier_ids: Iterable[str]) -> None:
+    """Refresh `dossiers.pending_events` (local events not yet acknowledged by the hub)."""
+    db.conn.executemany(
+        "UPDATE dossiers SET pending_events = (SELECT count(*) FROM events e JOIN outbox o ON o.event_id = e.id"
+        " WHERE e.dossier_id = dossiers.id AND o.sent_at IS NULL AND o.rejected_reason IS NULL) WHERE id = ?",
+        [(d,) for d in dossier_ids],
+    )
+
+
 def search_terms(row: Mapping[str, Any]) -> str:
     parts = (row.get("code"), row.get("applicant_name"), row.get("id_number"), row.get("procedure_code"))
     return fold_text(" ".join(str(p) for p in parts if p))
@@ -132,6 +141,7 @@ def refresh_projection(db: Database, dossier_id: str) -> DossierState:
             f"ON CONFLICT (id) DO UPDATE SET {updates} RETURNING rid",
             [row[c] for c in columns],
         ).fetchone()[0]
+        update_pending(db, [dossier_id])
         conn.execute("DELETE FROM dossier_fts WHERE rowid = ?", (rid,))
         conn.execute("INSERT INTO dossier_fts (rowid, terms) VALUES (?, ?)", (rid, search_terms(row)))
     return state

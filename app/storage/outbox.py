@@ -15,7 +15,7 @@ from typing import Any
 
 from app.domain.events import Event, FileRef
 from app.storage.db import Database, utc_now
-from app.storage.events import EVENT_COLUMNS, insert_event, refresh_projection
+from app.storage.events import EVENT_COLUMNS, insert_event, refresh_projection, update_pending
 
 logger = logging.getLogger(__name__)
 
@@ -39,14 +39,28 @@ def mark_sent(db: Database, event_ids: Sequence[str], at: str | None = None) -> 
             "UPDATE outbox SET sent_at = ?, last_error = NULL WHERE event_id = ? AND sent_at IS NULL",
             [(at, eid) for eid in event_ids],
         )
-    return cur.rowcount
+        changed = cur.rowcount
+        update_pending(db, _dossiers_of(db, event_ids))
+    return changed
 
 
 def mark_rejected(db: Database, event_id: str, reason: str) -> None:
     """The hub refused this event for good: keep it, stop sending it, show the reason."""
     with db.transaction() as conn:
         conn.execute("UPDATE outbox SET rejected_reason = ? WHERE event_id = ?", (reason, event_id))
+        update_pending(db, _dossiers_of(db, [event_id]))
     logger.warning("event %s rejected by the hub: %s", event_id, reason)
+
+
+def _dossiers_of(db: Database, event_ids: Sequence[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(event_ids), 500):
+        chunk = list(event_ids[start : start + 500])
+        marks = ", ".join("?" * len(chunk))
+        found.update(
+            r[0] for r in db.conn.execute(f"SELECT dossier_id FROM events WHERE id IN ({marks})", chunk)
+        )
+    return found
 
 
 def record_error(db: Database, event_ids: Sequence[str], message: str) -> None:
