@@ -29,8 +29,14 @@ def cold_start(home: Path, runs: int) -> list[float]:
     out = []
     for _ in range(runs):
         t = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "app", "--smoke"], cwd=ROOT, env=env, check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            [sys.executable, "-m", "app", "--smoke"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         out.append(time.perf_counter() - t)
     return out
 
@@ -77,10 +83,14 @@ def list_latency(home: Path, rounds: int) -> None:
     view.resize(1200, 760)
     view.show()
     app.processEvents()
-    names = [r[0] for r in ctx.db.conn.execute("SELECT applicant_name FROM dossiers ORDER BY random() LIMIT 40")]
+    names = [
+        r[0] for r in ctx.db.conn.execute("SELECT applicant_name FROM dossiers ORDER BY random() LIMIT 40")
+    ]
     codes = [r[0] for r in ctx.db.conn.execute("SELECT code FROM dossiers ORDER BY random() LIMIT 40")]
-    print(f"\nHồ sơ list on {ctx.db.conn.execute('SELECT count(*) FROM dossiers').fetchone()[0]:,} dossiers "
-          f"(first page of 200 rows, painted)")
+    print(
+        f"\nHồ sơ list on {ctx.db.conn.execute('SELECT count(*) FROM dossiers').fetchone()[0]:,} dossiers "
+        f"(first page of 200 rows, painted)"
+    )
     print(f"{'action':34} {'median':>8} {'p95':>8} {'max':>8}  ms")
     for key, label in FILTERS:
         idx = view.filter.findData(key)
@@ -94,7 +104,11 @@ def list_latency(home: Path, rounds: int) -> None:
         print(f"filter: {label:26} {ms(times)}")
     view.filter.setCurrentIndex(0)
     rng = random.Random(1)
-    for kind, pool in (("search: name", names), ("search: code", codes), ("search: name, no diacritics", names)):
+    for kind, pool in (
+        ("search: name", names),
+        ("search: code", codes),
+        ("search: name, no diacritics", names),
+    ):
         times = []
         for _ in range(rounds):
             q = rng.choice(pool)
@@ -139,8 +153,8 @@ def main() -> int:
     home.mkdir(parents=True, exist_ok=True)
     os.environ["MOTCUA_HOME"] = str(home)
     if not args.reuse:
-        from bench.store_bench import populate
         from app.storage import open_db
+        from bench.store_bench import populate
 
         db = open_db(home / "desk.db")
         t = time.perf_counter()
