@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_login_refuses_a_wrong_password_in_vietnamese_then_accepts(qtbot, desk):
-    ctx, window = desk
+    ctx, _window = desk
     add_clerk(ctx.db, "canbo1", "Đỗ Thị Lan", "clerk", "matkhau-dung-1", "test")
     dialog = LoginDialog(partial(backend.authenticate, ctx), ctx.settings.point_name)
     qtbot.addWidget(dialog)
@@ -36,7 +36,7 @@ def test_login_refuses_a_wrong_password_in_vietnamese_then_accepts(qtbot, desk):
 
 
 def test_inactivity_emits_idle_and_activity_restarts_the_clock(qtbot, desk):
-    ctx, window = desk
+    _ctx, window = desk
     watcher = InactivityWatcher(minutes=0.002, parent=window)  # 120 ms
     with qtbot.waitSignal(watcher.sig_idle, timeout=2000):
         pass
@@ -56,7 +56,7 @@ def test_lock_screen_cannot_be_dismissed_without_the_password(qtbot, desk):
 
 
 def test_alt_number_moves_between_views_and_titles_are_vietnamese(qtbot, desk):
-    ctx, window = desk
+    _ctx, window = desk
     press(window, Qt.Key.Key_4, Qt.KeyboardModifier.AltModifier)
     assert window.stack.currentWidget() is window.views["dossiers"]
     assert window.title_label.text() == "Hồ sơ"
@@ -66,7 +66,7 @@ def test_alt_number_moves_between_views_and_titles_are_vietnamese(qtbot, desk):
 
 
 def test_procedure_search_as_you_type_without_diacritics(qtbot, desk):
-    ctx, window = desk
+    _ctx, window = desk
     view = window.show_view("procedures")
     type_text(view.search.query, "chung thuc ban sao")
     qtbot.waitUntil(
