@@ -191,6 +191,10 @@ def dashboard(ctx: DeskContext) -> dict[str, Any]:
     return data
 
 
+def money(amount: int) -> str:
+    return f"{amount:,}".replace(",", ".") + " đ"
+
+
 def vn_date(iso: str | None) -> str:
     if not iso:
         return ""
@@ -302,7 +306,7 @@ def dossier_detail(ctx: DeskContext, ref: str) -> dict[str, Any]:
             if state.original_due_date != state.due_date
             else ""
         )
-        + f"<br>Lệ phí: {state.fees_quoted:,} đ, đã thu {state.fees_collected:,} đ".replace(",", ".")
+        + f"<br>Lệ phí: {money(state.fees_quoted)}; đã thu {money(state.fees_collected)}"
         + f"<br>Trả kết quả: {'qua bưu chính' if ret.get('kind') == 'post' else 'tại điểm phục vụ'}"
         + (f"<br>Đánh giá: {RATING_VI.get(state.rating or '', '')}" if state.rating else "")
         + "</p>"

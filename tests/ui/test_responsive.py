@@ -33,3 +33,16 @@ def test_timer_keeps_ticking_while_ten_pages_are_ocrd(qtbot, desk, pages_dir):
     gaps = [sum(1 for t in ticks if a < t < b) for a, b in itertools.pairwise(arrived)]
     assert len(arrived) == 10 and min(gaps) >= 1, gaps
     assert len(ticks) >= 20
+
+
+def test_quit_cancels_running_jobs_and_waits_for_them(qtbot, desk, pages_dir):
+    ctx, window = desk
+    view = window.show_view("receive")
+    view.procedure_step.choose("2.000815")
+    view.go_to(2)
+    files = [sample(pages_dir, f"q-{i}.png", f"TRANG {i}") for i in range(6)]
+    job = view.documents_step.import_files(files)
+    qtbot.waitSignal(job.signals.sig_item, timeout=120_000).wait()
+    window.close()  # closeEvent: cancel every live job and wait for the pool
+    assert job.is_finished() and job.is_cancelled()
+    assert ctx.db.conn.execute("SELECT count(*) FROM dossiers").fetchone()[0] == 0

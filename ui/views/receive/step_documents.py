@@ -86,6 +86,7 @@ class DocumentsStep(QWidget):
         self.checklist.setWordWrap(True)
         self.checklist.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.checklist.setSpacing(2)
+        self.checklist.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         ll.addWidget(self.checklist, 1)
         right = QWidget()
         rl = QVBoxLayout(right)
