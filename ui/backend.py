@@ -496,25 +496,41 @@ def draft_request(draft: Any) -> dict[str, Any]:
 
 
 # ----- sync -----
-def sync_overview(ctx: DeskContext) -> dict[str, Any]:
-    """What the Đồng bộ page shows; before enrollment only what waits in the outbox."""
-    pending = ctx.db.conn.execute(
-        "SELECT count(*) FROM outbox WHERE sent_at IS NULL AND rejected_reason IS NULL"
-    ).fetchone()[0]
-    info: dict[str, Any] = {
-        "hub": ctx.settings.hub_url or "(chưa cấu hình)",
-        "state": "chưa kết nối trung tâm" if not ctx.settings.hub_url else "",
-        "pending_events": pending,
-    }
-    if ctx.settings.hub_url:
-        try:
-            from sync.engine import status  # type: ignore[attr-defined]
+def is_enrolled(ctx: DeskContext) -> bool:
+    return (ctx.home / "hub.json").exists()
 
-            st = status(ctx.db)
-            info.update({k: getattr(st, k, None) for k in ("pending_files", "last_success", "last_error")})
-            info["state"] = "đã kết nối" if not info.get("last_error") else "mất kết nối"
-        except Exception as exc:
-            logger.warning("sync status unavailable: %s", type(exc).__name__)
+
+def sync_status_text(ctx: DeskContext) -> str:
+    """One line for the status bar; the placeholder until the desk is enrolled with a hub."""
+    if not is_enrolled(ctx):
+        return SYNC_NOT_CONFIGURED
+    info = sync_overview(ctx)
+    text = f"Đồng bộ: {info['state']} · {info.get('pending_events', 0)} sự kiện, {info.get('pending_files', 0)} tệp chờ gửi"
+    return text
+
+
+def sync_overview(ctx: DeskContext) -> dict[str, Any]:
+    """What the Đồng bộ page shows (sync.status); before enrollment, what waits in the outbox."""
+    from sync.status import status
+
+    st = status(ctx.home)
+    state = "chưa kết nối trung tâm"
+    if st.get("enrolled"):
+        state = (
+            "mất kết nối"
+            if st.get("last_error")
+            else "đã kết nối"
+            if st.get("last_success")
+            else "chưa đồng bộ lần nào"
+        )
+    info: dict[str, Any] = {
+        "hub": ctx.settings.hub_url or ("(đã đăng ký)" if st.get("enrolled") else "(chưa cấu hình)"),
+        "state": state,
+        "pending_events": st.get("pending_events", 0),
+        "pending_files": f"{st.get('pending_files', 0)} ({st.get('pending_bytes', 0) / 1e6:.1f} MB)",
+        "last_success": str(st.get("last_success") or "")[:19].replace("T", " "),
+        "last_error": st.get("last_error"),
+    }
     rows = ctx.db.conn.execute(
         "SELECT d.code, e.type, e.stored_at FROM outbox o JOIN events e ON e.id = o.event_id "
         "LEFT JOIN dossiers d ON d.id = e.dossier_id WHERE o.sent_at IS NULL AND o.rejected_reason IS NULL "

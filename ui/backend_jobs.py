@@ -218,6 +218,7 @@ def test_scan_job(settings: Settings, *, progress: Progress, is_cancelled: IsCan
 
 
 def sync_once_job(home: Path, *, progress: Progress, is_cancelled: IsCancelled) -> Any:
-    from sync.engine import run_once  # type: ignore[attr-defined]
+    """One sync pass (sync.engine); the report says offline/auth/... in plain Vietnamese."""
+    from sync.engine import SyncConfig, run_once
 
-    return run_once(home, progress=progress, is_cancelled=is_cancelled)
+    return run_once(SyncConfig(home=home), progress, is_cancelled)

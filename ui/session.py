@@ -52,6 +52,13 @@ def start_session(app: QApplication, window: MainWindow, ctx: DeskContext) -> in
         return 0
     window.update_identity()
     install_lock(ctx, window, app)
+    if backend.is_enrolled(ctx):
+        from ui.backend_jobs import sync_once_job
+        from ui.workers.sync_scheduler import SyncScheduler
+
+        scheduler = SyncScheduler(ctx, sync_once_job, backend.sync_status_text, parent=window)
+        scheduler.sig_status.connect(window.set_sync_text)
+        scheduler.start()
     window.show()
     code = app.exec()
     ctx.runner.shutdown()

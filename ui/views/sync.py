@@ -66,13 +66,20 @@ class SyncView(ViewPage):
             for c, key in enumerate(("code", "label", "when")):
                 self.table.setItem(r, c, QTableWidgetItem(str(p.get(key, ""))))
         self.table.resizeColumnsToContents()
-        self.sync_button.setEnabled(bool(self.ctx.settings.hub_url))
+        self.sync_button.setEnabled(backend.is_enrolled(self.ctx))
 
     def sync_now(self) -> Job | None:
-        if not self.ctx.settings.hub_url:
+        if not backend.is_enrolled(self.ctx):
             self.show_error(
-                "Máy chưa được đăng ký với trung tâm: hãy nhập địa chỉ trung tâm trong phần Cài đặt."
+                "Máy chưa được đăng ký với trung tâm. Bộ phận kỹ thuật đăng ký bằng lệnh: python -m sync enroll --hub ĐỊA_CHỈ --code MÃ."
             )
             return None
         job = Job("Đồng bộ", backend_jobs.sync_once_job, self.ctx.home)
-        return self.ctx.runner.start(job, on_done=lambda _r: self.refresh(), on_failed=self.show_error)
+        return self.ctx.runner.start(job, on_done=self._on_synced, on_failed=self.show_error)
+
+    def _on_synced(self, report: Any) -> None:
+        self.refresh()
+        if getattr(report, "user_message", None):
+            self.show_error(str(report.user_message))
+        else:
+            self.show_info("Đồng bộ xong.")

@@ -1,0 +1,139 @@
+"""Resumable uploads: the `tuspyserver` router, wrapped with our device auth and SHA-256 check.
+
+tuspyserver keeps partial uploads under `<data>/tus/<uid>` with a JSON `.info` beside it. We add:
+- every tus route authenticates the device, and an upload belongs to the device that created it
+  (a router-level dependency: tuspyserver's own `auth` runs only after a PATCH body was written);
+- creation is allowed only for a file that an event of the device's point names, with that size;
+- before a PATCH, the data file is cut back to the offset the `.info` records: if the hub was killed
+  between writing bytes and saving the offset, appending would otherwise corrupt the file;
+- on completion the SHA-256 is checked; a match moves the file into the blob store, a mismatch
+  deletes the upload and answers 422, and the desk starts that file again.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
+from tuspyserver import create_tus_router
+
+from central.api.deps import get_device
+from central.api.routes.files import named_size
+from central.blobs import sha256_file
+from central.core.config import HubSettings
+from central.ingest import insert_blob
+from central.models import Blob
+from sync.protocol import TUS_PREFIX
+
+logger = logging.getLogger(__name__)
+SHA = re.compile(r"^[0-9a-f]{64}$")
+
+
+def _info(tus_dir: Path, uid: str) -> dict[str, object] | None:
+    if not re.fullmatch(r"[0-9A-Za-z_-]{1,80}", uid):
+        raise HTTPException(404)
+    path = tus_dir / f"{uid}.info"
+    if not path.exists():
+        return None
+    data: dict[str, object] = json.loads(path.read_text())
+    return data
+
+
+def tus_auth(request: Request) -> None:
+    """Device auth for every tus route; uploads are private to their device; repair after a crash."""
+    device = get_device(request)
+    uid = request.path_params.get("uuid")
+    if not uid:
+        return
+    tus_dir = request.app.state.settings.tus_dir
+    info = _info(tus_dir, uid)
+    if info is None:
+        return
+    metadata = info.get("metadata") or {}
+    if not isinstance(metadata, dict) or metadata.get("device") != device.id:
+        raise HTTPException(404)
+    data = tus_dir / uid
+    offset = int(str(info.get("offset") or 0))
+    if request.method == "PATCH" and data.exists() and data.stat().st_size > offset:
+        logger.warning("upload %s: cutting %d unrecorded bytes", uid, data.stat().st_size - offset)
+        with open(data, "r+b") as fh:
+            fh.truncate(offset)
+
+
+def pre_create_dep(request: Request) -> Callable[[dict[str, str], dict[str, object]], None]:
+    device = get_device(request)
+
+    def check(metadata: dict[str, str], params: dict[str, object]) -> None:
+        sha = metadata.get("sha256", "")
+        if not SHA.match(sha) or metadata.get("device") != device.id:
+            raise HTTPException(
+                400, {"code": "bad_metadata", "message": "sha256 and device metadata required"}
+            )
+        with request.app.state.db.session() as s:
+            size = named_size(s, device.point_code, sha)
+        if size is None:
+            raise HTTPException(
+                403, {"code": "not_named", "message": "no event of this point names this file"}
+            )
+        if params.get("size") is not None and int(str(params["size"])) != size:
+            raise HTTPException(400, {"code": "bad_size", "message": "size differs from the event's"})
+
+    return check
+
+
+def complete_dep(request: Request) -> Callable[[str, dict[str, str]], Awaitable[None]]:
+    async def complete(file_path: str, metadata: dict[str, str]) -> None:
+        await run_in_threadpool(finish, file_path, metadata)
+
+    def finish(file_path: str, metadata: dict[str, str]) -> None:
+        path, sha = Path(file_path), metadata.get("sha256", "")
+        actual = sha256_file(path)
+        info = Path(f"{file_path}.info")
+        if actual != sha:
+            logger.warning("upload %s: SHA-256 mismatch for file %s; discarded", path.name, sha[:12])
+            path.unlink(missing_ok=True)
+            info.unlink(missing_ok=True)
+            raise HTTPException(
+                422, {"code": "hash_mismatch", "message": "content does not match its SHA-256"}
+            )
+        size = path.stat().st_size
+        request.app.state.blobs.adopt(path, sha)
+        with request.app.state.db.session() as s:
+            if s.get(Blob, sha) is None:
+                insert_blob(s, sha, size)
+        info.unlink(missing_ok=True)
+        logger.info("file %s complete (%d bytes)", sha[:12], size)
+
+    return complete
+
+
+def file_dep_factory() -> Callable[[dict[str, str]], None]:
+    return lambda metadata: None
+
+
+async def _no_auth() -> None:
+    """tuspyserver runs its `auth` AFTER writing a PATCH body; ours is a router dependency instead."""
+
+
+def tus_router(settings: HubSettings) -> APIRouter:
+    """tuspyserver's routes behind `tus_auth`, which runs before anything of tuspyserver's."""
+    os.makedirs(settings.tus_dir, exist_ok=True)
+    inner = create_tus_router(
+        prefix=TUS_PREFIX,
+        files_dir=str(settings.tus_dir),
+        max_size=2 * 1024**3,
+        auth=_no_auth,  # type: ignore[arg-type]
+        days_to_keep=30,
+        pre_create_dep=pre_create_dep,
+        upload_complete_dep=complete_dep,  # type: ignore[arg-type]  # awaited by tuspyserver
+        strict_offset_validation=True,
+    )
+    router = APIRouter(dependencies=[Depends(tus_auth)])
+    router.include_router(inner)
+    return router

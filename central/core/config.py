@@ -1,0 +1,29 @@
+"""Hub settings (pydantic-settings): from the command line, else `MOTCUA_HUB_*` environment variables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class HubSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="MOTCUA_HUB_")
+
+    data_dir: Path = Path("central-data")  # blobs/ and tus/ live here (and hub.db by default)
+    database_url: str = ""  # empty: SQLite file data_dir/hub.db
+    agency_token: str = ""  # bearer token of the agency's HTTP side; empty disables it
+    enroll_code_hours: int = 72
+    changes_page: int = 500
+
+    @property
+    def db_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data_dir / 'hub.db').resolve()}"
+
+    @property
+    def blobs_dir(self) -> Path:
+        return self.data_dir / "blobs"
+
+    @property
+    def tus_dir(self) -> Path:
+        return self.data_dir / "tus"

@@ -1,0 +1,149 @@
+"""Points, devices and enrollment; dossier summaries. (Events and the feed: `central.ingest`.)"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from central.core import security
+from central.models import Blob, Device, Dossier, DossierFile, EnrollCode, FeedItem, Point, Publication
+from sync.protocol import DossierSummary
+
+logger = logging.getLogger(__name__)
+
+
+def now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+def ensure_point(s: Session, code: str) -> Point:
+    """The point, created on first use with the newest catalog and calendar already in its feed."""
+    point = s.get(Point, code)
+    if point is not None:
+        return point
+    point = Point(code=code, next_seq=1)
+    s.add(point)
+    s.flush()
+    for kind in ("catalog", "calendar"):
+        newest = s.scalar(select(Publication).where(Publication.kind == kind).order_by(Publication.id.desc()))
+        if newest is not None:
+            add_feed(s, code, kind, publication_id=newest.id)
+    return point
+
+
+def lock_point(s: Session, point_code: str) -> Point:
+    """Lock the point's feed counter until commit (SELECT ... FOR UPDATE; SQLite: BEGIN IMMEDIATE).
+
+    Feed positions are therefore handed out in commit order: a reader can never see position n+1
+    while n is still uncommitted, so a cursor never skips a row."""
+    return s.execute(select(Point).where(Point.code == point_code).with_for_update()).scalar_one()
+
+
+def add_feed(
+    s: Session,
+    point_code: str,
+    kind: str,
+    *,
+    event_id: str | None = None,
+    publication_id: int | None = None,
+    device: str = "",
+) -> int:
+    """Append to a point's feed (takes the point's lock, or reuses it if this transaction holds it)."""
+    point = lock_point(s, point_code)
+    seq = point.next_seq
+    point.next_seq = seq + 1
+    s.add(
+        FeedItem(
+            point_code=point_code,
+            seq=seq,
+            kind=kind,
+            event_id=event_id,
+            publication_id=publication_id,
+            device=device,
+        )
+    )
+    return seq
+
+
+def create_enroll_code(s: Session, point_code: str, desk: int, hours: int) -> str:
+    ensure_point(s, point_code)
+    code = security.new_enroll_code()
+    s.add(
+        EnrollCode(
+            code_hash=security.hash_secret(security.normalize_code(code)),
+            point_code=point_code,
+            desk=desk,
+            expires_at=now_ms() + hours * 3_600_000,
+        )
+    )
+    logger.info("enrollment code issued for point %s desk %d", point_code, desk)
+    return code
+
+
+def redeem_enroll_code(s: Session, code: str, label: str) -> tuple[Device, str] | None:
+    """Exchange a valid, unused, unexpired code for a new device and its secret (shown once)."""
+    digest = security.hash_secret(security.normalize_code(code))
+    row = s.execute(
+        select(EnrollCode).where(EnrollCode.code_hash == digest).with_for_update()
+    ).scalar_one_or_none()
+    if row is None or row.used_at is not None or row.expires_at < now_ms():
+        return None
+    secret = security.new_secret()
+    device = Device(
+        id=str(uuid.uuid4()),
+        point_code=row.point_code,
+        desk=row.desk,
+        secret_hash=security.hash_secret(secret),
+        label=label[:200],
+        created_at=now_ms(),
+    )
+    s.add(device)
+    row.used_at, row.device_id = now_ms(), device.id
+    logger.info("device %s enrolled for point %s desk %d", device.id, row.point_code, row.desk)
+    return device, secret
+
+
+def revoke_device(s: Session, device_id: str) -> bool:
+    device = s.get(Device, device_id)
+    if device is None:
+        return False
+    device.revoked_at = device.revoked_at or now_ms()
+    logger.info("device %s revoked", device_id)
+    return True
+
+
+def summaries(
+    s: Session, point_code: str | None = None, dossier_id: str | None = None
+) -> list[DossierSummary]:
+    """Dossier list; file counts are computed at read time so they can never go stale."""
+    expected = (
+        select(DossierFile.dossier_id, func.count().label("n"), func.count(Blob.sha256).label("got"))
+        .outerjoin(Blob, Blob.sha256 == DossierFile.sha256)
+        .group_by(DossierFile.dossier_id)
+        .subquery()
+    )
+    q = select(Dossier, expected.c.n, expected.c.got).outerjoin(expected, expected.c.dossier_id == Dossier.id)
+    if point_code:
+        q = q.where(Dossier.point_code == point_code)
+    if dossier_id:
+        q = q.where(Dossier.id == dossier_id)
+    out = []
+    for d, n, got in s.execute(q.order_by(Dossier.code, Dossier.id)):
+        n, got = int(n or 0), int(got or 0)
+        out.append(
+            DossierSummary(
+                id=d.id,
+                code=d.code,
+                point=d.point_code,
+                state=d.state,
+                files_expected=n,
+                files_received=got,
+                files_complete=got == n,
+                flags=d.flags,
+            )
+        )
+    return out

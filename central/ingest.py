@@ -1,0 +1,177 @@
+"""Events into the hub: stored once, folded into the dossier projection, appended to the point's feed.
+
+One function serves desks (`push`) and the agency (`post_agency_event`). The fold is the desk's own
+`app.domain.fold.fold`, so both sides compute the same state from the same events.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from app.domain.events import POINT_EVENTS, Event, EventType, files_of
+from app.domain.fold import fold
+from app.domain.hlc import HybridClock
+from central.crud import add_feed, lock_point, now_ms
+from central.models import Blob, Device, Dossier, DossierFile, EventRow, FeedItem, Point, Publication
+from sync.protocol import PushResponse, Rejection, WireEvent, WireFile
+
+logger = logging.getLogger(__name__)
+CLOCK = HybridClock()  # the hub's own clock for agency events; observes every event it stores
+AGENCY_ONLY = frozenset(EventType) - POINT_EVENTS
+
+
+def _insert_ignore(s: Session, table: Any, rows: list[dict[str, Any]], key: str) -> set[str]:
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING key: the keys that were really new."""
+    if not rows:
+        return set()
+    dialect = s.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert  # type: ignore[assignment]
+    stmt = dialect_insert(table).values(rows).on_conflict_do_nothing().returning(getattr(table.c, key))
+    return {str(r[0]) for r in s.execute(stmt)}
+
+
+def _check(s: Session, device: Device, wire: WireEvent, owners: dict[str, str]) -> str | None:
+    """Why this event may not be accepted from this device, or None."""
+    try:
+        event = Event.from_dict(wire.model_dump())
+    except (ValueError, KeyError) as exc:
+        return f"malformed event: {exc}"
+    if event.type in AGENCY_ONLY:
+        return f"{event.type.value} is an agency event"
+    owner = owners.get(event.dossier_id)
+    if owner is not None and owner != device.point_code:
+        return "dossier belongs to another point"
+    point = event.payload.get("point_code") if event.type is EventType.RECEIVED else None
+    if point is not None and point != device.point_code:
+        return "received for another point"
+    return None
+
+
+def push(s: Session, device: Device, events: list[WireEvent]) -> PushResponse:
+    """Store a batch from a desk; a batch sent again is acknowledged without storing anything twice."""
+    ids = {e.dossier_id for e in events}
+    owners = dict(s.execute(select(Dossier.id, Dossier.point_code).where(Dossier.id.in_(ids))).tuples().all())
+    rejected, good = [], []
+    for wire in events:
+        reason = _check(s, device, wire, owners)
+        if reason:
+            logger.warning("event %s from device %s rejected: %s", wire.id, device.id, reason)
+            rejected.append(Rejection(id=wire.id, reason=reason))
+        else:
+            good.append(wire)
+    stored = store_events(s, device.point_code, good, device.id)
+    named = {f.sha256: f for w in good for f in files_of(w.payload)}
+    have = set(s.scalars(select(Blob.sha256).where(Blob.sha256.in_(named)))) if named else set()
+    missing = [WireFile(sha256=sha, size=f.size) for sha, f in named.items() if sha not in have]
+    return PushResponse(
+        stored=[w.id for w in good if w.id in stored],
+        duplicates=[w.id for w in good if w.id not in stored],
+        rejected=rejected,
+        missing_files=missing,
+    )
+
+
+def store_events(s: Session, point_code: str, events: Iterable[WireEvent], device: str) -> set[str]:
+    """Insert new events once, feed them, refold the dossiers they touch. Returns the new ids."""
+    events = sorted(events, key=lambda e: (e.at, e.id))
+    if not events:
+        return set()
+    point = lock_point(s, point_code)  # one writer per point from here to commit
+    stamp = now_ms()
+    rows = [
+        {
+            "id": e.id,
+            "dossier_id": e.dossier_id,
+            "type": e.type,
+            "at": e.at,
+            "actor": e.actor,
+            "device": e.device,
+            "payload": json.dumps(e.payload, ensure_ascii=False, sort_keys=True),
+            "stored_at": stamp,
+        }
+        for e in events
+    ]
+    new = _insert_ignore(s, EventRow.__table__, rows, "id")
+    fresh = [e for e in events if e.id in new]
+    if not fresh:
+        return new
+    first, point.next_seq = point.next_seq, point.next_seq + len(fresh)
+    s.execute(
+        insert(FeedItem),
+        [
+            {
+                "point_code": point_code,
+                "seq": first + i,
+                "kind": "event",
+                "event_id": e.id,
+                "publication_id": None,
+                "device": device,
+            }
+            for i, e in enumerate(fresh)
+        ],
+    )
+    for e in fresh:
+        CLOCK.observe(e.at)
+    files = [
+        {"dossier_id": e.dossier_id, "sha256": f.sha256, "size": f.size}
+        for e in fresh
+        for f in files_of(e.payload)
+    ]
+    _insert_ignore(s, DossierFile.__table__, files, "sha256")
+    refold(s, sorted({e.dossier_id for e in fresh}), point_code)
+    return new
+
+
+def refold(s: Session, dossier_ids: list[str], point_code: str) -> None:
+    """Recompute these dossiers' projections from all of their events with the shared fold."""
+    existing = {
+        d.id: d for d in s.scalars(select(Dossier).where(Dossier.id.in_(dossier_ids)).with_for_update())
+    }
+    logs: dict[str, list[Event]] = {d: [] for d in dossier_ids}
+    for row in s.scalars(select(EventRow).where(EventRow.dossier_id.in_(dossier_ids))):
+        logs[row.dossier_id].append(_to_event(row))
+    for dossier_id in dossier_ids:
+        state = fold(logs[dossier_id], dossier_id)
+        dossier = existing.get(dossier_id)
+        if dossier is None:
+            dossier = Dossier(id=dossier_id, point_code=point_code)
+            s.add(dossier)
+        dossier.code, dossier.state, dossier.flags = state.code, state.status.value, len(state.flags)
+        dossier.state_json = json.dumps(state.to_dict(), ensure_ascii=False, default=str)
+        dossier.updated_at = now_ms()
+
+
+def _to_event(row: EventRow) -> Event:
+    return Event(
+        id=row.id,
+        dossier_id=row.dossier_id,
+        type=EventType(row.type),
+        at=row.at,
+        actor=row.actor,
+        device=row.device,
+        payload=json.loads(row.payload),
+    )
+
+
+def publish(s: Session, kind: str, body: dict[str, Any]) -> int:
+    """A catalog or calendar for every point: one feed item in each point's feed."""
+    pub = Publication(kind=kind, body=json.dumps(body, ensure_ascii=False), published_at=now_ms())
+    s.add(pub)
+    s.flush()
+    for code in s.scalars(select(Point.code).order_by(Point.code)).all():
+        add_feed(s, code, kind, publication_id=pub.id)
+    logger.info("%s publication %d fed to every point", kind, pub.id)
+    return pub.id
+
+
+def insert_blob(s: Session, sha256: str, size: int) -> None:
+    _insert_ignore(s, Blob.__table__, [{"sha256": sha256, "size": size, "stored_at": now_ms()}], "sha256")

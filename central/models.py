@@ -1,0 +1,95 @@
+"""Hub tables (SQLAlchemy 2). The schema itself is created by the Alembic migrations."""
+
+from __future__ import annotations
+
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Point(Base):
+    __tablename__ = "points"
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    next_seq: Mapped[int] = mapped_column(BigInteger, default=1)  # feed counter, locked FOR UPDATE
+
+
+class Device(Base):
+    __tablename__ = "devices"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    point_code: Mapped[str] = mapped_column(ForeignKey("points.code"))
+    desk: Mapped[int] = mapped_column(Integer)
+    secret_hash: Mapped[str] = mapped_column(String(64))
+    label: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[int] = mapped_column(BigInteger)
+    revoked_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+
+
+class EnrollCode(Base):
+    __tablename__ = "enroll_codes"
+    code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    point_code: Mapped[str] = mapped_column(ForeignKey("points.code"))
+    desk: Mapped[int] = mapped_column(Integer)
+    expires_at: Mapped[int] = mapped_column(BigInteger)
+    used_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    device_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+
+class EventRow(Base):
+    __tablename__ = "events"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # stored once, whatever arrives
+    dossier_id: Mapped[str] = mapped_column(String(64), index=True)
+    type: Mapped[str] = mapped_column(String(40))
+    at: Mapped[str] = mapped_column(String(22))
+    actor: Mapped[str] = mapped_column(String(200))
+    device: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[str] = mapped_column(Text)
+    stored_at: Mapped[int] = mapped_column(BigInteger)
+
+
+class Dossier(Base):
+    __tablename__ = "dossiers"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    point_code: Mapped[str] = mapped_column(ForeignKey("points.code"), index=True)
+    code: Mapped[str | None] = mapped_column(String(80), nullable=True, index=True)
+    state: Mapped[str] = mapped_column(String(40))
+    flags: Mapped[int] = mapped_column(Integer, default=0)
+    state_json: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[int] = mapped_column(BigInteger)
+
+
+class DossierFile(Base):
+    __tablename__ = "dossier_files"
+    dossier_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+
+
+class Blob(Base):
+    __tablename__ = "blobs"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    stored_at: Mapped[int] = mapped_column(BigInteger)
+
+
+class FeedItem(Base):
+    __tablename__ = "feed"
+    point_code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    event_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    publication_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    device: Mapped[str] = mapped_column(String(64), default="")  # who wrote it: not echoed back to them
+
+
+class Publication(Base):
+    __tablename__ = "publications"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    body: Mapped[str] = mapped_column(Text)
+    published_at: Mapped[int] = mapped_column(BigInteger)
+
+
+Index("ix_enroll_device", EnrollCode.device_id)

@@ -1,0 +1,85 @@
+"""`python -m sync enroll|run|status`: the desk's sync from the command line (IT staff, scripts, tests)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+
+from app.config import data_home
+from app.logs import setup_logging
+from sync.backoff import Backoff
+from sync.engine import SyncConfig, run_once
+from sync.enroll import enroll
+from sync.errors import EnrollCodeError, OfflineError
+from sync.status import status
+from sync.transport import wait
+
+logger = logging.getLogger(__name__)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m sync", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    en = sub.add_parser("enroll", help="enroll this desk with the hub")
+    en.add_argument("--hub", required=True)
+    en.add_argument("--code", required=True)
+    run = sub.add_parser("run", help="sync now (--once) or keep syncing")
+    run.add_argument("--once", action="store_true")
+    run.add_argument("--interval", type=float, default=60.0)
+    run.add_argument("--batch", type=int, default=200)
+    run.add_argument("--chunk", type=int, default=256 * 1024)
+    run.add_argument("--ca-bundle")
+    st = sub.add_parser("status", help="what is waiting")
+    st.add_argument("--json", action="store_true")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    home = data_home()
+    setup_logging(home)
+    if args.command == "enroll":
+        try:
+            answer = enroll(home, args.hub, args.code)
+        except (EnrollCodeError, OfflineError) as exc:
+            print(exc.user_message, file=sys.stderr)
+            return 2
+        print(f"Đã đăng ký: điểm {answer.point_code}, bàn {answer.desk}, thiết bị {answer.device_id}")
+        return 0
+    if args.command == "status":
+        data = status(home)
+        print(json.dumps(data, ensure_ascii=False, indent=None if args.json else 2))
+        return 0
+    config = SyncConfig(home=home, batch_size=args.batch, chunk_size=args.chunk, ca_bundle=args.ca_bundle)
+    backoff = Backoff()
+    while True:
+        report = run_once(config, lambda done, total: None, lambda: False)
+        print(
+            json.dumps(
+                {
+                    "outcome": report.outcome,
+                    "pushed": report.pushed,
+                    "rejected": report.rejected,
+                    "files_uploaded": report.files_uploaded,
+                    "pulled": report.pulled,
+                    "message": report.user_message,
+                    "clock_warning": report.clock_warning,
+                },
+                ensure_ascii=False,
+            ),
+            flush=True,
+        )
+        if args.once:
+            return 0 if report.is_ok else 1
+        if report.outcome in ("auth", "protocol"):
+            return 1
+        wait(args.interval if report.is_ok else backoff.next_delay(), lambda: False)
+        if report.is_ok:
+            backoff.reset()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,101 @@
+"""Enrollment: exchange a one-time code for a device id and secret, and keep them safely.
+
+The secret goes to the OS keyring (`keyring`), or, where no keyring backend exists (servers, CI,
+some Linux desktops), to `$MOTCUA_HOME/hub-secret`, readable by the owner only (0600). The desk
+learns its point and desk number from the hub and writes them to its settings.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from pathlib import Path
+
+import keyring
+import keyring.backends.fail
+import keyring.errors
+
+from app.config import load_settings, save_settings
+from sync.errors import NotEnrolledError
+from sync.protocol import EnrollResponse
+from sync.transport import Credentials, HubTransport
+
+logger = logging.getLogger(__name__)
+SERVICE = "motcua-hub"
+IDENTITY_FILE = "hub.json"
+SECRET_FILE = "hub-secret"
+
+
+def has_keyring() -> bool:
+    backend = keyring.get_keyring()
+    return not isinstance(backend, keyring.backends.fail.Keyring) and getattr(backend, "priority", 0) > 0
+
+
+def enroll(home: Path, hub_url: str, code: str, label: str = "") -> EnrollResponse:
+    """Redeem `code` at the hub and save the identity; returns what the hub assigned."""
+    transport = HubTransport(hub_url)
+    try:
+        answer = transport.enroll(code, label)
+    finally:
+        transport.close()
+    home.mkdir(parents=True, exist_ok=True)
+    _save_secret(home, answer.device_id, answer.secret)
+    identity = {
+        "hub_url": hub_url,
+        "device_id": answer.device_id,
+        "point_code": answer.point_code,
+        "desk": answer.desk,
+    }
+    _write_private(home / IDENTITY_FILE, json.dumps(identity), mode=0o644)
+    settings = load_settings(home)
+    settings.point_code, settings.desk, settings.hub_url = answer.point_code, answer.desk, hub_url
+    save_settings(settings, home)
+    logger.info("enrolled as device %s of point %s desk %d", answer.device_id, answer.point_code, answer.desk)
+    return answer
+
+
+def load_identity(home: Path) -> tuple[str, Credentials]:
+    """(hub_url, credentials) of this desk; NotEnrolledError if it was never enrolled."""
+    path = home / IDENTITY_FILE
+    if not path.exists():
+        raise NotEnrolledError("no hub identity: run `python -m sync enroll`")
+    identity = json.loads(path.read_text(encoding="utf-8"))
+    secret = _load_secret(home, identity["device_id"])
+    if not secret:
+        raise NotEnrolledError(f"no secret stored for device {identity['device_id']}")
+    return str(identity["hub_url"]), Credentials(identity["device_id"], secret)
+
+
+def _save_secret(home: Path, device_id: str, secret: str) -> None:
+    if has_keyring():
+        try:
+            keyring.set_password(SERVICE, device_id, secret)
+            return
+        except keyring.errors.KeyringError as exc:
+            logger.warning("keyring refused the secret (%s); using an owner-only file", type(exc).__name__)
+    _write_private(home / SECRET_FILE, secret, mode=0o600)
+
+
+def _load_secret(home: Path, device_id: str) -> str | None:
+    path = home / SECRET_FILE
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    if has_keyring():
+        try:
+            return keyring.get_password(SERVICE, device_id)
+        except keyring.errors.KeyringError:
+            return None
+    return None
+
+
+def _write_private(path: Path, text: str, mode: int) -> None:
+    """Write atomically with `mode` from the first byte (never briefly world-readable)."""
+    tmp = path.with_suffix(".tmp")
+    tmp.unlink(missing_ok=True)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
