@@ -96,7 +96,7 @@ def form_pdf_job(
     from app.services.queries import get_dossier
     from app.storage.events import load_events
 
-    desk = job_desk(home, "system")
+    desk = read_only(home)
     try:
         state = get_dossier(desk.db, dossier_id)
         if form == "01":
@@ -118,6 +118,21 @@ def form_pdf_job(
         desk.db.close()
     write_atomic(out, data)
     return out
+
+
+class _ReadOnly:
+    """The store and settings for a job that only reads (forms): no clerk needed."""
+
+    def __init__(self, home: Path) -> None:
+        from app.config import load_settings
+        from ui.backend import open_store
+
+        self.db = open_store(home)
+        self.settings = load_settings(home)
+
+
+def read_only(home: Path) -> _ReadOnly:
+    return _ReadOnly(home)
 
 
 def write_atomic(out: Path, data: bytes) -> None:
@@ -144,7 +159,7 @@ def guidance_pdf_job(
     from app import forms
     from app.catalog import get_procedure
 
-    desk = job_desk(home, "system")
+    desk = read_only(home)
     try:
         data = forms.render_guidance(get_procedure(desk.db.conn, code), desk.settings)
     finally:

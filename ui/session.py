@@ -7,7 +7,7 @@ from functools import partial
 
 from PySide6.QtWidgets import QApplication, QDialog
 
-from ui import backend
+from ui import backend, backend_dossiers
 from ui.context import DeskContext
 from ui.dialogs.login import InactivityWatcher, LoginDialog
 from ui.main_window import MainWindow
@@ -52,11 +52,11 @@ def start_session(app: QApplication, window: MainWindow, ctx: DeskContext) -> in
         return 0
     window.update_identity()
     install_lock(ctx, window, app)
-    if backend.is_enrolled(ctx):
+    if backend_dossiers.is_enrolled(ctx):
         from ui.backend_jobs import sync_once_job
         from ui.workers.sync_scheduler import SyncScheduler
 
-        scheduler = SyncScheduler(ctx, sync_once_job, backend.sync_status_text, parent=window)
+        scheduler = SyncScheduler(ctx, sync_once_job, backend_dossiers.sync_status_text, parent=window)
         scheduler.sig_status.connect(window.set_sync_text)
         scheduler.start()
     window.show()

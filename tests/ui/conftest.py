@@ -14,6 +14,7 @@ from ui import backend
 from ui.main import build_window, make_context
 from ui.samples import sample_page
 from ui.theme import apply_theme
+from ui.workers.collector import UiThreadCollector
 
 CARD_QR = "001190012345|012345678|Nguyễn Thị Hồng Nhung|14051990|Nữ|Số 12 ngõ 34 phố Hàng Bạc, Hoàn Kiếm, Hà Nội|01072021"
 
@@ -44,6 +45,15 @@ def make_card_image(path: Path, payload: str = CARD_QR) -> Path:
 def desk(qtbot, motcua_home):
     """(ctx, window): the desk on an empty store with the demo point settings and a logged-in clerk."""
     yield from open_desk(qtbot, motcua_home)
+
+
+@pytest.fixture(autouse=True)
+def ui_thread_gc(qapp):
+    """Collect cycles only on the UI thread, as the app does (ui.workers.collector)."""
+    collector = UiThreadCollector(parent=qapp)
+    yield collector
+    collector.stop()
+    collector.deleteLater()
 
 
 def open_desk(qtbot, home):

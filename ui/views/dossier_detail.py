@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui import backend, backend_jobs, printing
+from ui import backend_dossiers, backend_jobs, printing
 from ui.dialogs import actions as dlg
 from ui.messages import user_message
 from ui.workers.jobs import Job
@@ -95,7 +95,7 @@ class DossierDetail(QWidget):
     # ----- showing -----
     def show_dossier(self, dossier_id: str) -> None:
         self.dossier_id = dossier_id
-        self.detail = backend.dossier_detail(self.ctx, dossier_id)
+        self.detail = backend_dossiers.dossier_detail(self.ctx, dossier_id)
         d = self.detail
         self.header.setText(f"{d['code']} — {d['procedure_name']} — {d['status_label']}")
         self.overview.setHtml(d["overview_html"])
@@ -121,7 +121,7 @@ class DossierDetail(QWidget):
         if item is None:
             return
         page = item.data(Qt.ItemDataRole.UserRole)
-        pix = QPixmap(str(backend.blob_path(self.ctx, page["sha256"])))
+        pix = QPixmap(str(backend_dossiers.blob_path(self.ctx, page["sha256"])))
         self.page_view.setPixmap(pix.scaledToWidth(560, Qt.TransformationMode.SmoothTransformation))
         self.ocr_text.setPlainText(page.get("text") or "(không có văn bản nhận dạng)")
 
@@ -157,7 +157,7 @@ class DossierDetail(QWidget):
         dossier_id = self.dossier_id
         try:
             if action != "reprint":
-                backend.perform_action(self.ctx, action, dossier_id, values)
+                backend_dossiers.perform_action(self.ctx, action, dossier_id, values)
         except Exception as exc:
             self.sig_message.emit(user_message(exc), True)
             return None

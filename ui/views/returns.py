@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui import backend, backend_jobs
+from ui import backend_dossiers, backend_jobs
 from ui.dialogs.actions import RATINGS
 from ui.messages import user_message
 from ui.views.base import ViewPage, hint
@@ -79,7 +79,7 @@ class ReturnsView(ViewPage):
     def find(self) -> bool:
         self.clear_message()
         try:
-            self.dossier = backend.dossier_detail_by_code(self.ctx, self.code.text())
+            self.dossier = backend_dossiers.dossier_detail_by_code(self.ctx, self.code.text())
         except Exception as exc:
             self.dossier = None
             self.box.setEnabled(False)
@@ -128,7 +128,7 @@ class ReturnsView(ViewPage):
             self.show_error("Hãy nhập tên người nhận và kiểm tra giấy tờ tùy thân trước khi trả.")
             return False
         try:
-            backend.perform_action(self.ctx, "return", self.dossier["id"], values)
+            backend_dossiers.perform_action(self.ctx, "return", self.dossier["id"], values)
         except Exception as exc:
             self.show_error(user_message(exc))
             return False

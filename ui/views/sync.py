@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui import backend, backend_jobs
+from ui import backend_dossiers, backend_jobs
 from ui.views.base import ViewPage, hint, row, section
 from ui.workers.jobs import Job
 
@@ -57,7 +57,7 @@ class SyncView(ViewPage):
         self.sync_button.clicked.connect(self.sync_now)
 
     def refresh(self) -> None:
-        info = backend.sync_overview(self.ctx)
+        info = backend_dossiers.sync_overview(self.ctx)
         for key, lab in self.labels.items():
             lab.setText(str(info.get(key) or "—"))
         pending = info.get("pending", [])
@@ -66,10 +66,10 @@ class SyncView(ViewPage):
             for c, key in enumerate(("code", "label", "when")):
                 self.table.setItem(r, c, QTableWidgetItem(str(p.get(key, ""))))
         self.table.resizeColumnsToContents()
-        self.sync_button.setEnabled(backend.is_enrolled(self.ctx))
+        self.sync_button.setEnabled(backend_dossiers.is_enrolled(self.ctx))
 
     def sync_now(self) -> Job | None:
-        if not backend.is_enrolled(self.ctx):
+        if not backend_dossiers.is_enrolled(self.ctx):
             self.show_error(
                 "Máy chưa được đăng ký với trung tâm. Bộ phận kỹ thuật đăng ký bằng lệnh: python -m sync enroll --hub ĐỊA_CHỈ --code MÃ."
             )
