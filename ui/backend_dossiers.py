@@ -75,17 +75,12 @@ def dossier_detail(ctx: DeskContext, ref: str) -> dict[str, Any]:
         }
         for e in events
     ]
-    texts = document_texts(ctx, state.id)
     pages = []
     for doc in state.documents:
+        texts = pdf_page_texts(ctx, doc.get("pdf"))
         for i, page in enumerate(doc.get("pages") or []):
-            pages.append(
-                {
-                    **page,
-                    "label": f"{doc.get('name', '')} — trang {i + 1}",
-                    "text": texts.get(doc.get("id"), "") if i == 0 else "",
-                }
-            )
+            text = texts[i] if i < len(texts) else ""
+            pages.append({**page, "label": f"{doc.get('name', '')} — trang {i + 1}", "text": text})
     a = state.applicant or {}
     esc = html.escape
     ret = state.return_method or {}
@@ -95,7 +90,7 @@ def dossier_detail(ctx: DeskContext, ref: str) -> dict[str, Any]:
         f"<p>Người nộp: <b>{esc(str(a.get('full_name', '')))}</b> — {esc(str(a.get('id_number', '')))}<br>"
         f"{esc(str(a.get('address') or ''))} {esc(str(a.get('phone') or ''))}</p>"
         f"<p>Tình trạng: <b>{STATUS_LABELS_VI[state.status]}</b><br>"
-        f"Nhận lúc: {esc(str(state.received_at or ''))[:16].replace('T', ' ')}<br>"
+        f"Nhận lúc: {vn_datetime(state.received_at)}<br>"
         f"Hẹn trả: <b>{vn_date(state.due_date)}</b>"
         + (
             f" (hẹn ban đầu {vn_date(state.original_due_date)})"
@@ -150,6 +145,29 @@ def allowed_actions(state: Any) -> list[str]:
     if state.rating and "rating" in allowed:
         allowed.remove("rating")
     return [*allowed, "reprint"] if state.status is not Status.NEW else allowed
+
+
+def vn_datetime(iso: str | None) -> str:
+    if not iso:
+        return ""
+    return f"{iso[11:16]} ngày {vn_date(iso[:10])}"
+
+
+def pdf_page_texts(ctx: DeskContext, pdf: dict[str, Any] | None) -> list[str]:
+    """The OCR text of each page, read back from the document's searchable PDF (its text layer)."""
+    if not pdf:
+        return []
+    import pypdfium2 as pdfium
+
+    try:
+        doc = pdfium.PdfDocument(str(blob_path(ctx, pdf["sha256"])))
+    except (pdfium.PdfiumError, OSError) as exc:
+        logger.warning("cannot read the text layer of a document PDF: %s", type(exc).__name__)
+        return []
+    try:
+        return [page.get_textpage().get_text_range() for page in doc]
+    finally:
+        doc.close()
 
 
 def document_texts(ctx: DeskContext, dossier_id: str) -> dict[str, str]:

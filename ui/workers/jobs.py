@@ -6,8 +6,10 @@ the UI thread. `JobRunner` owns the pool, keeps live jobs, cancels them and wait
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
+import warnings
 from collections.abc import Callable
 from functools import partial
 from typing import Any
@@ -139,11 +141,11 @@ class JobRunner(QObject):
         # Break the job <-> slots reference cycle here, on the UI thread: left to the garbage
         # collector, the cycle could be freed on a pool thread, destroying Qt objects there.
         sig = job.signals
-        for signal in (sig.sig_progress, sig.sig_done, sig.sig_failed, sig.sig_item, sig.sig_cancelled):
-            try:
-                signal.disconnect()
-            except (RuntimeError, TypeError):
-                pass
+        with warnings.catch_warnings():  # PySide warns when a signal had no slot to disconnect
+            warnings.simplefilter("ignore", RuntimeWarning)
+            for signal in (sig.sig_progress, sig.sig_done, sig.sig_failed, sig.sig_item, sig.sig_cancelled):
+                with contextlib.suppress(RuntimeError, TypeError):
+                    signal.disconnect()
         if job in self._live:
             self._live.remove(job)
             if not self._live:
