@@ -43,7 +43,7 @@ def test_return_found_by_the_qr_code_on_the_receipt(qtbot, seeded, tmp_path):
 
 
 def test_escape_asks_before_discarding_and_keeps_the_draft_when_refused(qtbot, desk):
-    ctx, window = desk
+    _ctx, window = desk
     view = window.show_view("receive")
     view.procedure_step.choose("1.001193")
     view.go_to(APPLICANT)
@@ -59,7 +59,7 @@ def test_escape_asks_before_discarding_and_keeps_the_draft_when_refused(qtbot, d
 
 
 def test_guidance_sheet_of_a_procedure_is_a_pdf(desk, tmp_path):
-    ctx, window = desk
+    ctx, _window = desk
     out = backend_jobs.guidance_pdf_job(
         ctx.home, "2.000815", tmp_path / "g.pdf", progress=lambda d, t: None, is_cancelled=lambda: False
     )
