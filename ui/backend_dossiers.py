@@ -170,16 +170,6 @@ def pdf_page_texts(ctx: DeskContext, pdf: dict[str, Any] | None) -> list[str]:
         doc.close()
 
 
-def document_texts(ctx: DeskContext, dossier_id: str) -> dict[str, str]:
-    """OCR text per document id (as indexed: folded, for search)."""
-    rows = ctx.db.conn.execute(
-        "SELECT t.document_id, f.text FROM document_texts t JOIN dossiers d ON d.rid = t.dossier_rid "
-        "JOIN document_text f ON f.rowid = t.rid WHERE d.id = ?",
-        (dossier_id,),
-    ).fetchall()
-    return {str(r[0]): str(r[1]) for r in rows}
-
-
 def blob_path(ctx: DeskContext, sha256: str) -> Path:
     from app.storage import BlobStore
 
