@@ -68,7 +68,7 @@ class DossierDetail(QWidget):
             b.clicked.connect(lambda _c=False, k=key: self.open_action(k))
             b.setEnabled(False)
             self.buttons[key] = b
-            grid.addWidget(b, i // 4, i % 4)
+            grid.addWidget(b, i // 3, i % 3)
         lay.addLayout(grid)
         self.tabs = QTabWidget()
         self.overview = QTextBrowser()
