@@ -15,8 +15,18 @@ from ui.main_window import MainWindow
 logger = logging.getLogger(__name__)
 
 
+NO_CLERKS = (
+    "Máy này chưa có tài khoản cán bộ. Bộ phận kỹ thuật tạo tài khoản bằng lệnh: "
+    "python -m app clerk add TÊN_ĐĂNG_NHẬP --name \"Họ và tên\"."
+)
+
+
 def login(ctx: DeskContext, window: MainWindow | None = None) -> bool:
+    from app.services.clerks import list_clerks
+
     dialog = LoginDialog(partial(backend.authenticate, ctx), ctx.settings.point_name, window)
+    if not list_clerks(ctx.db):
+        dialog.error.setText(NO_CLERKS)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return False
     ctx.clerk = dialog.clerk
