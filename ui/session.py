@@ -17,7 +17,7 @@ logger = logging.getLogger(__name__)
 
 NO_CLERKS = (
     "Máy này chưa có tài khoản cán bộ. Bộ phận kỹ thuật tạo tài khoản bằng lệnh: "
-    "python -m app clerk add TÊN_ĐĂNG_NHẬP --name \"Họ và tên\"."
+    'python -m app clerk add TÊN_ĐĂNG_NHẬP --name "Họ và tên".'
 )
 
 
