@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication
 
 from app.config import data_home, load_settings
 from app.logs import setup_logging
-from ui import backend
+from ui import backend, backend_dossiers
 from ui.context import DeskContext
 from ui.main_window import MainWindow
 from ui.theme import apply_theme
@@ -58,7 +58,7 @@ def build_views(ctx: DeskContext) -> list[tuple[str, str, object]]:
 
 def build_window(ctx: DeskContext) -> MainWindow:
     window = MainWindow(ctx, build_views(ctx))  # type: ignore[arg-type]
-    window.set_sync_text(backend.sync_status_text(ctx))
+    window.set_sync_text(backend_dossiers.sync_status_text(ctx))
     return window
 
 
@@ -86,6 +86,9 @@ def main(argv: Sequence[str]) -> int:
     assert isinstance(app, QApplication)
     app.setApplicationName("Một Cửa Desk")
     apply_theme(app)
+    from ui.workers.collector import UiThreadCollector
+
+    collector = UiThreadCollector(parent=app)  # noqa: F841 (lives as long as the app)
     ctx = make_context(home, demo=args.demo or bool(args.screenshots))
     window = build_window(ctx)
     if args.screenshots:
@@ -98,6 +101,7 @@ def main(argv: Sequence[str]) -> int:
         if args.screenshot:
             args.screenshot.parent.mkdir(parents=True, exist_ok=True)
             window.grab().save(str(args.screenshot))
+        window.views["receive"].confirm_discard = lambda: True  # type: ignore[attr-defined]
         window.close()
         return 0
     from ui.session import start_session

@@ -168,7 +168,7 @@ class MainWindow(QMainWindow):
         self.job_progress.setRange(0, max(total, 0))
         self.job_progress.setValue(done)
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt naming)
+    def closeEvent(self, event: QCloseEvent) -> None:
         for view in self.views.values():
             can_close = getattr(view, "can_close", None)
             if can_close is not None and not can_close():

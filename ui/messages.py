@@ -9,12 +9,18 @@ from app.domain.errors import AppError, DiskFullError, ValidationError
 
 logger = logging.getLogger(__name__)
 
-GENERIC = "Đã xảy ra lỗi không mong muốn. Dữ liệu đã nhập vẫn còn nguyên; hãy thử lại hoặc báo bộ phận kỹ thuật."
+GENERIC = (
+    "Đã xảy ra lỗi không mong muốn. Dữ liệu đã nhập vẫn còn nguyên; hãy thử lại hoặc báo bộ phận kỹ thuật."
+)
 DISK_FULL = DiskFullError.default_user_message
 NO_PERMISSION = "Không có quyền ghi vào thư mục dữ liệu. Hãy báo bộ phận kỹ thuật."
 FILE_MISSING = "Không tìm thấy tệp đã chọn. Hãy chọn lại tệp."
-PRINTER_MISSING = "Không tìm thấy máy in. Hãy kiểm tra máy in trong phần Cài đặt hoặc lưu phiếu thành tệp PDF."
-CORRUPT_IMAGE = "Tệp ảnh bị hỏng hoặc không đúng định dạng (JPEG, PNG, TIFF, PDF). Hãy chọn tệp khác hoặc quét lại."
+PRINTER_MISSING = (
+    "Không tìm thấy máy in. Hãy kiểm tra máy in trong phần Cài đặt hoặc lưu phiếu thành tệp PDF."
+)
+CORRUPT_IMAGE = (
+    "Tệp ảnh bị hỏng hoặc không đúng định dạng (JPEG, PNG, TIFF, PDF). Hãy chọn tệp khác hoặc quét lại."
+)
 UNREADABLE_QR = (
     "Không đọc được mã QR trên căn cước. Hãy đặt thẻ ngay ngắn, quét lại, hoặc nhập thông tin bằng tay."
 )

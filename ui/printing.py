@@ -7,8 +7,8 @@ import shutil
 from pathlib import Path
 
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QImage, QPainter, QPageLayout, QPageSize
-from PySide6.QtPrintSupport import QPrintPreviewDialog, QPrinter, QPrinterInfo
+from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter
+from PySide6.QtPrintSupport import QPrinter, QPrinterInfo, QPrintPreviewDialog
 from PySide6.QtWidgets import QWidget
 
 from app.domain.errors import AppError
@@ -58,11 +58,14 @@ def paint_pages(printer: QPrinter, images: list[QImage]) -> None:
         painter.end()
 
 
-
 def a4_printer(printer_name: str = "") -> QPrinter:
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setPageLayout(
-        QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait, printer.pageLayout().margins())
+        QPageLayout(
+            QPageSize(QPageSize.PageSizeId.A4),
+            QPageLayout.Orientation.Portrait,
+            printer.pageLayout().margins(),
+        )
     )
     if printer_name:
         printer.setPrinterName(printer_name)

@@ -80,15 +80,13 @@ def receive_flow(s: Shooter, ctx: DeskContext) -> None:
     s.shot("receive-2-applicant")
     view.next_step()
     tmp = Path(tempfile.mkdtemp(prefix="motcua-shots-"))
-    files = [sample_page(tmp / "to-khai.png", "TỜ KHAI ĐĂNG KÝ KHAI SINH"),
-             sample_page(tmp / "giay-chung-sinh.png", "GIẤY CHỨNG SINH")]
-    view.documents_step.checklist.setCurrentRow(0)
-    view.documents_step.import_files(files[:1])
-    wait_jobs(ctx)
-    if view.documents_step.checklist.count() > 1:
-        view.documents_step.checklist.setCurrentRow(1)
-        view.documents_step.import_files(files[1:])
-        wait_jobs(ctx)
+    steps = view.documents_step
+    for row, comp in enumerate(view.draft.components):
+        if comp.mandatory:
+            steps.checklist.setCurrentRow(row)
+            steps.import_files([sample_page(tmp / f"trang-{row}.png", comp.name.upper()[:40])])
+            wait_jobs(ctx)
+    steps.checklist.setCurrentRow(0)
     view.documents_step.pages.setCurrentRow(0)
     s.shot("receive-3-documents")
     view.next_step()
@@ -154,6 +152,7 @@ def render_all(window: MainWindow, ctx: DeskContext, out: Path) -> int:
         dialog.close()
 
     _step("login", login)
+    window.views["receive"].confirm_discard = lambda: True  # type: ignore[attr-defined]
     window.close()
     logger.info("screenshots saved: %s", ", ".join(s.names))
     print(f"{len(s.names)} screenshots in {out}: {', '.join(s.names)}")

@@ -7,7 +7,7 @@ from functools import partial
 
 from PySide6.QtWidgets import QApplication, QDialog
 
-from ui import backend
+from ui import backend, backend_dossiers
 from ui.context import DeskContext
 from ui.dialogs.login import InactivityWatcher, LoginDialog
 from ui.main_window import MainWindow
@@ -15,8 +15,18 @@ from ui.main_window import MainWindow
 logger = logging.getLogger(__name__)
 
 
+NO_CLERKS = (
+    "Máy này chưa có tài khoản cán bộ. Bộ phận kỹ thuật tạo tài khoản bằng lệnh: "
+    'python -m app clerk add TÊN_ĐĂNG_NHẬP --name "Họ và tên".'
+)
+
+
 def login(ctx: DeskContext, window: MainWindow | None = None) -> bool:
+    from app.services.clerks import list_clerks
+
     dialog = LoginDialog(partial(backend.authenticate, ctx), ctx.settings.point_name, window)
+    if not list_clerks(ctx.db):
+        dialog.error.setText(NO_CLERKS)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return False
     ctx.clerk = dialog.clerk
@@ -52,6 +62,13 @@ def start_session(app: QApplication, window: MainWindow, ctx: DeskContext) -> in
         return 0
     window.update_identity()
     install_lock(ctx, window, app)
+    if backend_dossiers.is_enrolled(ctx):
+        from ui.backend_jobs import sync_once_job
+        from ui.workers.sync_scheduler import SyncScheduler
+
+        scheduler = SyncScheduler(ctx, sync_once_job, backend_dossiers.sync_status_text, parent=window)
+        scheduler.sig_status.connect(window.set_sync_text)
+        scheduler.start()
     window.show()
     code = app.exec()
     ctx.runner.shutdown()

@@ -42,6 +42,9 @@ QPushButton#Primary:disabled {{ background: #9bb7d6; border-color: #9bb7d6; }}
 QPushButton#Danger {{ color: {DANGER}; border-color: #e6a5a3; }}
 QLineEdit, QComboBox, QSpinBox, QDateEdit, QPlainTextEdit, QTextEdit {{
     background: white; border: 1px solid #c5ced8; border-radius: 5px; padding: 5px 7px; }}
+QSpinBox, QDateEdit {{ padding-right: 22px; }}
+QSpinBox::up-button, QSpinBox::down-button, QDateEdit::up-button, QDateEdit::down-button {{
+    width: 20px; border-left: 1px solid #dde3ea; background: #f4f6f9; }}
 QLineEdit:focus, QComboBox:focus, QSpinBox:focus, QPlainTextEdit:focus {{ border: 2px solid {ACCENT}; }}
 QLineEdit[invalid="true"] {{ border: 2px solid {DANGER}; background: #fff6f5; }}
 QTableView, QListWidget, QTreeWidget {{ background: white; border: 1px solid #dde3ea; border-radius: 6px;

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from PySide6.QtCore import Qt
 
 RATINGS = [("rat_hai_long", "Rất hài lòng"), ("hai_long", "Hài lòng"), ("khong_hai_long", "Không hài lòng")]
 
@@ -40,7 +39,9 @@ class ActionDialog(QDialog):
         self.error.setObjectName("Error")
         self.error.setWordWrap(True)
         self.layout_.addWidget(self.error)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Đồng ý")
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Hủy")
         self.buttons.accepted.connect(self._on_ok)
@@ -92,7 +93,9 @@ class SupplementDialog(ActionDialog):
             it = self.items.item(i)
             if it.checkState() == Qt.CheckState.Checked:
                 c = it.data(Qt.ItemDataRole.UserRole)
-                items.append({"component": c.get("component"), "name": c.get("name"), "copy_kind": c.get("copy_kind")})
+                items.append(
+                    {"component": c.get("component"), "name": c.get("name"), "copy_kind": c.get("copy_kind")}
+                )
         if self.other.text().strip():
             items.append({"component": None, "name": self.other.text().strip(), "copy_kind": "copy"})
         return {"items": items, "reason": self.reason.toPlainText().strip()}
@@ -147,12 +150,17 @@ class ApologyDialog(ActionDialog):
         start = self.current if self.current.isValid() else QDate.currentDate()
         self.new_date.setDate(start.addDays(3))
         self.reason = _reason_edit("Lý do chậm trả kết quả")
-        self.form.addRow("Hẹn trả cũ", QLabel(self.current.toString("dd/MM/yyyy") if self.current.isValid() else "—"))
+        self.form.addRow(
+            "Hẹn trả cũ", QLabel(self.current.toString("dd/MM/yyyy") if self.current.isValid() else "—")
+        )
         self.form.addRow("Ngày hẹn mới *", self.new_date)
         self.form.addRow("Lý do *", self.reason)
 
     def values(self) -> dict[str, Any]:
-        return {"new_due_date": self.new_date.date().toString("yyyy-MM-dd"), "reason": self.reason.toPlainText().strip()}
+        return {
+            "new_due_date": self.new_date.date().toString("yyyy-MM-dd"),
+            "reason": self.reason.toPlainText().strip(),
+        }
 
     def problem(self) -> str:
         if self.current.isValid() and self.new_date.date() <= self.current:

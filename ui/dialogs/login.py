@@ -108,7 +108,7 @@ class InactivityWatcher(QObject):
         self.timer.start()
         self.paused = False
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt naming)
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in self._ACTIVITY and not self.paused:
             self.timer.start()
         return False

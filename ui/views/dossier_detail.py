@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui import backend, backend_jobs, printing
+from ui import backend_dossiers, backend_jobs, printing
 from ui.dialogs import actions as dlg
 from ui.messages import user_message
 from ui.workers.jobs import Job
@@ -68,7 +68,7 @@ class DossierDetail(QWidget):
             b.clicked.connect(lambda _c=False, k=key: self.open_action(k))
             b.setEnabled(False)
             self.buttons[key] = b
-            grid.addWidget(b, i // 4, i % 4)
+            grid.addWidget(b, i // 3, i % 3)
         lay.addLayout(grid)
         self.tabs = QTabWidget()
         self.overview = QTextBrowser()
@@ -95,7 +95,7 @@ class DossierDetail(QWidget):
     # ----- showing -----
     def show_dossier(self, dossier_id: str) -> None:
         self.dossier_id = dossier_id
-        self.detail = backend.dossier_detail(self.ctx, dossier_id)
+        self.detail = backend_dossiers.dossier_detail(self.ctx, dossier_id)
         d = self.detail
         self.header.setText(f"{d['code']} — {d['procedure_name']} — {d['status_label']}")
         self.overview.setHtml(d["overview_html"])
@@ -121,7 +121,7 @@ class DossierDetail(QWidget):
         if item is None:
             return
         page = item.data(Qt.ItemDataRole.UserRole)
-        pix = QPixmap(str(backend.blob_path(self.ctx, page["sha256"])))
+        pix = QPixmap(str(backend_dossiers.blob_path(self.ctx, page["sha256"])))
         self.page_view.setPixmap(pix.scaledToWidth(560, Qt.TransformationMode.SmoothTransformation))
         self.ocr_text.setPlainText(page.get("text") or "(không có văn bản nhận dạng)")
 
@@ -157,7 +157,7 @@ class DossierDetail(QWidget):
         dossier_id = self.dossier_id
         try:
             if action != "reprint":
-                backend.perform_action(self.ctx, action, dossier_id, values)
+                backend_dossiers.perform_action(self.ctx, action, dossier_id, values)
         except Exception as exc:
             self.sig_message.emit(user_message(exc), True)
             return None
@@ -169,7 +169,9 @@ class DossierDetail(QWidget):
             return None
         out = Path(tempfile.mkdtemp(prefix="motcua-form-")) / f"mau-{form}-{self.detail['code']}.pdf"
         job = Job(f"Tạo mẫu {form}", backend_jobs.form_pdf_job, self.ctx.home, form, dossier_id, out)
-        return self.ctx.runner.start(job, on_done=self._on_form_ready, on_failed=lambda e: self.sig_message.emit(user_message(e), True))
+        return self.ctx.runner.start(
+            job, on_done=self._on_form_ready, on_failed=lambda e: self.sig_message.emit(user_message(e), True)
+        )
 
     def _on_form_ready(self, pdf: Path) -> None:
         self.last_form_pdf = pdf

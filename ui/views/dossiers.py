@@ -6,7 +6,15 @@ from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QItemSelection, Qt, QTimer
-from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHBoxLayout, QLineEdit, QSplitter, QTableView, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QLineEdit,
+    QSplitter,
+    QTableView,
+    QWidget,
+)
 
 from ui import backend
 from ui.models.dossier_table import DossierTableModel
@@ -49,13 +57,16 @@ class DossiersView(ViewPage):
         self.table.verticalHeader().setDefaultSectionSize(30)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setAlternatingRowColors(False)
-        for col, width in enumerate((190, 260, 170, 95, 95)):
+        for col, width in enumerate((180, 210, 160, 90, 90)):
             self.table.setColumnWidth(col, width)
         self.detail = DossierDetail(ctx)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.table)
         split.addWidget(self.detail)
-        split.setSizes([620, 480])
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        self._split = split
+        self._sized = False
         self.root.addWidget(split, 1)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -68,6 +79,9 @@ class DossiersView(ViewPage):
         self.detail.sig_message.connect(lambda text, err: (self.show_error if err else self.show_info)(text))
 
     def refresh(self) -> None:
+        if not self._sized and self.width() > 400:  # the list gets the larger share once laid out
+            self._split.setSizes([int(self.width() * 0.6), int(self.width() * 0.4)])
+            self._sized = True
         self.apply_filter()
 
     def apply_filter(self) -> None:

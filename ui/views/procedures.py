@@ -40,9 +40,15 @@ class ProcedureSearch(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         self.query = QLineEdit()
-        self.query.setPlaceholderText("Tìm thủ tục: tên (có hoặc không dấu) hoặc mã, ví dụ “khai sinh”, “1.001193”")
+        self.query.setPlaceholderText(
+            "Tìm thủ tục: tên (có hoặc không dấu) hoặc mã, ví dụ “khai sinh”, “1.001193”"
+        )
         self.query.setClearButtonEnabled(True)
         self.results = QListWidget()
+        self.results.setWordWrap(True)
+        self.results.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.results.setSpacing(2)
         lay.addWidget(self.query)
         lay.addWidget(self.results, 1)
         self._timer = QTimer(self)
@@ -52,7 +58,9 @@ class ProcedureSearch(QWidget):
         self.query.textChanged.connect(lambda _t: self._timer.start())
         self.query.returnPressed.connect(self._on_query_return)
         self.results.currentItemChanged.connect(self._on_results_current)
-        self.results.itemActivated.connect(lambda it: self.sig_activated.emit(it.data(Qt.ItemDataRole.UserRole)))
+        self.results.itemActivated.connect(
+            lambda it: self.sig_activated.emit(it.data(Qt.ItemDataRole.UserRole))
+        )
 
     def search(self) -> None:
         hits = backend.search_procedures(self.ctx, self.query.text().strip(), limit=50)
@@ -146,7 +154,9 @@ class ProceduresView(ViewPage):
         self._make_guidance(done)
 
     def _on_save_clicked(self) -> None:
-        target, _ = QFileDialog.getSaveFileName(self, "Lưu phiếu hướng dẫn", f"huong-dan-{self.code}.pdf", "PDF (*.pdf)")
+        target, _ = QFileDialog.getSaveFileName(
+            self, "Lưu phiếu hướng dẫn", f"huong-dan-{self.code}.pdf", "PDF (*.pdf)"
+        )
         if target:
             self._make_guidance(lambda pdf: self._saved(printing.save_pdf_copy(pdf, Path(target))))
 

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui import backend, backend_jobs
+from ui import backend_dossiers, backend_jobs
 from ui.dialogs.actions import RATINGS
 from ui.messages import user_message
 from ui.views.base import ViewPage, hint
@@ -79,7 +79,7 @@ class ReturnsView(ViewPage):
     def find(self) -> bool:
         self.clear_message()
         try:
-            self.dossier = backend.dossier_detail_by_code(self.ctx, self.code.text())
+            self.dossier = backend_dossiers.dossier_detail_by_code(self.ctx, self.code.text())
         except Exception as exc:
             self.dossier = None
             self.box.setEnabled(False)
@@ -100,7 +100,9 @@ class ReturnsView(ViewPage):
         return self.ctx.runner.start(job, on_done=self._on_code_read, on_failed=self.show_error)
 
     def _on_qr_file_clicked(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, "Ảnh giấy tiếp nhận", "", "Ảnh (*.png *.jpg *.jpeg *.tif *.pdf)")
+        name, _ = QFileDialog.getOpenFileName(
+            self, "Ảnh giấy tiếp nhận", "", "Ảnh (*.png *.jpg *.jpeg *.tif *.pdf)"
+        )
         if name:
             self.read_qr_file(Path(name))
 
@@ -116,13 +118,17 @@ class ReturnsView(ViewPage):
         if not self.dossier:
             return False
         rating = next((v for v, b in self.rating_buttons.items() if b.isChecked()), None)
-        values = {"receiver_name": self.receiver.text().strip(), "id_checked": self.id_checked.isChecked(),
-                  "by_post": False, "rating": rating}
+        values = {
+            "receiver_name": self.receiver.text().strip(),
+            "id_checked": self.id_checked.isChecked(),
+            "by_post": False,
+            "rating": rating,
+        }
         if not values["receiver_name"] or not values["id_checked"]:
             self.show_error("Hãy nhập tên người nhận và kiểm tra giấy tờ tùy thân trước khi trả.")
             return False
         try:
-            backend.perform_action(self.ctx, "return", self.dossier["id"], values)
+            backend_dossiers.perform_action(self.ctx, "return", self.dossier["id"], values)
         except Exception as exc:
             self.show_error(user_message(exc))
             return False

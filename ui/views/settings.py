@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.config import save_settings
-from ui import backend, backend_jobs
+from ui import backend_jobs
 from ui.views.base import ViewPage, row
 from ui.workers.jobs import Job
 
@@ -127,7 +127,9 @@ class SettingsView(ViewPage):
             self.device.addItem(f"{d['name']} ({d['id']})", d["id"])
         self.device.setCurrentIndex(max(self.device.findData(current), 0))
         if not devices:
-            self.show_error("Không tìm thấy máy quét nào. Hãy kiểm tra cáp, nguồn điện hoặc mạng của máy quét.")
+            self.show_error(
+                "Không tìm thấy máy quét nào. Hãy kiểm tra cáp, nguồn điện hoặc mạng của máy quét."
+            )
 
     def run_test_scan(self) -> Job:
         self._apply()
@@ -136,7 +138,9 @@ class SettingsView(ViewPage):
 
     def _on_test_scanned(self, png: bytes) -> None:
         img = QImage.fromData(png, "PNG")
-        self.preview.setPixmap(QPixmap.fromImage(img).scaledToHeight(160, Qt.TransformationMode.SmoothTransformation))
+        self.preview.setPixmap(
+            QPixmap.fromImage(img).scaledToHeight(160, Qt.TransformationMode.SmoothTransformation)
+        )
         self.show_info("Quét thử thành công.")
 
     def _apply(self) -> None:

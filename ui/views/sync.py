@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QPushButton, QTableWidget, QTableWidgetItem, QWidget
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QWidget,
+)
 
-from ui import backend, backend_jobs
+from ui import backend_dossiers, backend_jobs
 from ui.views.base import ViewPage, hint, row, section
 from ui.workers.jobs import Job
 
@@ -41,11 +49,15 @@ class SyncView(ViewPage):
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.root.addWidget(self.table, 1)
-        self.root.addWidget(hint("Đồng bộ chạy nền theo chu kỳ khi đã đăng ký máy với trung tâm; dữ liệu luôn lưu trên máy trước."))
+        self.root.addWidget(
+            hint(
+                "Đồng bộ chạy nền theo chu kỳ khi đã đăng ký máy với trung tâm; dữ liệu luôn lưu trên máy trước."
+            )
+        )
         self.sync_button.clicked.connect(self.sync_now)
 
     def refresh(self) -> None:
-        info = backend.sync_overview(self.ctx)
+        info = backend_dossiers.sync_overview(self.ctx)
         for key, lab in self.labels.items():
             lab.setText(str(info.get(key) or "—"))
         pending = info.get("pending", [])
@@ -54,11 +66,20 @@ class SyncView(ViewPage):
             for c, key in enumerate(("code", "label", "when")):
                 self.table.setItem(r, c, QTableWidgetItem(str(p.get(key, ""))))
         self.table.resizeColumnsToContents()
-        self.sync_button.setEnabled(bool(self.ctx.settings.hub_url))
+        self.sync_button.setEnabled(backend_dossiers.is_enrolled(self.ctx))
 
     def sync_now(self) -> Job | None:
-        if not self.ctx.settings.hub_url:
-            self.show_error("Máy chưa được đăng ký với trung tâm: hãy nhập địa chỉ trung tâm trong phần Cài đặt.")
+        if not backend_dossiers.is_enrolled(self.ctx):
+            self.show_error(
+                "Máy chưa được đăng ký với trung tâm. Bộ phận kỹ thuật đăng ký bằng lệnh: python -m sync enroll --hub ĐỊA_CHỈ --code MÃ."
+            )
             return None
         job = Job("Đồng bộ", backend_jobs.sync_once_job, self.ctx.home)
-        return self.ctx.runner.start(job, on_done=lambda _r: self.refresh(), on_failed=self.show_error)
+        return self.ctx.runner.start(job, on_done=self._on_synced, on_failed=self.show_error)
+
+    def _on_synced(self, report: Any) -> None:
+        self.refresh()
+        if getattr(report, "user_message", None):
+            self.show_error(str(report.user_message))
+        else:
+            self.show_info("Đồng bộ xong.")

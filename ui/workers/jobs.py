@@ -6,9 +6,12 @@ the UI thread. `JobRunner` owns the pool, keeps live jobs, cancels them and wait
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
+import warnings
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
@@ -67,7 +70,9 @@ class Job(QRunnable):
 
     def run(self) -> None:
         try:
-            result = self._fn(*self._args, progress=self._progress, is_cancelled=self.is_cancelled, **self._kwargs)
+            result = self._fn(
+                *self._args, progress=self._progress, is_cancelled=self.is_cancelled, **self._kwargs
+            )
         except JobCancelled:
             logger.info("job %s cancelled", self.name)
             self.signals.sig_cancelled.emit()
@@ -114,8 +119,8 @@ class JobRunner(QObject):
             sig.sig_progress.connect(on_progress)
         if on_item:
             sig.sig_item.connect(on_item)
-        sig.sig_progress.connect(lambda d, t, n=job.name: self.sig_progress.emit(n, d, t))
-        sig.sig_finished.connect(lambda j=job: self._on_job_finished(j))
+        sig.sig_progress.connect(partial(self._on_job_progress, job.name))
+        sig.sig_finished.connect(partial(self._on_job_finished, job))
         self._live.append(job)
         if len(self._live) == 1:
             self.sig_busy_changed.emit(True)
@@ -129,7 +134,18 @@ class JobRunner(QObject):
     def is_busy(self) -> bool:
         return bool(self._live)
 
+    def _on_job_progress(self, name: str, done: int, total: int) -> None:
+        self.sig_progress.emit(name, done, total)
+
     def _on_job_finished(self, job: Job) -> None:
+        # Break the job <-> slots reference cycle here, on the UI thread: left to the garbage
+        # collector, the cycle could be freed on a pool thread, destroying Qt objects there.
+        sig = job.signals
+        with warnings.catch_warnings():  # PySide warns when a signal had no slot to disconnect
+            warnings.simplefilter("ignore", RuntimeWarning)
+            for signal in (sig.sig_progress, sig.sig_done, sig.sig_failed, sig.sig_item, sig.sig_cancelled):
+                with contextlib.suppress(RuntimeError, TypeError):
+                    signal.disconnect()
         if job in self._live:
             self._live.remove(job)
             if not self._live:

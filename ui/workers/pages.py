@@ -33,18 +33,10 @@ def scan_settings(settings: Settings, max_pages: int | None = None) -> ScanSetti
 
 
 def open_source(device_id: str) -> Any:
-    """The page source for a device id (`sane:...`, `escl:...`, `camera:N`)."""
-    if device_id.startswith("escl:"):
-        from scanner.sources.escl import EsclSource
+    """The page source for a device id (`sane:...`, `escl:...`, `camera:N`): scanner.sources decides."""
+    from scanner.sources import open_source as open_device
 
-        return EsclSource(device_id.removeprefix("escl:"))
-    if device_id.startswith("camera:"):
-        from scanner.sources.camera import CameraSource
-
-        return CameraSource(int(device_id.removeprefix("camera:") or 0))
-    from scanner.sources.sane import SaneSource
-
-    return SaneSource(device_id or None)
+    return open_device(device_id or "sane:test:0")
 
 
 def encode_png(image: np.ndarray) -> bytes:
@@ -63,21 +55,17 @@ def thumbnail_png(image: np.ndarray) -> bytes:
 
 
 def digitize(page: Page, blobs: BlobStore, lang: str, is_cancelled: IsCancelled) -> dict[str, Any]:
-    """Clean, OCR and store one page; returns {meta (contract page dict), text, thumb_png, source}."""
-    from scanner.errors import CancelledError, OcrError
-    from scanner.ocr.engine import recognize
-    from scanner.processing import clean_page
+    """Clean, OCR (scanner.ocr) and store one page; returns {meta (contract page dict), text, ...}."""
+    from scanner.errors import CancelledError
+    from scanner.ocr import OcrOptions
+    from scanner.ocr.worker import process_page
 
-    clean = clean_page(page.image, page.dpi, find_page=page.source.startswith(("camera", "file")))
-    text, confidence = "", None
-    if not clean.is_blank:
-        try:
-            result = recognize(clean.gray, clean.dpi, lang, want_pdf=False, is_cancelled=is_cancelled)
-            text, confidence = result.text, result.confidence
-        except CancelledError as exc:
-            raise JobCancelled() from exc
-        except OcrError as exc:  # the page is kept; its badge says it could not be read
-            logger.warning("OCR failed on a page: %s", exc)
+    options = OcrOptions(lang=lang, find_page=page.source.startswith(("camera", "file")))
+    try:
+        result = process_page(page.index, page.image, page.dpi, options, is_cancelled)
+    except CancelledError as exc:
+        raise JobCancelled() from exc
+    clean, ocr = result.page, result.ocr
     image = clean.color if clean.color is not None else clean.gray
     png = encode_png(image)
     ref = blobs.put_bytes(png)
@@ -88,17 +76,29 @@ def digitize(page: Page, blobs: BlobStore, lang: str, is_cancelled: IsCancelled)
         "width": int(image.shape[1]),
         "height": int(image.shape[0]),
         "dpi": int(clean.dpi),
-        "ocr_confidence": confidence,
+        "ocr_confidence": ocr.confidence if ocr else None,
         "rotation": int(clean.rotation),
         "skew": float(round(clean.skew, 2)),
         "is_blank": bool(clean.is_blank),
         "is_color": bool(clean.is_color),
     }
-    return {"meta": meta, "text": text, "thumb_png": thumbnail_png(image), "source": page.source}
+    return {
+        "meta": meta,
+        "text": ocr.text if ocr else "",
+        "text_pdf": ocr.text_pdf if ocr else None,
+        "is_photo": bool(clean.is_photo),
+        "thumb_png": thumbnail_png(image),
+        "source": page.source,
+    }
 
 
 def run_pages(
-    home: Path, pages: Iterable[Page], lang: str, emit_item: Emit, progress: Progress, is_cancelled: IsCancelled
+    home: Path,
+    pages: Iterable[Page],
+    lang: str,
+    emit_item: Emit,
+    progress: Progress,
+    is_cancelled: IsCancelled,
 ) -> int:
     """Digitize every page the iterator yields; returns how many were added."""
     blobs = BlobStore(blobs_dir(home))
@@ -123,7 +123,12 @@ def scan_pages_job(
 
 
 def import_pages_job(
-    home: Path, paths: Sequence[Path], *, emit_item: Emit, progress: Progress, is_cancelled: IsCancelled,
+    home: Path,
+    paths: Sequence[Path],
+    *,
+    emit_item: Emit,
+    progress: Progress,
+    is_cancelled: IsCancelled,
     lang: str = "vie",
 ) -> int:
     """Import image files and PDFs the clerk picked."""
@@ -151,6 +156,8 @@ def rotate_page_job(
         rotated = cv2.cvtColor(rotated, cv2.COLOR_BGR2RGB)
     png = encode_png(rotated)
     ref = blobs.put_bytes(png)
-    new = dict(meta, sha256=ref.sha256, size=ref.size, width=int(rotated.shape[1]), height=int(rotated.shape[0]))
+    new = dict(
+        meta, sha256=ref.sha256, size=ref.size, width=int(rotated.shape[1]), height=int(rotated.shape[0])
+    )
     new["rotation"] = (int(meta.get("rotation") or 0) + degrees) % 360
     return {"meta": new, "thumb_png": thumbnail_png(rotated)}

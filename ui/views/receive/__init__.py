@@ -9,9 +9,17 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QMessageBox, QPushButton, QStackedWidget, QWidget
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QWidget,
+)
 
-from ui import backend, backend_jobs, printing
+from ui import backend_jobs, printing
 from ui.messages import user_message
 from ui.views.base import ViewPage
 from ui.views.receive.draft import ReceiveDraft
@@ -52,8 +60,15 @@ class ReceiveView(ViewPage):
         self.return_step = ReturnStep(ctx, self.draft)
         self.review_step = ReviewStep(ctx, self.draft)
         self.done_step = DoneStep()
-        for w in (self.procedure_step, self.applicant_step, self.documents_step, self.fees_step,
-                  self.return_step, self.review_step, self.done_step):
+        for w in (
+            self.procedure_step,
+            self.applicant_step,
+            self.documents_step,
+            self.fees_step,
+            self.return_step,
+            self.review_step,
+            self.done_step,
+        ):
             self.stack.addWidget(w)
         self.root.addWidget(self.stack, 1)
         nav = QHBoxLayout()
@@ -195,18 +210,23 @@ class ReceiveView(ViewPage):
 
     def _on_save_pdf_clicked(self) -> None:
         code = self.result["code"] if self.result else "hoso"
-        name, _ = QFileDialog.getSaveFileName(self, "Lưu giấy tiếp nhận", f"giay-tiep-nhan-{code}.pdf", "PDF (*.pdf)")
+        name, _ = QFileDialog.getSaveFileName(
+            self, "Lưu giấy tiếp nhận", f"giay-tiep-nhan-{code}.pdf", "PDF (*.pdf)"
+        )
         if name:
             self.save_receipt_pdf(Path(name))
 
     # ----- discard -----
     def has_unsaved(self) -> bool:
-        self.draft.applicant = self.applicant_step.applicant() if self.stack.currentIndex() >= APPLICANT else {}
-        return self.stack.currentIndex() not in (PROCEDURE, DONE) or self.draft.page_count() > 0
+        if self.stack.currentIndex() == DONE:
+            return False
+        return self.stack.currentIndex() != PROCEDURE or self.draft.page_count() > 0
 
     def _ask_discard(self) -> bool:
         answer = QMessageBox.question(
-            self, "Hủy hồ sơ đang nhập?", "Thông tin và các trang đã quét của hồ sơ này sẽ bị bỏ. Bạn chắc chắn?"
+            self,
+            "Hủy hồ sơ đang nhập?",
+            "Thông tin và các trang đã quét của hồ sơ này sẽ bị bỏ. Bạn chắc chắn?",
         )
         return answer == QMessageBox.StandardButton.Yes
 

@@ -18,6 +18,8 @@ class DraftPage:
     text: str = ""
     thumb: Any = None  # QImage, set by the view
     source: str = ""  # "scanner", "file", "camera"
+    text_pdf: bytes | None = None  # Tesseract's invisible text layer, for the searchable PDF
+    is_photo: bool = False
 
 
 @dataclass
@@ -29,6 +31,7 @@ class DraftComponent:
     mandatory: bool
     pages: list[DraftPage] = field(default_factory=list)
     provided: bool | None = None  # None: follow pages; the clerk may tick a paper-only component
+    pdf: dict[str, Any] | None = None  # the searchable PDF, made when the dossier is saved
 
 
 @dataclass

@@ -181,7 +181,9 @@ class ApplicantStep(QWidget):
         return self.ctx.runner.start(job, on_done=self._on_idcard, on_failed=self._on_idcard_failed)
 
     def _on_file_qr_clicked(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, "Chọn ảnh căn cước", "", "Ảnh (*.png *.jpg *.jpeg *.tif *.tiff *.pdf)")
+        name, _ = QFileDialog.getOpenFileName(
+            self, "Chọn ảnh căn cước", "", "Ảnh (*.png *.jpg *.jpeg *.tif *.tiff *.pdf)"
+        )
         if name:
             self.read_qr_file(Path(name))
 
@@ -196,7 +198,9 @@ class ApplicantStep(QWidget):
     def _on_idcard(self, card: dict[str, Any]) -> None:
         self._card_warnings = [str(w) for w in card.get("warnings") or []]
         self.set_applicant({**card, "id_kind": "cccd"})
-        self.sig_message.emit("Đã đọc thông tin từ căn cước. Hãy đối chiếu với thẻ trước khi tiếp tục.", False)
+        self.sig_message.emit(
+            "Đã đọc thông tin từ căn cước. Hãy đối chiếu với thẻ trước khi tiếp tục.", False
+        )
 
     def _on_idcard_failed(self, exc: BaseException) -> None:
         from ui.messages import user_message

@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 from ui import backend, backend_jobs
 from ui.messages import user_message
 from ui.theme import DANGER, OK, WARNING
-from ui.views.receive.draft import DraftComponent, DraftPage, ReceiveDraft
 from ui.views.base import section
+from ui.views.receive.draft import DraftComponent, DraftPage, ReceiveDraft
 from ui.workers.jobs import Job
 
 logger = logging.getLogger(__name__)
@@ -42,10 +42,16 @@ def badge_color(page: DraftPage) -> tuple[str, str]:
 
 
 def thumbnail_icon(page: DraftPage) -> QIcon:
-    base = page.thumb if isinstance(page.thumb, QImage) and not page.thumb.isNull() else QImage(THUMB, QImage.Format.Format_RGB32)
-    if base.isNull() or base.width() == THUMB.width() and page.thumb is None:
+    base = (
+        page.thumb
+        if isinstance(page.thumb, QImage) and not page.thumb.isNull()
+        else QImage(THUMB, QImage.Format.Format_RGB32)
+    )
+    if base.isNull() or (base.width() == THUMB.width() and page.thumb is None):
         base.fill(QColor("white"))
-    pix = QPixmap.fromImage(base.scaled(THUMB, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation))
+    pix = QPixmap.fromImage(
+        base.scaled(THUMB, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
+    )
     text, color = badge_color(page)
     p = QPainter(pix)
     font = QFont()
@@ -77,6 +83,10 @@ class DocumentsStep(QWidget):
         ll.setContentsMargins(0, 0, 0, 0)
         ll.addWidget(section("Thành phần hồ sơ"))
         self.checklist = QListWidget()
+        self.checklist.setWordWrap(True)
+        self.checklist.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.checklist.setSpacing(2)
+        self.checklist.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         ll.addWidget(self.checklist, 1)
         right = QWidget()
         rl = QVBoxLayout(right)
@@ -93,8 +103,16 @@ class DocumentsStep(QWidget):
         self.delete_button = QPushButton("Xóa trang")
         self.delete_button.setObjectName("Danger")
         self.rescan_button = QPushButton("Quét lại")
-        for b in (self.scan_button, self.import_button, self.rotate_left, self.rotate_right, self.move_up,
-                  self.move_down, self.rescan_button, self.delete_button):
+        for b in (
+            self.scan_button,
+            self.import_button,
+            self.rotate_left,
+            self.rotate_right,
+            self.move_up,
+            self.move_down,
+            self.rescan_button,
+            self.delete_button,
+        ):
             tools.addWidget(b)
         tools.addStretch(1)
         rl.addLayout(tools)
@@ -138,7 +156,9 @@ class DocumentsStep(QWidget):
         self.checklist.clear()
         for comp in self.draft.components:
             mark = "★ " if comp.mandatory else ""
-            item = QListWidgetItem(f"{mark}{comp.name}\n{backend.copy_label(comp.copy_kind)} · {len(comp.pages)} trang")
+            item = QListWidgetItem(
+                f"{mark}{comp.name}\n{backend.copy_label(comp.copy_kind)} · {len(comp.pages)} trang"
+            )
             if comp.mandatory and not comp.pages:
                 item.setForeground(QColor(DANGER))
             self.checklist.addItem(item)
@@ -169,7 +189,9 @@ class DocumentsStep(QWidget):
 
     # ----- adding pages -----
     def scan(self, replace_row: int | None = None) -> Job | None:
-        return self._start_pages_job("Quét trang", backend_jobs.scan_pages_job, self.ctx.settings, replace_row=replace_row)
+        return self._start_pages_job(
+            "Quét trang", backend_jobs.scan_pages_job, self.ctx.settings, replace_row=replace_row
+        )
 
     def import_files(self, paths: list[Path]) -> Job | None:
         return self._start_pages_job("Nhập tệp", backend_jobs.import_pages_job, paths)
@@ -188,7 +210,13 @@ class DocumentsStep(QWidget):
         self.jobs.append(job)
 
         def on_item(item: dict[str, Any], comp: DraftComponent = comp) -> None:
-            page = DraftPage(meta=item["meta"], text=item.get("text", ""), source=item.get("source", ""))
+            page = DraftPage(
+                meta=item["meta"],
+                text=item.get("text", ""),
+                source=item.get("source", ""),
+                text_pdf=item.get("text_pdf"),
+                is_photo=bool(item.get("is_photo")),
+            )
             page.thumb = QImage.fromData(item["thumb_png"], "PNG")
             if replace_row is not None and replace_row < len(comp.pages):
                 comp.pages[replace_row] = page
@@ -196,7 +224,9 @@ class DocumentsStep(QWidget):
                 comp.pages.append(page)
             self.load()
 
-        return self.ctx.runner.start(job, on_item=on_item, on_failed=self._on_job_failed, on_done=lambda _r: self.load())
+        return self.ctx.runner.start(
+            job, on_item=on_item, on_failed=self._on_job_failed, on_done=lambda _r: self.load()
+        )
 
     def _on_job_failed(self, exc: BaseException) -> None:
         self.sig_message.emit(user_message(exc), True)
@@ -220,6 +250,7 @@ class DocumentsStep(QWidget):
         def done(item: dict[str, Any]) -> None:
             page = comp.pages[row]
             page.meta = item["meta"]
+            page.text_pdf = None  # the text layer no longer matches the turned image
             page.thumb = QImage.fromData(item["thumb_png"], "PNG")
             self.load()
             self.pages.setCurrentRow(row)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QRadioButton,
@@ -42,9 +43,13 @@ class FeesStep(QWidget):
         lay.addWidget(section("Phí, lệ phí theo quy định của thủ tục"))
         self.table = QTableWidget(0, 3)
         self.table.setHorizontalHeaderLabels(["Khoản thu", "Cách tính", "Số tiền"])
-        self.table.horizontalHeader().setStretchLastSection(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(True)
         lay.addWidget(self.table, 1)
         form = QFormLayout()
         self.total = QSpinBox()
@@ -52,6 +57,7 @@ class FeesStep(QWidget):
         self.total.setSingleStep(1000)
         self.total.setSuffix(" đ")
         self.total.setGroupSeparatorShown(True)
+        self.total.setMaximumWidth(260)
         self.reason = QLineEdit()
         self.reason.setPlaceholderText("Bắt buộc khi sửa số tiền khác với mức tính theo quy định")
         self.reason_error = QLabel()
@@ -77,8 +83,11 @@ class FeesStep(QWidget):
         self.table.setRowCount(len(lines))
         for r, f in enumerate(lines):
             for c, text in enumerate([f["label"], f.get("basis", ""), money(int(f["amount"]))]):
-                self.table.setItem(r, c, QTableWidgetItem(str(text)))
-        self.table.resizeColumnsToContents()
+                item = QTableWidgetItem(str(text))
+                if c == 2:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.table.setItem(r, c, item)
+        self.table.resizeRowsToContents()
         self.total.blockSignals(True)
         self.total.setValue(self.draft.fees_total)
         self.total.blockSignals(False)
