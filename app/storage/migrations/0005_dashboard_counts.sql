@@ -47,3 +47,7 @@ END;
 -- "returned today": the day a result went back, among returned dossiers only. The expression and the
 -- WHERE clause must match app/services/queries.py word for word.
 CREATE INDEX dossiers_returned_day ON dossiers (substr(returned_at, 1, 10)) WHERE status = 'returned';
+
+-- The single-status lists (result_ready, returned, refused) newest first: without it SQLite walks the
+-- whole table backwards by rid looking for a status that may be rare (42 ms for an empty list at 100k).
+CREATE INDEX dossiers_status_rid ON dossiers (status, rid);
