@@ -3,6 +3,7 @@
 SQLite integrity and foreign keys; every dossier's events fold without flags and its projection row
 matches the fold; the outbox has exactly one row per local event; every file a local event names is
 present with the right SHA-256; dossier codes are unique; the dashboard counters match a recount; the audit hash chain is intact.
+Orphan files (stored but never committed) are reported for information; `app gc` removes them.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from app.domain.fold import fold
 from app.services.queries import status_counts
 from app.storage import BlobStore, Database
 from app.storage.audit import verify_chain
+from app.storage.blob_gc import find_orphans
 from app.storage.events import load_events, projection_row
 
 logger = logging.getLogger(__name__)
@@ -121,6 +123,15 @@ def _counters(db: Database) -> CheckResult:
     return CheckResult("Dashboard counters", not differ, detail)
 
 
+def _orphans(db: Database, blobs: BlobStore) -> CheckResult:
+    """Information only: files no event or `blobs` row names (removed by `python -m app gc`)."""
+    report = find_orphans(db, blobs)
+    detail = f"{len(report.orphans)} unreferenced files older than an hour ({report.bytes / 1e6:.1f} MB)"
+    return CheckResult(
+        "Orphan files (info)", True, detail + ("; run `python -m app gc`" if report.orphans else "")
+    )
+
+
 def _audit(db: Database) -> CheckResult:
     report = verify_chain(db)
     detail = (
@@ -143,6 +154,7 @@ def run(
         lambda: _counters(db),
         lambda: _outbox(db),
         lambda: _blobs(db, blobs),
+        lambda: _orphans(db, blobs),
         lambda: _audit(db),
     ]
     results = []
