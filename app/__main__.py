@@ -20,6 +20,7 @@ COMMANDS: dict[str, str] = {
     "backup": "app.cli.backup",
     "restore": "app.cli.restore",
     "diagnostics": "app.cli.diagnostics",
+    "gc": "app.cli.gc",
 }
 
 # The desk window is composed by ui/ on top of app/. The entry point loads it by name so that app/

@@ -1,4 +1,5 @@
-"""Catalog tables in the desk database. `ensure_schema` is idempotent (CREATE ... IF NOT EXISTS).
+"""Catalog tables in the desk database: created by the versioned migration
+`app/storage/migrations/0006_catalog.sql` (schema 6), like every other table of the store.
 
 - `catalog_version`: every version of every procedure ever imported, as JSON. A dossier names the
   (code, version) it was received under, so its snapshot stays readable after a catalog update.
@@ -6,6 +7,10 @@
 - `catalog_fts`: FTS5 index over the current versions; rowid = `catalog_procedure.id`. Its columns hold
   text already folded by `app.catalog.text.fold` (no diacritics, đ → d); the tokenizer also strips
   diacritics, and keeps '.' inside tokens so that a code like 1.001193 is one token (prefix 1.0011*).
+- `catalog_meta`: schema_version (of the catalog layout, '1') and the last import.
+
+`ensure_schema(conn)` is kept for callers holding a bare connection: it runs the store's migrations
+when the connection's database is older than schema 6, and does nothing otherwise.
 """
 
 from __future__ import annotations
@@ -13,53 +18,24 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-SCHEMA_VERSION = 1
+from app.domain.errors import StorageError
+from app.storage import open_db
+from app.storage.migrations import migrate, schema_version
 
-_DDL = (
-    """CREATE TABLE IF NOT EXISTS catalog_version (
-        code TEXT NOT NULL,
-        version INTEGER NOT NULL,
-        data TEXT NOT NULL,
-        imported_at TEXT NOT NULL,
-        source TEXT NOT NULL DEFAULT '',
-        PRIMARY KEY (code, version)
-    ) WITHOUT ROWID""",
-    """CREATE TABLE IF NOT EXISTS catalog_procedure (
-        id INTEGER PRIMARY KEY,
-        code TEXT NOT NULL UNIQUE,
-        version INTEGER NOT NULL,
-        name TEXT NOT NULL,
-        name_folded TEXT NOT NULL,
-        field TEXT NOT NULL,
-        updated_at TEXT NOT NULL,
-        FOREIGN KEY (code, version) REFERENCES catalog_version (code, version)
-    )""",
-    """CREATE VIRTUAL TABLE IF NOT EXISTS catalog_fts USING fts5(
-        code, name, extra,
-        tokenize = "unicode61 remove_diacritics 2 tokenchars '.'",
-        prefix = '1 2 3'
-    )""",
-    """CREATE TABLE IF NOT EXISTS catalog_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)""",
-)
+SCHEMA_VERSION = 1  # catalog_meta.schema_version: the layout of the catalog tables
+CATALOG_MIGRATION = 6  # the store schema version that creates them
 
 
 def ensure_schema(conn: sqlite3.Connection) -> None:
-    """Create the catalog tables if they are missing; safe to call on every start."""
-    outer = conn.in_transaction
-    for statement in _DDL:
-        conn.execute(statement)
-    conn.execute(
-        "INSERT OR IGNORE INTO catalog_meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
-    )
-    if conn.in_transaction and not outer:
-        conn.commit()
+    """Bring the database up to (at least) the store schema that holds the catalog; cheap when it is."""
+    if schema_version(conn) >= CATALOG_MIGRATION:
+        return
+    if conn.in_transaction:  # a migration commits whatever the caller had open: refuse instead
+        raise StorageError("catalog tables missing inside an open transaction; open the store with open_db")
+    migrate(conn)
 
 
 def connect(path: Path) -> sqlite3.Connection:
-    """Open the desk database for catalog work (WAL, foreign keys, busy timeout) with the tables ready."""
-    conn = sqlite3.connect(path, timeout=10.0)
-    conn.execute("PRAGMA journal_mode = WAL")
-    conn.execute("PRAGMA foreign_keys = ON")
-    conn.execute("PRAGMA busy_timeout = 10000")
-    ensure_schema(conn)
-    return conn
+    """A connection to the desk database as `app.storage.open_db` makes it (WAL, foreign keys, busy
+    timeout, synchronous FULL, migrated). Prefer `open_db(path)` and its `.conn` in new code."""
+    return open_db(path).conn

@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 
 from app.catalog import ensure_loaded, get_procedure, import_file, list_procedures, search, write_catalog
-from app.catalog.schema import connect
 from app.config import db_path
 from app.domain.errors import AppError
+from app.storage import open_db
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -27,8 +27,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _run(args: argparse.Namespace) -> int:
-    conn = connect(db_path())
-    try:
+    with open_db(db_path()) as db:  # WAL, busy timeout, foreign keys, migrations
+        conn = db.conn
         ensure_loaded(conn)
         if args.command == "search":
             hits = search(conn, args.query, limit=args.limit)
@@ -45,8 +45,6 @@ def _run(args: argparse.Namespace) -> int:
             print(f"Đã xuất {len(procs)} thủ tục ra {args.file}")
         else:
             print(get_procedure(conn, args.code).model_dump_json(indent=2))
-    finally:
-        conn.close()
     return 0
 
 

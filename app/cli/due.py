@@ -11,9 +11,9 @@ from pathlib import Path
 
 from app.calendar import Appointment, WorkCalendar, installed_overlays, load_overlay, parse_received
 from app.catalog import ensure_loaded, get_procedure
-from app.catalog.schema import connect
 from app.config import data_home, db_path, load_settings
 from app.domain.errors import AppError
+from app.storage import open_db
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -35,12 +35,9 @@ def _appointment(args: argparse.Namespace) -> Appointment:
     cal = WorkCalendar.from_settings(load_settings(), overlays)
     received = parse_received(args.received)
     if args.procedure:
-        conn = connect(db_path())
-        try:
-            ensure_loaded(conn)
-            proc = get_procedure(conn, args.procedure.strip())
-        finally:
-            conn.close()
+        with open_db(db_path()) as db:  # WAL, busy timeout, foreign keys, migrations
+            ensure_loaded(db.conn)
+            proc = get_procedure(db.conn, args.procedure.strip())
         return cal.appointment(received, proc.processing.kind, proc.processing.days)
     if args.days is not None:
         return cal.appointment(received, "working_days", args.days)

@@ -37,11 +37,24 @@ Reads (app.services.queries), indexed, fast at 100,000 dossiers (bench/store_ben
         due_date, returned_at, fees_quoted, fees_collected, flag_count, is_overdue.
     get_dossier(db, id_or_code) -> DossierState
     dashboard(db, today) -> {received_today, due_today, overdue, awaiting_result, result_ready,
-        returned_today, returned, refused, on_time_rate}
+        returned_today, returned, refused, on_time_rate}   (status totals from the trigger-kept
+        `dossier_counts`, schema 5; ~1 ms at 100,000 dossiers)
 
 Clerks (app.services.clerks)
     add_clerk(db, username, full_name, role, password, actor) ; login(db, username, password) -> Clerk
-    change_password(db, clerk_id, new_password, actor) ; list_clerks(db) ; Clerk.require("head", "admin")
+    change_password(db, clerk_id, new_password, actor) ; set_active(db, clerk_id, active, actor)
+    list_clerks(db) ; Clerk.require("head", "admin")
+
+Roles (app.services.permissions; enforced inside each write's transaction, PermissionDenied with a
+Vietnamese message, nothing written)
+    receive, correct, add_documents, request_supplement (02), record_fee, return_result, rate:
+        clerk, head, admin
+    refuse (03), issue_apology (04): clerk, head (admin is a technical account)
+    add_clerk, set_active, change_password of another account: admin ("clerk.manage");
+        restoring a backup ("store.restore"): admin. An actor that is not a clerk id ('system', 'cli')
+        is a process with direct access to the store and is not checked.
+    a deactivated account: nothing (also when deactivated while its Desk is open)
+    authorize(db, clerk_id, action) lets the UI grey out what a role may not do.
 
 Checks and demo
     app.services.integrity.run(db, blobs, progress, is_cancelled) -> [CheckResult(name, ok, detail)]

@@ -15,6 +15,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from app.domain.errors import AuthError, NotFoundError, PermissionDenied, ValidationError
 from app.domain.ids import new_id
+from app.services.permissions import authorize_actor
 from app.storage import Database
 from app.storage.audit import append_audit
 
@@ -53,7 +54,8 @@ def _row_to_clerk(row: tuple[object, ...]) -> Clerk:
 def add_clerk(
     db: Database, username: str, full_name: str, role: str, password: str, actor: str = "system"
 ) -> Clerk:
-    """Create an account (the first one may be created by 'system'; later ones by an admin)."""
+    """Create an account. `actor` is an admin's clerk id, or a process ('system', 'cli') with direct
+    access to the store (the first account is made that way); any other clerk gets PermissionDenied."""
     username = username.strip().lower()
     if not re.fullmatch(r"[a-z0-9._-]{3,32}", username):
         raise ValidationError(
@@ -66,6 +68,7 @@ def add_clerk(
     _check_password(password)
     clerk = Clerk(new_id(), username, full_name.strip(), role, True)
     with db.transaction() as conn:
+        authorize_actor(db, actor, "clerk.manage")
         if conn.execute("SELECT 1 FROM clerks WHERE username = ?", (username,)).fetchone():
             raise ValidationError("username taken", "Tên đăng nhập đã có người dùng.")
         conn.execute(
@@ -154,6 +157,8 @@ def change_password(db: Database, clerk_id: str, new_password: str, actor: str) 
     """Set a new password (the clerk themself, or an admin) and clear any lockout."""
     _check_password(new_password)
     with db.transaction() as conn:
+        if actor != clerk_id:
+            authorize_actor(db, actor, "clerk.manage")
         cur = conn.execute(
             "UPDATE clerks SET password_hash = ?, failed_attempts = 0, locked_until = NULL WHERE id = ?",
             (_hasher.hash(new_password), clerk_id),
@@ -161,6 +166,24 @@ def change_password(db: Database, clerk_id: str, new_password: str, actor: str) 
         if cur.rowcount != 1:
             raise NotFoundError("clerk not found", "Không tìm thấy tài khoản cán bộ.")
         append_audit(db, actor, "clerk.passwd", clerk_id)
+
+
+def set_active(db: Database, clerk_id: str, active: bool, actor: str) -> None:
+    """Deactivate (or reactivate) an account: admin only. A deactivated clerk can neither log in nor
+    write anything; the last active admin cannot be deactivated."""
+    with db.transaction() as conn:
+        authorize_actor(db, actor, "clerk.manage")
+        clerk = get_clerk(db, clerk_id)
+        if not active and clerk.role == "admin" and clerk.is_active:
+            admins = conn.execute("SELECT count(*) FROM clerks WHERE role = 'admin' AND is_active = 1")
+            if admins.fetchone()[0] <= 1:
+                raise ValidationError(
+                    f"refusing to deactivate the last admin {clerk_id}",
+                    "Không thể khóa tài khoản quản trị cuối cùng.",
+                )
+        conn.execute("UPDATE clerks SET is_active = ? WHERE id = ?", (int(active), clerk.id))
+        append_audit(db, actor, "clerk.activate" if active else "clerk.deactivate", clerk.id)
+    logger.info("clerk %s %s by %s", clerk_id, "activated" if active else "deactivated", actor)
 
 
 def ensure_clerk(db: Database, username: str, full_name: str, role: str = "clerk") -> Clerk:

@@ -11,6 +11,7 @@ from app.domain.events import EventType
 from app.domain.fold import ALLOWED_FROM
 from app.domain.state import STATUS_LABELS_VI, DossierState, Status
 from app.services.context import Desk
+from app.services.permissions import authorize
 from app.storage.events import append_event, load_state, refresh_projection
 
 logger = logging.getLogger(__name__)
@@ -47,6 +48,7 @@ def ensure_allowed(state: DossierState, type_: EventType) -> None:
 def write_event(desk: Desk, dossier_id: str, type_: EventType, payload: Mapping[str, Any]) -> DossierState:
     """Append one event for an existing dossier in one transaction and return the new state."""
     with desk.db.transaction():
+        authorize(desk.db, desk.clerk_id, type_.value)  # role and is_active as of this transaction
         state = current_state(desk, dossier_id)  # read inside the write lock: no lost update
         ensure_allowed(state, type_)
         append_event(desk.db, dossier_id, type_, payload, desk.clerk_id)

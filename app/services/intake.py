@@ -16,6 +16,7 @@ from app.domain.validation import normalise_phone, validate_applicant
 from app.services.context import Desk
 from app.services.documents import clean_documents, index_texts, register_files
 from app.services.dossier_write import current_state, write_event
+from app.services.permissions import authorize
 from app.storage.events import append_event, refresh_projection
 
 logger = logging.getLogger(__name__)
@@ -120,6 +121,7 @@ def receive(desk: Desk, request: Mapping[str, Any]) -> DossierState:
         payload["fee_override_reason"] = str(request["fee_override_reason"])
     dossier_id = new_id()
     with desk.db.transaction():
+        authorize(desk.db, desk.clerk_id, "receive")
         payload["code"] = allocate_code(
             desk.db, desk.settings.agency_code, desk.settings.desk, received.date()
         )

@@ -2,7 +2,8 @@
 
 SQLite integrity and foreign keys; every dossier's events fold without flags and its projection row
 matches the fold; the outbox has exactly one row per local event; every file a local event names is
-present with the right SHA-256; dossier codes are unique; the audit hash chain is intact.
+present with the right SHA-256; dossier codes are unique; the dashboard counters match a recount; the audit hash chain is intact.
+Orphan files (stored but never committed) are reported for information; `app gc` removes them.
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from app.domain.fold import fold
+from app.services.queries import status_counts
 from app.storage import BlobStore, Database
 from app.storage.audit import verify_chain
+from app.storage.blob_gc import find_orphans
 from app.storage.events import load_events, projection_row
 
 logger = logging.getLogger(__name__)
@@ -104,6 +107,31 @@ def _blobs(db: Database, blobs: BlobStore) -> CheckResult:
     return CheckResult("Files (SHA-256)", not bad, detail)
 
 
+def _counters(db: Database) -> CheckResult:
+    """The dashboard counters (`dossier_counts`, kept by triggers) against a recount of `dossiers`."""
+    recount = {
+        str(k): int(n) for k, n in db.conn.execute("SELECT status, count(*) FROM dossiers GROUP BY status")
+    }
+    recount["returned_on_time"] = int(
+        db.conn.execute(
+            "SELECT count(*) FROM dossiers WHERE status = 'returned' AND substr(returned_at, 1, 10) <= due_date"
+        ).fetchone()[0]
+    )
+    stored = {k: n for k, n in status_counts(db).items() if n or k in recount}
+    differ = sorted(k for k in set(recount) | set(stored) if recount.get(k, 0) != stored.get(k, 0))
+    detail = f"{len(recount)} counters ok" if not differ else f"counters differ from a recount: {differ}"
+    return CheckResult("Dashboard counters", not differ, detail)
+
+
+def _orphans(db: Database, blobs: BlobStore) -> CheckResult:
+    """Information only: files no event or `blobs` row names (removed by `python -m app gc`)."""
+    report = find_orphans(db, blobs)
+    detail = f"{len(report.orphans)} unreferenced files older than an hour ({report.bytes / 1e6:.1f} MB)"
+    return CheckResult(
+        "Orphan files (info)", True, detail + ("; run `python -m app gc`" if report.orphans else "")
+    )
+
+
 def _audit(db: Database) -> CheckResult:
     report = verify_chain(db)
     detail = (
@@ -123,8 +151,10 @@ def run(
         lambda: _sqlite(db),
         lambda: _dossiers(db, progress),
         lambda: _codes(db),
+        lambda: _counters(db),
         lambda: _outbox(db),
         lambda: _blobs(db, blobs),
+        lambda: _orphans(db, blobs),
         lambda: _audit(db),
     ]
     results = []

@@ -82,6 +82,10 @@ class BlobStore:
     def _write(self, sha: str, write: Callable[[BinaryIO], object]) -> None:
         final = self.path(sha)
         if final.is_file() and self.verify(sha):
+            # stored again (a rescan of the same page): refresh its age so `app gc`, which removes
+            # unreferenced files older than an hour, does not take it before its dossier commits
+            with contextlib.suppress(OSError):
+                os.utime(final)
             return
         tmp = final.parent / f".{sha[:16]}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
         try:

@@ -12,6 +12,8 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.domain.text import fold_text
+
 logger = logging.getLogger(__name__)
 
 _DIR = Path(__file__).resolve().parent
@@ -51,6 +53,8 @@ def migrate(conn: sqlite3.Connection, target: int | None = None) -> list[int]:
     if current > LATEST:
         raise RuntimeError(f"database schema {current} is newer than this program ({LATEST})")
     applied = []
+    # migration 3 indexes folded text with this function; a bare connection may not have it yet
+    conn.create_function("motcua_fold", 1, fold_text, deterministic=True)
     for migration in all_migrations():
         if current < migration.version <= target:
             _apply(conn, migration)
