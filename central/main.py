@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 
+from central.api.idle import BodyIdleTimeout
 from central.api.routes import agency, dossiers, enroll, events, files, health, uploads
 from central.blobs import HubBlobs
 from central.core.config import HubSettings
@@ -48,6 +49,7 @@ def create_app(settings: HubSettings) -> FastAPI:
     for module in (health, enroll, events, dossiers, files, agency):
         app.include_router(module.router, prefix=API)
     app.include_router(uploads.tus_router(settings))
+    app.add_middleware(BodyIdleTimeout, seconds=settings.body_idle_timeout_s)
     return app
 
 

@@ -228,7 +228,12 @@ def upload_files(
             logger.info("file %s not expected by the hub; kept on the desk", ref.sha256[:12])
             continue
         if not status.complete:
-            _upload_one(store, transport, ref.sha256, chunk_size, advance, is_cancelled)
+            try:
+                _upload_one(store, transport, ref.sha256, chunk_size, advance, is_cancelled)
+            except HubRefusedError as exc:  # this file refused (e.g. size differs): the others go on
+                logger.error("file %s refused by the hub: %s", ref.sha256[:12], exc.log_message)
+                report.rejected += 1
+                continue
             report.bytes_uploaded += ref.size
             report.files_uploaded += 1
         store.file_uploaded(ref.sha256)
