@@ -24,7 +24,10 @@ def create_app(settings: HubSettings) -> FastAPI:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     database = Database(settings.db_url)
     migrate(database.engine)
-    app = FastAPI(title="Một Cửa hub", version=str(PROTOCOL_VERSION))
+    # No /docs, /redoc or /openapi.json: they would describe every route to anyone, unauthenticated.
+    app = FastAPI(
+        title="Một Cửa hub", version=str(PROTOCOL_VERSION), docs_url=None, redoc_url=None, openapi_url=None
+    )
     app.state.settings, app.state.db, app.state.blobs = settings, database, HubBlobs(settings.blobs_dir)
 
     @app.middleware("http")
