@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 
+from central.api.idle import BodyIdleTimeout
 from central.api.routes import agency, dossiers, enroll, events, files, health, uploads
 from central.blobs import HubBlobs
 from central.core.config import HubSettings
@@ -23,7 +24,10 @@ def create_app(settings: HubSettings) -> FastAPI:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     database = Database(settings.db_url)
     migrate(database.engine)
-    app = FastAPI(title="Một Cửa hub", version=str(PROTOCOL_VERSION))
+    # No /docs, /redoc or /openapi.json: they would describe every route to anyone, unauthenticated.
+    app = FastAPI(
+        title="Một Cửa hub", version=str(PROTOCOL_VERSION), docs_url=None, redoc_url=None, openapi_url=None
+    )
     app.state.settings, app.state.db, app.state.blobs = settings, database, HubBlobs(settings.blobs_dir)
 
     @app.middleware("http")
@@ -48,6 +52,7 @@ def create_app(settings: HubSettings) -> FastAPI:
     for module in (health, enroll, events, dossiers, files, agency):
         app.include_router(module.router, prefix=API)
     app.include_router(uploads.tus_router(settings))
+    app.add_middleware(BodyIdleTimeout, seconds=settings.body_idle_timeout_s)
     return app
 
 

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from app.domain.errors import AppError, AuthError
 from app.domain.events import files_of
@@ -31,6 +32,7 @@ from sync.outbox import (
     DeskOutbox,
 )
 from sync.protocol import WireEvent
+from sync.publications import PUBLICATION_ERROR_KEY, apply_publication
 from sync.transport import Credentials, HubTransport
 
 logger = logging.getLogger(__name__)
@@ -60,6 +62,8 @@ class SyncReport:
     bytes_uploaded: int = 0
     pulled: int = 0
     files_downloaded: int = 0
+    publications: int = 0
+    publication_error: str | None = None  # Vietnamese: a publication rejected (and skipped) this pass
     clock_offset_s: float | None = None
     clock_warning: str | None = None
     error_code: str | None = None
@@ -85,7 +89,7 @@ def run_once(config: SyncConfig, progress: Progress, is_cancelled: IsCancelled) 
     try:
         _pass(store, transport, config, report, progress, is_cancelled)
         store.set(LAST_SUCCESS_KEY, report.finished_at)
-        store.set(LAST_ERROR_KEY, None)
+        store.set(LAST_ERROR_KEY, report.publication_error)
     except CancelledError as exc:
         _fail(store, report, "cancelled", exc, record=False)
     except (OfflineError, AuthError, ProtocolMismatchError) as exc:
@@ -228,7 +232,12 @@ def upload_files(
             logger.info("file %s not expected by the hub; kept on the desk", ref.sha256[:12])
             continue
         if not status.complete:
-            _upload_one(store, transport, ref.sha256, chunk_size, advance, is_cancelled)
+            try:
+                _upload_one(store, transport, ref.sha256, chunk_size, advance, is_cancelled)
+            except HubRefusedError as exc:  # this file refused (e.g. size differs): the others go on
+                logger.error("file %s refused by the hub: %s", ref.sha256[:12], exc.log_message)
+                report.rejected += 1
+                continue
             report.bytes_uploaded += ref.size
             report.files_uploaded += 1
         store.file_uploaded(ref.sha256)
@@ -274,7 +283,7 @@ def pull_changes(
         events = [c.event for c in page.changes if c.kind == "event" and c.event is not None]
         for change in page.changes:
             if change.kind in ("catalog", "calendar") and change.document is not None:
-                store.store_publication(change.kind, change.document)
+                _publication(store, report, change.kind, change.seq, change.document)
         for event in events:
             for ref in files_of(event.payload):
                 if not store.blobs.has(ref.sha256):
@@ -287,6 +296,19 @@ def pull_changes(
             store.set(CURSOR_KEY, str(cursor))
         if not page.has_more:
             return
+
+
+def _publication(store: DeskOutbox, report: SyncReport, kind: str, seq: int, doc: dict[str, Any]) -> None:
+    """Apply a catalog or calendar; a malformed one is skipped (see sync.publications) and reported."""
+    store.store_publication(kind, doc)
+    problem = apply_publication(store.db, store.home, kind, seq, doc)
+    if problem is None:
+        report.publications += 1
+        store.set(PUBLICATION_ERROR_KEY, None)
+        return
+    report.rejected += 1
+    report.publication_error = problem
+    store.set(PUBLICATION_ERROR_KEY, f"{report.finished_at} #{seq}: {problem}")
 
 
 def _file_info(payload: dict[str, object], sha256: str) -> dict[str, object]:

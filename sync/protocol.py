@@ -108,9 +108,10 @@ class DossierSummary(Wire):
 
 
 class Health(Wire):
+    """Unauthenticated (load balancers): says it is up and which protocol, nothing else."""
+
     status: str = "ok"
     protocol: int = PROTOCOL_VERSION
-    database: str = ""
 
 
 class AgencyPost(Wire):

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from sync.outbox import CLOCK_OFFSET_KEY, CURSOR_KEY, LAST_ERROR_KEY, LAST_SUCCESS_KEY, DeskOutbox
+from sync.publications import PUBLICATION_ERROR_KEY
 
 
 def status(home: Path) -> dict[str, Any]:
@@ -22,6 +23,7 @@ def status(home: Path) -> dict[str, Any]:
             "sent_events": stats.sent,
             "last_success": store.get(LAST_SUCCESS_KEY),
             "last_error": store.get(LAST_ERROR_KEY),
+            "publication_error": store.get(PUBLICATION_ERROR_KEY),
             "clock_offset_s": float(offset) if offset is not None else None,
             "cursor": int(store.get(CURSOR_KEY) or 0),
             "enrolled": (home / "hub.json").exists(),

@@ -4,6 +4,11 @@ One `requests.Session` per transport, with timeouts, TLS verification (optionall
 bundle), device credentials and the protocol version on every request. Every reply's `X-Hub-Time`
 updates `clock_offset_s`. Failures become the exceptions of `sync.errors`, which decide what the
 engine does.
+
+Uploads too: tuspy 1.1 calls `requests.post/head/patch` itself with no timeout and only a yes/no
+TLS flag, so a half-open connection mid-upload hung the pass and the CA bundle was ignored.
+`SessionUploader` keeps tuspy's state machine (offset, URL, chunking) but sends every request
+through our session.
 """
 
 from __future__ import annotations
@@ -17,11 +22,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import requests
 from tusclient.client import TusClient
 from tusclient.exceptions import TusCommunicationError, TusUploadFailed
+from tusclient.uploader import Uploader
 
 from sync import clock
 from sync.errors import (
@@ -84,13 +90,18 @@ class HubTransport:
     # -- plumbing -------------------------------------------------------------------------------
 
     def _request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
-        sent = self.wall()
         try:
-            resp = self.session.request(method, self.base + path, timeout=self.timeout, **kwargs)
+            resp = self.send(method, self.base + path, **kwargs)
         except requests.RequestException as exc:
             raise OfflineError(f"{method} {path}: {type(exc).__name__}: {exc}") from exc
-        self._observe_clock(resp, sent)
         _raise_for(resp, f"{method} {path}")
+        return resp
+
+    def send(self, method: str, url: str, **kwargs: Any) -> requests.Response:
+        """One request through the session, with our timeouts; observes the hub's clock."""
+        sent = self.wall()
+        resp = self.session.request(method, url, timeout=self.timeout, **kwargs)
+        self._observe_clock(resp, sent)
         return resp
 
     def _observe_clock(self, resp: requests.Response, sent: float) -> None:
@@ -168,7 +179,6 @@ class HubTransport:
     ) -> None:
         """Send one file through tus, resuming from the hub's offset at `resume_url` if it still exists."""
         assert self.credentials is not None
-        client = TusClient(self.base + TUS_PREFIX + "/", headers=self._tus_headers())
         meta = {
             "filename": sha256,
             "filetype": "application/octet-stream",
@@ -178,12 +188,14 @@ class HubTransport:
         # Only the path is kept: the hub may be reached by another address next time (proxy, new IP).
         url = self.base + urlsplit(resume_url).path if resume_url else None
         try:
-            uploader = self._uploader(client, path, meta, url, chunk_size)
+            uploader = self._uploader(path, meta, url, chunk_size)
             if uploader.url is None:
                 uploader.set_url(uploader.create_url())
                 uploader.offset = 0
-            save_url(urlsplit(uploader.url).path)
+            save_url(urlsplit(str(uploader.url)).path)
             size = path.stat().st_size
+            if uploader.offset:
+                logger.info("upload of %s resumes at byte %d of %d", sha256[:12], uploader.offset, size)
             while uploader.offset < size:
                 if is_cancelled():
                     return
@@ -193,27 +205,80 @@ class HubTransport:
             status = getattr(exc, "status_code", None)
             if status in (404, 410, 422):  # upload gone or hash mismatch: start this file again
                 save_url(None)
-            if status and 400 <= status < 500 and status not in (404, 410, 409, 422):
+            if status == 401:
+                raise AuthRevokedError(f"upload {sha256[:12]}: HTTP 401") from exc
+            if status and 400 <= status < 500 and status not in RETRY_LATER:
                 raise HubRefusedError(f"upload {sha256[:12]}: {status}", status) from exc
             raise OfflineError(f"upload {sha256[:12]} interrupted: {exc}") from exc
 
-    def _uploader(
-        self, client: TusClient, path: Path, meta: dict[str, str], url: str | None, chunk_size: int
-    ) -> Any:
+    def _uploader(self, path: Path, meta: dict[str, str], url: str | None, chunk_size: int) -> Uploader:
         if url:
             try:
-                return client.uploader(str(path), url=url, chunk_size=chunk_size, metadata=meta)
+                return SessionUploader(self, path, url=url, chunk_size=chunk_size, metadata=meta)
             except TusCommunicationError as exc:
                 if getattr(exc, "status_code", None) not in (404, 410):
                     raise
                 logger.info("upload of %s gone at the hub; starting it again", meta["sha256"][:12])
-        return client.uploader(str(path), chunk_size=chunk_size, metadata=meta)
+        return SessionUploader(self, path, chunk_size=chunk_size, metadata=meta)
 
-    def _tus_headers(self) -> dict[str, str]:
-        assert self.credentials is not None
-        req = requests.Request("GET", self.base, auth=(self.credentials.device_id, self.credentials.secret))
-        auth = req.prepare().headers["Authorization"]
-        return {"Authorization": auth, PROTOCOL_HEADER: str(PROTOCOL_VERSION)}
+
+# Upload answers that mean "try again later", not "this file is refused": gone (404/410, started
+# again), offset conflict (409), hash mismatch (422, started again), busy (423: another request of
+# ours still holds the upload, e.g. a half-open one the hub has not timed out yet).
+RETRY_LATER = (404, 409, 410, 422, 423)
+
+
+class SessionUploader(Uploader):
+    """tuspy's Uploader with every request sent through the transport's session: timeouts on
+    connect, send and read, TLS verification against the CA bundle, device auth, hub clock."""
+
+    def __init__(self, transport: HubTransport, path: Path, **kwargs: Any) -> None:
+        self.transport = transport  # before super(): it asks the hub for the offset of a known URL
+        self.path = path
+        self.create_endpoint = transport.base + TUS_PREFIX + "/"
+        super().__init__(str(path), client=TusClient(self.create_endpoint), **kwargs)
+
+    def _url(self) -> str:
+        if not self.url:
+            raise TusCommunicationError("no upload URL")
+        return str(self.url)
+
+    def _send(self, method: str, url: str, **kwargs: Any) -> requests.Response:
+        try:
+            return self.transport.send(method, url, **kwargs)
+        except requests.RequestException as exc:
+            raise TusCommunicationError(f"{method} upload: {type(exc).__name__}: {exc}") from exc
+
+    def get_offset(self) -> int:
+        resp = self._send("HEAD", self._url(), headers=self.get_headers())
+        offset = resp.headers.get("upload-offset")
+        if offset is None:
+            raise TusCommunicationError(f"offset: HTTP {resp.status_code}", resp.status_code, resp.text)
+        return int(offset)
+
+    def create_url(self) -> str:
+        resp = self._send("POST", self.create_endpoint, headers=self.get_url_creation_headers())
+        location = resp.headers.get("location")
+        if location is None:
+            raise TusCommunicationError(f"create: HTTP {resp.status_code}", resp.status_code, resp.text)
+        return urljoin(self.create_endpoint, location)
+
+    def upload_chunk(self) -> None:
+        if not self.url:
+            self.set_url(self.create_url())
+            self.offset = 0
+        with open(self.path, "rb") as fh:
+            fh.seek(self.offset)
+            chunk = fh.read(self.get_request_length())
+        headers = {
+            **self.get_headers(),
+            "upload-offset": str(self.offset),
+            "Content-Type": "application/offset+octet-stream",
+        }
+        resp = self._send("PATCH", self._url(), data=chunk, headers=headers)
+        if not 200 <= resp.status_code < 300:
+            raise TusUploadFailed(f"PATCH: HTTP {resp.status_code}", resp.status_code, resp.text)
+        self.offset = int(resp.headers["upload-offset"])
 
 
 def _raise_for(resp: requests.Response, what: str) -> None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
-from app.calendar import TZ, WorkCalendar
+from app.calendar import TZ, WorkCalendar, installed_overlays
 from app.config import Settings
 from app.domain.errors import AuthError
 from app.storage import BlobStore, Database
@@ -34,8 +35,9 @@ class Desk:
             raise AuthError(
                 f"no active clerk {self.clerk_id}", "Chưa đăng nhập bằng tài khoản cán bộ hợp lệ."
             )
-        if self.calendar is None:
-            self.calendar = WorkCalendar(saturday_reception=self.settings.saturday_reception)
+        if self.calendar is None:  # with the centre's published overlays installed beside desk.db
+            overlays = installed_overlays(Path(self.db.path).parent)
+            self.calendar = WorkCalendar(overlays, saturday_reception=self.settings.saturday_reception)
 
     def local_now(self) -> datetime:
         moment = self.now()

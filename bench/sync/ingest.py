@@ -1,11 +1,18 @@
 """Hub ingest on PostgreSQL: N concurrent desks pushing batches of events. Prints events/s and latency.
 
-python bench/sync/ingest.py [--desks 100] [--batches 10] [--batch 10] [--workers 2]
+python bench/sync/ingest.py [--desks 100] [--batches 10] [--batch 10] [--workers 2] [--rates 300,500,600]
+
+First a closed loop (every desk pushes back to back: the saturation throughput; its latency is
+queueing). Then, with --rates, an open loop per rate R events/s: each desk sends a batch at Poisson
+arrivals (mean interval desks*batch/R) for --duration seconds. Latency is measured from the
+scheduled send time, so a late load generator or a queueing hub both count (no coordinated
+omission). The load generator runs on the same cores as the hub and PostgreSQL.
 """
 
 from __future__ import annotations
 
 import argparse
+import random
 import statistics
 import sys
 import tempfile
@@ -32,6 +39,8 @@ def main() -> None:
     ap.add_argument("--batches", type=int, default=10)
     ap.add_argument("--batch", type=int, default=10)
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--rates", default="", help="comma-separated events/s for open-loop runs")
+    ap.add_argument("--duration", type=float, default=15.0, help="seconds per open-loop rate")
     args = ap.parse_args()
     pg = Postgres()
     tmp = Path(tempfile.mkdtemp(prefix="ingest-"))
@@ -97,11 +106,79 @@ def main() -> None:
             f"| {args.desks} | {args.workers} | {total} | {elapsed:.1f} | {total / elapsed:.0f} | "
             f"{q[49] * 1000:.0f} | {q[98] * 1000:.0f} |"
         )
+        rates = [float(r) for r in args.rates.split(",") if r]
+        if rates:
+            print(
+                "\n| offered events/s | achieved events/s | batches | batch p50 ms | batch p99 ms | max ms |"
+            )
+            print("|---|---|---|---|---|---|")
+        for rate in rates:
+            sent = _open_loop(transports, codes, rate, args.duration, args.batch)
+            total += sent[0]
         stored = len(hub.events())
         print(f"hub stored {stored} events (expected {total})")
         hub.stop()
     finally:
         pg.stop()
+
+
+def _batch(point: str, device: str, clock: HybridClock, size: int) -> list[WireEvent]:
+    return [
+        WireEvent(
+            id=new_id(),
+            dossier_id=new_id(),
+            type="received",
+            at=str(clock.tick()),
+            actor="clerk",
+            device=device,
+            payload=received_payload(f"{point}-{new_id()[-12:]}", point, 1, []),
+        )
+        for _ in range(size)
+    ]
+
+
+def _open_loop(
+    transports: list[HubTransport], codes: list[tuple[str, str]], rate: float, duration: float, size: int
+) -> tuple[int, float]:
+    """Every desk sends batches at Poisson arrivals; returns (events sent, seconds)."""
+    desks = len(transports)
+    mean_gap = desks * size / rate
+    plans = []
+    for i in range(desks):  # batches built before the clock starts: the generator's CPU is the hub's too
+        rng, t, at = random.Random(i), 0.0, []
+        while (t := t + rng.expovariate(1 / mean_gap)) < duration:
+            at.append(t)
+        clock = HybridClock()
+        plans.append([(when, _batch(codes[i][0], f"dev{i}", clock, size)) for when in at])
+    latencies: list[float] = []
+    lock = threading.Lock()
+    start = time.perf_counter() + 0.5
+
+    def desk(i: int) -> None:
+        for when, batch in plans[i]:
+            scheduled = start + when
+            delay = scheduled - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+            answer = transports[i].push(batch)
+            dt = time.perf_counter() - scheduled
+            assert len(answer.stored) == len(batch)
+            with lock:
+                latencies.append(dt)
+
+    threads = [threading.Thread(target=desk, args=(i,)) for i in range(desks)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - start
+    sent = sum(len(p) for p in plans) * size
+    q = statistics.quantiles(latencies, n=100)
+    print(
+        f"| {rate:.0f} | {sent / elapsed:.0f} | {len(latencies)} | {q[49] * 1000:.0f} | "
+        f"{q[98] * 1000:.0f} | {max(latencies) * 1000:.0f} |"
+    )
+    return sent, elapsed
 
 
 def _start(hub: Hub, workers: int) -> None:

@@ -15,6 +15,7 @@ class HubSettings(BaseSettings):
     agency_token: str = ""  # bearer token of the agency's HTTP side; empty disables it
     enroll_code_hours: int = 72
     changes_page: int = 500
+    body_idle_timeout_s: float = 30.0  # a request body silent this long counts as a disconnect
 
     @property
     def db_url(self) -> str:

@@ -193,3 +193,10 @@ def test_incompatible_protocol_gets_a_clear_refusal(sqlite_hub: Hub, tmp_path: P
     resp = requests.get(f"{sqlite_hub.url}/api/v1/changes", headers={PROTOCOL_HEADER: "99"}, timeout=5)
     assert resp.status_code == 426 and resp.json()["detail"]["code"] == "protocol_version"
     assert resp.headers["X-Hub-Time"].isdigit()
+
+
+def test_health_without_auth_says_only_ok_and_protocol_and_no_api_description(shared_hub: Hub):
+    resp = requests.get(shared_hub.url + "/api/v1/health", timeout=5)
+    assert resp.status_code == 200 and resp.json() == {"status": "ok", "protocol": 1}
+    for path in ("/docs", "/redoc", "/openapi.json"):
+        assert requests.get(shared_hub.url + path, timeout=5).status_code == 404

@@ -96,6 +96,7 @@ class Hub:
     db_url: str | None = None
     port: int = field(default_factory=free_port)
     proc: subprocess.Popen[bytes] | None = None
+    extra_env: dict[str, str] = field(default_factory=dict)
 
     @property
     def url(self) -> str:
@@ -109,7 +110,7 @@ class Hub:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "central", "serve", "--port", str(self.port), *self.store_args()],
             cwd=ROOT,
-            env=env(),
+            env={**env(), **self.extra_env},
             stdout=log,
             stderr=subprocess.STDOUT,
         )

@@ -21,14 +21,15 @@ from sync.engine import SyncConfig, SyncReport, run_once
 from sync.enroll import load_identity
 from sync.transport import HubTransport
 from tests.sync.hubkit import ROOT, Hub, enroll_desk, env, local_event_ids, make_dossier, outbox_empty
-from tests.sync.proxy import CutPlan, FaultProxy
+from tests.sync.proxy import CutPlan, FaultProxy, StallPlan
 
 DAY = 86_400
 
 
 def sync_via(home: Path, url: str | None = None, **kw) -> SyncReport:
     hub_url, creds = load_identity(home)
-    config = SyncConfig(home=home, hub_url=url or hub_url, credentials=creds, timeout=(2.0, 10.0), **kw)
+    kw.setdefault("timeout", (2.0, 10.0))
+    config = SyncConfig(home=home, hub_url=url or hub_url, credentials=creds, **kw)
     return run_once(config, lambda d, t: None, lambda: False)
 
 
@@ -220,3 +221,37 @@ def test_desk_clock_a_day_off_orders_nothing_wrongly_and_warns(sqlite_hub: Hub, 
         state = {d["code"]: d["state"] for d in sqlite_hub.dossiers()}[code]
         assert state == "returned"
     assert_nothing_lost(sqlite_hub, [tmp_path / f"desk{DAY}", tmp_path / f"desk{-DAY}"], [])
+
+
+def test_half_open_link_mid_upload_times_out_then_resumes(tmp_path: Path):
+    """A link that black-holes mid-PATCH: the pass ends (offline) within the desk's timeouts instead
+    of hanging; the hub gives up on the silent body, and the next pass resumes from its offset."""
+    hub = Hub(data=tmp_path / "hub", extra_env={"MOTCUA_HUB_BODY_IDLE_TIMEOUT_S": "1.5"})
+    hub.data.mkdir()
+    hub.start()
+    home = tmp_path / "desk"
+    size = 600_000
+    try:
+        enroll_desk(hub, home, "P01", 1)
+        _, _, shas = make_dossier(home, "P01", 1, pages=1, page_size=size)
+        proxy = FaultProxy(hub.port, stall=StallPlan(skip=2, after=50_000))
+        try:
+            first: list[SyncReport] = []
+            runner = threading.Thread(
+                target=lambda: first.append(sync_via(home, proxy.url, chunk_size=128 * 1024, timeout=(1, 2)))
+            )
+            runner.start()
+            runner.join(60)
+            assert not runner.is_alive(), "the sync pass hung on a half-open connection"
+            assert first[0].outcome == "offline" and proxy.stall is not None and proxy.stall.stalled
+            assert not hub.blob_ok(shas[0])
+            before = proxy.up_bytes
+            sync_until_clean(
+                home, proxy.url, chunk_size=128 * 1024, timeout=(1, 2)
+            )  # stalled link still open
+            assert proxy.up_bytes - before < size - 2 * 128 * 1024, "the upload started again from zero"
+        finally:
+            proxy.close()
+        assert_nothing_lost(hub, [home], shas)
+    finally:
+        hub.stop()

@@ -22,6 +22,7 @@ from pathlib import Path
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from tuspyserver import create_tus_router
+from tuspyserver.lock import FileLock, LockTimeoutError
 
 from central.api.deps import get_device
 from central.api.routes.files import named_size
@@ -33,6 +34,7 @@ from sync.protocol import TUS_PREFIX
 
 logger = logging.getLogger(__name__)
 SHA = re.compile(r"^[0-9a-f]{64}$")
+BUSY_WAIT_S = 3.0
 
 
 def _info(tus_dir: Path, uid: str) -> dict[str, object] | None:
@@ -58,12 +60,31 @@ def tus_auth(request: Request) -> None:
     metadata = info.get("metadata") or {}
     if not isinstance(metadata, dict) or metadata.get("device") != device.id:
         raise HTTPException(404)
+    if request.method == "PATCH":
+        _repair(tus_dir, uid)
+
+
+def _repair(tus_dir: Path, uid: str) -> None:
+    """Under the upload's lock, cut bytes written but not recorded in the `.info`. A PATCH holding
+    the lock for more than BUSY_WAIT_S (a half-open link the body idle timeout has not yet ended)
+    means busy: 423, the desk retries later."""
     data = tus_dir / uid
-    offset = int(str(info.get("offset") or 0))
-    if request.method == "PATCH" and data.exists() and data.stat().st_size > offset:
-        logger.warning("upload %s: cutting %d unrecorded bytes", uid, data.stat().st_size - offset)
-        with open(data, "r+b") as fh:
-            fh.truncate(offset)
+    lock = FileLock(str(data), locks_dir=str(tus_dir / ".locks"))
+    try:
+        lock.acquire(blocking=True, timeout=BUSY_WAIT_S)  # a just-cut request is finishing: wait
+    except LockTimeoutError as exc:
+        raise HTTPException(
+            423, {"code": "upload_busy", "message": "another request is still writing this upload"}
+        ) from exc
+    try:
+        info = _info(tus_dir, uid) or {}
+        offset = int(str(info.get("offset") or 0))
+        if data.exists() and data.stat().st_size > offset:
+            logger.warning("upload %s: cutting %d unrecorded bytes", uid, data.stat().st_size - offset)
+            with open(data, "r+b") as fh:
+                fh.truncate(offset)
+    finally:
+        lock.release()
 
 
 def pre_create_dep(request: Request) -> Callable[[dict[str, str], dict[str, object]], None]:

@@ -1,0 +1,83 @@
+"""Apply the centre's publications on the desk: a procedure catalog, a holiday-calendar overlay.
+
+- A catalog goes through `app.catalog.parse_catalog` + `import_catalog` into the desk's catalog
+  (desk.db), all or nothing: new versions become current, dossiers keep the snapshot they were
+  received with, and re-applying the same publication changes nothing.
+- A calendar overlay is validated with `app.calendar.parse_overlay` and written atomically to
+  `$MOTCUA_HOME/calendar/YYYY.json`, where `app.calendar.installed_overlays(home)` finds it.
+
+A malformed publication is skipped, not retried: it is a whole document that only a corrected
+publication (a later feed item) can fix, and stopping the cursor on it would also hold back every
+agency decision queued behind it. Nothing of it is applied (both paths validate completely before
+writing), the desk keeps its current catalog and calendar, the rejection is logged in English
+with the feed position, and its Vietnamese message is kept under `sync.publication_error` (shown
+by `sync status`) until a later publication of the same kind applies cleanly.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from app.calendar import parse_overlay
+from app.catalog import ensure_loaded, import_catalog, parse_catalog
+from app.domain.errors import AppError, CalendarError, CatalogError
+from app.storage.db import Database
+
+logger = logging.getLogger(__name__)
+PUBLICATION_ERROR_KEY = "sync.publication_error"
+
+
+def apply_publication(db: Database, home: Path, kind: str, seq: int, document: dict[str, Any]) -> str | None:
+    """Apply one publication; returns None, or the Vietnamese reason it was rejected (and skipped)."""
+    text = json.dumps(document, ensure_ascii=False)
+    try:
+        if kind == "catalog":
+            _apply_catalog(db, text, seq)
+        elif kind == "calendar":
+            _apply_calendar(home, text, seq)
+        else:
+            raise CatalogError(f"unknown publication kind {kind!r}", "Trung tâm gửi một loại dữ liệu lạ.")
+    except (CatalogError, CalendarError) as exc:
+        logger.error("%s publication at feed #%d rejected and skipped: %s", kind, seq, exc.log_message)
+        return _rejection_vi(kind, exc)
+    return None
+
+
+def _apply_catalog(db: Database, text: str, seq: int) -> None:
+    catalog = parse_catalog(text, origin=f"hub feed #{seq}")
+    ensure_loaded(db.conn)  # the shipped catalog first, so a partial publication does not replace it
+    report = import_catalog(db.conn, catalog, source=f"hub:{catalog.source or 'catalog'}#{seq}")
+    logger.info("catalog publication #%d applied: %s", seq, report.summary())
+
+
+def _apply_calendar(home: Path, text: str, seq: int) -> None:
+    overlay = parse_overlay(text, origin=f"hub feed #{seq}")
+    folder = home / "calendar"
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, folder / f"{overlay.year}.json")
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    logger.info(
+        "calendar publication #%d installed for %d (%d days off, %d working days)",
+        seq,
+        overlay.year,
+        len(overlay.days_off),
+        len(overlay.working_days),
+    )
+
+
+def _rejection_vi(kind: str, exc: AppError) -> str:
+    what = "Danh mục thủ tục" if kind == "catalog" else "Lịch ngày làm việc"
+    return f"{what} do Trung tâm gửi không hợp lệ nên chưa được áp dụng ({exc.user_message})"

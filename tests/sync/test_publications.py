@@ -1,0 +1,94 @@
+"""Catalog and calendar publications: published at the hub by CLI, applied by the desk's sync pass."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from app.calendar import CALENDAR_DIR
+from app.catalog import SHIPPED_CATALOG
+from app.services.intake import receive
+from sync.engine import SyncConfig, run_once
+from sync.enroll import load_identity
+from sync.status import status
+from tests.store_helpers import make_desk, request
+from tests.sync.hubkit import Hub, enroll_desk, run_py
+
+NEW_CODE = "9.999001"
+
+
+def _catalog(tmp: Path) -> Path:
+    shipped = json.loads(SHIPPED_CATALOG.read_text(encoding="utf-8"))
+    proc = dict(shipped["procedures"][0])
+    proc.update(code=NEW_CODE, version=1, name="Cấp giấy phép nuôi chim bồ câu thử nghiệm")
+    proc["processing"] = {"kind": "working_days", "days": 2}
+    path = tmp / "catalog.json"
+    path.write_text(json.dumps({**shipped, "procedures": [proc]}, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def _calendar(tmp: Path) -> Path:
+    overlay = json.loads((CALENDAR_DIR / "2026.json").read_text(encoding="utf-8"))
+    overlay["days_off"] += ["2026-11-23", "2026-11-25"]  # the centre closes Monday and Wednesday
+    path = tmp / "2026.json"
+    path.write_text(json.dumps(overlay, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def _bad(tmp: Path, name: str, doc: dict[str, object]) -> Path:
+    path = tmp / name
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    return path
+
+
+def test_published_catalog_and_calendar_reach_the_desk_and_bad_ones_are_skipped(
+    sqlite_hub: Hub, tmp_path: Path
+):
+    home = tmp_path / "desk"
+    enroll_desk(sqlite_hub, home, "HK", 1)  # make_desk receives for point HK
+    bad_catalog = _bad(tmp_path, "bad-catalog.json", {"procedures": [{"code": "x"}]})
+    bad_calendar = _bad(tmp_path, "bad-calendar.json", {"year": 2026, "days_off": ["23/11/2026"]})
+    for kind, path in [
+        ("catalog", bad_catalog),
+        ("calendar", bad_calendar),
+        ("catalog", _catalog(tmp_path)),
+        ("calendar", _calendar(tmp_path)),
+    ]:
+        sqlite_hub.cli(kind, "publish", str(path))
+
+    hub_url, creds = load_identity(home)
+    report = run_once(
+        SyncConfig(home=home, hub_url=hub_url, credentials=creds), lambda d, t: None, lambda: False
+    )
+
+    assert report.outcome == "ok" and report.publications == 2 and report.rejected == 2
+    assert status(home)["cursor"] == 4 and status(home)["publication_error"] is None
+    found = run_py("-m", "app", "catalog", "search", "chim bồ câu", home=home).stdout
+    assert found.splitlines()[0].startswith(NEW_CODE)
+    assert "1.001193" in run_py("-m", "app", "catalog", "search", "khai sinh", home=home).stdout
+    assert (home / "calendar" / "2026.json").exists()
+
+    desk = make_desk(home)  # Friday 2026-11-20 09:30; 24/11 is a holiday, 23 and 25 now closed too
+    state = receive(desk, request(desk, procedure=NEW_CODE))
+    desk.db.close()
+    assert state.due_date == "2026-11-27"  # 2 working days: Thursday 26, Friday 27
+
+    report = run_once(
+        SyncConfig(home=home, hub_url=hub_url, credentials=creds), lambda d, t: None, lambda: False
+    )
+    assert report.outcome == "ok" and report.pushed == 1
+
+
+def test_a_bad_publication_alone_is_reported_in_vietnamese(sqlite_hub: Hub, tmp_path: Path):
+    home = tmp_path / "desk"
+    enroll_desk(sqlite_hub, home, "P01", 1)
+    sqlite_hub.cli("calendar", "publish", str(_bad(tmp_path, "c.json", {"year": 1990})))
+    hub_url, creds = load_identity(home)
+    report = run_once(
+        SyncConfig(home=home, hub_url=hub_url, credentials=creds), lambda d, t: None, lambda: False
+    )
+    assert report.outcome == "ok" and report.rejected == 1
+    shown = status(home)
+    assert shown["cursor"] == 1 and "Lịch ngày làm việc" in shown["publication_error"]
+    assert "không hợp lệ" in shown["last_error"]
+    assert not (home / "calendar").exists()
