@@ -134,9 +134,11 @@ def test_desk_killed_with_sigkill_mid_upload_resumes_from_the_hubs_offset(sqlite
     )
     tus = sqlite_hub.data / "tus"
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and _largest_upload(tus) < 300_000:
+    # kill only once a third of the file is at the hub, so that "resumed" and "sent from zero" are
+    # far apart whatever the HTTP overhead and the one chunk a resume may re-send after a 409
+    while time.monotonic() < deadline and _largest_upload(tus) < 1_000_000:
         time.sleep(0.02)
-    assert _largest_upload(tus) >= 300_000, "the desk never got far enough into the upload"
+    assert _largest_upload(tus) >= 1_000_000, "the desk never got far enough into the upload"
     desk.send_signal(signal.SIGKILL)
     desk.wait(10)
     slow.close()
@@ -147,7 +149,7 @@ def test_desk_killed_with_sigkill_mid_upload_resumes_from_the_hubs_offset(sqlite
     finally:
         counter.close()
     assert_nothing_lost(sqlite_hub, [home], shas)
-    assert counter.wire_bytes < size * 0.9, "the resumed upload sent the file from zero"
+    assert counter.wire_bytes < size * 0.85, "the resumed upload sent the file from zero"
 
 
 def _largest_upload(tus: Path) -> int:
