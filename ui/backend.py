@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from app.config import blobs_dir, db_path, load_settings
+from app.services.quality import PAPER_NOTE_MAX as PAPER_NOTE_MAX  # the reason field's limit
 from ui.context import DeskContext
 
 logger = logging.getLogger(__name__)
@@ -146,10 +147,10 @@ def find_applicant(ctx: DeskContext, id_number: str) -> dict[str, Any] | None:
 
 def validate_return_method(ctx: DeskContext, method: dict[str, Any]) -> list[str]:
     from app.domain.errors import ValidationError
-    from app.services.intake import _return_method
+    from app.services.intake import validate_return_method as check
 
     try:
-        _return_method(method)
+        check(method)
     except ValidationError as exc:
         return [exc.user_message]
     return []
@@ -236,7 +237,8 @@ def draft_warnings(draft: Any) -> list[str]:
             {
                 "name": c.name,
                 "mandatory": c.mandatory,
-                "provided": c.provided,
+                "paper_only": c.paper_only,
+                "paper_note": c.paper_note,
                 "pages": [p.meta for p in c.pages],
             }
             for c in draft.components
@@ -285,6 +287,9 @@ def draft_request(draft: Any) -> dict[str, Any]:
         "documents": documents,
         "return_method": dict(draft.return_method),
     }
+    paper = draft.paper_checked()
+    if paper:
+        request["paper_checked"] = paper
     if draft.fees_total != draft.fees_computed_total:
         lines = [dict(f) for f in draft.fees]
         diff = draft.fees_total - draft.fees_computed_total
