@@ -195,17 +195,18 @@ FILTER_KEYS = {"awaiting": "awaiting_result"}
 
 
 def list_dossiers(
-    ctx: DeskContext, filter_key: str, query: str, offset: int | None, limit: int
+    ctx: DeskContext, filter_key: str, query: str, after: str | None, limit: int
 ) -> list[dict[str, Any]]:
-    """One page of the Hồ sơ list (the model asks for the next page as the table scrolls)."""
+    """One page of the Hồ sơ list after the cursor of the last row shown (keyset paging: the model
+    asks for the next page as the table scrolls, at the same cost at any depth)."""
     from app.services.queries import list_dossiers as page
 
-    start = int(offset or 0)
-    result = page(ctx.db, FILTER_KEYS.get(filter_key, filter_key), query, limit=limit, offset=start)
+    result = page(
+        ctx.db, FILTER_KEYS.get(filter_key, filter_key), query, limit=limit, after=after, with_total=False
+    )
     rows = []
-    for i, r in enumerate(result.items):
+    for r in result.items:
         r = dict(r)
-        r["cursor"] = start + i + 1
         r["received_date"] = vn_date(r.get("received_at"))
         r["due_date"] = vn_date(r.get("due_date"))
         r["overdue"] = r.get("is_overdue")

@@ -34,7 +34,8 @@ After receipt (app.services.returns) -> DossierState
     rate(desk, dossier_id, "rat_hai_long" | "hai_long" | "khong_hai_long")
 
 Reads (app.services.queries), indexed, fast at 100,000 dossiers (bench/store_bench.py)
-    list_dossiers(db, filter="all", query="", today=None, limit=50, offset=0) -> DossierPage
+    list_dossiers(db, filter="all", query="", today=None, limit=50, offset=0, after=None,
+                  with_total=True) -> DossierPage   keyset paging: pass page.next_after as `after`
         filter in FILTERS: all, today, due_today, due_soon, overdue, awaiting_result, result_ready,
         returned, refused, unsynced; query matches code (or its beginning), applicant name with or
         without diacritics, ID number, scanned (OCR) text. Items are dicts: id, code, status,
