@@ -109,13 +109,25 @@ class DocumentsStep(QWidget):
         self.scan_button.setObjectName("Primary")
         self.scan_button.setShortcut("F5")
         self.import_button = QPushButton("Nhập tệp…")
-        self.rotate_left = QPushButton("↺ Xoay trái")
-        self.rotate_right = QPushButton("↻ Xoay phải")
-        self.move_up = QPushButton("◀ Lên trước")
-        self.move_down = QPushButton("Ra sau ▶")
-        self.delete_button = QPushButton("Xóa trang")
+        self.import_button.setShortcut("Ctrl+O")
+        self.rotate_left = QPushButton("↺ Xoay &trái")
+        self.rotate_right = QPushButton("↻ Xoay &phải")
+        self.move_up = QPushButton("◀ &Lên trước")
+        self.move_down = QPushButton("&Ra sau ▶")
+        self.delete_button = QPushButton("&Xóa trang")
         self.delete_button.setObjectName("Danger")
-        self.rescan_button = QPushButton("Quét lại")
+        self.rescan_button = QPushButton("Quét lạ&i")
+        for button, tip in (
+            (self.scan_button, "Quét thêm trang vào thành phần đang chọn (F5)"),
+            (self.import_button, "Nhập ảnh hoặc PDF vào thành phần đang chọn (Ctrl+O)"),
+            (self.rotate_left, "Xoay trang đang chọn sang trái (Alt+T)"),
+            (self.rotate_right, "Xoay trang đang chọn sang phải (Alt+P)"),
+            (self.move_up, "Đưa trang đang chọn lên trước (Alt+L)"),
+            (self.move_down, "Đưa trang đang chọn ra sau (Alt+R)"),
+            (self.rescan_button, "Quét lại trang đang chọn (Alt+I)"),
+            (self.delete_button, "Xóa trang đang chọn (Alt+X)"),
+        ):
+            button.setToolTip(tip)
         for b in (
             self.scan_button,
             self.import_button,

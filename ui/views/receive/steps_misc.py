@@ -101,8 +101,8 @@ class DoneStep(QWidget):
         self.print_button = QPushButton("In giấy tiếp nhận (Ctrl+P)")
         self.print_button.setObjectName("Primary")
         self.print_button.setShortcut("Ctrl+P")
-        self.save_pdf_button = QPushButton("Lưu giấy tiếp nhận (PDF)…")
-        self.new_button = QPushButton("Tiếp nhận hồ sơ mới")
+        self.save_pdf_button = QPushButton("&Lưu giấy tiếp nhận (PDF)…")
+        self.new_button = QPushButton("Tiếp nhận hồ sơ &mới")
         for b in (self.print_button, self.save_pdf_button, self.new_button):
             row.addWidget(b)
         row.addStretch(1)
