@@ -7,6 +7,7 @@ them. IT staff can do the same by hand: `motcua backup --to-dir DIR --keep N`.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from datetime import datetime, timedelta
@@ -96,3 +97,23 @@ def run_scheduled_backup(
     if folder.is_dir() and not is_backup_due(folder, now):
         return None
     return backup_to_dir(folder, settings.backup_keep, home, now, progress, is_cancelled)
+
+
+STATUS_FILE = "backup-status.json"  # in $MOTCUA_HOME: the last attempt, for the Settings page
+
+
+def record_status(home: Path, ok: bool, detail: str, at: datetime | None = None) -> None:
+    """Remember the last backup attempt (written atomically; no personal data: a path or a message)."""
+    data = {"at": (at or datetime.now()).isoformat(timespec="seconds"), "ok": ok, "detail": detail}
+    tmp = Path(home) / (STATUS_FILE + ".tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    tmp.replace(Path(home) / STATUS_FILE)
+
+
+def last_status(home: Path) -> dict[str, object] | None:
+    """{at (ISO), ok, detail} of the last attempt, or None when there was none (or the file is unreadable)."""
+    try:
+        data = json.loads((Path(home) / STATUS_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) and "at" in data else None

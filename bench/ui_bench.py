@@ -141,6 +141,33 @@ def list_latency(home: Path, rounds: int) -> None:
     ctx.db.close()
 
 
+def page_depth(home: Path, rounds: int, depths: tuple[int, ...] = (500, 50_000)) -> None:
+    """Cost of fetching the page of 200 rows that starts at a given depth: keyset (what the Hồ sơ list
+    does: seek after the last row's ordering key) against OFFSET (what it did before)."""
+    from app.services.queries import list_dossiers
+    from app.storage import open_db
+
+    db = open_db(home / "desk.db")
+    print("\nOne page of 200 rows at a depth (median p95 max, ms)")
+    print(f"{'filter':16} {'depth':>7}  {'keyset':>26}  {'offset':>26}")
+    for filt in ("all", "returned", "awaiting_result"):
+        for depth in depths:
+            anchor = list_dossiers(db, filt, limit=1, offset=depth - 1, with_total=False).items
+            if not anchor:
+                continue
+            after = anchor[0]["cursor"]
+            keyset, offset = [], []
+            for _ in range(rounds):
+                t = time.perf_counter()
+                list_dossiers(db, filt, limit=200, after=after, with_total=False)
+                keyset.append(time.perf_counter() - t)
+                t = time.perf_counter()
+                list_dossiers(db, filt, limit=200, offset=depth, with_total=False)
+                offset.append(time.perf_counter() - t)
+            print(f"{filt:16} {depth:>7,}  {ms(keyset)}  {ms(offset)}")
+    db.close()
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--dossiers", type=int, default=100_000)
@@ -167,6 +194,7 @@ def main() -> int:
     print(f"  median {statistics.median(starts):.2f} s, best {min(starts):.2f} s, worst {max(starts):.2f} s")
     print(f"  window built and painted in-process (imports warm): {in_process_start(home) * 1000:.0f} ms")
     list_latency(home, args.rounds)
+    page_depth(home, args.rounds)
     return 0
 
 

@@ -155,3 +155,13 @@ def test_two_desks_of_one_point_offline_on_the_same_day_never_collide(tmp_path):
     assert format_code("X", date(2026, 11, 20), 12001) == "X-261120-12001"
     later = make_desk(tmp_path / "desk1", desk_no=1, now=datetime(2026, 11, 23, 8, 0, tzinfo=TZ))
     assert intake.receive(later, request(later)).code == "000.00.00.H26-261123-1001"  # a new day starts again
+
+
+def test_validate_return_method_is_the_services_rule():
+    assert intake.validate_return_method(None) == {"kind": "desk"}
+    post = {"kind": "post", "recipient_name": "A", "address": "B", "phone": "0912 345 678"}
+    assert intake.validate_return_method(post)["phone"] == "0912345678"
+    for bad in ({"kind": "post", "recipient_name": "A"}, {"kind": "drone"}):
+        with pytest.raises(ValidationError) as info:
+            intake.validate_return_method(bad)
+        assert info.value.user_message

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from app.config import blobs_dir, db_path, load_settings
+from app.services.quality import PAPER_NOTE_MAX as PAPER_NOTE_MAX  # the reason field's limit
 from ui.context import DeskContext
 
 logger = logging.getLogger(__name__)
@@ -146,10 +147,10 @@ def find_applicant(ctx: DeskContext, id_number: str) -> dict[str, Any] | None:
 
 def validate_return_method(ctx: DeskContext, method: dict[str, Any]) -> list[str]:
     from app.domain.errors import ValidationError
-    from app.services.intake import _return_method
+    from app.services.intake import validate_return_method as check
 
     try:
-        _return_method(method)
+        check(method)
     except ValidationError as exc:
         return [exc.user_message]
     return []
@@ -194,17 +195,18 @@ FILTER_KEYS = {"awaiting": "awaiting_result"}
 
 
 def list_dossiers(
-    ctx: DeskContext, filter_key: str, query: str, offset: int | None, limit: int
+    ctx: DeskContext, filter_key: str, query: str, after: str | None, limit: int
 ) -> list[dict[str, Any]]:
-    """One page of the Hồ sơ list (the model asks for the next page as the table scrolls)."""
+    """One page of the Hồ sơ list after the cursor of the last row shown (keyset paging: the model
+    asks for the next page as the table scrolls, at the same cost at any depth)."""
     from app.services.queries import list_dossiers as page
 
-    start = int(offset or 0)
-    result = page(ctx.db, FILTER_KEYS.get(filter_key, filter_key), query, limit=limit, offset=start)
+    result = page(
+        ctx.db, FILTER_KEYS.get(filter_key, filter_key), query, limit=limit, after=after, with_total=False
+    )
     rows = []
-    for i, r in enumerate(result.items):
+    for r in result.items:
         r = dict(r)
-        r["cursor"] = start + i + 1
         r["received_date"] = vn_date(r.get("received_at"))
         r["due_date"] = vn_date(r.get("due_date"))
         r["overdue"] = r.get("is_overdue")
@@ -236,7 +238,8 @@ def draft_warnings(draft: Any) -> list[str]:
             {
                 "name": c.name,
                 "mandatory": c.mandatory,
-                "provided": c.provided,
+                "paper_only": c.paper_only,
+                "paper_note": c.paper_note,
                 "pages": [p.meta for p in c.pages],
             }
             for c in draft.components
@@ -285,6 +288,9 @@ def draft_request(draft: Any) -> dict[str, Any]:
         "documents": documents,
         "return_method": dict(draft.return_method),
     }
+    paper = draft.paper_checked()
+    if paper:
+        request["paper_checked"] = paper
     if draft.fees_total != draft.fees_computed_total:
         lines = [dict(f) for f in draft.fees]
         diff = draft.fees_total - draft.fees_computed_total

@@ -57,8 +57,17 @@ def build_views(ctx: DeskContext) -> list[tuple[str, str, object]]:
 
 
 def build_window(ctx: DeskContext) -> MainWindow:
+    from ui.workers.upkeep import Upkeep
+
     window = MainWindow(ctx, build_views(ctx))  # type: ignore[arg-type]
     window.set_sync_text(backend_dossiers.sync_status_text(ctx))
+    upkeep = Upkeep(ctx, parent=window)  # started with the session (ui.session), after login
+    upkeep.sig_message.connect(window.show_status_message)
+    window.upkeep = upkeep
+    window.views["settings"].attach_upkeep(upkeep)  # type: ignore[attr-defined]
+    from ui.views.base import show_keys
+
+    show_keys(window)
     return window
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
@@ -40,6 +41,7 @@ class MainWindow(QMainWindow):
         self.views: dict[str, ViewPage] = {}
         self._keys: list[str] = []
         self.lock_handler: Callable[[], None] | None = None
+        self.upkeep: Any = None  # ui.workers.upkeep.Upkeep, set by the composition root
         central = QWidget()
         outer = QHBoxLayout(central)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -134,6 +136,10 @@ class MainWindow(QMainWindow):
 
     def set_sync_text(self, text: str) -> None:
         self.sync_label.setText(text)
+
+    def show_status_message(self, text: str) -> None:
+        """A passing note in the status bar (enrollment, backup), kept for a minute."""
+        self.statusBar().showMessage(text, 60_000)
 
     def show_view(self, key: str) -> ViewPage:
         self.nav.setCurrentRow(self._keys.index(key))

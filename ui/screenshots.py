@@ -81,11 +81,19 @@ def receive_flow(s: Shooter, ctx: DeskContext) -> None:
     view.next_step()
     tmp = Path(tempfile.mkdtemp(prefix="motcua-shots-"))
     steps = view.documents_step
-    for row, comp in enumerate(view.draft.components):
-        if comp.mandatory:
-            steps.checklist.setCurrentRow(row)
-            steps.import_files([sample_page(tmp / f"trang-{row}.png", comp.name.upper()[:40])])
-            wait_jobs(ctx)
+    mandatory = [row for row, comp in enumerate(view.draft.components) if comp.mandatory]
+    for row in mandatory[:-1] if len(mandatory) > 1 else mandatory:
+        steps.checklist.setCurrentRow(row)
+        steps.import_files(
+            [sample_page(tmp / f"trang-{row}.png", view.draft.components[row].name.upper()[:40])]
+        )
+        wait_jobs(ctx)
+    if len(mandatory) > 1:  # the last one shown on paper only, as for an original handed back
+        steps.checklist.setCurrentRow(mandatory[-1])
+        steps.paper_check.setChecked(True)
+        steps.paper_note.setText("Bản chính chỉ xuất trình, đã đối chiếu và trả lại")
+        steps.paper_note.textEdited.emit(steps.paper_note.text())
+        s.shot("receive-3-paper-only")
     steps.checklist.setCurrentRow(0)
     view.documents_step.pages.setCurrentRow(0)
     s.shot("receive-3-documents")

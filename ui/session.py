@@ -62,6 +62,7 @@ def start_session(app: QApplication, window: MainWindow, ctx: DeskContext) -> in
         return 0
     window.update_identity()
     install_lock(ctx, window, app)
+    window.upkeep.start()  # a pending enrollment code, the daily backup: jobs, outcome in the status bar
     if backend_dossiers.is_enrolled(ctx):
         from ui.backend_jobs import sync_once_job
         from ui.workers.sync_scheduler import SyncScheduler

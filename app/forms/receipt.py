@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import Any
 
 from fpdf.enums import XPos, YPos
 
@@ -47,6 +48,12 @@ def _return_place(state: DossierState, settings: Settings) -> list[str]:
     return [f"Tại Bộ phận tiếp nhận và trả kết quả - {settings.point_name}"]
 
 
+def _form_of(item: dict[str, Any]) -> str:
+    """The "Hình thức" cell: copy kind, and for a component checked on paper only, that it was shown."""
+    kind = copy_kind_vi(item.get("copy_kind"))
+    return f"{kind} (xuất trình, không số hóa)" if item.get("digitized") is False else kind
+
+
 def _due(state: DossierState, extras: ReceiptExtras) -> datetime | None:
     if not state.due_date:
         return None
@@ -75,7 +82,7 @@ def _body(
     )
     pdf.para("1. Thành phần hồ sơ nộp gồm:", style="B")
     rows = [
-        [str(i), c.get("name", ""), copy_kind_vi(c.get("copy_kind")), str(c.get("count", 1))]
+        [str(i), c.get("name", ""), _form_of(c), str(c.get("count", 1))]
         for i, c in enumerate((c for c in state.checklist if c.get("provided", True)), start=1)
     ]
     pdf.grid(

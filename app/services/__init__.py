@@ -11,7 +11,11 @@ Receiving and changes before a result (app.services.intake) -> DossierState
                                              applicant: {...}, documents: [{component, name, copy_kind,
                                              pages: [{sha256, size, mime, width, height, dpi, ocr_confidence,
                                              ...}], pdf: {sha256, size} | None, ocr_text?}], return_method?,
-                                             copies?, online?, fees? + fee_override_reason?, allow_incomplete?}
+                                             copies?, online?, fees? + fee_override_reason?, allow_incomplete?,
+                                             paper_checked?: {component: short reason}}
+                                           paper_checked: components checked on paper only (an original
+                                           shown and handed back): checklist item provided=True,
+                                           digitized=False, paper_note=reason (app.services.quality).
                                            Pages must already be in the BlobStore (blobs.put_bytes/put_file).
                                            Checklist, fees (catalog), due date (app.calendar, 15:00 rule)
                                            and the code (app.codes) are computed here.
@@ -19,6 +23,7 @@ Receiving and changes before a result (app.services.intake) -> DossierState
     add_documents(desk, dossier_id, documents, completes_supplement=False)
     request_supplement(desk, dossier_id, items=[{name, copy_kind, note}], reason)      form 02
     refuse(desk, dossier_id, reason)                                                  form 03
+    validate_return_method(raw) -> dict    {kind: desk|post, ...}; ValidationError in Vietnamese
     find_procedure(desk, code) -> app.catalog.Procedure  (NotFoundError, Vietnamese message)
     app.services.documents.set_document_text(db, dossier_id, document_id, text)   OCR text, searchable
 
@@ -29,7 +34,8 @@ After receipt (app.services.returns) -> DossierState
     rate(desk, dossier_id, "rat_hai_long" | "hai_long" | "khong_hai_long")
 
 Reads (app.services.queries), indexed, fast at 100,000 dossiers (bench/store_bench.py)
-    list_dossiers(db, filter="all", query="", today=None, limit=50, offset=0) -> DossierPage
+    list_dossiers(db, filter="all", query="", today=None, limit=50, offset=0, after=None,
+                  with_total=True) -> DossierPage   keyset paging: pass page.next_after as `after`
         filter in FILTERS: all, today, due_today, due_soon, overdue, awaiting_result, result_ready,
         returned, refused, unsynced; query matches code (or its beginning), applicant name with or
         without diacritics, ID number, scanned (OCR) text. Items are dicts: id, code, status,

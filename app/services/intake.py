@@ -17,6 +17,7 @@ from app.services.context import Desk
 from app.services.documents import clean_documents, index_texts, register_files
 from app.services.dossier_write import current_state, write_event
 from app.services.permissions import authorize
+from app.services.quality import paper_note_problem
 from app.storage.events import append_event, refresh_projection
 
 logger = logging.getLogger(__name__)
@@ -34,28 +35,57 @@ def find_procedure(desk: Desk, ref: str | Mapping[str, Any]) -> Procedure:
 
 
 def _checklist(
-    proc: Procedure, documents: list[dict[str, Any]], allow_incomplete: bool
+    proc: Procedure, documents: list[dict[str, Any]], request: Mapping[str, Any]
 ) -> list[dict[str, Any]]:
     given = {d["component"] for d in documents}
-    checklist: list[dict[str, Any]] = [
-        {
+    paper = paper_checks(request.get("paper_checked"), {c.id for c in proc.components}, given)
+    checklist: list[dict[str, Any]] = []
+    for c in proc.components:
+        item: dict[str, Any] = {
             "component": c.id,
             "name": c.name,
             "copy_kind": c.copy_kind,
             "count": c.count,
             "mandatory": c.mandatory,
-            "provided": c.id in given,
+            "provided": c.id in given or c.id in paper,
+            "digitized": c.id in given,
         }
-        for c in proc.components
-    ]
+        if c.id in paper:
+            item["paper_note"] = paper[c.id]
+        checklist.append(item)
     missing = [item["name"] for item in checklist if item["mandatory"] and not item["provided"]]
-    if missing and not allow_incomplete:
+    if missing and not request.get("allow_incomplete"):
         raise ValidationError(
             f"{len(missing)} mandatory component(s) missing",
-            "Hồ sơ còn thiếu thành phần bắt buộc: " + "; ".join(missing) + ". Hãy yêu cầu bổ sung.",
+            "Hồ sơ còn thiếu thành phần bắt buộc: "
+            + "; ".join(missing)
+            + ". Hãy quét thành phần đó, đánh dấu đã kiểm tra bản giấy (kèm lý do) hoặc yêu cầu bổ sung.",
             problems=[f"Thiếu: {m}" for m in missing],
         )
     return checklist
+
+
+def paper_checks(raw: Any, known: set[str], scanned: set[str]) -> dict[str, str]:
+    """{component: reason} for components checked on paper and not digitized; ValidationError if a mark
+    names an unknown or scanned component or lacks a short reason."""
+    marks = dict(raw or {})
+    out: dict[str, str] = {}
+    for component, note in marks.items():
+        if component not in known:
+            raise ValidationError(
+                f"paper check for unknown component {component!r}",
+                "Thành phần đánh dấu kiểm tra bản giấy không có trong thủ tục.",
+            )
+        if component in scanned:
+            raise ValidationError(
+                f"component {component!r} both scanned and marked paper-only",
+                "Thành phần đã có trang quét thì không đánh dấu “chỉ kiểm tra bản giấy”.",
+            )
+        problem = paper_note_problem(str(note or ""))
+        if problem:
+            raise ValidationError(f"paper check for {component!r}: bad reason", problem)
+        out[str(component)] = str(note).strip()
+    return out
 
 
 def _fees(proc: Procedure, request: Mapping[str, Any], pages: int) -> tuple[list[dict[str, Any]], int]:
@@ -77,7 +107,8 @@ def _fees(proc: Procedure, request: Mapping[str, Any], pages: int) -> tuple[list
     return lines, total
 
 
-def _return_method(raw: Mapping[str, Any] | None) -> dict[str, Any]:
+def validate_return_method(raw: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The return method to store (kind desk|post, phone normalised); ValidationError in Vietnamese."""
     method = {"kind": "desk", **dict(raw or {})}
     if method["kind"] not in ("desk", "post"):
         raise ValidationError(
@@ -98,7 +129,7 @@ def receive(desk: Desk, request: Mapping[str, Any]) -> DossierState:
     received = desk.local_now()
     applicant = validate_applicant(dict(request.get("applicant") or {}), received.date()).values
     documents, texts = clean_documents(request.get("documents") or [], desk.blobs)
-    checklist = _checklist(proc, documents, bool(request.get("allow_incomplete")))
+    checklist = _checklist(proc, documents, request)
     pages = sum(len(d["pages"]) for d in documents)
     fees, fees_total = _fees(proc, request, pages)
     appt = desk.calendar.appointment(received, proc.processing.kind, proc.processing.days)
@@ -111,7 +142,7 @@ def receive(desk: Desk, request: Mapping[str, Any]) -> DossierState:
         "documents": documents,
         "fees": fees,
         "fees_total": fees_total,
-        "return_method": _return_method(request.get("return_method")),
+        "return_method": validate_return_method(request.get("return_method")),
         "received_at": received.isoformat(timespec="seconds"),
         "counted_from": appt.counted_from.isoformat(),
         "due_date": appt.due_date.isoformat(),
@@ -141,7 +172,9 @@ def correct(desk: Desk, dossier_id: str, changes: Mapping[str, Any], reason: str
         merged = {**state.applicant, **dict(changes["applicant"])}
         payload["applicant"] = validate_applicant(merged, desk.local_now().date()).values
     if "return_method" in changes:
-        payload["return_method"] = _return_method({**state.return_method, **dict(changes["return_method"])})
+        payload["return_method"] = validate_return_method(
+            {**state.return_method, **dict(changes["return_method"])}
+        )
     if "checklist" in changes:
         payload["checklist"] = list(changes["checklist"])
     return write_event(desk, dossier_id, EventType.CORRECTED, payload)

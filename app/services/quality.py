@@ -10,6 +10,18 @@ from typing import Any
 
 GOOD_CONFIDENCE = 80.0  # mean Tesseract word confidence at which a page reads cleanly
 FAIR_CONFIDENCE = 60.0  # below this the text is too unreliable to search: rescan
+PAPER_NOTE_MAX = 200  # the reason a component was checked on paper only: one short sentence
+PAPER_ONLY_LABEL = "Đã kiểm tra bản giấy, không số hóa"
+
+
+def paper_note_problem(note: str) -> str | None:
+    """Vietnamese problem with the reason for a paper-only component, or None when it is acceptable."""
+    text = note.strip()
+    if not text:
+        return "Thành phần chỉ kiểm tra bản giấy cần ghi lý do ngắn (ví dụ: bản chính chỉ xuất trình)."
+    if len(text) > PAPER_NOTE_MAX:
+        return f"Lý do kiểm tra bản giấy quá dài (tối đa {PAPER_NOTE_MAX} ký tự)."
+    return None
 
 
 def page_quality(page: Mapping[str, Any]) -> tuple[str, str]:
@@ -27,14 +39,24 @@ def page_quality(page: Mapping[str, Any]) -> tuple[str, str]:
 def document_warnings(components: Sequence[Mapping[str, Any]]) -> list[str]:
     """Warnings for the clerk: a mandatory component with no pages, a blank or unreadable page.
 
-    Each component: {name, mandatory, pages: [page dicts], provided (optional bool)}.
+    Each component: {name, mandatory, pages: [page dicts], provided (optional bool),
+    paper_only (optional bool), paper_note (optional str)}.
     """
     out: list[str] = []
     for comp in components:
         pages = list(comp.get("pages") or [])
         name = str(comp.get("name") or "")
-        if comp.get("mandatory") and not pages and not comp.get("provided"):
-            out.append(f"Thiếu thành phần bắt buộc: {name}.")
+        if comp.get("paper_only") and not pages:
+            problem = paper_note_problem(str(comp.get("paper_note") or ""))
+            if problem:
+                out.append(f"{name}: {problem}")
+        elif comp.get("mandatory") and not pages and not comp.get("provided"):
+            out.append(
+                f"Thiếu thành phần bắt buộc: {name}. Hãy quét hoặc nhập trang; nếu giấy tờ chỉ xuất trình "
+                f"(bản chính xem rồi trả lại), đánh dấu “{PAPER_ONLY_LABEL.lower()}” và ghi lý do."
+            )
+        if comp.get("paper_only") and pages:
+            out.append(f"{name}: đã có trang quét — bỏ dấu “chỉ kiểm tra bản giấy”.")
         for i, page in enumerate(pages, 1):
             grade, label = page_quality(page)
             if page.get("is_blank"):

@@ -28,7 +28,7 @@ FILTERS = (
     "refused",
     "unsynced",
 )
-COLUMNS = "d.id, d.code, d.status, d.procedure_code, d.procedure_name, d.applicant_name, d.id_number, d.received_at, d.due_date, d.returned_at, d.fees_quoted, d.fees_collected, d.flag_count"
+COLUMNS = "d.rid, d.id, d.code, d.status, d.procedure_code, d.procedure_name, d.applicant_name, d.id_number, d.received_at, d.due_date, d.returned_at, d.fees_quoted, d.fees_collected, d.flag_count"
 _CODE_LIKE = re.compile(r"^[0-9A-Za-z]{2,4}\.[0-9A-Za-z.]*-[0-9-]*$")  # 000.00.00.H26-261120-1001
 COUNT_CAP = 1_000  # totals above this show as "1000+": counting every match of a common name costs time
 
@@ -53,9 +53,32 @@ def _filter_sql(name: str, today: date, due_soon_days: int) -> tuple[str, list[A
     return table[name]
 
 
+_BY_DUE = ("due_today", "due_soon", "overdue")
+
+
 def _order_sql(name: str) -> str:
     """Deadline lists show the most pressing first (index dossiers_open_due); the rest newest first."""
-    return "d.due_date, d.rid" if name in ("due_today", "due_soon", "overdue") else "d.rid DESC"
+    return "d.due_date, d.rid" if name in _BY_DUE else "d.rid DESC"
+
+
+def _after_sql(name: str, after: str) -> tuple[str, list[Any]]:
+    """Keyset condition: the rows after `after` (a cursor from an item) in the list's order.
+
+    Seeking on the ordering key costs the same at row 50,000 as at row 500 (OFFSET would step over
+    every earlier row)."""
+    try:
+        if name in _BY_DUE:
+            due, rid = after.rsplit("|", 1)
+            return "(d.due_date, d.rid) > (?, ?)", [due, int(rid)]
+        return "d.rid < ?", [int(after)]
+    except ValueError:
+        raise ValidationError(
+            f"bad list cursor {after!r}", "Không đọc được vị trí trong danh sách."
+        ) from None
+
+
+def _cursor(name: str, item: dict[str, Any]) -> str:
+    return f"{item['due_date']}|{item['rid']}" if name in _BY_DUE else str(item["rid"])
 
 
 def _match_sql(query: str) -> tuple[str, list[Any]]:
@@ -81,6 +104,7 @@ class DossierPage:
     total: int  # capped at COUNT_CAP
     offset: int
     limit: int
+    next_after: str | None = None  # pass as `after` for the next page (None: this was the last)
 
     @property
     def is_total_capped(self) -> bool:
@@ -105,21 +129,38 @@ def list_dossiers(
     limit: int = 50,
     offset: int = 0,
     due_soon_days: int = 2,
+    after: str | None = None,
+    with_total: bool = True,
 ) -> DossierPage:
-    """One page of dossiers (newest first; deadline filters by due date) by filter and search words (code, name, ID number, OCR text)."""
+    """One page of dossiers (newest first; deadline filters by due date) by filter and search words
+    (code, name, ID number, OCR text).
+
+    Scrolling: pass the previous page's `next_after` (each item's "cursor") as `after` (keyset
+    paging, constant cost at any depth); `offset` still works for a first jump. `with_total=False`
+    skips the capped count (the list's later pages do not need it)."""
     today = today or date.today()
     where_f, args_f = _filter_sql(filter, today, due_soon_days)
     where_q, args_q = _match_sql(query)
     where = f"({where_f}) AND ({where_q})"
     args = args_f + args_q
+    seek, seek_args = _after_sql(filter, after) if after else ("1", [])
     rows = db.conn.execute(
-        f"SELECT {COLUMNS} FROM dossiers d WHERE {where} ORDER BY {_order_sql(filter)} LIMIT ? OFFSET ?",
-        [*args, limit, offset],
+        f"SELECT {COLUMNS} FROM dossiers d WHERE {where} AND ({seek})"
+        f" ORDER BY {_order_sql(filter)} LIMIT ? OFFSET ?",
+        [*args, *seek_args, limit, offset],
     ).fetchall()
-    total = db.conn.execute(
-        f"SELECT count(*) FROM (SELECT 1 FROM dossiers d WHERE {where} LIMIT {COUNT_CAP})", args
-    ).fetchone()[0]
-    return DossierPage([_row(r, today) for r in rows], int(total), offset, limit)
+    total = (
+        db.conn.execute(
+            f"SELECT count(*) FROM (SELECT 1 FROM dossiers d WHERE {where} LIMIT {COUNT_CAP})", args
+        ).fetchone()[0]
+        if with_total
+        else -1
+    )
+    items = [_row(r, today) for r in rows]
+    for item in items:
+        item["cursor"] = _cursor(filter, item)
+    next_after = items[-1]["cursor"] if len(items) == limit else None
+    return DossierPage(items, int(total), offset, limit, next_after)
 
 
 def get_dossier(db: Database, dossier_id: str) -> DossierState:

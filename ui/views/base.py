@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
@@ -87,3 +89,24 @@ def row(*widgets: QWidget, stretch_last: bool = False) -> QHBoxLayout:
     if not stretch_last:
         lay.addStretch(1)
     return lay
+
+
+def tab_chain(*widgets: QWidget) -> None:
+    """Tab moves through `widgets` in this order (the visual order, whatever the creation order)."""
+    for first, second in pairwise(widgets):
+        QWidget.setTabOrder(first, second)
+
+
+def show_keys(root: QWidget) -> None:
+    """Every button's key (its shortcut, else Alt + its mnemonic letter) in its tooltip."""
+    from PySide6.QtWidgets import QPushButton
+
+    for button in root.findChildren(QPushButton):
+        key = button.shortcut().toString()
+        text = button.text()
+        if not key and "&" in text.replace("&&", ""):
+            key = "Alt+" + text[text.index("&") + 1].upper()
+        tip = button.toolTip()
+        if key and key not in tip and key not in text:
+            base = tip or text.replace("&", "").rstrip("…")
+            button.setToolTip(f"{base} ({key})")

@@ -34,13 +34,13 @@ from ui.workers.jobs import Job
 logger = logging.getLogger(__name__)
 
 ACTIONS = [
-    ("supplement", "Yêu cầu bổ sung (02)"),
-    ("refuse", "Từ chối (03)"),
-    ("fee", "Thu phí"),
-    ("apology", "Xin lỗi, hẹn lại (04)"),
-    ("return", "Trả kết quả"),
-    ("rating", "Đánh giá"),
-    ("reprint", "In lại giấy tiếp nhận"),
+    ("supplement", "Yêu cầu &bổ sung (02)"),
+    ("refuse", "&Từ chối (03)"),
+    ("fee", "Thu &phí"),
+    ("apology", "&Xin lỗi, hẹn lại (04)"),
+    ("return", "Trả &kết quả"),
+    ("rating", "Đánh &giá"),
+    ("reprint", "&In lại giấy tiếp nhận"),
 ]
 FORM_OF = {"supplement": "02", "refuse": "03", "apology": "04", "reprint": "01"}
 

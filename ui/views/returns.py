@@ -35,10 +35,10 @@ class ReturnsView(ViewPage):
         find = QHBoxLayout()
         self.code = QLineEdit()
         self.code.setPlaceholderText("Mã hồ sơ trên giấy tiếp nhận (hoặc quét mã QR)")
-        self.find_button = QPushButton("Tìm")
+        self.find_button = QPushButton("&Tìm")
         self.find_button.setObjectName("Primary")
-        self.qr_file_button = QPushButton("Đọc QR từ ảnh giấy tiếp nhận…")
-        self.qr_scan_button = QPushButton("Quét giấy tiếp nhận")
+        self.qr_file_button = QPushButton("Đọc QR từ ảnh giấy tiếp &nhận…")
+        self.qr_scan_button = QPushButton("&Quét giấy tiếp nhận")
         for w in (self.code, self.find_button, self.qr_scan_button, self.qr_file_button):
             find.addWidget(w, 1 if w is self.code else 0)
         self.root.addLayout(find)
@@ -58,7 +58,7 @@ class ReturnsView(ViewPage):
             self.rating_buttons[value] = rb
             rating_row.addWidget(rb)
         rating_row.addStretch(1)
-        self.return_button = QPushButton("Trả kết quả và ghi đánh giá")
+        self.return_button = QPushButton("Trả &kết quả và ghi đánh giá")
         self.return_button.setObjectName("Primary")
         form.addRow("Người nhận *", self.receiver)
         form.addRow("", self.id_checked)

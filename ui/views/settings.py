@@ -10,11 +10,13 @@ from PySide6.QtPrintSupport import QPrinterInfo
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QProgressBar,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -22,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.config import save_settings
-from ui import backend_jobs
+from ui import backend_jobs, backend_upkeep
 from ui.views.base import ViewPage, row
 from ui.workers.jobs import Job
 
@@ -60,18 +62,19 @@ class SettingsView(ViewPage):
         hf.addRow("Địa chỉ trung tâm", self.hub_url)
         left.addWidget(point)
         left.addWidget(hub)
+        left.addWidget(self._backup_box())
         left.addStretch(1)
         scan = QGroupBox("Máy quét")
         sf = QFormLayout(scan)
         self.device = QComboBox()
-        self.refresh_devices = QPushButton("Tìm thiết bị")
+        self.refresh_devices = QPushButton("Tìm &thiết bị")
         self.dpi = QComboBox()
         for dpi in (150, 200, 300, 400, 600):
             self.dpi.addItem(f"{dpi} dpi", dpi)
         self.mode = QComboBox()
         for value, label in MODES:
             self.mode.addItem(label, value)
-        self.test_scan = QPushButton("Quét thử")
+        self.test_scan = QPushButton("&Quét thử")
         self.preview = QLabel("(ảnh quét thử)")
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.preview.setMinimumHeight(160)
@@ -90,15 +93,89 @@ class SettingsView(ViewPage):
         cols.addLayout(left, 1)
         cols.addLayout(right, 1)
         self.root.addLayout(cols, 1)
-        self.save_button = QPushButton("Lưu cài đặt")
+        self.save_button = QPushButton("&Lưu cài đặt")
         self.save_button.setObjectName("Primary")
         self.root.addLayout(row(self.save_button))
         self.save_button.clicked.connect(self.save)
         self.refresh_devices.clicked.connect(self.find_devices)
         self.test_scan.clicked.connect(self.run_test_scan)
 
+    # ----- Sao lưu -----
+    def _backup_box(self) -> QGroupBox:
+        box = QGroupBox("Sao lưu")
+        bf = QFormLayout(box)
+        self.backup_dir = QLineEdit()
+        self.backup_dir.setPlaceholderText("Thư mục trên ổ USB, ví dụ /media/usb/motcua")
+        self.choose_backup_dir = QPushButton("&Chọn…")
+        self.choose_backup_dir.setToolTip("Chọn thư mục sao lưu (Alt+C)")
+        self.backup_keep = QSpinBox()
+        self.backup_keep.setRange(1, 90)
+        self.backup_keep.setSuffix(" bản gần nhất")
+        self.backup_now_button = QPushButton("Sao lưu &ngay")
+        self.backup_now_button.setToolTip("Lưu cài đặt rồi sao lưu ngay vào thư mục đã chọn (Alt+N)")
+        self.backup_progress = QProgressBar()
+        self.backup_progress.hide()
+        self.backup_status = QLabel()
+        self.backup_status.setWordWrap(True)
+        folder = QHBoxLayout()
+        folder.addWidget(self.backup_dir, 1)
+        folder.addWidget(self.choose_backup_dir)
+        bf.addRow("Thư mục sao lưu", folder)
+        bf.addRow("Giữ lại", self.backup_keep)
+        bf.addRow("", row(self.backup_now_button, self.backup_progress))
+        bf.addRow("", self.backup_status)
+        hint = QLabel("Máy tự sao lưu mỗi ngày một lần khi đã chọn thư mục.")
+        hint.setObjectName("Hint")
+        bf.addRow("", hint)
+        self.choose_backup_dir.clicked.connect(self._on_choose_backup_dir)
+        self.backup_now_button.clicked.connect(self.backup_now)
+        self.upkeep: Any = None
+        return box
+
+    def attach_upkeep(self, upkeep: Any) -> None:
+        """The session's background upkeep (ui.workers.upkeep.Upkeep): runs "Sao lưu ngay" too."""
+        self.upkeep = upkeep
+        upkeep.sig_backup_started.connect(self._on_backup_started)
+        upkeep.sig_backup_progress.connect(self._on_backup_progress)
+        upkeep.sig_backup_finished.connect(self._on_backup_finished)
+
+    def _on_choose_backup_dir(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Chọn thư mục sao lưu", self.backup_dir.text())
+        if folder:
+            self.backup_dir.setText(folder)
+
+    def backup_now(self) -> Job | None:
+        if not self.backup_dir.text().strip():
+            self.show_error("Hãy chọn thư mục sao lưu trước.")
+            return None
+        if self.upkeep is None or not self.save():
+            return None
+        job = self.upkeep.backup_now()
+        if job is None:
+            self.show_info("Đang sao lưu, hãy chờ lần sao lưu này xong.")
+        return job
+
+    def _on_backup_started(self) -> None:
+        self.backup_now_button.setEnabled(False)
+        self.backup_progress.setRange(0, 0)
+        self.backup_progress.show()
+        self.backup_status.setText("Đang sao lưu…")
+
+    def _on_backup_progress(self, done: int, total: int) -> None:
+        self.backup_progress.setRange(0, max(total, 0))
+        self.backup_progress.setValue(done)
+
+    def _on_backup_finished(self) -> None:
+        self.backup_now_button.setEnabled(True)
+        self.backup_progress.hide()
+        self.backup_status.setText(backend_upkeep.backup_status_text(self.ctx.home, self.ctx.settings))
+
     def refresh(self) -> None:
         s = self.ctx.settings
+        self.backup_dir.setText(s.backup_dir)
+        self.backup_keep.setValue(s.backup_keep)
+        if self.backup_now_button.isEnabled():
+            self.backup_status.setText(backend_upkeep.backup_status_text(self.ctx.home, s))
         self.point_name.setText(s.point_name)
         self.point_code.setText(s.point_code)
         self.agency_code.setText(s.agency_code)
@@ -156,6 +233,8 @@ class SettingsView(ViewPage):
         s.scan_mode = str(self.mode.currentData())
         s.scanner_device = str(self.device.currentData() or "")
         s.printer = str(self.printer.currentData() or "")
+        s.backup_dir = self.backup_dir.text().strip()
+        s.backup_keep = self.backup_keep.value()
 
     def save(self) -> bool:
         self._apply()

@@ -39,7 +39,7 @@ class SyncView(ViewPage):
             self.labels[key].setWordWrap(True)
             form.addRow(label, self.labels[key])
         self.root.addWidget(box)
-        self.sync_button = QPushButton("Đồng bộ ngay")
+        self.sync_button = QPushButton("Đồng bộ &ngay")
         self.sync_button.setObjectName("Primary")
         self.root.addLayout(row(self.sync_button))
         self.root.addWidget(section("Đang chờ gửi"))

@@ -30,7 +30,8 @@ class DraftComponent:
     count: int
     mandatory: bool
     pages: list[DraftPage] = field(default_factory=list)
-    provided: bool | None = None  # None: follow pages; the clerk may tick a paper-only component
+    paper_only: bool = False  # "đã kiểm tra bản giấy, không số hóa": shown and handed back
+    paper_note: str = ""  # the short reason the service requires with paper_only
     pdf: dict[str, Any] | None = None  # the searchable PDF, made when the dossier is saved
 
 
@@ -55,6 +56,10 @@ class ReceiveDraft:
     def pages_by_component(self) -> dict[str, int]:
         return {c.component: len(c.pages) for c in self.components}
 
+    def paper_checked(self) -> dict[str, str]:
+        """{component: reason} for the service, for components checked on paper and not scanned."""
+        return {c.component: c.paper_note for c in self.components if c.paper_only and not c.pages}
+
     def checklist(self) -> list[dict[str, Any]]:
         return [
             {
@@ -63,7 +68,7 @@ class ReceiveDraft:
                 "copy_kind": c.copy_kind,
                 "count": c.count,
                 "mandatory": c.mandatory,
-                "provided": bool(c.pages) if c.provided is None else c.provided,
+                "provided": bool(c.pages) or (c.paper_only and bool(c.paper_note.strip())),
             }
             for c in self.components
         ]

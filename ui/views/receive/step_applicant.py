@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui import backend, backend_jobs
-from ui.views.base import hint, section
+from ui.views.base import hint, section, tab_chain
 from ui.workers.jobs import Job
 
 logger = logging.getLogger(__name__)
@@ -47,9 +47,12 @@ class ApplicantStep(QWidget):
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(section("Đọc mã QR trên căn cước"))
         qr = QHBoxLayout()
-        self.scan_qr_button = QPushButton("Quét căn cước bằng máy quét")
-        self.camera_qr_button = QPushButton("Chụp bằng camera")
-        self.file_qr_button = QPushButton("Đọc QR từ tệp ảnh…")
+        self.scan_qr_button = QPushButton("Quét căn cước bằng &máy quét")
+        self.scan_qr_button.setToolTip("Đọc mã QR trên căn cước bằng máy quét (Alt+M)")
+        self.camera_qr_button = QPushButton("Chụp bằng &camera")
+        self.camera_qr_button.setToolTip("Đọc mã QR trên căn cước bằng camera (Alt+C)")
+        self.file_qr_button = QPushButton("Đọc QR từ tệp ả&nh…")
+        self.file_qr_button.setToolTip("Đọc mã QR từ ảnh chụp căn cước (Alt+N)")
         for b in (self.scan_qr_button, self.camera_qr_button, self.file_qr_button):
             qr.addWidget(b)
         qr.addStretch(1)
@@ -58,7 +61,8 @@ class ApplicantStep(QWidget):
         self.returning = QLabel()
         self.returning.setObjectName("InfoBanner")
         self.returning.hide()
-        self.fill_button = QPushButton("Dùng thông tin đã lưu")
+        self.fill_button = QPushButton("&Dùng thông tin đã lưu")
+        self.fill_button.setToolTip("Điền lại thông tin của người đã từng nộp (Alt+D)")
         self.fill_button.hide()
         ret = QHBoxLayout()
         ret.addWidget(self.returning, 1)
@@ -88,6 +92,7 @@ class ApplicantStep(QWidget):
         for key in ("address", "phone", "email"):
             form.addRow(labels[key], self.edits[key])
         lay.addLayout(form)
+        tab_chain(*self.tab_sequence())
         self.problems = QLabel()
         self.problems.setObjectName("Error")
         self.problems.setWordWrap(True)
@@ -110,6 +115,24 @@ class ApplicantStep(QWidget):
         self.file_qr_button.clicked.connect(self._on_file_qr_clicked)
         self.scan_qr_button.clicked.connect(self._on_scan_qr_clicked)
         self.camera_qr_button.clicked.connect(self._on_camera_qr_clicked)
+
+    def tab_sequence(self) -> list[QWidget]:
+        """The intended Tab order: the QR readers, then the form top to bottom as it is shown."""
+        e = self.edits
+        return [
+            self.scan_qr_button,
+            self.camera_qr_button,
+            self.file_qr_button,
+            self.fill_button,
+            e["full_name"],
+            self.id_kind,
+            e["id_number"],
+            self.birth,
+            self.gender,
+            e["address"],
+            e["phone"],
+            e["email"],
+        ]
 
     # ----- data -----
     def applicant(self) -> dict[str, Any]:

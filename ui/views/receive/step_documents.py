@@ -11,9 +11,11 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QIcon, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
@@ -88,6 +90,17 @@ class DocumentsStep(QWidget):
         self.checklist.setSpacing(2)
         self.checklist.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         ll.addWidget(self.checklist, 1)
+        self.paper_check = QCheckBox("Đã kiểm tra bản &giấy, không số hóa")
+        self.paper_check.setToolTip(
+            "Alt+G — giấy tờ chỉ xuất trình (ví dụ bản chính khi chứng thực bản sao): cán bộ đã kiểm tra "
+            "bản giấy và trả lại, không quét. Cần ghi lý do ngắn."
+        )
+        self.paper_note = QLineEdit()
+        self.paper_note.setMaxLength(backend.PAPER_NOTE_MAX)
+        self.paper_note.setPlaceholderText("Lý do (ví dụ: bản chính chỉ xuất trình, đã trả lại)")
+        self.paper_note.setAccessibleName("Lý do kiểm tra bản giấy")
+        ll.addWidget(self.paper_check)
+        ll.addWidget(self.paper_note)
         right = QWidget()
         rl = QVBoxLayout(right)
         rl.setContentsMargins(0, 0, 0, 0)
@@ -96,13 +109,25 @@ class DocumentsStep(QWidget):
         self.scan_button.setObjectName("Primary")
         self.scan_button.setShortcut("F5")
         self.import_button = QPushButton("Nhập tệp…")
-        self.rotate_left = QPushButton("↺ Xoay trái")
-        self.rotate_right = QPushButton("↻ Xoay phải")
-        self.move_up = QPushButton("◀ Lên trước")
-        self.move_down = QPushButton("Ra sau ▶")
-        self.delete_button = QPushButton("Xóa trang")
+        self.import_button.setShortcut("Ctrl+O")
+        self.rotate_left = QPushButton("↺ Xoay &trái")
+        self.rotate_right = QPushButton("↻ Xoay &phải")
+        self.move_up = QPushButton("◀ &Lên trước")
+        self.move_down = QPushButton("&Ra sau ▶")
+        self.delete_button = QPushButton("&Xóa trang")
         self.delete_button.setObjectName("Danger")
-        self.rescan_button = QPushButton("Quét lại")
+        self.rescan_button = QPushButton("Quét lạ&i")
+        for button, tip in (
+            (self.scan_button, "Quét thêm trang vào thành phần đang chọn (F5)"),
+            (self.import_button, "Nhập ảnh hoặc PDF vào thành phần đang chọn (Ctrl+O)"),
+            (self.rotate_left, "Xoay trang đang chọn sang trái (Alt+T)"),
+            (self.rotate_right, "Xoay trang đang chọn sang phải (Alt+P)"),
+            (self.move_up, "Đưa trang đang chọn lên trước (Alt+L)"),
+            (self.move_down, "Đưa trang đang chọn ra sau (Alt+R)"),
+            (self.rescan_button, "Quét lại trang đang chọn (Alt+I)"),
+            (self.delete_button, "Xóa trang đang chọn (Alt+X)"),
+        ):
+            button.setToolTip(tip)
         for b in (
             self.scan_button,
             self.import_button,
@@ -138,6 +163,8 @@ class DocumentsStep(QWidget):
         self.warnings.setWordWrap(True)
         lay.addWidget(self.warnings)
         self.checklist.currentRowChanged.connect(self._show_component)
+        self.paper_check.toggled.connect(self._on_paper_toggled)
+        self.paper_note.textEdited.connect(self._on_paper_note)
         self.pages.currentRowChanged.connect(self._on_page_current)
         self.pages.model().rowsMoved.connect(self._on_pages_dragged)
         self.scan_button.clicked.connect(self.scan)
@@ -156,10 +183,10 @@ class DocumentsStep(QWidget):
         self.checklist.clear()
         for comp in self.draft.components:
             mark = "★ " if comp.mandatory else ""
-            item = QListWidgetItem(
-                f"{mark}{comp.name}\n{backend.copy_label(comp.copy_kind)} · {len(comp.pages)} trang"
-            )
-            if comp.mandatory and not comp.pages:
+            paper = comp.paper_only and not comp.pages
+            state = "bản giấy, không số hóa" if paper else f"{len(comp.pages)} trang"
+            item = QListWidgetItem(f"{mark}{comp.name}\n{backend.copy_label(comp.copy_kind)} · {state}")
+            if comp.mandatory and not comp.pages and not (paper and comp.paper_note.strip()):
                 item.setForeground(QColor(DANGER))
             self.checklist.addItem(item)
         self.checklist.blockSignals(False)
@@ -175,12 +202,48 @@ class DocumentsStep(QWidget):
     def _show_component(self, row: int) -> None:
         self.pages.clear()
         comp = self.component()
+        self._show_paper(comp)
         if comp is None:
             return
         for i, page in enumerate(comp.pages):
             item = QListWidgetItem(thumbnail_icon(page), f"Trang {i + 1}")
             self.pages.addItem(item)
         self.ocr_text.clear()
+
+    def _show_paper(self, comp: DraftComponent | None) -> None:
+        """The paper-only mark of the current component; only a component with no pages may carry it."""
+        can = comp is not None and not comp.pages
+        for w in (self.paper_check, self.paper_note):
+            w.blockSignals(True)
+        self.paper_check.setChecked(bool(comp and comp.paper_only and can))
+        self.paper_check.setEnabled(can)
+        self.paper_note.setText(comp.paper_note if comp else "")
+        self.paper_note.setEnabled(self.paper_check.isChecked())
+        for w in (self.paper_check, self.paper_note):
+            w.blockSignals(False)
+
+    def _on_paper_toggled(self, checked: bool) -> None:
+        comp = self.component()
+        if comp is None:
+            return
+        comp.paper_only = checked
+        self.paper_note.setEnabled(checked)
+        if checked:
+            self.paper_note.setFocus()
+        self._refresh_row()
+
+    def _on_paper_note(self, text: str) -> None:
+        comp = self.component()
+        if comp is not None:
+            comp.paper_note = text
+            self._refresh_row()
+
+    def _refresh_row(self) -> None:
+        """Reload the checklist keeping the focus where the clerk is typing."""
+        focus = self.focusWidget()
+        self.load()
+        if focus is not None:
+            focus.setFocus()
 
     def update_warnings(self) -> None:
         items = backend.draft_warnings(self.draft)

@@ -40,6 +40,13 @@ class ProcedureStep(QWidget):
         self.draft.fees_total = self.draft.fees_computed_total = 0
 
 
+def pages_or_paper(c: Any) -> str:
+    """A component with no pages: "bản giấy" (checked on paper, with its reason) or 0."""
+    if c.paper_only and c.paper_note.strip():
+        return f"bản giấy, không số hóa — {html.escape(c.paper_note.strip())}"
+    return "0"
+
+
 class ReviewStep(QWidget):
     def __init__(self, ctx: Any, draft: ReceiveDraft, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -62,7 +69,7 @@ class ReviewStep(QWidget):
         due = backend.preview_due(self.ctx, d)
         comps = "".join(
             f"<tr><td>{esc(c.name)}</td><td>{esc(backend.copy_label(c.copy_kind))}</td>"
-            f"<td align='center'>{len(c.pages)}</td></tr>"
+            f"<td align='center'>{len(c.pages) or pages_or_paper(c)}</td></tr>"
             for c in d.components
         )
         ret = d.return_method
@@ -101,8 +108,8 @@ class DoneStep(QWidget):
         self.print_button = QPushButton("In giấy tiếp nhận (Ctrl+P)")
         self.print_button.setObjectName("Primary")
         self.print_button.setShortcut("Ctrl+P")
-        self.save_pdf_button = QPushButton("Lưu giấy tiếp nhận (PDF)…")
-        self.new_button = QPushButton("Tiếp nhận hồ sơ mới")
+        self.save_pdf_button = QPushButton("&Lưu giấy tiếp nhận (PDF)…")
+        self.new_button = QPushButton("Tiếp nhận hồ sơ &mới")
         for b in (self.print_button, self.save_pdf_button, self.new_button):
             row.addWidget(b)
         row.addStretch(1)
