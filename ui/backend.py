@@ -180,10 +180,6 @@ def dashboard(ctx: DeskContext) -> dict[str, Any]:
     return data
 
 
-def money(amount: int) -> str:
-    return f"{amount:,}".replace(",", ".") + " đ"
-
-
 def vn_date(iso: str | None) -> str:
     if not iso:
         return ""

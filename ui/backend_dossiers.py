@@ -10,9 +10,10 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from app.catalog.fees import vnd as money
 from app.config import blobs_dir
 from app.domain.state import STATUS_LABELS_VI, Status
-from ui.backend import money, service_desk, vn_date
+from ui.backend import service_desk, vn_date
 from ui.context import DeskContext
 
 logger = logging.getLogger(__name__)

@@ -22,13 +22,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.catalog.fees import vnd as money  # one amount format, on screen and on the forms
 from ui import backend
 from ui.views.base import hint, section
 from ui.views.receive.draft import ReceiveDraft
-
-
-def money(amount: int) -> str:
-    return f"{amount:,}".replace(",", ".") + " đ"
 
 
 class FeesStep(QWidget):
