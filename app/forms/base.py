@@ -34,6 +34,25 @@ class FormPDF(FPDF):
         self.set_font(FONT, size=12)
         self.set_creator("Một Cửa Desk")
 
+    @classmethod
+    def opened(
+        cls,
+        settings: Settings,
+        *,
+        doc_title: str,
+        heading: str,
+        subtitle: str = "",
+        place_date: date | None = None,
+        orientation: Literal["portrait", "landscape"] = "portrait",
+    ) -> FormPDF:
+        """A one-page-to-start form: document title, first page, national header and form heading."""
+        pdf = cls(orientation=orientation)
+        pdf.set_title(doc_title)
+        pdf.add_page()
+        pdf.national_header(settings, place_date=place_date)
+        pdf.form_title(heading, subtitle)
+        return pdf
+
     @property
     def width(self) -> float:
         return float(self.w - self.l_margin - self.r_margin)

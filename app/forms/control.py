@@ -35,12 +35,13 @@ def render_control_slip(
 ) -> bytes:
     """Form 05. A hand-off is {from, to, at (ISO 8601 or ""), note}."""
     rows_in = handoffs if handoffs is not None else default_handoffs(state, settings)
-    pdf = FormPDF()
-    pdf.set_title(f"Phiếu kiểm soát {state.code or ''}")
-    pdf.add_page()
     received = date.fromisoformat(state.received_at[:10]) if state.received_at else None
-    pdf.national_header(settings, place_date=received)
-    pdf.form_title("PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ")
+    pdf = FormPDF.opened(
+        settings,
+        doc_title=f"Phiếu kiểm soát {state.code or ''}",
+        heading="PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ",
+        place_date=received,
+    )
     pdf.rich(("Mã hồ sơ: ", ""), (state.code or "", "B"))
     pdf.rich(("Kèm theo hồ sơ của: ", ""), (applicant_name(state.applicant), "B"))
     pdf.rich(("Thủ tục: ", ""), (str(state.procedure.get("name", "")), "B"))

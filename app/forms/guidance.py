@@ -37,12 +37,12 @@ def fee_text(rule: FeeRule) -> str:
 def render_guidance(procedure: Procedure, settings: Settings, day: date | None = None) -> bytes:
     """The guidance sheet (phiếu hướng dẫn) of a procedure, as the clerk hands it to a citizen."""
     p = procedure
-    pdf = FormPDF()
-    pdf.set_title(f"Phiếu hướng dẫn {p.code}")
-    pdf.add_page()
-    pdf.national_header(settings, place_date=day or date.today())
-    pdf.form_title(
-        "PHIẾU HƯỚNG DẪN HOÀN THIỆN HỒ SƠ", f"Thủ tục: {p.name} (mã {p.code}, phiên bản {p.version})"
+    pdf = FormPDF.opened(
+        settings,
+        doc_title=f"Phiếu hướng dẫn {p.code}",
+        heading="PHIẾU HƯỚNG DẪN HOÀN THIỆN HỒ SƠ",
+        subtitle=f"Thủ tục: {p.name} (mã {p.code}, phiên bản {p.version})",
+        place_date=day or date.today(),
     )
     pdf.rich(("Lĩnh vực: ", ""), (p.field, "B"), ("    Cấp thực hiện: ", ""), (LEVEL_VI[p.level], "B"))
     pdf.rich(("Cơ quan giải quyết: ", ""), (p.agency, "B"))

@@ -53,12 +53,12 @@ def _row(i: int, s: DossierState) -> list[str]:
 def render_register(states: Sequence[DossierState], settings: Settings, day: date, book: str = "") -> bytes:
     """The register page(s) of `day`: one row per dossier, in order of receipt."""
     ordered = sorted(states, key=lambda s: (s.received_at or "", s.code or ""))
-    pdf = FormPDF(orientation="landscape")
-    pdf.set_title(f"Sổ theo dõi hồ sơ {day.isoformat()}")
-    pdf.add_page()
-    pdf.national_header(settings)
-    pdf.form_title(
-        "SỔ THEO DÕI HỒ SƠ", f"{vn_long_date(day).capitalize()}" + (f" - Quyển số {book}" if book else "")
+    pdf = FormPDF.opened(
+        settings,
+        doc_title=f"Sổ theo dõi hồ sơ {day.isoformat()}",
+        heading="SỔ THEO DÕI HỒ SƠ",
+        subtitle=vn_long_date(day).capitalize() + (f" - Quyển số {book}" if book else ""),
+        orientation="landscape",
     )
     rows = [_row(i, s) for i, s in enumerate(ordered, start=1)]
     pdf.grid(HEADER, rows or [[""] * len(HEADER)], WIDTHS, size=9)

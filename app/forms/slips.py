@@ -49,11 +49,12 @@ def render_supplement_request(
     last = state.supplements[-1] if state.supplements else {}
     items = items if items is not None else list(last.get("items") or [])
     reason = reason if reason is not None else str(last.get("reason") or "")
-    pdf = FormPDF()
-    pdf.set_title(f"Phiếu yêu cầu bổ sung {state.code or ''}")
-    pdf.add_page()
-    pdf.national_header(settings, place_date=day or date.today())
-    pdf.form_title("PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ")
+    pdf = FormPDF.opened(
+        settings,
+        doc_title=f"Phiếu yêu cầu bổ sung {state.code or ''}",
+        heading="PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ",
+        place_date=day or date.today(),
+    )
     _intro(pdf, state, settings)
     pdf.para("Sau khi kiểm tra, hồ sơ của Ông/Bà cần bổ sung, hoàn thiện các nội dung sau:", style="B")
     rows = [_item_row(i, item) for i, item in enumerate(items, start=1)] or [["1", "", "", "", ""]]
@@ -76,11 +77,12 @@ def render_refusal(
 ) -> bytes:
     """Form 03: Phiếu từ chối tiếp nhận giải quyết hồ sơ, with the reason."""
     reason = reason if reason is not None else str((state.refusal or {}).get("reason") or "")
-    pdf = FormPDF()
-    pdf.set_title(f"Phiếu từ chối tiếp nhận {state.code or ''}")
-    pdf.add_page()
-    pdf.national_header(settings, place_date=day or date.today())
-    pdf.form_title("PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ")
+    pdf = FormPDF.opened(
+        settings,
+        doc_title=f"Phiếu từ chối tiếp nhận {state.code or ''}",
+        heading="PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ",
+        place_date=day or date.today(),
+    )
     _intro(pdf, state, settings)
     pdf.para(
         "Sau khi nghiên cứu, đối chiếu với quy định hiện hành, Bộ phận tiếp nhận và trả kết quả "
@@ -104,11 +106,12 @@ def render_apology(
     last = state.apologies[-1] if state.apologies else {}
     reason = reason if reason is not None else str(last.get("reason") or "")
     new_due = new_due_date or last.get("new_due_date") or state.due_date
-    pdf = FormPDF()
-    pdf.set_title(f"Phiếu xin lỗi và hẹn lại {state.code or ''}")
-    pdf.add_page()
-    pdf.national_header(settings, place_date=day or date.today())
-    pdf.form_title("PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ")
+    pdf = FormPDF.opened(
+        settings,
+        doc_title=f"Phiếu xin lỗi và hẹn lại {state.code or ''}",
+        heading="PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ",
+        place_date=day or date.today(),
+    )
     _intro(pdf, state, settings)
     original = state.original_due_date
     pdf.rich(
