@@ -2,6 +2,7 @@
 
     import-portal FILE… --out DRAFT   read the national portal's records (as public scrapers write them)
                                       into a draft, with a report per record and the parse rates
+    review DRAFT --with REVIEWS       apply a person's corrections (JSON {code: {field: value}, …})
     diff DRAFT [--against FILE]       what publishing the draft would change for the points
     publish FILE [--write OUT]        publish a reviewed draft (or a plain catalog file, as before) to
                                       every point; --write only writes the catalog file (e.g. to ship it)
@@ -27,6 +28,7 @@ from app.catalog.model import Procedure
 from app.catalog.portal.diff import diff
 from app.catalog.portal.draft import (
     DRAFT_FORMAT,
+    apply_reviews,
     build_draft,
     publishable,
     read_draft,
@@ -40,7 +42,7 @@ from central import ingest
 from central.core.db import Database
 from central.models import Publication
 
-ACTIONS = ("import-portal", "diff", "publish")
+ACTIONS = ("import-portal", "review", "diff", "publish")
 Opener = Callable[[], Database]
 
 
@@ -51,6 +53,11 @@ def register(catalog: Any, store_args: Callable[[argparse.ArgumentParser], None]
     imp.add_argument("--out", type=Path, required=True, help="the draft to write")
     imp.add_argument("--retrieved", default="", help="YYYY-MM-DD the records were read from the portal")
     imp.add_argument("--quiet", action="store_true", help="only the summary, not one line per record")
+    rev = catalog.add_parser(
+        "review", help="apply a person's review file to a draft (marks records reviewed)"
+    )
+    rev.add_argument("draft", type=Path)
+    rev.add_argument("--with", dest="reviews", type=Path, required=True, help="JSON {code: {fields…}}")
     d = catalog.add_parser("diff", help="what publishing a draft would change for the points")
     store_args(d)
     d.add_argument("draft", type=Path)
@@ -69,6 +76,8 @@ def run(args: argparse.Namespace, open_db: Opener) -> int:
     try:
         if args.action == "import-portal":
             return _import(args)
+        if args.action == "review":
+            return _review(args)
         if args.action == "diff":
             return _diff(args, open_db)
         return _publish(args, open_db)
@@ -89,6 +98,14 @@ def _import(args: argparse.Namespace) -> int:
     print("\n".join(rate_table(reports)))
     flagged = [r for r in reports if r.status == "needs_review"]
     print(f"bản nháp: {args.out} ({len(reports)} bản ghi, {len(flagged)} cần người xem)")
+    return 0
+
+
+def _review(args: argparse.Namespace) -> int:
+    draft = read_draft(args.draft)
+    changed = apply_reviews(draft, json.loads(args.reviews.read_text(encoding="utf-8")))
+    write_draft(args.draft, draft)
+    print(f"{len(changed)} bản ghi đã xem xét: {', '.join(changed)}")
     return 0
 
 

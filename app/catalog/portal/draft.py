@@ -102,6 +102,27 @@ def write_draft(path: Path, draft: Draft) -> None:
     tmp.replace(path)
 
 
+REVIEW_KEYS = {"reviewed_by", "basis"}
+
+
+def apply_reviews(draft: Draft, reviews: dict[str, Any]) -> list[str]:
+    """A person's corrections, {code: {"reviewed_by", "basis", field: value…}}: the fields replace the
+    draft's, the record becomes "reviewed" and its source names the reviewer and the basis."""
+    done = []
+    for rec in draft.records:
+        review = reviews.get(rec.report.code)
+        if not isinstance(review, dict) or rec.procedure is None or not review.get("reviewed_by"):
+            continue
+        rec.procedure.update({k: v for k, v in review.items() if k not in REVIEW_KEYS})
+        basis = str(review.get("basis", ""))[:1000]
+        rec.procedure["note"] = " ".join(filter(None, [f"Rà soát: {basis}", rec.procedure.get("note", "")]))[
+            :4000
+        ]
+        rec.status, rec.reviewed_by = "reviewed", str(review["reviewed_by"])[:200]
+        done.append(rec.report.code)
+    return done
+
+
 @dataclass
 class Publishable:
     procedures: list[Procedure] = field(default_factory=list)
