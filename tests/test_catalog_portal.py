@@ -34,7 +34,7 @@ def test_permanent_residence_keeps_per_channel_fees_cases_and_forms():
     assert (p.fees[0].kind, p.fees[0].amount, p.fees[0].online_amount) == ("fixed", 20_000, 10_000)
     assert {t.channel for t in p.channels} == {"truc_tiep", "truc_tuyen"}
     assert p.terms("truc_tuyen").time.label_vi() == "7 ngày làm việc"
-    assert len(p.cases) == 8 and all(c.case for c in p.components)
+    assert len(p.cases) == 7 and all(c.case for c in p.components)
     assert any(c.form == "Mẫu CT01" for c in p.components)
     assert p.fees[0].exemptions and "xuất trình" in p.fees[0].exemptions[0].proof
     assert p.result_code == "KQ.G01.000064" and p.decision and p.source.retrieved == "2026-06-10"

@@ -115,10 +115,13 @@ def _row(text: str, m: re.Match[str], present: bool, case: str) -> Row:
 
 
 def _name_and_note(body: str) -> tuple[str, str]:
-    """A long row: its first sentence names the paper, the rest is a note."""
+    """A long row: its first sentence names the paper and the rest is a note; with no sentence end in
+    the first 300 characters, the name is cut on a word and the note goes on from the cut."""
     m = re.search(r"(?<=[.;:])\s", body[:300])
-    head = body[: m.start()] if m and m.start() > 20 else one_line(body, 300)
-    return head.strip(), body[len(head) :].strip(" .;:")[:3000] if m else body[:3000]
+    if m and m.start() > 20:
+        return body[: m.start()].strip(), body[m.end() :].strip()[:3000]
+    cut = body[:299].rsplit(" ", 1)[0]
+    return cut + "…", ("…" + body[len(cut) :].strip())[:3000]
 
 
 def parse_components(text: str) -> ComponentTable:

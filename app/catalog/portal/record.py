@@ -79,6 +79,10 @@ def _components(
             "present_only": row.present_only, "originals": min(row.originals, 99),
             "copies": min(row.copies, 99), "form": row.form[:300],
         })  # fmt: skip
+    used = {c["case"] for c in comps}
+    for case in [c for c in cases if c["id"] not in used]:  # a case title with no row of its own
+        report.notes.append(case["label"])
+    cases = [c for c in cases if c["id"] in used]
     if comps:
         report.parsed.append("components")
         report.counts["components"] = len(comps)
