@@ -51,8 +51,11 @@ def test_certified_copy_fee_is_read_per_page_with_its_cap_and_the_usd_row_is_lef
 
 
 def test_a_free_label_with_a_council_set_fee_becomes_a_words_fee_with_its_exemptions():
-    p = _proc("1.004873")  # Xác nhận tình trạng hôn nhân
-    rule = p.fees[0]
+    data, report = _read(
+        "1.004873"
+    )  # Xác nhận tình trạng hôn nhân ("Trực tiếp3Miễn phí(Mức lệ phí … HĐND …")
+    rule = Procedure.model_validate({**data, "processing": {"kind": "working_days", "days": 3}}).fees[0]
+    assert any("Miễn phí' nhưng mô tả nói mức thu do HĐND" in w for w in report.warnings)
     assert rule.kind == "words" and "Hội đồng nhân dân" in rule.words and rule.amount == 0
     assert {e.who for e in rule.exemptions} >= {
         "Người thuộc hộ nghèo", "Người có công với cách mạng và thân nhân", "Người khuyết tật"

@@ -23,16 +23,19 @@ def test_import_review_diff_publish_round(tmp_path: Path):
     files = [str(FIXTURES / f"{c}.json") for c in ("1.001193", "1.004222", "1.004873", "3.000370")]
     out = central("import-portal", *files, "--out", str(draft), "--retrieved", "2026-06-10").stdout
     assert "CẦN XEM 1.001193" in out and "OK      1.004222" in out and "| thời hạn (trực tiếp) |" in out
-    assert "bản nháp:" in out and "(4 bản ghi, 2 cần người xem)" in out
+    assert "bản nháp:" in out and "(4 bản ghi, 3 cần người xem)" in out
 
     out = central("diff", str(draft), "--against", str(OLD)).stdout
-    assert "~ 1.004873" in out and "phí: 15000đ → bằng lời" in out  # the invented fee is gone
-    assert "! 1.001193: giữ lại" in out and "! 3.000370: giữ lại" in out
+    assert "~ 1.004222" in out and "thành phần: +15 −3" in out
+    assert "! 1.001193: giữ lại" in out and "! 1.004873: giữ lại" in out and "! 3.000370: giữ lại" in out
 
     reviews = tmp_path / "reviews.json"
-    reviews.write_text(json.dumps({"1.001193": {"reviewed_by": "kiểm thử", "basis": "thử",
-                                                "processing": {"kind": "working_days", "days": 1}}}))  # fmt: skip
-    assert "1 bản ghi đã xem xét: 1.001193" in central("review", str(draft), "--with", str(reviews)).stdout
+    time = {"reviewed_by": "kiểm thử", "basis": "thử", "processing": {"kind": "working_days", "days": 1}}
+    reviews.write_text(json.dumps({"1.001193": time, "1.004873": time}))
+    out = central("review", str(draft), "--with", str(reviews)).stdout
+    assert "2 bản ghi đã xem xét: 1.001193, 1.004873" in out
+    out = central("diff", str(draft), "--against", str(OLD)).stdout
+    assert "~ 1.004873" in out and "phí: 15000đ → bằng lời" in out  # the invented fee is gone
 
     out = central("publish", str(draft), "--data", str(hub)).stdout
     assert "published catalog #1: 3 procedure(s), 1 held" in out and "! 3.000370" in out

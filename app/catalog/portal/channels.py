@@ -80,8 +80,8 @@ def _read_time(body: str) -> tuple[TimeReading, str]:
 
 
 def _unit_from(time: TimeReading, evidence: str) -> None:
-    """A bare number takes its unit from a description that states the same number with a unit
-    ("…trong thời hạn 03 ngày làm việc…"); the source of the unit is kept and reported."""
+    """A bare number takes its unit from its own row's description when that states the same number
+    with a unit ("…trong thời hạn 03 ngày làm việc…"); the words it came from are kept and reported."""
     if time.bare is None or time.bare == 0:
         return
     pattern = rf"(?<![\d.,/])0?{time.bare}\s*(?:\([^)]{{0,20}}\))?\s*(ngày làm việc|giờ làm việc|ngày|giờ)"
@@ -94,9 +94,8 @@ def _unit_from(time: TimeReading, evidence: str) -> None:
     time.problem = ""
 
 
-def parse_channels(text: str, evidence: str = "") -> ChannelTable:
-    """Every channel row of the flattened table; rows that cannot be split are reported. `evidence`
-    (the steps text) may give the unit of a time stated as a bare number."""
+def parse_channels(text: str) -> ChannelTable:
+    """Every channel row of the flattened table; rows that cannot be split are reported."""
     table = ChannelTable()
     body = HEADER.sub("", text, count=1)
     parts = _ROW.split(body)
@@ -106,7 +105,7 @@ def parse_channels(text: str, evidence: str = "") -> ChannelTable:
         name = "Dịch vụ bưu chính" if parts[i].startswith("Dịch vụ bưu chính") else parts[i]
         time, rest = _read_time(parts[i + 1])
         fee, note = read_fee(rest)
-        _unit_from(time, " ".join((note, fee.description, evidence)))
+        _unit_from(time, " ".join((note, fee.description)))
         if time.evidence:
             table.warnings.append(
                 f"{CHANNEL_NAMES[name]}: đơn vị thời gian lấy từ mô tả: '…{time.evidence}…'"

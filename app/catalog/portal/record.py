@@ -133,9 +133,7 @@ def _steps(raw: dict[str, Any]) -> list[str]:
 
 
 def _fill(raw: dict[str, Any], report: RecordReport, retrieved: str) -> dict[str, Any]:
-    table = parse_channels(
-        field(raw, "cach_thuc_thuc_hien", 30_000), field(raw, "trinh_tu_thuc_hien", 30_000)
-    )
+    table = parse_channels(field(raw, "cach_thuc_thuc_hien", 30_000))
     report.warnings.extend(table.warnings)
     if table.rows:
         report.parsed.append("channels")
