@@ -99,6 +99,8 @@ def procedure_detail(ctx: DeskContext, code: str) -> dict[str, Any]:
     for f in p.fees:
         if f.kind == "free":
             fee_lines.append(f"{f.label}: miễn")
+        elif f.kind == "words":
+            fee_lines.append(f"{f.label}: {f.words[:200]}")
         elif f.kind == "per_page":
             tiers = "; ".join(f"từ trang {t.from_page}: {vnd(t.amount)}/trang" for t in f.tiers)
             cap = f", tối đa {vnd(f.cap_per_copy)}/bản" if f.cap_per_copy else ""
@@ -124,9 +126,13 @@ def procedure_detail(ctx: DeskContext, code: str) -> dict[str, Any]:
                 "copy_label": copy_label(c.copy_kind),
                 "count": c.count,
                 "mandatory": c.mandatory,
+                "case": c.case,
+                "one_of": list(c.one_of),
+                "present_only": c.present_only,
             }
             for c in p.components
         ],
+        "cases": [(c.id, c.label) for c in p.cases],
     }
 
 
@@ -214,10 +220,31 @@ def list_dossiers(
 def draft_components(proc: dict[str, Any]) -> list[Any]:
     from ui.views.receive.draft import DraftComponent
 
-    return [
-        DraftComponent(c["id"], c["name"], c["copy_kind"], int(c.get("count", 1)), bool(c["mandatory"]))
-        for c in proc["components"]
-    ]
+    out = []
+    for c in proc["components"]:
+        comp = DraftComponent(
+            c["id"], c["name"], c["copy_kind"], int(c.get("count", 1)), bool(c["mandatory"])
+        )
+        comp.case, comp.one_of = str(c.get("case") or ""), list(c.get("one_of") or [])
+        comp.present_only, comp.base_mandatory = bool(c.get("present_only")), comp.mandatory
+        if comp.present_only:  # checked, not scanned, unless the clerk scans it
+            comp.paper_only, comp.paper_note = True, PRESENTED_NOTE
+        if comp.case:
+            comp.mandatory = False  # until the clerk picks the applicant's case
+        out.append(comp)
+    return out
+
+
+PRESENTED_NOTE = "Xuất trình bản chính, đã đối chiếu"
+
+
+def fee_exemptions(ctx: DeskContext, draft: Any) -> list[tuple[str, str]]:
+    """(who, proof) of the fee exemptions the procedure's rules list."""
+    from app.catalog import get_procedure
+
+    proc = get_procedure(ctx.db.conn, draft.procedure["code"], draft.procedure.get("version"))
+    seen = {e.who: e.proof for rule in proc.fees for e in rule.exemptions}
+    return list(seen.items())
 
 
 def page_quality(meta: dict[str, Any]) -> tuple[str, str]:
@@ -249,7 +276,10 @@ def compute_fees(ctx: DeskContext, draft: Any) -> list[dict[str, Any]]:
     from app.catalog import get_procedure
 
     proc = get_procedure(ctx.db.conn, draft.procedure["code"], draft.procedure.get("version"))
-    return [line.to_dict() for line in fees(proc, draft.page_count(), 1)]
+    lines = fees(
+        proc, draft.page_count(), 1, postal=draft.channel == "buu_chinh", exempt=draft.exemption or None
+    )
+    return [line.to_dict() for line in lines]
 
 
 def preview_due(ctx: DeskContext, draft: Any) -> str:
@@ -258,8 +288,22 @@ def preview_due(ctx: DeskContext, draft: Any) -> str:
     from app.services.context import vn_now
 
     proc = get_procedure(ctx.db.conn, draft.procedure["code"], draft.procedure.get("version"))
-    appt = service_desk(ctx).calendar.appointment(vn_now(), proc.processing.kind, proc.processing.days)
+    appt = service_desk(ctx).calendar.appointment(vn_now(), proc.processing.kind, proc.processing.count)
     return f"{appt.due_time_text} ngày {vn_date(appt.due_date.isoformat())}"
+
+
+def rich_request(draft: Any) -> dict[str, Any]:
+    """The catalog-format-2 parts of the request: case, present-only papers shown, channel, exemption."""
+    out: dict[str, Any] = {}
+    if draft.case:
+        out["case"] = draft.case
+    if draft.presented():
+        out["presented"] = draft.presented()
+    if draft.channel != "truc_tiep":
+        out["channel"] = draft.channel
+    if draft.exemption:
+        out["exemption"] = draft.exemption
+    return out
 
 
 def draft_request(draft: Any) -> dict[str, Any]:
@@ -287,6 +331,7 @@ def draft_request(draft: Any) -> dict[str, Any]:
     paper = draft.paper_checked()
     if paper:
         request["paper_checked"] = paper
+    request.update(rich_request(draft))
     if draft.fees_total != draft.fees_computed_total:
         lines = [dict(f) for f in draft.fees]
         diff = draft.fees_total - draft.fees_computed_total

@@ -33,6 +33,11 @@ class DraftComponent:
     paper_only: bool = False  # "đã kiểm tra bản giấy, không số hóa": shown and handed back
     paper_note: str = ""  # the short reason the service requires with paper_only
     pdf: dict[str, Any] | None = None  # the searchable PDF, made when the dossier is saved
+    # catalog format 2
+    case: str = ""  # the case group it belongs to ("" = every case)
+    one_of: list[str] = field(default_factory=list)  # alternatives: any one of these papers
+    present_only: bool = False  # shown for checking (xuất trình): checked, scanned only if the clerk wants
+    base_mandatory: bool = True  # mandatory within its case; `mandatory` follows the chosen case
 
 
 @dataclass
@@ -46,6 +51,20 @@ class ReceiveDraft:
     fee_override_reason: str = ""
     return_method: dict[str, Any] = field(default_factory=lambda: {"kind": "desk"})
     idcard_source: str = ""
+    cases: list[tuple[str, str]] = field(default_factory=list)  # (id, label) of the procedure's cases
+    case: str = ""  # the applicant's case
+    channel: str = "truc_tiep"  # how the dossier is filed: truc_tiep | buu_chinh
+    exemption: str = ""  # the `who` of a fee exemption the citizen proves
+
+    def choose_case(self, case: str) -> None:
+        """Components of another case stop being required; those of this case (and of every case) are."""
+        self.case = case
+        for c in self.components:
+            c.mandatory = c.base_mandatory and (not c.case or c.case == case)
+
+    def presented(self) -> list[str]:
+        """Present-only components checked at the desk and not scanned."""
+        return [c.component for c in self.components if c.present_only and c.paper_only and not c.pages]
 
     def is_empty(self) -> bool:
         return self.procedure is None and not any(self.applicant.values()) and not self.page_count()
@@ -58,7 +77,12 @@ class ReceiveDraft:
 
     def paper_checked(self) -> dict[str, str]:
         """{component: reason} for the service, for components checked on paper and not scanned."""
-        return {c.component: c.paper_note for c in self.components if c.paper_only and not c.pages}
+        shown = set(self.presented())
+        return {
+            c.component: c.paper_note
+            for c in self.components
+            if c.paper_only and not c.pages and c.component not in shown
+        }
 
     def checklist(self) -> list[dict[str, Any]]:
         return [

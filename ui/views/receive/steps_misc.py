@@ -37,6 +37,8 @@ class ProcedureStep(QWidget):
             return
         self.draft.procedure = proc
         self.draft.components = backend.draft_components(proc)
+        self.draft.cases, self.draft.case = list(proc.get("cases") or []), ""
+        self.draft.channel, self.draft.exemption = "truc_tiep", ""
         self.draft.fees_total = self.draft.fees_computed_total = 0
 
 
