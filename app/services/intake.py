@@ -73,7 +73,12 @@ def case_and_presented(proc: Procedure, request: Mapping[str, Any]) -> tuple[str
     case = str(request.get("case") or "")
     if case and case not in {c.id for c in proc.cases}:
         raise ValidationError(f"unknown case {case!r}", "Trường hợp đã chọn không có trong thủ tục.")
-    shown = {str(x) for x in request.get("presented") or ()}
+    raw = request.get("presented") or []
+    if not isinstance(raw, (list, tuple)) or len(raw) > 200:
+        raise ValidationError(
+            "presented must be a list of component ids", "Danh sách giấy tờ xuất trình không hợp lệ."
+        )
+    shown = {str(x) for x in raw}
     present_only = {c.id for c in proc.components if c.present_only}
     if shown - present_only:
         raise ValidationError(

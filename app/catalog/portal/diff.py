@@ -56,8 +56,10 @@ def _what(old: Procedure, new: Procedure) -> list[str]:
     what = []
     if old.name != new.name:
         what.append(f"tên: {old.name[:60]} → {new.name[:60]}")
-    if old.processing != new.processing:
+    if old.processing.label_vi() != new.processing.label_vi():
         what.append(f"thời hạn: {old.processing.label_vi()} → {new.processing.label_vi()}")
+    elif old.processing != new.processing:
+        what.append(f"ghi chú thời hạn: {old.processing.note[:50]} → {new.processing.note[:50]}")
     if _fee(old.fees) != _fee(new.fees):
         what.append(f"phí: {_fee(old.fees)} → {_fee(new.fees)}")
     old_names, new_names = {c.name for c in old.components}, {c.name for c in new.components}
