@@ -22,7 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-RATINGS = [("rat_hai_long", "Rất hài lòng"), ("hai_long", "Hài lòng"), ("khong_hai_long", "Không hài lòng")]
+from app.domain.vocabulary import RATING_LABELS_VI
+
+RATINGS = list(RATING_LABELS_VI.items())  # (value, label), in the order the form shows them
 
 
 class ActionDialog(QDialog):

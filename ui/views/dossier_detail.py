@@ -26,9 +26,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui import backend_dossiers, backend_jobs, printing
+from ui import printing
+from ui.adapters import dossier
 from ui.dialogs import actions as dlg
 from ui.messages import user_message
+from ui.ops import print_form
 from ui.workers.jobs import Job
 
 logger = logging.getLogger(__name__)
@@ -42,7 +44,12 @@ ACTIONS = [
     ("rating", "Đánh &giá"),
     ("reprint", "&In lại giấy tiếp nhận"),
 ]
-FORM_OF = {"supplement": "02", "refuse": "03", "apology": "04", "reprint": "01"}
+FORM_OF: dict[str, print_form.FormCode] = {
+    "supplement": "02",
+    "refuse": "03",
+    "apology": "04",
+    "reprint": "01",
+}
 
 
 class DossierDetail(QWidget):
@@ -95,7 +102,7 @@ class DossierDetail(QWidget):
     # ----- showing -----
     def show_dossier(self, dossier_id: str) -> None:
         self.dossier_id = dossier_id
-        self.detail = backend_dossiers.dossier_detail(self.ctx, dossier_id)
+        self.detail = dossier.dossier_detail(self.ctx, dossier_id)
         d = self.detail
         self.header.setText(f"{d['code']} — {d['procedure_name']} — {d['status_label']}")
         self.overview.setHtml(d["overview_html"])
@@ -121,7 +128,7 @@ class DossierDetail(QWidget):
         if item is None:
             return
         page = item.data(Qt.ItemDataRole.UserRole)
-        pix = QPixmap(str(backend_dossiers.blob_path(self.ctx, page["sha256"])))
+        pix = QPixmap(str(dossier.blob_path(self.ctx, page["sha256"])))
         self.page_view.setPixmap(pix.scaledToWidth(560, Qt.TransformationMode.SmoothTransformation))
         self.ocr_text.setPlainText(page.get("text") or "(không có văn bản nhận dạng)")
 
@@ -157,7 +164,7 @@ class DossierDetail(QWidget):
         dossier_id = self.dossier_id
         try:
             if action != "reprint":
-                backend_dossiers.perform_action(self.ctx, action, dossier_id, values)
+                dossier.perform_action(self.ctx, action, dossier_id, values)
         except Exception as exc:
             self.sig_message.emit(user_message(exc), True)
             return None
@@ -168,7 +175,8 @@ class DossierDetail(QWidget):
             self.sig_message.emit("Đã ghi nhận.", False)
             return None
         out = Path(tempfile.mkdtemp(prefix="motcua-form-")) / f"mau-{form}-{self.detail['code']}.pdf"
-        job = Job(f"Tạo mẫu {form}", backend_jobs.form_pdf_job, self.ctx.home, form, dossier_id, out)
+        request = print_form.DossierForm(form, dossier_id, out, self.ctx.settings, self.ctx.clerk_name)
+        job = Job(f"Tạo mẫu {form}", print_form.run, self.ctx.home, request)
         return self.ctx.runner.start(
             job, on_done=self._on_form_ready, on_failed=lambda e: self.sig_message.emit(user_message(e), True)
         )

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui import backend
+from ui.adapters.dossier import list_dossiers
 from ui.models.dossier_table import DossierTableModel
 from ui.views.base import ViewPage
 from ui.views.dossier_detail import DossierDetail
@@ -48,7 +48,7 @@ class DossiersView(ViewPage):
         bar.addWidget(self.filter)
         bar.addWidget(self.search, 1)
         self.root.addLayout(bar)
-        self.model = DossierTableModel(partial(backend.list_dossiers, ctx))
+        self.model = DossierTableModel(partial(list_dossiers, ctx))
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

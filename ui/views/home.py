@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QGridLayout, QTableWidget, QTableWidgetItem
 
-from ui import backend
+from ui.adapters.dossier import dashboard
 from ui.theme import DANGER
 from ui.views.base import ViewPage, card, section
 
@@ -44,7 +44,7 @@ class HomeView(ViewPage):
 
     def refresh(self) -> None:
         self.clear_message()
-        data = backend.dashboard(self.ctx)
+        data = dashboard(self.ctx)
         for key, label in self.values.items():
             value = data.get(key)
             if key == "on_time_rate":

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -22,8 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.catalog.fees import vnd as money  # one amount format, on screen and on the forms
-from ui import backend
+from app.domain.vocabulary import vnd as money  # one amount format, on screen and on the forms
+from ui.adapters import receive
+from ui.context import DeskContext
 from ui.views.base import hint, section
 from ui.views.receive.draft import ReceiveDraft
 
@@ -31,7 +30,7 @@ from ui.views.receive.draft import ReceiveDraft
 class FeesStep(QWidget):
     sig_changed = Signal()
 
-    def __init__(self, ctx: Any, draft: ReceiveDraft, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: DeskContext, draft: ReceiveDraft, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.draft = draft
@@ -71,7 +70,7 @@ class FeesStep(QWidget):
         """Compute the fee lines from the catalog rules for the pages entered so far."""
         if self.draft.procedure is None:
             return
-        lines = backend.compute_fees(self.ctx, self.draft)
+        lines = receive.compute_fees(self.ctx, *self.draft.procedure_ref(), self.draft.page_count())
         overridden = self.draft.fees_total != self.draft.fees_computed_total
         self.draft.fees = lines
         self.draft.fees_computed_total = sum(int(f["amount"]) for f in lines)
@@ -105,7 +104,7 @@ class FeesStep(QWidget):
 class ReturnStep(QWidget):
     sig_changed = Signal()
 
-    def __init__(self, ctx: Any, draft: ReceiveDraft, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: DeskContext, draft: ReceiveDraft, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.draft = draft
@@ -167,7 +166,7 @@ class ReturnStep(QWidget):
             }
         else:
             self.draft.return_method = {"kind": "desk"}
-        problems = backend.validate_return_method(self.ctx, self.draft.return_method)
+        problems = receive.validate_return_method(self.ctx, self.draft.return_method)
         self.post_error.setText(" ".join(problems))
         self.sig_changed.emit()
 

@@ -1,7 +1,5 @@
-"""The desk's reads and writes about one dossier (detail, timeline, actions) and the sync state.
-
-Adapts app.services and sync.status results for the widgets; the decisions stay in the core.
-"""
+"""One dossier as the desk shows it (overview, timeline, pages, allowed actions), the lists, and the
+clerk's actions on it (each one app.services call, one transaction)."""
 
 from __future__ import annotations
 
@@ -10,35 +8,36 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from app.catalog.fees import vnd as money
-from app.config import blobs_dir
-from app.domain.state import STATUS_LABELS_VI, Status
-from ui.backend import service_desk, vn_date
+import pypdfium2 as pdfium
+
+from app.calendar import TZ
+from app.domain.errors import ValidationError
+from app.domain.events import EventType
+from app.domain.fold import ALLOWED_FROM
+from app.domain.hlc import Hlc
+from app.domain.state import STATUS_LABELS_VI, DossierState, Status
+from app.domain.vocabulary import (
+    RETURN_METHOD_VI,
+    event_label_vi,
+    rating_vi,
+    vn_date,
+    vn_datetime,
+    vn_stamp,
+    vnd,
+)
+from app.services import intake, returns
+from app.services.queries import dashboard as counts
+from app.services.queries import get_dossier
+from app.services.queries import list_dossiers as dossier_page
+from app.storage.events import load_events
+from ui.adapters.session import service_desk
 from ui.context import DeskContext
+from ui.ops.store import blob_store
 
 logger = logging.getLogger(__name__)
 
-SYNC_NOT_CONFIGURED = "Đồng bộ: chưa kết nối trung tâm"
-
-
-# ----- one dossier -----
-EVENT_LABELS = {
-    "received": "Tiếp nhận hồ sơ",
-    "corrected": "Sửa thông tin",
-    "documents_added": "Bổ sung tài liệu",
-    "supplement_requested": "Yêu cầu bổ sung hồ sơ",
-    "refused": "Từ chối tiếp nhận",
-    "fee_collected": "Thu phí, lệ phí",
-    "apology_issued": "Xin lỗi, hẹn lại ngày trả",
-    "result_returned": "Trả kết quả",
-    "rated": "Công dân đánh giá",
-    "accepted": "Chuyển cơ quan giải quyết",
-    "processing": "Đang giải quyết",
-    "result_ready": "Có kết quả",
-    "rejected": "Không giải quyết",
-    "due_extended": "Gia hạn",
-}
-RATING_VI = {"rat_hai_long": "Rất hài lòng", "hai_long": "Hài lòng", "khong_hai_long": "Không hài lòng"}
+OVERDUE_VI = "Quá hạn"
+DUE_TODAY_VI = "Đến hạn hôm nay"
 
 
 def _event_detail(type_: str, p: dict[str, Any]) -> str:
@@ -48,30 +47,24 @@ def _event_detail(type_: str, p: dict[str, Any]) -> str:
         items = "; ".join(str(i.get("name", "")) for i in p.get("items") or [])
         return " — ".join(x for x in (items, str(p.get("reason") or "")) if x)
     if type_ == "fee_collected":
-        return f"{int(p.get('amount', 0)):,}".replace(",", ".") + " đ"
+        return vnd(int(p.get("amount", 0)))
     if type_ in ("apology_issued", "due_extended"):
         return f"Hẹn mới {vn_date(p.get('new_due_date'))}. {p.get('reason') or ''}"
     if type_ == "result_returned":
         return f"Người nhận: {p.get('receiver_name', '')}"
     if type_ == "rated":
-        return RATING_VI.get(str(p.get("rating")), "")
+        return rating_vi(p.get("rating"))
     return str(p.get("note") or "")
 
 
 def dossier_detail(ctx: DeskContext, ref: str) -> dict[str, Any]:
     """Everything the detail pane shows: overview, timeline, pages, allowed actions."""
-    from app.services.queries import get_dossier
-    from app.storage.events import load_events
-
     state = get_dossier(ctx.db, ref)
     events = load_events(ctx.db, state.id)
-    from app.calendar import TZ
-    from app.domain.hlc import Hlc
-
     timeline = [
         {
-            "when": Hlc.parse(e.at).wall_time.astimezone(TZ).strftime("%d/%m/%Y %H:%M"),
-            "label": EVENT_LABELS.get(e.type.value, e.type.value),
+            "when": vn_stamp(Hlc.parse(e.at).wall_time.astimezone(TZ)),
+            "label": event_label_vi(e.type.value),
             "detail": _event_detail(e.type.value, dict(e.payload)),
         }
         for e in events
@@ -98,9 +91,9 @@ def dossier_detail(ctx: DeskContext, ref: str) -> dict[str, Any]:
             if state.original_due_date != state.due_date
             else ""
         )
-        + f"<br>Lệ phí: {money(state.fees_quoted)}; đã thu {money(state.fees_collected)}"
-        + f"<br>Trả kết quả: {'qua bưu chính' if ret.get('kind') == 'post' else 'tại điểm phục vụ'}"
-        + (f"<br>Đánh giá: {RATING_VI.get(state.rating or '', '')}" if state.rating else "")
+        + f"<br>Lệ phí: {vnd(state.fees_quoted)}; đã thu {vnd(state.fees_collected)}"
+        + f"<br>Trả kết quả: {RETURN_METHOD_VI['post' if ret.get('kind') == 'post' else 'desk']}"
+        + (f"<br>Đánh giá: {rating_vi(state.rating)}" if state.rating else "")
         + "</p>"
     )
     return {
@@ -121,19 +114,14 @@ def dossier_detail(ctx: DeskContext, ref: str) -> dict[str, Any]:
 
 
 def dossier_detail_by_code(ctx: DeskContext, code: str) -> dict[str, Any]:
-    from app.domain.errors import ValidationError
-
     code = code.strip()
     if not code:
         raise ValidationError("empty dossier code", "Hãy nhập hoặc quét mã hồ sơ.")
     return dossier_detail(ctx, code)
 
 
-def allowed_actions(state: Any) -> list[str]:
+def allowed_actions(state: DossierState) -> list[str]:
     """Which action buttons to enable: the fold's own state machine decides."""
-    from app.domain.events import EventType
-    from app.domain.fold import ALLOWED_FROM
-
     table = {
         "supplement": EventType.SUPPLEMENT_REQUESTED,
         "refuse": EventType.REFUSED,
@@ -148,18 +136,10 @@ def allowed_actions(state: Any) -> list[str]:
     return [*allowed, "reprint"] if state.status is not Status.NEW else allowed
 
 
-def vn_datetime(iso: str | None) -> str:
-    if not iso:
-        return ""
-    return f"{iso[11:16]} ngày {vn_date(iso[:10])}"
-
-
 def pdf_page_texts(ctx: DeskContext, pdf: dict[str, Any] | None) -> list[str]:
     """The OCR text of each page, read back from the document's searchable PDF (its text layer)."""
     if not pdf:
         return []
-    import pypdfium2 as pdfium
-
     try:
         doc = pdfium.PdfDocument(str(blob_path(ctx, pdf["sha256"])))
     except (pdfium.PdfiumError, OSError) as exc:
@@ -172,15 +152,11 @@ def pdf_page_texts(ctx: DeskContext, pdf: dict[str, Any] | None) -> list[str]:
 
 
 def blob_path(ctx: DeskContext, sha256: str) -> Path:
-    from app.storage import BlobStore
-
-    return BlobStore(blobs_dir(ctx.home)).path(sha256)
+    return blob_store(ctx.home).path(sha256)
 
 
 def perform_action(ctx: DeskContext, action: str, dossier_id: str, v: dict[str, Any]) -> Any:
     """Record one clerk action through app.services (one transaction each)."""
-    from app.services import intake, returns
-
     desk = service_desk(ctx)
     if action == "supplement":
         return intake.request_supplement(desk, dossier_id, v["items"], v["reason"])
@@ -203,49 +179,42 @@ def perform_action(ctx: DeskContext, action: str, dossier_id: str, v: dict[str, 
     raise ValueError(f"unknown action {action}")
 
 
-# ----- sync -----
-def is_enrolled(ctx: DeskContext) -> bool:
-    return (ctx.home / "hub.json").exists()
-
-
-def sync_status_text(ctx: DeskContext) -> str:
-    """One line for the status bar; the placeholder until the desk is enrolled with a hub."""
-    if not is_enrolled(ctx):
-        return SYNC_NOT_CONFIGURED
-    info = sync_overview(ctx)
-    text = f"Đồng bộ: {info['state']} · {info.get('pending_events', 0)} sự kiện, {info.get('pending_files', 0)} tệp chờ gửi"
-    return text
-
-
-def sync_overview(ctx: DeskContext) -> dict[str, Any]:
-    """What the Đồng bộ page shows (sync.status); before enrollment, what waits in the outbox."""
-    from sync.status import status
-
-    st = status(ctx.home)
-    state = "chưa kết nối trung tâm"
-    if st.get("enrolled"):
-        state = (
-            "mất kết nối"
-            if st.get("last_error")
-            else "đã kết nối"
-            if st.get("last_success")
-            else "chưa đồng bộ lần nào"
-        )
-    info: dict[str, Any] = {
-        "hub": ctx.settings.hub_url or ("(đã đăng ký)" if st.get("enrolled") else "(chưa cấu hình)"),
-        "state": state,
-        "pending_events": st.get("pending_events", 0),
-        "pending_files": f"{st.get('pending_files', 0)} ({st.get('pending_bytes', 0) / 1e6:.1f} MB)",
-        "last_success": str(st.get("last_success") or "")[:19].replace("T", " "),
-        "last_error": st.get("last_error"),
-    }
-    rows = ctx.db.conn.execute(
-        "SELECT d.code, e.type, e.stored_at FROM outbox o JOIN events e ON e.id = o.event_id "
-        "LEFT JOIN dossiers d ON d.id = e.dossier_id WHERE o.sent_at IS NULL AND o.rejected_reason IS NULL "
-        "ORDER BY o.seq LIMIT 200"
-    ).fetchall()
-    info["pending"] = [
-        {"code": r[0], "label": EVENT_LABELS.get(r[1], r[1]), "when": str(r[2])[:19].replace("T", " ")}
+def dashboard(ctx: DeskContext) -> dict[str, Any]:
+    data = dict(counts(ctx.db))
+    rate = data.get("on_time_rate")
+    data["on_time_rate"] = None if rate is None else float(rate) / 100
+    rows = dossier_page(ctx.db, "overdue", limit=20).items + dossier_page(ctx.db, "due_today", limit=20).items
+    data["attention"] = [
+        {
+            "id": r["id"],
+            "code": r["code"],
+            "procedure": r["procedure_name"],
+            "applicant": r["applicant_name"],
+            "due_date": vn_date(r["due_date"]),
+            "label": OVERDUE_VI if r["is_overdue"] else DUE_TODAY_VI,
+            "overdue": r["is_overdue"],
+        }
         for r in rows
     ]
-    return info
+    return data
+
+
+FILTER_KEYS = {"awaiting": "awaiting_result"}
+
+
+def list_dossiers(
+    ctx: DeskContext, filter_key: str, query: str, after: str | None, limit: int
+) -> list[dict[str, Any]]:
+    """One page of the Hồ sơ list after the cursor of the last row shown (keyset paging: the model
+    asks for the next page as the table scrolls, at the same cost at any depth)."""
+    result = dossier_page(
+        ctx.db, FILTER_KEYS.get(filter_key, filter_key), query, limit=limit, after=after, with_total=False
+    )
+    rows = []
+    for r in result.items:
+        r = dict(r)
+        r["received_date"] = vn_date(r.get("received_at"))
+        r["due_date"] = vn_date(r.get("due_date"))
+        r["overdue"] = r.get("is_overdue")
+        rows.append(r)
+    return rows
