@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 import logging
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 import pypdfium2 as pdfium
 
@@ -36,6 +36,31 @@ from ui.ops.store import blob_store
 
 logger = logging.getLogger(__name__)
 
+
+class TimelineRow(TypedDict):
+    when: str
+    label: str
+    detail: str
+
+
+class DossierInfo(TypedDict):
+    """Everything the detail pane and the Trả kết quả page show of one dossier."""
+
+    id: str
+    code: str
+    procedure_name: str
+    status: str
+    status_label: str
+    applicant_name: str
+    due_date: str | None
+    fees_due: int
+    checklist: list[dict[str, Any]]
+    timeline: list[TimelineRow]
+    pages: list[dict[str, Any]]  # the event contract's page dicts, with label and OCR text
+    overview_html: str
+    allowed_actions: list[str]
+
+
 OVERDUE_VI = "Quá hạn"
 DUE_TODAY_VI = "Đến hạn hôm nay"
 
@@ -57,11 +82,11 @@ def _event_detail(type_: str, p: dict[str, Any]) -> str:
     return str(p.get("note") or "")
 
 
-def dossier_detail(ctx: DeskContext, ref: str) -> dict[str, Any]:
+def dossier_detail(ctx: DeskContext, ref: str) -> DossierInfo:
     """Everything the detail pane shows: overview, timeline, pages, allowed actions."""
     state = get_dossier(ctx.db, ref)
     events = load_events(ctx.db, state.id)
-    timeline = [
+    timeline: list[TimelineRow] = [
         {
             "when": vn_stamp(Hlc.parse(e.at).wall_time.astimezone(TZ)),
             "label": event_label_vi(e.type.value),
@@ -113,7 +138,7 @@ def dossier_detail(ctx: DeskContext, ref: str) -> dict[str, Any]:
     }
 
 
-def dossier_detail_by_code(ctx: DeskContext, code: str) -> dict[str, Any]:
+def dossier_detail_by_code(ctx: DeskContext, code: str) -> DossierInfo:
     code = code.strip()
     if not code:
         raise ValidationError("empty dossier code", "Hãy nhập hoặc quét mã hồ sơ.")

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from ui import printing
 from ui.adapters import dossier
+from ui.adapters.dossier import DossierInfo
 from ui.dialogs import actions as dlg
 from ui.messages import user_message
 from ui.ops import print_form
@@ -60,7 +61,7 @@ class DossierDetail(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.dossier_id: str | None = None
-        self.detail: dict[str, Any] = {}
+        self.detail: DossierInfo | None = None
         self.last_form_pdf: Path | None = None
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -135,16 +136,18 @@ class DossierDetail(QWidget):
     # ----- actions -----
     def _dialog_for(self, action: str) -> dlg.ActionDialog | None:
         d = self.detail
+        if d is None:
+            return None
         if action == "supplement":
-            return dlg.SupplementDialog(d.get("checklist", []), self)
+            return dlg.SupplementDialog(d["checklist"], self)
         if action == "refuse":
             return dlg.RefuseDialog(self)
         if action == "fee":
-            return dlg.FeeDialog(int(d.get("fees_due", 0)), self)
+            return dlg.FeeDialog(d["fees_due"], self)
         if action == "apology":
-            return dlg.ApologyDialog(d.get("due_date"), self)
+            return dlg.ApologyDialog(d["due_date"], self)
         if action == "return":
-            return dlg.ReturnDialog(d.get("applicant_name", ""), self)
+            return dlg.ReturnDialog(d["applicant_name"], self)
         if action == "rating":
             return dlg.RatingDialog(self)
         return None
@@ -174,7 +177,10 @@ class DossierDetail(QWidget):
         if not form:
             self.sig_message.emit("Đã ghi nhận.", False)
             return None
-        out = Path(tempfile.mkdtemp(prefix="motcua-form-")) / f"mau-{form}-{self.detail['code']}.pdf"
+        out = (
+            Path(tempfile.mkdtemp(prefix="motcua-form-"))
+            / f"mau-{form}-{self.detail['code'] if self.detail else dossier_id}.pdf"
+        )
         request = print_form.DossierForm(form, dossier_id, out, self.ctx.settings, self.ctx.clerk_name)
         job = Job(f"Tạo mẫu {form}", print_form.run, self.ctx.home, request)
         return self.ctx.runner.start(

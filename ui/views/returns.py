@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.vocabulary import RATING_LABELS_VI
 from ui.adapters import dossier
+from ui.adapters.dossier import DossierInfo
 from ui.context import DeskContext
 from ui.messages import user_message
 from ui.ops import read_idcard
@@ -34,7 +34,7 @@ class ReturnsView(ViewPage):
 
     def __init__(self, ctx: DeskContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
-        self.dossier: dict[str, Any] | None = None
+        self.dossier: DossierInfo | None = None
         find = QHBoxLayout()
         self.code = QLineEdit()
         self.code.setPlaceholderText("Mã hồ sơ trên giấy tiếp nhận (hoặc quét mã QR)")

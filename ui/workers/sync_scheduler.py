@@ -33,13 +33,13 @@ class SyncScheduler(QObject):
         ctx: DeskContext,
         status_text: Callable[[DeskContext], str],
         policy: SyncPolicy | None = None,
-        run: PassFn = sync_schedule.run,
+        run: PassFn | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.policy = policy or SyncPolicy()
-        self._run = run
+        self._run = run  # None: ui.ops.sync_schedule.run, looked up at each pass
         self._status_text = status_text
         self._job: Job | None = None
         self.timer = QTimer(self)
@@ -82,7 +82,7 @@ class SyncScheduler(QObject):
         if not is_enrolled(self.ctx.home):
             return None
         self.passes += 1
-        self._job = Job("Đồng bộ", self._run, self.ctx.home)
+        self._job = Job("Đồng bộ", self._run or sync_schedule.run, self.ctx.home)
         return self.ctx.runner.start(self._job, on_done=self._on_pass_done, on_failed=self._on_pass_failed)
 
     def _on_pass_done(self, report: SyncReport) -> None:
