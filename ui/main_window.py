@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from typing import TypeVar
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
@@ -35,6 +34,8 @@ V = TypeVar("V", bound=ViewPage)
 class MainWindow(QMainWindow):
     """Sidebar navigation on the left, the current view on the right, status bar at the bottom."""
 
+    sig_lock_requested = Signal()  # the Khóa button or Ctrl+L
+
     def __init__(
         self,
         ctx: DeskContext,
@@ -48,7 +49,6 @@ class MainWindow(QMainWindow):
         self.resize(1280, 800)
         self.views: dict[str, ViewPage] = {}
         self._keys: list[str] = []
-        self.lock_handler: Callable[[], None] | None = None
         self.upkeep = upkeep  # started with the session (ui.session), after login
         self.sync = sync  # the one sync scheduler; started with the session
         central = QWidget()
@@ -189,8 +189,7 @@ class MainWindow(QMainWindow):
             view.show_error(exc)
 
     def _on_lock_clicked(self) -> None:
-        if self.lock_handler:
-            self.lock_handler()
+        self.sig_lock_requested.emit()  # the session locks the desk (ui.session.install_lock)
 
     def _on_runner_busy(self, busy: bool) -> None:
         for w in (self.job_label, self.job_progress, self.job_cancel):

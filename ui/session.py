@@ -54,7 +54,7 @@ def install_lock(ctx: DeskContext, window: MainWindow, app: QApplication) -> Ina
     watcher = InactivityWatcher(ctx.settings.lock_minutes, window)
     app.installEventFilter(watcher)
     watcher.sig_idle.connect(lambda: lock(ctx, window, watcher))
-    window.lock_handler = lambda: lock(ctx, window, watcher)
+    window.sig_lock_requested.connect(lambda: lock(ctx, window, watcher))
     return watcher
 
 

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from ui import printing
 from ui.adapters import dossier
 from ui.adapters.dossier import DossierInfo
+from ui.context import DeskContext
 from ui.dialogs import actions as dlg
 from ui.messages import user_message
 from ui.ops import print_form
@@ -57,7 +58,7 @@ class DossierDetail(QWidget):
     sig_changed = Signal(str)  # dossier id
     sig_message = Signal(str, bool)
 
-    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: DeskContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.dossier_id: str | None = None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from functools import partial
-from typing import Any
 
 from PySide6.QtCore import QItemSelection, Qt, QTimer
 from PySide6.QtWidgets import (
@@ -17,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.adapters.dossier import list_dossiers
+from ui.context import DeskContext
 from ui.models.dossier_table import DossierTableModel
 from ui.views.base import ViewPage
 from ui.views.dossier_detail import DossierDetail
@@ -36,7 +36,7 @@ FILTERS = [
 class DossiersView(ViewPage):
     title = "Hồ sơ"
 
-    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: DeskContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         bar = QHBoxLayout()
         self.filter = QComboBox()

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from ui import printing
 from ui.adapters.catalog import ProcedureView, procedure_detail, search_procedures
+from ui.context import DeskContext
 from ui.ops import print_form
 from ui.views.base import ViewPage, hint
 from ui.workers.jobs import Job
@@ -36,7 +37,7 @@ class ProcedureSearch(QWidget):
     sig_selected = Signal(str)  # procedure code
     sig_activated = Signal(str)
 
-    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: DeskContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         lay = QVBoxLayout(self)
@@ -93,7 +94,7 @@ class ProcedureSearch(QWidget):
 class ProceduresView(ViewPage):
     title = "Thủ tục hành chính"
 
-    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: DeskContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.search = ProcedureSearch(ctx)
         self.detail = QTextBrowser()

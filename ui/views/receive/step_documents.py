@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.vocabulary import copy_kind_vi
 from ui.adapters import receive
+from ui.context import DeskContext
 from ui.messages import user_message
 from ui.theme import DANGER, OK, WARNING
 from ui.views.base import section
@@ -74,7 +75,7 @@ class DocumentsStep(QWidget):
     sig_message = Signal(str, bool)
     sig_changed = Signal()
 
-    def __init__(self, ctx: Any, draft: ReceiveDraft, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: DeskContext, draft: ReceiveDraft, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.draft = draft

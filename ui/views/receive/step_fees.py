@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -25,17 +24,15 @@ from ui.adapters import receive
 from ui.context import DeskContext
 from ui.views.base import hint, section
 from ui.views.receive.draft import ReceiveDraft
+from ui.views.receive.step_base import DraftStep
 
 
-class FeesStep(QWidget):
+class FeesStep(DraftStep):
     sig_changed = Signal()
 
     def __init__(self, ctx: DeskContext, draft: ReceiveDraft, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.draft = draft
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
+        super().__init__(ctx, draft, parent)
+        lay = self.lay
         lay.addWidget(section("Phí, lệ phí theo quy định của thủ tục"))
         self.table = QTableWidget(0, 3)
         self.table.setHorizontalHeaderLabels(["Khoản thu", "Cách tính", "Số tiền"])
@@ -101,15 +98,12 @@ class FeesStep(QWidget):
         self.sig_changed.emit()
 
 
-class ReturnStep(QWidget):
+class ReturnStep(DraftStep):
     sig_changed = Signal()
 
     def __init__(self, ctx: DeskContext, draft: ReceiveDraft, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.draft = draft
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
+        super().__init__(ctx, draft, parent)
+        lay = self.lay
         lay.addWidget(section("Công dân nhận kết quả ở đâu?"))
         self.desk = QRadioButton("Nhận trực tiếp tại điểm phục vụ")
         self.post = QRadioButton("Nhận qua dịch vụ bưu chính công ích")

@@ -15,16 +15,14 @@ from ui.ops.save_dossier import SavedDossier
 from ui.views.base import hint, section
 from ui.views.procedures import ProcedureSearch, procedure_html
 from ui.views.receive.draft import ReceiveDraft, components_for
+from ui.views.receive.step_base import DraftStep
 from ui.views.receive.step_fees import money
 
 
-class ProcedureStep(QWidget):
+class ProcedureStep(DraftStep):
     def __init__(self, ctx: DeskContext, draft: ReceiveDraft, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.draft = draft
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
+        super().__init__(ctx, draft, parent)
+        lay = self.lay
         split = QSplitter()
         self.search = ProcedureSearch(ctx)
         self.detail = QTextBrowser()
@@ -51,13 +49,10 @@ def pages_or_paper(c: Any) -> str:
     return "0"
 
 
-class ReviewStep(QWidget):
+class ReviewStep(DraftStep):
     def __init__(self, ctx: DeskContext, draft: ReceiveDraft, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.draft = draft
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
+        super().__init__(ctx, draft, parent)
+        lay = self.lay
         self.summary = QTextBrowser()
         lay.addWidget(self.summary, 1)
         self.warnings = QLabel()
