@@ -40,6 +40,8 @@ EVENT_LABELS_VI: dict[str, str] = {
 
 RETURN_METHOD_VI: dict[str, str] = {"desk": "tại điểm phục vụ", "post": "qua bưu chính"}
 
+QT_DATE_FORMAT = "dd/MM/yyyy"  # the same dd/mm/yyyy, in the pattern Qt's date widgets take
+
 
 def copy_kind_vi(kind: object) -> str:
     """'certified' → 'Bản sao chứng thực'; an unknown kind is shown as given."""

@@ -1,7 +1,8 @@
-"""What the clerk has entered so far for one dossier: plain data the steps fill in.
+"""What the clerk has entered so far for one dossier: plain data the steps fill in (no Qt).
 
 Nothing is decided here: validation, fees, due dates and the save itself are app.services calls.
 The draft survives any failed step, so a bad file or a full disk never loses what was entered.
+`snapshot()` is what a save job gets: a frozen `ReceiveRequest` (and the settings), never the draft.
 """
 
 from __future__ import annotations
@@ -39,7 +40,6 @@ class DraftComponent:
     pages: list[DraftPage] = field(default_factory=list)
     paper_only: bool = False  # "đã kiểm tra bản giấy, không số hóa": shown and handed back
     paper_note: str = ""  # the short reason the service requires with paper_only
-    pdf: dict[str, Any] | None = None  # the searchable PDF, made when the dossier is saved
 
 
 @dataclass

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.vocabulary import QT_DATE_FORMAT
 from scanner.idcard import IdCardData
 from ui.adapters import receive
 from ui.context import DeskContext
@@ -79,7 +80,7 @@ class ApplicantStep(QWidget):
         for value, label in ID_KINDS:
             self.id_kind.addItem(label, value)
         self.birth = QDateEdit()
-        self.birth.setDisplayFormat("dd/MM/yyyy")
+        self.birth.setDisplayFormat(QT_DATE_FORMAT)
         self.birth.setCalendarPopup(True)
         self.birth.setDate(QDate(1990, 1, 1))
         self.gender = QComboBox()

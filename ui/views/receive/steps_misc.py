@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QTextBrowser, QVBoxLayout, QWidget
 
-from app.domain.vocabulary import copy_kind_vi
+from app.domain.vocabulary import RETURN_METHOD_VI, copy_kind_vi
 from ui.adapters import receive
 from ui.adapters.catalog import procedure_detail
 from ui.context import DeskContext
@@ -73,7 +73,7 @@ class ReviewStep(DraftStep):
         )
         ret = d.return_method
         ret_text = (
-            "Tại điểm phục vụ"
+            RETURN_METHOD_VI["desk"].capitalize()
             if ret.get("kind") == "desk"
             else f"Bưu chính: {esc(ret.get('recipient_name', ''))}, {esc(ret.get('address', ''))}, {esc(ret.get('phone', ''))}"
         )
