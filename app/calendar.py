@@ -28,16 +28,15 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
-from zoneinfo import ZoneInfo
 
 import holidays
 
 from app.domain.errors import CalendarError
-from app.domain.vocabulary import vn_date
+from app.domain.vocabulary import VN_TZ, vn_date
 
 logger = logging.getLogger(__name__)
 
-TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+TZ = VN_TZ  # Hanoi wall time (app.domain.vocabulary)
 CALENDAR_DIR = Path(__file__).resolve().parent.parent / "resources" / "calendar"
 ProcessingKind = Literal["working_days", "same_day", "immediate"]
 

@@ -7,7 +7,8 @@ enum). Pure: no I/O, no Qt; the hub may import it.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from app.domain.state import STATUS_LABELS_VI as STATUS_LABELS_VI
 
@@ -37,6 +38,8 @@ EVENT_LABELS_VI: dict[str, str] = {
     "rejected": "Không giải quyết",
     "due_extended": "Gia hạn",
 }
+
+VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")  # the wall time the clerk and the citizen read
 
 RETURN_METHOD_VI: dict[str, str] = {"desk": "tại điểm phục vụ", "post": "qua bưu chính"}
 
@@ -69,6 +72,12 @@ def _as_date(value: date | str) -> date:
     return date.fromisoformat(value[:10])
 
 
+def vn_size(size: int) -> str:
+    """A file size as the clerk reads it: '1,5 MB', '12 kB' (decimal comma)."""
+    mb = size / 1_000_000
+    return f"{mb:.1f} MB".replace(".", ",") if mb >= 0.1 else f"{max(size // 1000, 1)} kB"
+
+
 def vn_date(value: date | str | None) -> str:
     """2026-12-01 (a date, a datetime or an ISO string) → '01/12/2026'; '' for nothing."""
     if not value:
@@ -87,6 +96,16 @@ def vn_datetime(value: datetime | str | None) -> str:
 def vn_stamp(moment: datetime) -> str:
     """'01/12/2026 14:05': the compact form of a timeline row."""
     return f"{vn_date(moment)} {moment:%H:%M}"
+
+
+def vn_local_stamp(value: str | None) -> str:
+    """A stored UTC moment (ISO 8601) as Hanoi wall time, '01/12/2026 14:05'; '' for nothing."""
+    if not value:
+        return ""
+    moment = datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return vn_stamp(moment.astimezone(VN_TZ))
 
 
 def vn_short(value: str | None) -> str:

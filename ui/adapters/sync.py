@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.domain.vocabulary import event_label_vi
+from app.domain.vocabulary import event_label_vi, vn_local_stamp, vn_size
 from sync.status import status
 from ui.context import DeskContext
 from ui.ops.enroll import is_enrolled as has_identity
@@ -41,8 +41,8 @@ def sync_overview(ctx: DeskContext) -> dict[str, Any]:
         "hub": ctx.settings.hub_url or ("(đã đăng ký)" if st.get("enrolled") else "(chưa cấu hình)"),
         "state": state,
         "pending_events": st.get("pending_events", 0),
-        "pending_files": f"{st.get('pending_files', 0)} ({st.get('pending_bytes', 0) / 1e6:.1f} MB)",
-        "last_success": str(st.get("last_success") or "")[:19].replace("T", " "),
+        "pending_files": f"{st.get('pending_files', 0)} ({vn_size(int(st.get('pending_bytes', 0)))})",
+        "last_success": vn_local_stamp(st.get("last_success")),
         "last_error": st.get("last_error"),
     }
     rows = ctx.db.conn.execute(
@@ -51,6 +51,6 @@ def sync_overview(ctx: DeskContext) -> dict[str, Any]:
         "ORDER BY o.seq LIMIT 200"
     ).fetchall()
     info["pending"] = [
-        {"code": r[0], "label": event_label_vi(r[1]), "when": str(r[2])[:19].replace("T", " ")} for r in rows
+        {"code": r[0], "label": event_label_vi(r[1]), "when": vn_local_stamp(r[2])} for r in rows
     ]
     return info

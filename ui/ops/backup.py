@@ -10,6 +10,7 @@ from app.backup import BackupInfo
 from app.backup_schedule import backup_to_dir, record_status, run_scheduled_backup
 from app.config import Settings
 from app.domain.errors import CancelledError, ValidationError
+from app.domain.vocabulary import vn_size
 from ui.messages import user_message
 from ui.ops.base import IsCancelled, Progress
 
@@ -41,10 +42,5 @@ def _recorded(home: Path, work: Callable[[], BackupInfo | None]) -> BackupInfo |
         record_status(home, False, user_message(exc))
         raise
     if info is not None:
-        record_status(home, True, f"{info.path.name} ({size_text(info.size)}, {info.files} tệp)")
+        record_status(home, True, f"{info.path.name} ({vn_size(info.size)}, {info.files} tệp)")
     return info
-
-
-def size_text(size: int) -> str:
-    mb = size / 1_000_000
-    return f"{mb:.1f} MB".replace(".", ",") if mb >= 0.1 else f"{max(size // 1000, 1)} kB"
