@@ -85,25 +85,53 @@ def _event_detail(type_: str, p: dict[str, Any]) -> str:
 def dossier_detail(ctx: DeskContext, ref: str) -> DossierInfo:
     """Everything the detail pane shows: overview, timeline, pages, allowed actions."""
     state = get_dossier(ctx.db, ref)
-    events = load_events(ctx.db, state.id)
-    timeline: list[TimelineRow] = [
+    return {
+        "id": state.id,
+        "code": state.code or "",
+        "procedure_name": state.procedure.get("name", ""),
+        "status": state.status.value,
+        "status_label": STATUS_LABELS_VI[state.status],
+        "applicant_name": (state.applicant or {}).get("full_name", ""),
+        "due_date": state.due_date,
+        "fees_due": max(0, state.fees_quoted - state.fees_collected),
+        "checklist": state.checklist,
+        "timeline": timeline(ctx, state.id),
+        "pages": page_rows(ctx, state),
+        "overview_html": overview_html(state),
+        "allowed_actions": allowed_actions(state),
+    }
+
+
+def timeline(ctx: DeskContext, dossier_id: str) -> list[TimelineRow]:
+    """One row per event, in the order the fold applies them, at Hanoi wall time."""
+    return [
         {
             "when": vn_stamp(Hlc.parse(e.at).wall_time.astimezone(TZ)),
             "label": event_label_vi(e.type.value),
             "detail": _event_detail(e.type.value, dict(e.payload)),
         }
-        for e in events
+        for e in load_events(ctx.db, dossier_id)
     ]
+
+
+def page_rows(ctx: DeskContext, state: DossierState) -> list[dict[str, Any]]:
+    """Every scanned page with its label and its OCR text (read back from the document's PDF)."""
     pages = []
     for doc in state.documents:
         texts = pdf_page_texts(ctx, doc.get("pdf"))
         for i, page in enumerate(doc.get("pages") or []):
             text = texts[i] if i < len(texts) else ""
             pages.append({**page, "label": f"{doc.get('name', '')} — trang {i + 1}", "text": text})
+    return pages
+
+
+def overview_html(state: DossierState) -> str:
+    """The Tổng quan tab: applicant, state, dates, fees, return method, rating (escaped)."""
     a = state.applicant or {}
     esc = html.escape
     ret = state.return_method or {}
-    overview = (
+    moved = state.original_due_date != state.due_date
+    return (
         f"<h3 style='color:#12263f'>{esc(state.code or '')}</h3>"
         f"<p><b>{esc(str(state.procedure.get('name', '')))}</b></p>"
         f"<p>Người nộp: <b>{esc(str(a.get('full_name', '')))}</b> — {esc(str(a.get('id_number', '')))}<br>"
@@ -111,31 +139,12 @@ def dossier_detail(ctx: DeskContext, ref: str) -> DossierInfo:
         f"<p>Tình trạng: <b>{STATUS_LABELS_VI[state.status]}</b><br>"
         f"Nhận lúc: {vn_datetime(state.received_at)}<br>"
         f"Hẹn trả: <b>{vn_date(state.due_date)}</b>"
-        + (
-            f" (hẹn ban đầu {vn_date(state.original_due_date)})"
-            if state.original_due_date != state.due_date
-            else ""
-        )
+        + (f" (hẹn ban đầu {vn_date(state.original_due_date)})" if moved else "")
         + f"<br>Lệ phí: {vnd(state.fees_quoted)}; đã thu {vnd(state.fees_collected)}"
         + f"<br>Trả kết quả: {RETURN_METHOD_VI['post' if ret.get('kind') == 'post' else 'desk']}"
         + (f"<br>Đánh giá: {rating_vi(state.rating)}" if state.rating else "")
         + "</p>"
     )
-    return {
-        "id": state.id,
-        "code": state.code or "",
-        "procedure_name": state.procedure.get("name", ""),
-        "status": state.status.value,
-        "status_label": STATUS_LABELS_VI[state.status],
-        "applicant_name": a.get("full_name", ""),
-        "due_date": state.due_date,
-        "fees_due": max(0, state.fees_quoted - state.fees_collected),
-        "checklist": state.checklist,
-        "timeline": timeline,
-        "pages": pages,
-        "overview_html": overview,
-        "allowed_actions": allowed_actions(state),
-    }
 
 
 def dossier_detail_by_code(ctx: DeskContext, code: str) -> DossierInfo:
