@@ -67,8 +67,9 @@ def hub(tmp_path):
 
 def test_a_desk_enrolled_while_a_clerk_works_starts_syncing(qtbot, desk, hub):
     ctx, window = desk
-    window.sync.start()  # what the session does after login: not enrolled yet, nothing scheduled
-    assert not window.sync.is_scheduled() and window.sync.passes == 0
+    window.sync.start()  # what the session does after login: not enrolled yet, no pass
+    qtbot.wait(50)
+    assert window.sync.passes == 0 and window.sync.is_scheduled()  # it looks again later
     ctx.settings.extra[PENDING_KEY] = {"hub_url": hub.url, "code": hub.enroll_code("HK", 1)}
     save_settings(ctx.settings, ctx.home)  # as the Cài đặt page or `motcua setup` would
     wait_job(qtbot, ctx, window.upkeep.enroll())
@@ -118,3 +119,15 @@ def test_a_revoked_desk_stops_syncing_until_the_clerk_asks(qtbot, desk, hub):
     assert window.sync.policy.stopped == "auth" and not window.sync.is_scheduled()
     wait_job(qtbot, ctx, window.sync.run_now())  # "Đồng bộ ngay" tries once more, and stops again
     assert window.sync.passes == 2 and not window.sync.is_scheduled()
+
+
+def test_a_desk_enrolled_from_the_command_line_is_picked_up_at_the_next_look(qtbot, desk, hub):
+    ctx, window = desk
+    window.sync.policy.interval_s = 0.2
+    window.sync.start()
+    qtbot.wait(300)
+    assert window.sync.passes == 0
+    enroll(ctx.home, hub.url, hub.enroll_code("HK", 1))  # what `python -m sync enroll` does
+    qtbot.waitUntil(lambda: window.sync.passes >= 1, timeout=30_000)
+    window.sync.stop()
+    wait_idle(qtbot, ctx)

@@ -48,9 +48,9 @@ class SyncScheduler(QObject):
         self.passes = 0  # passes started (for the Đồng bộ page and tests)
 
     def start(self) -> None:
-        """With the session: a first pass now when the desk is enrolled (else wait for `on_enrolled`)."""
-        if is_enrolled(self.ctx.home):
-            self._schedule(0)
+        """With the session: a first pass now if the desk is enrolled; else it looks again every
+        interval (an enrollment by `python -m sync enroll`), and at once on `on_enrolled`."""
+        self._schedule(0)
 
     def on_enrolled(self) -> None:
         """The desk was enrolled (also while a clerk is logged in): start syncing now."""
@@ -74,8 +74,12 @@ class SyncScheduler(QObject):
         return self._start_pass()
 
     def _on_timer_timeout(self) -> None:
-        if not self.is_running():
-            self._start_pass()
+        if self.is_running():
+            return
+        if not is_enrolled(self.ctx.home):
+            self._schedule(self.policy.interval_s)  # a file check, nothing on the network
+            return
+        self._start_pass()
 
     def _start_pass(self) -> Job | None:
         self.timer.stop()
