@@ -67,5 +67,6 @@ def start_session(app: QApplication, window: MainWindow, ctx: DeskContext) -> in
     window.sync.start()  # syncs now if enrolled; else from the moment an enrollment succeeds
     window.show()
     code = app.exec()
+    window.sync.stop()  # no new pass while the live jobs are cancelled and waited for
     ctx.runner.shutdown()
     return int(code)

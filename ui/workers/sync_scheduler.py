@@ -46,18 +46,23 @@ class SyncScheduler(QObject):
         self.timer.setSingleShot(True)
         self.timer.timeout.connect(self._on_timer_timeout)
         self.passes = 0  # passes started (for the Đồng bộ page and tests)
+        self._is_stopped = False
 
     def start(self) -> None:
         """With the session: a first pass now if the desk is enrolled; else it looks again every
         interval (an enrollment by `python -m sync enroll`), and at once on `on_enrolled`."""
+        self._is_stopped = False
         self._schedule(0)
 
     def on_enrolled(self) -> None:
         """The desk was enrolled (also while a clerk is logged in): start syncing now."""
         self.policy.resume()
+        self._is_stopped = False
         self._schedule(0)
 
     def stop(self) -> None:
+        """No more passes (the desk is closing); a running one finishes or is cancelled by the runner."""
+        self._is_stopped = True
         self.timer.stop()
 
     def is_running(self) -> bool:
@@ -99,7 +104,7 @@ class SyncScheduler(QObject):
         self.sig_status.emit(self._status_text(self.ctx))
 
     def _schedule(self, delay_s: float | None) -> None:
-        if delay_s is None:
+        if delay_s is None or self._is_stopped:
             self.timer.stop()
             return
         self.timer.start(int(delay_s * 1000))
