@@ -20,6 +20,9 @@ CARDS = [
 ]
 
 
+PROCEDURE_WIDTH = 380
+
+
 class HomeView(ViewPage):
     title = "Trang chủ"
 
@@ -62,3 +65,5 @@ class HomeView(ViewPage):
                 cell.setData(Qt.ItemDataRole.UserRole, item.get("id"))
                 self.table.setItem(r, c, cell)
         self.table.resizeColumnsToContents()
+        if self.table.columnWidth(1) > PROCEDURE_WIDTH:  # a long name is elided, the state stays in view
+            self.table.setColumnWidth(1, PROCEDURE_WIDTH)
