@@ -12,12 +12,12 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from app.catalog.text import nfc
+from app.domain.vocabulary import COPY_KIND_VI as COPY_KIND_VI
 
 CATALOG_FORMAT: Literal[1] = 1
 CODE_PATTERN = r"^[0-9]\.[0-9]{6}(\.[0-9A-Za-z]+)*$"
 
 CopyKind = Literal["original", "certified", "copy"]
-COPY_KIND_VI: dict[str, str] = {"original": "Bản chính", "certified": "Bản sao chứng thực", "copy": "Bản sao"}
 Level = Literal["xa", "tinh", "trung_uong", "lien_thong"]
 LEVEL_VI: dict[str, str] = {
     "xa": "Cấp xã",
