@@ -28,15 +28,15 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
-from zoneinfo import ZoneInfo
 
 import holidays
 
 from app.domain.errors import CalendarError
+from app.domain.vocabulary import VN_TZ, vn_date
 
 logger = logging.getLogger(__name__)
 
-TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+TZ = VN_TZ  # Hanoi wall time (app.domain.vocabulary)
 CALENDAR_DIR = Path(__file__).resolve().parent.parent / "resources" / "calendar"
 ProcessingKind = Literal["working_days", "calendar_days", "hours", "same_day", "immediate"]
 
@@ -233,7 +233,7 @@ class WorkCalendar:
                 )
             due = self.add_working_days(start, days)
             return Appointment(
-                local, start, due, self.times.working_days, f"{days} ngày làm việc kể từ {_vn(start)}"
+                local, start, due, self.times.working_days, f"{days} ngày làm việc kể từ {vn_date(start)}"
             )
         if kind in ("calendar_days", "hours"):
             return self._counted_appointment(local, start, kind, days)
@@ -255,7 +255,7 @@ class WorkCalendar:
             due = start + timedelta(days=n)
             if not self.is_working_day(due):
                 due = self.next_working_day(due)
-            return Appointment(local, start, due, self.times.working_days, f"{n} ngày kể từ {_vn(start)}")
+            return Appointment(local, start, due, self.times.working_days, f"{n} ngày kể từ {vn_date(start)}")
         day = start
         moment = local if start == local.date() else datetime.combine(start, self.times.opening, TZ)
         left = timedelta(hours=n)
@@ -284,14 +284,10 @@ class WorkCalendar:
         return min(max(soon, self.times.opening), self.times.same_day)
 
 
-def _vn(day: date) -> str:
-    return day.strftime("%d/%m/%Y")
-
-
 def _short_why(local: datetime, start: date) -> str:
     if start == local.date():
         return "Trả trong ngày tiếp nhận"
-    return f"Nhận sau giờ hoặc ngày nghỉ: tính từ ngày làm việc {_vn(start)}"
+    return f"Nhận sau giờ hoặc ngày nghỉ: tính từ ngày làm việc {vn_date(start)}"
 
 
 def to_local(moment: datetime) -> datetime:

@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass
 
 from app.catalog.model import FeeRule, Procedure
 from app.domain.errors import ValidationError
+from app.domain.vocabulary import vnd as vnd  # one amount format, defined in the vocabulary
 
 
 @dataclass(frozen=True)
@@ -19,11 +20,6 @@ class FeeLine:
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
-
-
-def vnd(amount: int) -> str:
-    """12000 → '12.000đ' (Vietnamese thousands separator)."""
-    return f"{amount:,}".replace(",", ".") + "đ"
 
 
 def _page_price(rule: FeeRule, page: int) -> int:

@@ -12,19 +12,14 @@ from typing import Annotated, Literal
 from pydantic import Field, model_validator
 
 from app.catalog.terms import Agencies, Case, ChannelTerms, Exemption, LegalDoc, Source, Strict
+from app.domain.vocabulary import COPY_KIND_VI as COPY_KIND_VI
+from app.domain.vocabulary import LEVEL_VI as LEVEL_VI
 
 CATALOG_FORMAT: Literal[2] = 2  # format 1 files (no channels, cases, exemptions…) are still read
 CODE_PATTERN = r"^[0-9]\.[0-9]{6}(\.[0-9A-Za-z]+)*$"
 
 CopyKind = Literal["original", "certified", "copy"]
-COPY_KIND_VI: dict[str, str] = {"original": "Bản chính", "certified": "Bản sao chứng thực", "copy": "Bản sao"}
 Level = Literal["xa", "tinh", "trung_uong", "lien_thong"]
-LEVEL_VI: dict[str, str] = {
-    "xa": "Cấp xã",
-    "tinh": "Cấp tỉnh",
-    "trung_uong": "Cấp trung ương",
-    "lien_thong": "Liên thông",
-}
 Amount = Annotated[int, Field(ge=0, le=1_000_000_000)]
 
 

@@ -9,20 +9,10 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from app.catalog.text import nfc
+from app.domain.vocabulary import UNIT_VI
 
 Channel = Literal["truc_tiep", "truc_tuyen", "buu_chinh"]
-CHANNEL_VI: dict[str, str] = {
-    "truc_tiep": "Trực tiếp",
-    "truc_tuyen": "Trực tuyến",
-    "buu_chinh": "Dịch vụ bưu chính công ích",
-}
 TimeUnit = Literal["working_days", "calendar_days", "hours", "months", "same_day", "immediate"]
-UNIT_VI: dict[str, str] = {
-    "working_days": "ngày làm việc",
-    "calendar_days": "ngày",
-    "hours": "giờ",
-    "months": "tháng",
-}
 Amount = Annotated[int, Field(ge=0, le=1_000_000_000)]
 Text = Annotated[str, Field(max_length=4000)]
 

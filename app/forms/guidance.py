@@ -8,9 +8,10 @@ from __future__ import annotations
 from datetime import date
 
 from app.catalog.fees import vnd
-from app.catalog.model import COPY_KIND_VI, LEVEL_VI, Component, FeeRule, Procedure
-from app.catalog.terms import CHANNEL_VI, ChannelTerms
+from app.catalog.model import Component, FeeRule, Procedure
+from app.catalog.terms import ChannelTerms
 from app.config import Settings
+from app.domain.vocabulary import CHANNEL_VI, COPY_KIND_VI, LEVEL_VI
 from app.forms.base import FormPDF
 
 DEFAULT_STEPS = (

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from app.catalog import Procedure, compute_fees, ensure_loaded, get_procedure
+from app.catalog import Procedure, ensure_loaded, get_procedure
 from app.codes import allocate_code
 from app.domain.errors import ValidationError
 from app.domain.events import EventType
@@ -16,8 +16,10 @@ from app.domain.validation import normalise_phone, validate_applicant
 from app.services.context import Desk
 from app.services.documents import clean_documents, index_texts, register_files
 from app.services.dossier_write import current_state, write_event
+from app.services.fees import receive_fees
 from app.services.permissions import authorize
 from app.services.quality import paper_note_problem
+from app.services.receive_request import ReceiveRequest
 from app.storage.events import append_event, refresh_projection
 
 logger = logging.getLogger(__name__)
@@ -123,33 +125,6 @@ def paper_checks(raw: Any, known: set[str], scanned: set[str]) -> dict[str, str]
     return out
 
 
-def _fees(proc: Procedure, request: Mapping[str, Any], pages: int) -> tuple[list[dict[str, Any]], int]:
-    copies = int(request.get("copies") or 1)
-    computed: list[dict[str, Any]] = [
-        line.to_dict()
-        for line in compute_fees(
-            proc,
-            pages,
-            copies,
-            bool(request.get("online")),
-            postal=request.get("channel") == "buu_chinh",
-            exempt=str(request.get("exemption") or "")[:300] or None,
-        )
-    ]
-    lines = [dict(x) for x in request.get("fees") or computed]
-    for line in lines:
-        if not isinstance(line.get("amount"), int) or line["amount"] < 0:
-            raise ValidationError(
-                "fee amount must be a non-negative integer", "Số tiền phí, lệ phí không hợp lệ."
-            )
-    total = sum(int(line["amount"]) for line in lines)
-    if total != sum(int(c["amount"]) for c in computed) and not request.get("fee_override_reason"):
-        raise ValidationError(
-            "fees differ from the catalog without a reason", "Phí khác biểu phí quy định: hãy ghi lý do."
-        )
-    return lines, total
-
-
 def validate_return_method(raw: Mapping[str, Any] | None) -> dict[str, Any]:
     """The return method to store (kind desk|post, phone normalised); ValidationError in Vietnamese."""
     method = {"kind": "desk", **dict(raw or {})}
@@ -166,15 +141,17 @@ def validate_return_method(raw: Mapping[str, Any] | None) -> dict[str, Any]:
     return method
 
 
-def receive(desk: Desk, request: Mapping[str, Any]) -> DossierState:
+def receive(desk: Desk, request: ReceiveRequest | Mapping[str, Any]) -> DossierState:
     """Receive a new dossier: validate, allocate its code, write `received` + outbox in one transaction."""
+    if isinstance(request, ReceiveRequest):
+        request = request.as_mapping()
     proc = find_procedure(desk, request.get("procedure") or "")
     received = desk.local_now()
     applicant = validate_applicant(dict(request.get("applicant") or {}), received.date()).values
     documents, texts = clean_documents(request.get("documents") or [], desk.blobs)
     checklist = _checklist(proc, documents, request)
     pages = sum(len(d["pages"]) for d in documents)
-    fees, fees_total = _fees(proc, request, pages)
+    fees, fees_total = receive_fees(proc, request, pages)
     appt = desk.calendar.appointment(received, proc.processing.kind, proc.processing.count)
     payload: dict[str, Any] = {
         "point_code": desk.settings.point_code,

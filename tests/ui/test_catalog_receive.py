@@ -43,7 +43,7 @@ def test_receive_a_real_procedure_by_case_with_an_exemption(qtbot, desk, pages_d
     press(view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     wait_idle(qtbot, ctx)
     assert view.stack.currentIndex() == DONE, view.banner.text()
-    state = get_dossier(ctx.db, view.result["id"])
+    state = get_dossier(ctx.db, view.result.id)
     marks = {i["component"]: i for i in state.checklist}
     assert all(marks[view.draft.components[i].component]["mandatory"] for i in required)
     assert state.fees_quoted == 0 and "Miễn cho" in state.fee_lines[0]["basis"]

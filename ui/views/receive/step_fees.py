@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -18,25 +16,23 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
-from app.catalog.fees import vnd as money  # one amount format, on screen and on the forms
-from ui import backend
+from app.domain.vocabulary import vnd as money  # one amount format, on screen and on the forms
+from ui.adapters import receive
+from ui.context import DeskContext
 from ui.views.base import hint, section
 from ui.views.receive.draft import ReceiveDraft
+from ui.views.receive.step_base import DraftStep
 
 
-class FeesStep(QWidget):
+class FeesStep(DraftStep):
     sig_changed = Signal()
 
-    def __init__(self, ctx: Any, draft: ReceiveDraft, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.draft = draft
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
+    def __init__(self, ctx: DeskContext, draft: ReceiveDraft, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, draft, parent)
+        lay = self.lay
         lay.addWidget(section("Phí, lệ phí theo quy định của thủ tục"))
         self.table = QTableWidget(0, 3)
         self.table.setHorizontalHeaderLabels(["Khoản thu", "Cách tính", "Số tiền"])
@@ -82,7 +78,7 @@ class FeesStep(QWidget):
 
     def _load_terms(self) -> None:
         """The channel and the exemptions the procedure's fee rules list (with the proof they ask)."""
-        self.proofs = dict(backend.fee_exemptions(self.ctx, self.draft))
+        self.proofs = dict(receive.fee_exemptions(self.ctx, *self.draft.procedure_ref()))
         for box in (self.channel, self.exemption):
             box.blockSignals(True)
         self.exemption.clear()
@@ -109,7 +105,13 @@ class FeesStep(QWidget):
         if self.draft.procedure is None:
             return
         self._load_terms()
-        lines = backend.compute_fees(self.ctx, self.draft)
+        lines = receive.compute_fees(
+            self.ctx,
+            *self.draft.procedure_ref(),
+            self.draft.page_count(),
+            channel=self.draft.channel,
+            exemption=self.draft.exemption,
+        )
         overridden = self.draft.fees_total != self.draft.fees_computed_total
         self.draft.fees = lines
         self.draft.fees_computed_total = sum(int(f["amount"]) for f in lines)
@@ -140,15 +142,12 @@ class FeesStep(QWidget):
         self.sig_changed.emit()
 
 
-class ReturnStep(QWidget):
+class ReturnStep(DraftStep):
     sig_changed = Signal()
 
-    def __init__(self, ctx: Any, draft: ReceiveDraft, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.draft = draft
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
+    def __init__(self, ctx: DeskContext, draft: ReceiveDraft, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, draft, parent)
+        lay = self.lay
         lay.addWidget(section("Công dân nhận kết quả ở đâu?"))
         self.desk = QRadioButton("Nhận trực tiếp tại điểm phục vụ")
         self.post = QRadioButton("Nhận qua dịch vụ bưu chính công ích")
@@ -205,7 +204,7 @@ class ReturnStep(QWidget):
             }
         else:
             self.draft.return_method = {"kind": "desk"}
-        problems = backend.validate_return_method(self.ctx, self.draft.return_method)
+        problems = receive.validate_return_method(self.ctx, self.draft.return_method)
         self.post_error.setText(" ".join(problems))
         self.sig_changed.emit()
 
