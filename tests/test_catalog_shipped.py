@@ -15,6 +15,7 @@ from app.catalog.io import CATALOG_DIR
 from app.domain.errors import ValidationError
 from app.services.demo_data import make_page
 from app.services.intake import find_procedure, receive
+from app.services.receive_request import DocumentIn, PageMeta, ReceiveRequest
 from tests.store_helpers import applicant, make_desk
 
 REAL = CATALOG_DIR / "procedures.json"
@@ -96,4 +97,28 @@ def test_present_only_papers_are_checked_not_scanned(tmp_path: Path):
         "fee_override_reason": "Mức thu HĐND thành phố: nhập theo nghị quyết hiện hành"})  # fmt: skip
     marks = {i["component"]: i for i in state.checklist}
     assert all(marks[c]["presented"] and marks[c]["provided"] and not marks[c]["digitized"] for c in shown)
+    desk.db.close()
+
+
+def test_the_typed_request_carries_case_papers_shown_channel_and_exemption(tmp_path: Path):
+    desk = _desk(tmp_path)
+    proc = find_procedure(desk, "1.004222")
+    case, who = proc.cases[0].id, proc.fees[0].exemptions[0].who
+    docs = tuple(
+        DocumentIn(
+            d["component"], d["name"], d["copy_kind"], tuple(PageMeta.from_dict(p) for p in d["pages"])
+        )
+        for d in (_doc(desk, c) for c in proc.components if c.mandatory and c.case == case)
+    )
+    typed = ReceiveRequest(
+        proc.code, None, tuple(applicant().items()), docs, case=case, channel="buu_chinh", exemption=who
+    )
+    mapping = typed.as_mapping()
+    assert (mapping["case"], mapping["channel"], mapping["exemption"]) == (case, "buu_chinh", who)
+    assert "presented" not in mapping and "case" not in ReceiveRequest(proc.code, None, ()).as_mapping()
+    assert ReceiveRequest(proc.code, None, (), presented=("a", "b")).as_mapping()["presented"] == ["a", "b"]
+    state = receive(desk, typed)
+    by_id = {item["component"]: item for item in state.checklist}
+    other = next(c for c in proc.components if c.case and c.case != case)
+    assert by_id[other.id]["mandatory"] is False and state.fees_quoted == 0
     desk.db.close()
