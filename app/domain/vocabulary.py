@@ -15,6 +15,26 @@ from app.domain.state import STATUS_LABELS_VI as STATUS_LABELS_VI
 COPY_KIND_VI: dict[str, str] = {"original": "Bản chính", "certified": "Bản sao chứng thực", "copy": "Bản sao"}
 COPY_KINDS = tuple(COPY_KIND_VI)
 
+LEVEL_VI: dict[str, str] = {  # the level of government that settles a procedure
+    "xa": "Cấp xã",
+    "tinh": "Cấp tỉnh",
+    "trung_uong": "Cấp trung ương",
+    "lien_thong": "Liên thông",
+}
+
+CHANNEL_VI: dict[str, str] = {  # the ways a dossier is filed
+    "truc_tiep": "Trực tiếp",
+    "truc_tuyen": "Trực tuyến",
+    "buu_chinh": "Dịch vụ bưu chính công ích",
+}
+
+UNIT_VI: dict[str, str] = {  # the units of a processing time
+    "working_days": "ngày làm việc",
+    "calendar_days": "ngày",
+    "hours": "giờ",
+    "months": "tháng",
+}
+
 RATING_LABELS_VI: dict[str, str] = {
     "rat_hai_long": "Rất hài lòng",
     "hai_long": "Hài lòng",
