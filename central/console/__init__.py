@@ -1,0 +1,38 @@
+"""The hub's web console (operators at `/`) and the public citizen status page.
+
+`install(app)` mounts it on the hub's FastAPI app; `/api/v1` is untouched.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.responses import Response
+from fastapi.staticfiles import StaticFiles
+
+from central.console import admin, citizen, inbox, index, pages, seen
+from central.console.web import HERE, LoginRequired
+
+
+def install(app: FastAPI) -> None:
+    index.install()
+    app.state.citizen_limiter = citizen.RateLimiter()
+    for module in (pages, inbox, admin, citizen):
+        app.include_router(module.router, include_in_schema=False)
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="console-static")
+    seen.install(app)
+
+    @app.exception_handler(LoginRequired)
+    async def _login(request: Request, _exc: LoginRequired) -> Response:
+        return pages.login_page(request, status=401)
+
+    @app.middleware("http")
+    async def _headers(request: Request, call_next):  # type: ignore[no-untyped-def]
+        response: Response = await call_next(request)
+        if not request.url.path.startswith("/api/"):
+            response.headers.setdefault("X-Frame-Options", "DENY")
+            response.headers.setdefault("Referrer-Policy", "no-referrer")
+            response.headers.setdefault("X-Content-Type-Options", "nosniff")
+            response.headers.setdefault(
+                "Content-Security-Policy", "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'"
+            )
+        return response
