@@ -86,7 +86,9 @@ def add_operator(
 
 
 def login(s: Session, username: str, password: str) -> str:
-    """Check the password (argon2id) and open a session; returns the cookie token."""
+    """Check the password (argon2id) and open a session; returns the cookie token.
+
+    Raises LoginError; the caller commits before raising it on (see `attempt`), so a failure counts."""
     op = s.scalar(select(Operator).where(Operator.username == username.strip().lower()).with_for_update())
     if op is None or not op.is_active:
         _verify(_DUMMY, password)
@@ -114,6 +116,14 @@ def login(s: Session, username: str, password: str) -> str:
     )
     logger.info("operator %d logged in", op.id)
     return token
+
+
+def attempt(s: Session, username: str, password: str) -> tuple[str, str]:
+    """(token, "") after a good login, ("", message for the person) otherwise; failures stay counted."""
+    try:
+        return login(s, username, password), ""
+    except LoginError as exc:
+        return "", exc.message
 
 
 def _verify(stored: str, password: str) -> bool:

@@ -73,11 +73,10 @@ def login_post(
     expected = request.cookies.get(PRE_CSRF, "")
     if not expected or not csrf or expected != csrf:
         raise HTTPException(403, "CSRF token missing or wrong")
-    try:
-        with database(request).session() as s:
-            token = auth.login(s, username[:80], password[:200])
-    except auth.LoginError as exc:
-        return login_page(request, exc.message, status=401)
+    with database(request).session() as s:
+        token, error = auth.attempt(s, username[:80], password[:200])
+    if error:
+        return login_page(request, error, status=401)
     response = RedirectResponse("/", status_code=303)
     response.set_cookie(
         auth.COOKIE,

@@ -15,10 +15,11 @@ from app.domain.hlc import Hlc
 from central.console.auth import now_ms
 from central.console.models import DeviceSeen
 from central.core.db import Database
-from central.models import EventRow
+from central.models import Device, EventRow, FeedItem
 from sync.protocol import API
 
 logger = logging.getLogger(__name__)
+FEED_LOOKBACK = 500
 
 
 def device_of(authorization: str) -> str | None:
@@ -33,12 +34,26 @@ def device_of(authorization: str) -> str | None:
 
 
 def record(db: Database, device_id: str) -> None:
-    """Last seen now; clock offset = the newest pushed event's HLC wall time minus its arrival."""
+    """Last seen now; clock offset = the HLC wall time of this desk's newest event minus its arrival.
+
+    The desk's events are found through the point's feed (which names the writing device), looking
+    back at most FEED_LOOKBACK items so a quiet desk at a busy point costs a bounded read."""
     with db.session() as s:
+        device = s.get(Device, device_id)
+        if device is None:
+            return
+        recent = (
+            select(FeedItem.seq, FeedItem.event_id, FeedItem.device)
+            .where(FeedItem.point_code == device.point_code)
+            .order_by(FeedItem.seq.desc())
+            .limit(FEED_LOOKBACK)
+            .subquery()
+        )
         newest = s.execute(
             select(EventRow.at, EventRow.stored_at)
-            .where(EventRow.device == device_id)
-            .order_by(EventRow.stored_at.desc())
+            .join(recent, recent.c.event_id == EventRow.id)
+            .where(recent.c.device == device_id)
+            .order_by(recent.c.seq.desc())
             .limit(1)
         ).first()
         offset = Hlc.parse(newest[0]).wall_ms - int(newest[1]) if newest else None
@@ -46,7 +61,9 @@ def record(db: Database, device_id: str) -> None:
         if row is None:
             s.add(DeviceSeen(device_id=device_id, last_seen=now_ms(), clock_offset_ms=offset))
         else:
-            row.last_seen, row.clock_offset_ms = now_ms(), offset
+            row.last_seen = now_ms()
+            if offset is not None:
+                row.clock_offset_ms = offset
 
 
 def install(app: FastAPI) -> None:

@@ -115,15 +115,12 @@ def _index_tables() -> None:
         sa.Column("last_seen", sa.BigInteger, nullable=False),
         sa.Column("clock_offset_ms", sa.BigInteger, nullable=True),
     )
-    # the newest event of a desk (its clock offset) without scanning its history
-    op.create_index("ix_events_device_stored", "events", ["device", "stored_at"])
 
 
 COUNTERS = ("received", "returned", "returned_on_time", "rated", "satisfied")
 
 
 def downgrade() -> None:
-    op.drop_index("ix_events_device_stored", "events")
     for table in (
         "console_device_seen",
         "console_point_day",
