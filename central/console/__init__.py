@@ -15,7 +15,8 @@ from central.console.web import HERE, LoginRequired
 
 def install(app: FastAPI) -> None:
     index.install()
-    app.state.citizen_limiter = citizen.RateLimiter()
+    settings = app.state.settings
+    app.state.citizen_limiter = citizen.RateLimiter(settings.citizen_rate_per_s, settings.citizen_burst)
     for module in (pages, inbox, admin, citizen):
         app.include_router(module.router, include_in_schema=False)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="console-static")

@@ -87,7 +87,9 @@ class DossierIndex(Base):
     returned_day: Mapped[str | None] = mapped_column(String(10), nullable=True)
     on_time: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     rating: Mapped[str | None] = mapped_column(String(40), nullable=True)
-    name_key: Mapped[str] = mapped_column(String(200), default="")  # folded lower-case, no diacritics
+    name_key: Mapped[str] = mapped_column(  # folded lower-case, no diacritics; byte order on PostgreSQL
+        String(200).with_variant(String(200, collation="C"), "postgresql"), default=""
+    )
     id_number: Mapped[str] = mapped_column(String(20), default="")
     secret_hash: Mapped[str] = mapped_column(String(64), default="")  # citizen page secret (SHA-256)
     files_pending: Mapped[int] = mapped_column(Integer, default=0)

@@ -137,7 +137,8 @@ def search(request: Request, actor: ActorDep, q: str = "") -> HTMLResponse:
                 s.scalars(
                     select(DossierIndex)
                     .where(_search_filter(q), scope(s, actor))
-                    .order_by(DossierIndex.received_day.desc(), DossierIndex.dossier_id)
+                    # name order walks the name index and stops at the limit, however common the name
+                    .order_by(DossierIndex.name_key, DossierIndex.dossier_id)
                     .limit(SEARCH_LIMIT)
                 )
             )

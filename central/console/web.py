@@ -36,7 +36,20 @@ def status_label(value: str | None) -> str:
         return str(value)
 
 
+def vn_date(value: str | None) -> str:
+    """YYYY-MM-DD as dd/mm/yyyy (empty stays empty)."""
+    text = str(value or "")
+    return f"{text[8:10]}/{text[5:7]}/{text[:4]}" if len(text) >= 10 else text
+
+
+def offset_text(seconds: float) -> str:
+    whole = round(seconds)
+    return "±0 giây" if whole == 0 else f"{whole:+d} giây"
+
+
 TEMPLATES.env.filters["status_label"] = status_label
+TEMPLATES.env.filters["vn_date"] = vn_date
+TEMPLATES.env.filters["offset_text"] = offset_text
 TEMPLATES.env.globals["ROLE_LABELS"] = ROLE_LABELS
 
 

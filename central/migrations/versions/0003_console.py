@@ -96,7 +96,12 @@ def _index_tables() -> None:
         sa.Column("returned_day", sa.String(10), nullable=True),
         sa.Column("on_time", sa.Boolean, nullable=True),
         sa.Column("rating", sa.String(40), nullable=True),
-        sa.Column("name_key", sa.String(200), nullable=False),
+        # byte order on PostgreSQL, so a prefix is one index range whatever the database's locale
+        sa.Column(
+            "name_key",
+            sa.String(200).with_variant(sa.String(200, collation="C"), "postgresql"),
+            nullable=False,
+        ),
         sa.Column("id_number", sa.String(20), nullable=False),
         sa.Column("secret_hash", sa.String(64), nullable=False),
         sa.Column("files_pending", sa.Integer, nullable=False),
