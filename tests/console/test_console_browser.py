@@ -229,3 +229,24 @@ def test_five_wrong_passwords_lock_the_account(console_hub: Hub, page: Page):
         login(page, console_hub, "kiemtra", "khong-dung-dau")
     login(page, console_hub, "kiemtra")
     expect(page.locator(".error")).to_contain_text("tạm khóa")
+
+
+def test_auditor_reads_but_any_change_is_refused(console_hub: Hub, page: Page):
+    login(page, console_hub, "quantri")  # lockout test may have locked kiemtra: use a fresh auditor
+    page.context.clear_cookies()
+    from tests.console.conftest import central_cli
+
+    central_cli(console_hub, "operator", "add", "--role", "auditor", "kiemtra2")
+    login(page, console_hub, "kiemtra2")
+    expect(page.locator("h1")).to_contain_text("Tổng quan")
+    page.goto(console_hub.url + "/lich")
+    assert page.locator("textarea[name=body]").count() == 0  # no publish form for an auditor
+    csrf = page.locator("header input[name=csrf]").get_attribute("value")
+    refused = page.request.post(
+        console_hub.url + "/lich", form={"csrf": csrf or "", "body": '{"year": 2027}'}
+    )
+    assert refused.status == 403
+    enroll = page.request.post(
+        console_hub.url + "/thiet-bi/ma-dang-ky", form={"csrf": csrf or "", "point": "P01", "desk": "9"}
+    )
+    assert enroll.status == 403
