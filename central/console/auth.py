@@ -104,6 +104,11 @@ def login(s: Session, username: str, password: str) -> str:
     op.failed_logins = 0
     if HASHER.check_needs_rehash(op.password_hash):
         op.password_hash = HASHER.hash(password)
+    s.execute(  # this operator's expired sessions go at their next login
+        delete(OperatorSession).where(
+            OperatorSession.operator_id == op.id, OperatorSession.expires_at < now_ms()
+        )
+    )
     token = secrets.token_urlsafe(32)
     s.add(
         OperatorSession(
