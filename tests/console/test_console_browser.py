@@ -250,3 +250,19 @@ def test_auditor_reads_but_any_change_is_refused(console_hub: Hub, page: Page):
         console_hub.url + "/thiet-bi/ma-dang-ky", form={"csrf": csrf or "", "point": "P01", "desk": "9"}
     )
     assert enroll.status == 403
+
+
+def test_a_post_without_a_session_or_too_large_is_refused_before_its_body_is_read(console_hub: Hub):
+    anonymous = requests.post(console_hub.url + "/lich", data={"body": "{}"}, timeout=10)
+    assert anonymous.status_code == 401 and "Đăng nhập" in anonymous.text
+    import http.client
+    from urllib.parse import urlparse
+
+    url = urlparse(console_hub.url)
+    conn = http.client.HTTPConnection(url.hostname or "", url.port, timeout=10)
+    conn.putrequest("POST", "/co-quan/x/quyet-dinh")
+    conn.putheader("Content-Length", str(200 * 1024 * 1024))  # announced, never sent
+    conn.putheader("Content-Type", "application/x-www-form-urlencoded")
+    conn.endheaders()
+    assert conn.getresponse().status == 413
+    conn.close()
