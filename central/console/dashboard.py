@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from central.console.auth import now_ms
@@ -53,41 +54,58 @@ class PointRow:
         return sum(d.is_online for d in self.desks)
 
 
-def visible_points(s: Session, role: str, branch: str | None) -> list[str]:
-    q = select(Point.code).order_by(Point.code)
+def points_query(role: str, branch: str | None) -> Select[str]:
+    """The codes of the points this role sees, as a subquery the figures' queries join on."""
+    q = select(Point.code)
     if role == "director":
         q = q.join(PointBranch, PointBranch.point_code == Point.code).where(PointBranch.branch_code == branch)
-    return list(s.scalars(q))
+    return q
 
 
-def rows(s: Session, points: list[str], day: str | None = None) -> list[PointRow]:
-    """One row per point; counters of the month so far for the rates."""
+def visible_points(s: Session, role: str, branch: str | None) -> list[str]:
+    return list(s.scalars(points_query(role, branch).order_by(Point.code)))
+
+
+def rows(s: Session, role: str, branch: str | None, day: str | None = None) -> list[PointRow]:
+    """One row per visible point; counters of the month so far for the rates."""
     day = day or today()
+    points = visible_points(s, role, branch)
     out = {p: PointRow(code=p) for p in points}
-    for p, name, branch in s.execute(
-        select(PointBranch.point_code, PointBranch.name, PointBranch.branch_code).where(
-            PointBranch.point_code.in_(points)
+    sel = points_query(role, branch).scalar_subquery() if role == "director" else None
+    for p, name, branch_code in s.execute(
+        _within(
+            select(PointBranch.point_code, PointBranch.name, PointBranch.branch_code),
+            PointBranch.point_code,
+            sel,
         )
     ):
-        out[p].name, out[p].branch = name, branch
-    _open_counts(s, out, day)
-    _month_counters(s, out, day)
-    _pending(s, out)
-    _desks(s, out)
+        if p in out:
+            out[p].name, out[p].branch = name, branch_code  # a point named before it existed: skipped
+    _open_counts(s, out, day, sel)
+    _month_counters(s, out, day, sel)
+    _pending(s, out, sel)
+    _desks(s, out, sel)
     return [out[p] for p in points]
 
 
-def _open_counts(s: Session, out: dict[str, PointRow], day: str) -> None:
-    base = select(DossierIndex.point_code, func.count()).where(
-        DossierIndex.point_code.in_(out), DossierIndex.is_open.is_(True)
+def _within(q: Any, column: Any, sel: Any) -> Any:
+    """Restrict to the visible points (a subquery); None means every point (admin, auditor)."""
+    return q if sel is None else q.where(column.in_(sel))
+
+
+def _open_counts(s: Session, out: dict[str, PointRow], day: str, sel: Any) -> None:
+    base = _within(
+        select(DossierIndex.point_code, func.count()).where(DossierIndex.is_open.is_(True)),
+        DossierIndex.point_code,
+        sel,
     )
     for p, n in s.execute(base.where(DossierIndex.due_date == day).group_by(DossierIndex.point_code)):
-        out[p].due_today = int(n)
+        out.setdefault(p, PointRow(code=p)).due_today = int(n)
     for p, n in s.execute(base.where(DossierIndex.due_date < day).group_by(DossierIndex.point_code)):
-        out[p].overdue = int(n)
+        out.setdefault(p, PointRow(code=p)).overdue = int(n)
 
 
-def _month_counters(s: Session, out: dict[str, PointRow], day: str) -> None:
+def _month_counters(s: Session, out: dict[str, PointRow], day: str, sel: Any) -> None:
     first = date.fromisoformat(day).replace(day=1).isoformat()
     q = (
         select(
@@ -97,43 +115,44 @@ def _month_counters(s: Session, out: dict[str, PointRow], day: str) -> None:
             func.sum(PointDay.rated),
             func.sum(PointDay.satisfied),
         )
-        .where(PointDay.point_code.in_(out), PointDay.day >= first, PointDay.day <= day)
+        .where(PointDay.day >= first, PointDay.day <= day)
         .group_by(PointDay.point_code)
     )
+    q = _within(q, PointDay.point_code, sel)
     for p, returned, on_time, rated, satisfied in s.execute(q):
-        row = out[p]
+        row = out.setdefault(p, PointRow(code=p))
         row.returned, row.returned_on_time = int(returned or 0), int(on_time or 0)
         row.rated, row.satisfied = int(rated or 0), int(satisfied or 0)
     for p, n in s.execute(
-        select(PointDay.point_code, PointDay.received).where(
-            PointDay.point_code.in_(out), PointDay.day == day
+        _within(
+            select(PointDay.point_code, PointDay.received).where(PointDay.day == day),
+            PointDay.point_code,
+            sel,
         )
     ):
-        out[p].received_today = int(n)
+        out.setdefault(p, PointRow(code=p)).received_today = int(n)
 
 
-def _pending(s: Session, out: dict[str, PointRow]) -> None:
+def _pending(s: Session, out: dict[str, PointRow], sel: Any) -> None:
     """Files still missing, counted afresh for the (few) dossiers the index marks as waiting."""
-    flagged = s.execute(
-        select(DossierIndex.point_code, DossierIndex.dossier_id)
-        .where(DossierIndex.point_code.in_(out), DossierIndex.files_pending > 0)
-        .limit(5000)
-    ).all()
+    q = select(DossierIndex.point_code, DossierIndex.dossier_id).where(DossierIndex.files_pending > 0)
+    flagged = s.execute(_within(q, DossierIndex.point_code, sel).limit(5000)).all()
     conn = s.connection()
     for p, dossier_id in flagged:
-        out[p].files_pending += missing_files(conn, dossier_id)
+        out.setdefault(p, PointRow(code=p)).files_pending += missing_files(conn, dossier_id)
 
 
-def _desks(s: Session, out: dict[str, PointRow]) -> None:
+def _desks(s: Session, out: dict[str, PointRow], sel: Any) -> None:
     now = now_ms()
     q = (
         select(Device.id, Device.point_code, Device.desk, DeviceSeen.last_seen, DeviceSeen.clock_offset_ms)
         .outerjoin(DeviceSeen, DeviceSeen.device_id == Device.id)
-        .where(Device.point_code.in_(out), Device.revoked_at.is_(None))
+        .where(Device.revoked_at.is_(None))
         .order_by(Device.point_code, Device.desk)
     )
+    q = _within(q, Device.point_code, sel)
     for device_id, p, desk, seen, offset in s.execute(q):
-        out[p].desks.append(
+        out.setdefault(p, PointRow(code=p)).desks.append(
             DeskRow(
                 device_id,
                 int(desk),

@@ -106,8 +106,7 @@ def home(request: Request, actor: ActorDep) -> Response:
     if actor.role == "agency":
         return RedirectResponse("/co-quan", status_code=303)
     with database(request).session() as s:
-        points = dashboard.visible_points(s, actor.role, actor.branch_code)
-        rows = dashboard.rows(s, points)
+        rows = dashboard.rows(s, actor.role, actor.branch_code)
     return render(request, "dashboard.html", actor, rows=rows, day=today(), fmt_ms=fmt_ms)
 
 
