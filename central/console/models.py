@@ -122,4 +122,7 @@ Index("ix_cdi_code", DossierIndex.code)
 Index("ix_cdi_id_number", DossierIndex.id_number)
 Index("ix_cdi_name_key", DossierIndex.name_key)
 Index("ix_cdi_procedure", DossierIndex.procedure_code, DossierIndex.is_open)
-Index("ix_cdi_point_pending", DossierIndex.point_code, DossierIndex.files_pending)
+# city-wide figures (no point filter): open dossiers by due date, waiting files, a day's counters
+Index("ix_cdi_open_due_point", DossierIndex.is_open, DossierIndex.due_date, DossierIndex.point_code)
+Index("ix_cdi_pending", DossierIndex.files_pending, DossierIndex.point_code)
+Index("ix_cpd_day", PointDay.day, PointDay.point_code)

@@ -20,7 +20,9 @@ INDEX_COLUMNS = [
     ("ix_cdi_id_number", ["id_number"]),
     ("ix_cdi_name_key", ["name_key"]),
     ("ix_cdi_procedure", ["procedure_code", "is_open"]),
-    ("ix_cdi_point_pending", ["point_code", "files_pending"]),
+    # city-wide figures (no point filter): open dossiers by due date, dossiers waiting for files
+    ("ix_cdi_open_due_point", ["is_open", "due_date", "point_code"]),
+    ("ix_cdi_pending", ["files_pending", "point_code"]),
 ]
 
 
@@ -114,6 +116,7 @@ def _index_tables() -> None:
         sa.Column("day", sa.String(10), primary_key=True),
         *(sa.Column(c, sa.Integer, nullable=False) for c in COUNTERS),
     )
+    op.create_index("ix_cpd_day", "console_point_day", ["day", "point_code"])
     op.create_table(
         "console_device_seen",
         sa.Column("device_id", sa.String(64), primary_key=True),
