@@ -104,3 +104,26 @@ def test_upgrade_indexes_the_dossiers_already_at_the_hub(tmp_path: Path):
             "tran thi binh",
         )
     assert counters(db) == {TODAY.isoformat(): (1, 0, 0, 0, 0)}
+
+
+def test_files_pending_count_until_the_file_arrives(tmp_path: Path):
+    from central.console import dashboard
+    from central.ingest import insert_blob
+
+    db = Database(f"sqlite:///{tmp_path / 'hub.db'}")
+    migrate(db.engine)
+    index.install()
+    d, sha = new_id(), "ab" * 32
+    ev = received(d)
+    page = {"sha256": sha, "size": 10, "mime": "image/png"}
+    ev = ev.model_copy(
+        update={"payload": {**ev.payload, "documents": [{"id": "x", "name": "Tờ khai", "pages": [page]}]}}
+    )
+    with db.session() as s:
+        ensure_point(s, "P01")
+        store_events(s, "P01", [ev], "dev")
+    with db.session() as s:
+        assert [r.files_pending for r in dashboard.rows(s, "admin", None)] == [1]
+        insert_blob(s, sha, 10)  # the upload completes: no refold, the dashboard still counts afresh
+    with db.session() as s:
+        assert [r.files_pending for r in dashboard.rows(s, "admin", None)] == [0]
