@@ -21,6 +21,7 @@ from app.domain.events import EventType
 from app.domain.fold import ALLOWED_FROM
 from app.domain.state import Status
 from central import agency
+from central.console.auth import Actor
 from central.console.models import DossierIndex
 from central.console.web import ActorDep, WriterDep, audit, database, render, require, scope, visible_row
 from sync.protocol import AgencyPost
@@ -78,7 +79,7 @@ async def decide(
         raise HTTPException(422, "unknown action")
     data = await _read_upload(result) if result is not None and result.filename else b""
     name = re.sub(r"[^\w.\- ]", "_", Path(result.filename or "").name)[:120] if result else ""
-    error = _decide(request, actor.id, actor, dossier_id[:64], action, note[:1000], new_due_date, name, data)
+    error = _decide(request, actor, dossier_id[:64], action, note[:1000], new_due_date, name, data)
     if error:
         return RedirectResponse(f"/ho-so/{dossier_id}?loi={error}", status_code=303)
     return RedirectResponse(f"/ho-so/{dossier_id}?da-luu=1", status_code=303)
@@ -86,8 +87,7 @@ async def decide(
 
 def _decide(
     request: Request,
-    operator_id: int,
-    actor: ActorDep,
+    actor: Actor,
     dossier_id: str,
     action: str,
     note: str,
@@ -120,11 +120,11 @@ def _decide(
             agency.post(
                 s,
                 AgencyPost(dossier_code=row.code or "", type=action, note=note or None, payload=payload),  # type: ignore[arg-type]
-                actor=f"console:{operator_id}",
+                actor=f"console:{actor.id}",
             )
         except agency.AgencyInputError as exc:
             logger.warning("console decision on %s refused: %s", dossier_id, exc)
             return "du-lieu"
         audit(s, actor, action, row.dossier_id)
-    logger.info("operator %d posted %s on dossier %s", operator_id, action, dossier_id)
+    logger.info("operator %d posted %s on dossier %s", actor.id, action, dossier_id)
     return ""
