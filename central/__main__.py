@@ -56,7 +56,14 @@ def _parser() -> argparse.ArgumentParser:
         if kind == "catalog":
             catalog_cli.add_publish_options(p)
             catalog_cli.register(pub, _store_args)
+    _console_commands(sub)
     return parser
+
+
+def _console_commands(sub: argparse._SubParsersAction) -> None:
+    from central.console import cli
+
+    cli.add_commands(sub, _store_args)
 
 
 def _settings(args: argparse.Namespace) -> HubSettings:
@@ -102,6 +109,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     database = Database(settings.db_url)
     migrate(database.engine)
     from central import commands
+    from central.console import cli, index
+
+    index.install()  # agency posts from the command line keep the console's index in step too
+    if args.command in cli.COMMANDS:
+        return cli.run(args, database)
 
     return commands.run(args, settings, database)
 

@@ -95,6 +95,7 @@ def _received(state: DossierState, p: dict[str, Any]) -> None:
         "counted_from": p.get("counted_from"),
         "due_date": str(p["due_date"]) if p.get("due_date") else None,
         "due_time": str(p["due_time"]) if p.get("due_time") else None,
+        "status_secret": str(p["status_secret"])[:40] if p.get("status_secret") else None,
     }
     for key, value in values.items():
         setattr(state, key, value)

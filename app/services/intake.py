@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from app.catalog import Procedure, ensure_loaded, get_procedure
-from app.codes import allocate_code
+from app.codes import allocate_code, new_status_secret
 from app.domain.errors import ValidationError
 from app.domain.events import EventType
 from app.domain.ids import new_id
@@ -167,6 +167,7 @@ def receive(desk: Desk, request: ReceiveRequest | Mapping[str, Any]) -> DossierS
         "counted_from": appt.counted_from.isoformat(),
         "due_date": appt.due_date.isoformat(),
         "due_time": appt.due_time_text,
+        "status_secret": new_status_secret(),
     }
     if request.get("fee_override_reason"):
         payload["fee_override_reason"] = str(request["fee_override_reason"])
