@@ -62,11 +62,11 @@ class ScannedDocument:
 
 def _acquire(
     source: ScanSource, settings: ScanSettings, progress: Progress, is_cancelled: IsCancelled
-) -> Iterator[tuple[Image, int]]:
+) -> Iterator[tuple[Image, int, bool]]:
     for page in source.scan(settings, progress, is_cancelled):
         if is_cancelled():
             raise CancelledError("scan cancelled by the user")
-        yield page.image, page.dpi
+        yield page.image, page.dpi, page.photo
 
 
 def scan_document(
