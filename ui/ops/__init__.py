@@ -1,0 +1,1 @@
+"""Qt-free use cases of the desk (plain functions a Job runs)."""
