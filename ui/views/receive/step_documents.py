@@ -150,6 +150,10 @@ class DocumentsStep(QWidget):
             self.delete_button,
         ):
             tools.addWidget(b)
+        self.original_button = QPushButton("Dùng ảnh &gốc")
+        self.original_button.setToolTip("Thay trang đang chọn bằng ảnh gốc như khi quét (Alt+G)")
+        self.original_button.clicked.connect(self.use_original)
+        tools.addWidget(self.original_button)
         tools.addStretch(1)
         rl.addLayout(tools)
         self.pages = QListWidget()
@@ -386,3 +390,29 @@ class DocumentsStep(QWidget):
         comp = self.component()
         if comp and 0 <= row < len(comp.pages):
             self.ocr_text.setPlainText(comp.pages[row].text or "(chưa có văn bản nhận dạng)")
+
+    def use_original(self) -> Job | None:
+        """ "Dùng ảnh gốc": put back the page as scanned (no sheet finding, crop or turn), read again."""
+        from ui.workers.pages import restore_page_job
+
+        found = self._page_index()
+        if not found:
+            return None
+        comp, row = found
+        if not comp.pages[row].meta.get("original"):
+            self.sig_message.emit("Trang này không còn ảnh gốc.", True)
+            return None
+        job = Job(
+            "Dùng ảnh gốc", restore_page_job, self.ctx.home, comp.pages[row].meta, self.ctx.settings.ocr_lang
+        )
+
+        def done(item: dict[str, Any]) -> None:
+            page = DraftPage(
+                meta=item["meta"], text=item["text"], source=item["source"], text_pdf=item["text_pdf"]
+            )
+            page.thumb = QImage.fromData(item["thumb_png"], "PNG")
+            comp.pages[row] = page
+            self.load()
+            self.pages.setCurrentRow(row)
+
+        return self.ctx.runner.start(job, on_done=done, on_failed=self._on_job_failed)
