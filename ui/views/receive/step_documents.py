@@ -410,7 +410,7 @@ class DocumentsStep(QWidget):
             page = DraftPage(
                 meta=item["meta"], text=item["text"], source=item["source"], text_pdf=item["text_pdf"]
             )
-            page.thumb = QImage.fromData(item["thumb_png"], "PNG")
+            page.thumb = QImage.fromData(item["thumb_png"])
             comp.pages[row] = page
             self.load()
             self.pages.setCurrentRow(row)
