@@ -20,7 +20,7 @@ from app.domain.ids import new_id
 from app.services.context import Desk
 from app.services.permissions import authorize
 from app.storage.audit import append_audit
-from app.storage.db import utc_now
+from app.storage.db import Database, utc_now
 from app.storage.events import append_event, refresh_projection
 
 logger = logging.getLogger(__name__)
@@ -114,9 +114,10 @@ def add_range(
     return rng
 
 
-def list_ranges(desk: Desk, desk_no: int | None = None) -> list[ReceiptRange]:
+def list_ranges(db: Database, desk_no: int | None = None) -> list[ReceiptRange]:
+    """Every range known to this store (or those of one desk), with how many numbers are left."""
     sql = "SELECT id, form, series, first_no, last_no, desk, kind, next_no FROM receipt_ranges"
-    rows = desk.db.conn.execute(
+    rows = db.conn.execute(
         sql + (" WHERE desk = ?" if desk_no else "") + " ORDER BY form, series, first_no",
         (desk_no,) if desk_no else (),
     ).fetchall()
