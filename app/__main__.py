@@ -22,6 +22,7 @@ COMMANDS: dict[str, str] = {
     "diagnostics": "app.cli.diagnostics",
     "gc": "app.cli.gc",
     "cash": "app.cli.cash",
+    "report": "app.cli.report",
 }
 
 # The desk window is composed by ui/ on top of app/. The entry point loads it by name so that app/
