@@ -53,3 +53,54 @@ CREATE TABLE cash_reports (
     created_at TEXT NOT NULL,
     PRIMARY KEY (day, clerk)
 ) WITHOUT ROWID;
+
+-- The point's report (app/reports/point.py) reads these facts of each dossier as plain columns instead
+-- of parsing every state JSON of a month (9,000 parses ≈ 140 ms at 100,000 dossiers). Triggers keep them
+-- in the transaction of every write to `dossiers`, like `dossier_counts` (schema 5).
+CREATE TABLE dossier_facts (
+    rid INTEGER PRIMARY KEY,  -- dossiers.rid
+    field TEXT,  -- lĩnh vực of the procedure
+    channel TEXT,  -- the filing channel when the state has one
+    return_kind TEXT,  -- desk | post
+    supplements INTEGER NOT NULL DEFAULT 0,  -- supplement requests (form 02)
+    provided INTEGER NOT NULL DEFAULT 0,  -- checklist components handed in
+    digitized INTEGER NOT NULL DEFAULT 0  -- of which digitized
+);
+
+CREATE TRIGGER dossier_facts_insert AFTER INSERT ON dossiers
+BEGIN
+    INSERT INTO dossier_facts (rid, field, channel, return_kind, supplements, provided, digitized)
+    SELECT NEW.rid, json_extract(NEW.state, '$.procedure.field'), json_extract(NEW.state, '$.channel'),
+        json_extract(NEW.state, '$.return_method.kind'), coalesce(json_array_length(NEW.state, '$.supplements'), 0),
+        (SELECT count(*) FROM json_each(NEW.state, '$.checklist') WHERE json_extract(value, '$.provided')),
+        (SELECT count(*) FROM json_each(NEW.state, '$.checklist')
+            WHERE json_extract(value, '$.provided') AND coalesce(json_extract(value, '$.digitized'), 1));
+END;
+
+-- UPDATE, not INSERT OR REPLACE: the projection's upsert (ON CONFLICT DO UPDATE) would override a
+-- trigger's OR REPLACE and fail on the existing row.
+CREATE TRIGGER dossier_facts_update AFTER UPDATE OF state ON dossiers
+BEGIN
+    UPDATE dossier_facts SET
+        field = json_extract(NEW.state, '$.procedure.field'),
+        channel = json_extract(NEW.state, '$.channel'),
+        return_kind = json_extract(NEW.state, '$.return_method.kind'),
+        supplements = coalesce(json_array_length(NEW.state, '$.supplements'), 0),
+        provided = (SELECT count(*) FROM json_each(NEW.state, '$.checklist') WHERE json_extract(value, '$.provided')),
+        digitized = (SELECT count(*) FROM json_each(NEW.state, '$.checklist')
+            WHERE json_extract(value, '$.provided') AND coalesce(json_extract(value, '$.digitized'), 1))
+    WHERE rid = NEW.rid;
+END;
+
+CREATE TRIGGER dossier_facts_delete AFTER DELETE ON dossiers
+BEGIN
+    DELETE FROM dossier_facts WHERE rid = OLD.rid;
+END;
+
+INSERT INTO dossier_facts (rid, field, channel, return_kind, supplements, provided, digitized)
+SELECT rid, json_extract(state, '$.procedure.field'), json_extract(state, '$.channel'),
+    json_extract(state, '$.return_method.kind'), coalesce(json_array_length(state, '$.supplements'), 0),
+    (SELECT count(*) FROM json_each(dossiers.state, '$.checklist') WHERE json_extract(value, '$.provided')),
+    (SELECT count(*) FROM json_each(dossiers.state, '$.checklist')
+        WHERE json_extract(value, '$.provided') AND coalesce(json_extract(value, '$.digitized'), 1))
+FROM dossiers;
