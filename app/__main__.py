@@ -23,6 +23,7 @@ COMMANDS: dict[str, str] = {
     "gc": "app.cli.gc",
     "cash": "app.cli.cash",
     "report": "app.cli.report",
+    "queue": "sync.queue_service",  # the point's LAN queue service (HTTP lives outside app/)
 }
 
 # The desk window is composed by ui/ on top of app/. The entry point loads it by name so that app/
