@@ -8,9 +8,10 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 
 from app.services import cashdesk as cd
+from app.services.cash_report import submit
 from app.services.intake import receive
 from app.services.receipts import void_receipt
-from tests.cashdesk.helpers import cash_desk
+from tests.cashdesk.helpers import NOW, cash_desk
 from tests.store_helpers import request
 from tests.sync.hubkit import Hub, enroll_desk, outbox_empty
 from tests.sync.test_roundtrip import sync
@@ -40,6 +41,8 @@ def _work_offline(home: Path, desk_no: int) -> list[int]:
             again = cd.collect(desk, state.id, cd.FeeRequest(), pay)
             assert again.receipt is not None
             used.append(again.receipt.number)
+    report = submit(desk, NOW.date(), 60_000, "Một khoản chuyển khoản ghi nhầm là tiền mặt")
+    assert report.expected_cash == 60_000 and report.difference == 0
     desk.db.close()
     return used
 
@@ -66,5 +69,8 @@ def test_numbers_of_three_offline_desks_are_unique_at_the_hub_and_a_void_is_neve
     assert sorted(voided) == [2, 102, 202]
     # each voided number was issued exactly once and never again; its dossier was paid under a new number
     assert sorted(x[2] for x in numbers if x[2] in voided) == [2, 102, 202]
-    states = {d["code"]: d["state"] for d in hub.dossiers("HK")}
+    reports = [p for _, p in _hub_payloads(hub, ("cash_reported",))]
+    assert sorted(p["desk"] for p in reports) == [1, 2, 3]  # each desk's end-of-day report reached the hub
+    assert all(p["totals"]["voided"] == 1 and p["totals"]["issued"] == 6 for p in reports)
+    states = {d["code"]: d["state"] for d in hub.dossiers("HK") if d["code"]}
     assert len(states) == 18 and set(states.values()) == {"received"}
