@@ -8,7 +8,9 @@ from PySide6.QtWidgets import QGridLayout, QTableWidget, QTableWidgetItem
 
 from ui import backend
 from ui.theme import DANGER
+from app.services.context import vn_now
 from ui.views.base import ViewPage, card, section
+from ui.views.queue.figures import point_figures_strip
 
 CARDS = [
     ("received_today", "Tiếp nhận hôm nay", False),
@@ -33,6 +35,8 @@ class HomeView(ViewPage):
             self.values[key] = value
             grid.addWidget(frame, i // 3, i % 3)
         self.root.addLayout(grid)
+        self.figures = point_figures_strip(ctx)  # satisfaction and today's wait (ui.views.queue.figures)
+        self.root.addWidget(self.figures)
         self.root.addWidget(section("Hồ sơ cần chú ý (đến hạn hôm nay và quá hạn)"))
         self.table = QTableWidget(0, 5)
         self.table.setHorizontalHeaderLabels(["Mã hồ sơ", "Thủ tục", "Người nộp", "Hẹn trả", "Tình trạng"])
@@ -45,6 +49,7 @@ class HomeView(ViewPage):
     def refresh(self) -> None:
         self.clear_message()
         data = backend.dashboard(self.ctx)
+        self.figures.refresh(vn_now().date())
         for key, label in self.values.items():
             value = data.get(key)
             if key == "on_time_rate":
