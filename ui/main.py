@@ -65,6 +65,9 @@ def build_window(ctx: DeskContext) -> MainWindow:
     upkeep.sig_message.connect(window.show_status_message)
     window.upkeep = upkeep
     window.views["settings"].attach_upkeep(upkeep)  # type: ignore[attr-defined]
+    from ui.views.queue.callbar import attach_call_bar
+
+    attach_call_bar(window, ctx)  # only when the point runs a queue service (setting queue_url)
     from ui.views.base import show_keys
 
     show_keys(window)

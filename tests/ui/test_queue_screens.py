@@ -104,3 +104,21 @@ def test_chime_is_a_playable_two_note_wav(tmp_path: Path):
     with wave.open(str(write_chime(tmp_path / "chime.wav"))) as w:
         assert (w.getnchannels(), w.getsampwidth(), w.getframerate()) == (1, 2, 22_050)
         assert 0.9 < w.getnframes() / w.getframerate() < 1.0
+
+
+def test_call_bar_on_the_desk_window_links_the_ticket_to_the_saved_dossier(qtbot, desk, service: Service):
+    from ui.views.queue.callbar import attach_call_bar
+
+    ctx, window = desk
+    assert attach_call_bar(window, ctx) is None  # no queue service configured: no bar, nothing changes
+    ctx.settings.extra["queue_url"] = service.url
+    bar = attach_call_bar(window, ctx)
+    assert bar is not None and window.call_bar is bar
+    client = QueueClient(service.url)
+    client.issue("cu_tru")
+    bar.call_next()
+    qtbot.waitUntil(lambda: bar.number.text() == "C001", timeout=10_000)
+    window.views["receive"].sig_saved.emit({"code": "000.00.00.H26-261201-1001"})
+    qtbot.waitUntil(lambda: bar.number.text() == "—", timeout=10_000)
+    [ticket] = client.tickets()
+    assert (ticket["outcome"], ticket["dossier_code"]) == ("dossier", "000.00.00.H26-261201-1001")

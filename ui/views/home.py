@@ -6,9 +6,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QGridLayout, QTableWidget, QTableWidgetItem
 
+from app.services.context import vn_now
 from ui import backend
 from ui.theme import DANGER
-from app.services.context import vn_now
 from ui.views.base import ViewPage, card, section
 from ui.views.queue.figures import point_figures_strip
 

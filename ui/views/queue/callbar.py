@@ -95,3 +95,28 @@ class CallBar(QFrame):
         self.state.setObjectName("CallOffline" if isinstance(exc, QueueUnavailable) else "CallState")
         self.state.setText(user_message(exc))
         self.state.style().polish(self.state)
+
+
+def attach_call_bar(window: Any, ctx: Any) -> CallBar | None:
+    """Put the call bar on the desk's window when the point runs a queue service (setting `queue_url`);
+    a dossier saved while a ticket is served is recorded as that ticket's outcome."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QToolBar
+
+    url = str(ctx.settings.extra.get("queue_url") or "")
+    if not url:
+        return None
+    fields = list(
+        ctx.settings.extra.get("queue_fields") or ["ho_tich", "chung_thuc", "cu_tru", "kinh_doanh", "khac"]
+    )
+    client = QueueClient(url, str(ctx.settings.extra.get("queue_token") or ""))
+    bar = CallBar(client, ctx.runner, int(ctx.settings.desk), [str(f) for f in fields])
+    tools = QToolBar("Xếp hàng", window)
+    tools.setMovable(False)
+    tools.addWidget(bar)
+    window.addToolBar(Qt.ToolBarArea.TopToolBarArea, tools)
+    receive = window.views.get("receive")
+    if receive is not None and hasattr(receive, "sig_saved"):
+        receive.sig_saved.connect(lambda result: bar.dossier_received(str(result.get("code") or "")))
+    window.call_bar = bar
+    return bar

@@ -49,7 +49,9 @@ class PointFiguresStrip(QWidget):
                lambda _e: None)  # fmt: skip
 
     def show_figures(self, f: PointFigures) -> None:
-        self.satisfaction.setText("–" if f.satisfaction is None else f"{f.satisfaction:.1f}%".replace(".", ","))
+        self.satisfaction.setText(
+            "–" if f.satisfaction is None else f"{f.satisfaction:.1f}%".replace(".", ",")
+        )
         self.satisfaction.setToolTip(f"{f.rated} lượt đánh giá trên {f.handled} hồ sơ đã trả")
         self.wait.setText("–" if f.avg_wait_min is None else f"{f.avg_wait_min:.1f} phút".replace(".", ","))
         self.wait.setToolTip(f"{f.called} lượt đã gọi hôm nay")
