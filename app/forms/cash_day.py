@@ -18,7 +18,8 @@ def _money(amount: int | None) -> str:
 
 
 def _clerk(pdf: FormPDF, c: ClerkDay) -> None:
-    pdf.para(f"Cán bộ thu: {c.clerk_name} ({c.username})", style="B", size=12)
+    who = f"{c.clerk_name} ({c.username})" if c.username else f"tài khoản {c.clerk_id[-8:]} (bàn khác)"
+    pdf.para(f"Cán bộ thu: {who}", style="B", size=12)
     rows = [[str(i), r.number, r.dossier_code, METHOD_VI.get(r.method, r.method), vnd(r.amount),
              STATUS_VI.get(r.status, r.status)] for i, r in enumerate(c.receipts, 1)]  # fmt: skip
     if rows:
@@ -55,7 +56,7 @@ def render_cash_day(report: CashDayReport, settings: Settings) -> bytes:
         settings,
         doc_title=f"Báo cáo thu phí, lệ phí {report.day}",
         heading="BÁO CÁO THU PHÍ, LỆ PHÍ CUỐI NGÀY",
-        subtitle=f"Bàn số {settings.desk}, {vn_long_date(day)}",
+        subtitle=f"{settings.point_name}, {vn_long_date(day)}",
         place_date=day,
     )
     if not report.clerks:

@@ -82,3 +82,24 @@ def test_cash_report_command_prints_a_pdf_for_signature(tmp_path):
     assert "Thu nhầm số bản" in text and "TRƯỞNG ĐIỂM" in text
     bad = subprocess.run([*cmd, "--counted", "1"], env=env, capture_output=True, text=True, timeout=120)
     assert bad.returncode == 2 and "lý do" in bad.stderr
+
+
+def test_a_malformed_remote_fee_event_is_stored_without_breaking_the_pull(tmp_path):
+    from app.domain.events import Event, EventType
+    from app.domain.ids import new_id
+    from app.storage.outbox import apply_remote_events
+
+    desk = cash_desk(tmp_path / "d1")
+    state = receive(desk, request(desk, "1.004222"))
+    at = desk.db.conn.execute("SELECT at FROM events LIMIT 1").fetchone()[0]
+    bad = [{"amount": "x", "receipt": {"form": "01BLP0-001", "series": "AA/26P", "number": 5}, "at": DAY},
+           {"amount": 1, "receipt": {"form": 7, "series": "AA/26P", "number": -1}, "at": DAY},
+           {"amount": 1, "receipt": {"form": "F", "series": "S", "number": 9, "kind": "forged"}, "at": DAY, "lines": "x"}]  # fmt: skip
+    good = {"amount": 20_000, "method": "cash", "receipt": {"form": "F", "series": "S", "number": 9},
+            "at": f"{DAY}T10:00:00+07:00", "lines": [{"label": "Lệ phí", "amount": 20_000}]}  # fmt: skip
+    events = [Event(new_id(), state.id, EventType.FEE_COLLECTED, at, "remote-clerk", "other-desk", p)
+              for p in [*bad, good, good]]  # fmt: skip
+    assert apply_remote_events(desk.db, events) == 5
+    rows = desk.db.conn.execute("SELECT form, series, number, amount, clerk FROM receipts").fetchall()
+    assert rows == [("F", "S", 9, 20_000, "remote-clerk")]  # only the well-formed one, once
+    desk.db.close()

@@ -8,9 +8,10 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 
 from app.services import cashdesk as cd
-from app.services.cash_report import submit
+from app.services.cash_report import day_report, submit
 from app.services.intake import receive
 from app.services.receipts import void_receipt
+from app.storage.db import open_db
 from tests.cashdesk.helpers import NOW, cash_desk
 from tests.store_helpers import request
 from tests.sync.hubkit import Hub, enroll_desk, outbox_empty
@@ -72,5 +73,13 @@ def test_numbers_of_three_offline_desks_are_unique_at_the_hub_and_a_void_is_neve
     reports = [p for _, p in _hub_payloads(hub, ("cash_reported",))]
     assert sorted(p["desk"] for p in reports) == [1, 2, 3]  # each desk's end-of-day report reached the hub
     assert all(p["totals"]["voided"] == 1 and p["totals"]["issued"] == 6 for p in reports)
+    # the head reads every desk's biên lai and reports on desk 1 once it pulled the others' events
+    assert sync(homes[0]).outcome == "ok"
+    db = open_db(homes[0] / "desk.db")
+    point_day = day_report(db, NOW.date())
+    db.close()
+    assert len(point_day.clerks) == 3 and point_day.total == 3 * 6 * 20_000
+    assert sorted(len(c.voided) for c in point_day.clerks) == [1, 1, 1]
+    assert all(c.counted_cash == 60_000 and c.difference == 0 for c in point_day.clerks)
     states = {d["code"]: d["state"] for d in hub.dossiers("HK") if d["code"]}
     assert len(states) == 18 and set(states.values()) == {"received"}

@@ -104,3 +104,56 @@ SELECT rid, json_extract(state, '$.procedure.field'), json_extract(state, '$.cha
     (SELECT count(*) FROM json_each(dossiers.state, '$.checklist')
         WHERE json_extract(value, '$.provided') AND coalesce(json_extract(value, '$.digitized'), 1))
 FROM dossiers;
+
+-- The head of point reads every desk's biên lai and cash reports on any desk: the events pulled from the
+-- hub (origin 'remote') fill `receipts` and `cash_reports` as the local services do. Plain INSERTs: the
+-- outer INSERT OR IGNORE INTO events decides conflicts, so an event applied twice changes nothing.
+CREATE TRIGGER receipts_from_remote_fee AFTER INSERT ON events
+WHEN NEW.origin = 'remote' AND NEW.type = 'fee_collected' AND json_type(NEW.payload, '$.receipt.form') = 'text'
+    AND json_type(NEW.payload, '$.receipt.series') = 'text' AND json_type(NEW.payload, '$.receipt.number') = 'integer'
+    AND json_type(NEW.payload, '$.at') = 'text' AND json_extract(NEW.payload, '$.receipt.number') BETWEEN 1 AND 9999999
+    AND coalesce(json_extract(NEW.payload, '$.receipt.kind'), 'printed') IN ('printed', 'preprinted', 'electronic')
+    AND json_type(NEW.payload, '$.amount') = 'integer'
+BEGIN
+    INSERT INTO receipts (form, series, number, kind, status, dossier_id, event_id, amount, method, lines, clerk,
+        issued_at, issued_day)
+    VALUES (json_extract(NEW.payload, '$.receipt.form'), json_extract(NEW.payload, '$.receipt.series'),
+        json_extract(NEW.payload, '$.receipt.number'), coalesce(json_extract(NEW.payload, '$.receipt.kind'), 'printed'),
+        'issued', NEW.dossier_id, NEW.id, coalesce(json_extract(NEW.payload, '$.amount'), 0),
+        json_extract(NEW.payload, '$.method'),
+        CASE WHEN json_type(NEW.payload, '$.lines') = 'array' THEN json_extract(NEW.payload, '$.lines') ELSE '[]' END,
+        NEW.actor,
+        json_extract(NEW.payload, '$.at'), substr(json_extract(NEW.payload, '$.at'), 1, 10))
+    ON CONFLICT DO NOTHING;
+END;
+
+CREATE TRIGGER receipts_from_remote_void AFTER INSERT ON events
+WHEN NEW.origin = 'remote' AND NEW.type = 'receipt_voided' AND json_type(NEW.payload, '$.receipt.form') = 'text'
+    AND json_type(NEW.payload, '$.receipt.series') = 'text' AND json_type(NEW.payload, '$.receipt.number') = 'integer'
+    AND json_type(NEW.payload, '$.at') = 'text' AND json_extract(NEW.payload, '$.receipt.number') BETWEEN 1 AND 9999999
+    AND coalesce(json_extract(NEW.payload, '$.receipt.kind'), 'printed') IN ('printed', 'preprinted', 'electronic')
+BEGIN
+    INSERT INTO receipts (form, series, number, kind, status, dossier_id, amount, clerk, issued_at, issued_day)
+    SELECT json_extract(NEW.payload, '$.receipt.form'), json_extract(NEW.payload, '$.receipt.series'),
+        json_extract(NEW.payload, '$.receipt.number'), coalesce(json_extract(NEW.payload, '$.receipt.kind'), 'printed'),
+        'voided', NULL, 0, NEW.actor, json_extract(NEW.payload, '$.at'), substr(json_extract(NEW.payload, '$.at'), 1, 10)
+    WHERE NOT EXISTS (SELECT 1 FROM receipts WHERE form = json_extract(NEW.payload, '$.receipt.form')
+        AND series = json_extract(NEW.payload, '$.receipt.series') AND number = json_extract(NEW.payload, '$.receipt.number'));
+    UPDATE receipts SET status = 'voided', void_reason = json_extract(NEW.payload, '$.reason'),
+        voided_at = json_extract(NEW.payload, '$.at'), voided_by = NEW.actor
+    WHERE form = json_extract(NEW.payload, '$.receipt.form') AND series = json_extract(NEW.payload, '$.receipt.series')
+        AND number = json_extract(NEW.payload, '$.receipt.number');
+END;
+
+CREATE TRIGGER cash_reports_from_remote AFTER INSERT ON events
+WHEN NEW.origin = 'remote' AND NEW.type = 'cash_reported' AND json_type(NEW.payload, '$.day') = 'text'
+    AND json_type(NEW.payload, '$.expected_cash') = 'integer' AND json_type(NEW.payload, '$.counted_cash') = 'integer'
+    AND json_type(NEW.payload, '$.difference') = 'integer'
+BEGIN
+    DELETE FROM cash_reports WHERE day = json_extract(NEW.payload, '$.day') AND clerk = NEW.actor;
+    INSERT INTO cash_reports (day, clerk, expected_cash, counted_cash, difference, reason, totals, event_id, created_at)
+    VALUES (json_extract(NEW.payload, '$.day'), NEW.actor, json_extract(NEW.payload, '$.expected_cash'),
+        json_extract(NEW.payload, '$.counted_cash'), json_extract(NEW.payload, '$.difference'),
+        coalesce(json_extract(NEW.payload, '$.reason'), ''), CASE WHEN json_type(NEW.payload, '$.totals') = 'object' THEN json_extract(NEW.payload, '$.totals') ELSE '{}' END,
+        NEW.id, NEW.stored_at);
+END;
