@@ -41,6 +41,7 @@ def build_views(ctx: DeskContext) -> list[tuple[str, str, object]]:
     from ui.views.home import HomeView
     from ui.views.procedures import ProceduresView
     from ui.views.receive import ReceiveView
+    from ui.views.report_view import ReportView
     from ui.views.returns import ReturnsView
     from ui.views.settings import SettingsView
     from ui.views.sync import SyncView
@@ -53,6 +54,7 @@ def build_views(ctx: DeskContext) -> list[tuple[str, str, object]]:
         ("returns", "Trả kết quả", ReturnsView(ctx)),
         ("sync", "Đồng bộ", SyncView(ctx)),
         ("settings", "Cài đặt", SettingsView(ctx)),
+        ("report", "Báo cáo", ReportView(ctx)),  # the point's numbers (ui.views.report_view)
     ]
 
 

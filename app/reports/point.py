@@ -139,7 +139,7 @@ def compute(
         _digitization(received),
         _fee_table(_fees(db, p)),
     ]
-    return PointReport(p, point_name, [_summary(tables), *tables])
+    return PointReport(p, point_name, [_summary(tables, p), *tables])
 
 
 def _by_channel(received: list[dict[str, Any]]) -> Table:
@@ -278,7 +278,7 @@ def _fee_table(fees: list[tuple[str, int, int]]) -> Table:
                  total, rows)  # fmt: skip
 
 
-def _summary(tables: list[Table]) -> Table:
+def _summary(tables: list[Table], p: Period) -> Table:
     t = {x.key: x for x in tables}
     on_time = dict((str(r[0]), r) for r in t["Đúng hạn"].rows)
     wait = t["Thời gian chờ"].total
@@ -299,6 +299,5 @@ def _summary(tables: list[Table]) -> Table:
         ("Tỷ lệ số hóa thành phần (%)", t["Số hóa"].total[3]),
         ("Phí, lệ phí đã thu (đồng)", t["Phí theo hình thức"].total[2]),
     ]
-    return Table(
-        "Tổng hợp", "Các chỉ số chính", ("Chỉ tiêu", "Giá trị"), ("Hồ sơ tiếp nhận", rows[0][1]), rows
-    )
+    period = f"{p.label_vi} ({p.start:%d/%m/%Y} - {p.end:%d/%m/%Y})"
+    return Table("Tổng hợp", "Các chỉ số chính", ("Chỉ tiêu", "Giá trị"), ("Kỳ báo cáo", period), rows)
