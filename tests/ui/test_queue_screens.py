@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import subprocess
 from datetime import datetime
 from pathlib import Path
 
@@ -47,7 +49,10 @@ def test_kiosk_call_bar_and_hall_display_with_the_service(qtbot, qapp, service: 
     apply_theme(qapp)
     runner = JobRunner()
     client = QueueClient(service.url)
-    kiosk = KioskView(client, runner)
+    printed = tmp_path / "printed-ticket.pdf"
+    kiosk = KioskView(
+        client, runner, printer=f"pdf:{printed}", point_name="Điểm Phục vụ hành chính công Hoàn Kiếm"
+    )
     qtbot.addWidget(kiosk)
     kiosk.resize(1280, 800)
     kiosk.show()
@@ -56,6 +61,13 @@ def test_kiosk_call_bar_and_hall_display_with_the_service(qtbot, qapp, service: 
     qtbot.waitUntil(lambda: kiosk.ticket.text() == "A001", timeout=10_000)
     assert "ưu tiên" in kiosk.note.text().lower()
     _save(kiosk, tmp_path, "queue-kiosk")
+    qtbot.waitUntil(lambda: bool(kiosk.printed) and printed.exists(), timeout=20_000)
+    slip = subprocess.run(
+        ["pdftotext", str(kiosk.printed[0]), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "A001" in slip and "Hộ tịch" in slip and "Số ưu tiên" in slip
+    pages = subprocess.run(["pdfinfo", str(printed)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"Pages:\s+1\n", pages) and "227 x 283 pts" in pages  # one 80 x 100 mm slip printed
     for _ in range(3):
         client.issue("chung_thuc")
 

@@ -1,4 +1,4 @@
-"""`python -m app queue-screen (kiosk | hall) --url URL [--token T] [--window] [--screenshot F]`: the queue's
+"""`python -m app queue-screen (kiosk | hall) --url URL [--token T] [--printer P] [--window] [--screenshot F]`: the queue's
 kiosk touch screen or the hall's TV display, full screen, talking to the point's queue service."""
 
 from __future__ import annotations
@@ -18,6 +18,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--url", required=True, help="the queue service, e.g. http://192.168.1.10:8765")
     parser.add_argument("--token", default=os.environ.get("MOTCUA_QUEUE_TOKEN", ""))
     parser.add_argument("--window", action="store_true", help="a window instead of full screen")
+    parser.add_argument(
+        "--printer", help="kiosk: print each ticket slip on this printer ('' = the default one)"
+    )
     parser.add_argument("--screenshot", type=Path, help="render once offscreen to this PNG and exit")
     args = parser.parse_args(argv)
     if args.screenshot:
@@ -36,7 +39,11 @@ def main(argv: list[str]) -> int:
     apply_theme(app)  # type: ignore[arg-type]
     runner = JobRunner()
     client = QueueClient(args.url, args.token)
-    screen = KioskView(client, runner) if args.screen == "kiosk" else HallDisplay(client, runner)
+    from app.config import load_settings
+
+    point = load_settings(data_home()).point_name
+    kiosk = args.screen == "kiosk"
+    screen = KioskView(client, runner, args.printer, point) if kiosk else HallDisplay(client, runner)
     screen.setWindowTitle("Lấy số thứ tự" if args.screen == "kiosk" else "Màn hình gọi số")
     if isinstance(screen, HallDisplay):
         screen.start()

@@ -3,6 +3,9 @@ people with disabilities and pregnant women; a booked number from iHanoi is chec
 
 from __future__ import annotations
 
+import tempfile
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
@@ -17,10 +20,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.forms.ticket import HEIGHT_MM, WIDTH_MM, render_ticket
 from app.queue.rules import DEFAULT_FIELDS
 from sync.queue_client import QueueClient
 from ui.messages import user_message
-from ui.views.queue.common import in_job
+from ui.views.queue.common import FIELD_NAMES, in_job
 from ui.workers.jobs import JobRunner
 
 STYLE = """
@@ -41,9 +45,12 @@ QPushButton#CheckIn { font-size: 16pt; min-height: 48px; }
 class KioskView(QWidget):
     """The kiosk's one screen."""
 
-    def __init__(self, client: QueueClient, runner: JobRunner, parent: QWidget | None = None) -> None:
+    def __init__(self, client: QueueClient, runner: JobRunner, printer: str | None = None,
+                 point_name: str = "", parent: QWidget | None = None) -> None:  # fmt: skip
         super().__init__(parent)
         self.client, self.runner = client, runner
+        self.printer, self.point_name = printer, point_name  # printer None: show the number only
+        self.printed: list[Path] = []
         self.setObjectName("Kiosk")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setStyleSheet(STYLE)
@@ -135,6 +142,21 @@ class KioskView(QWidget):
         self.priority.setChecked(False)
         self.code.clear()
         self._clear.start()
+        if self.printer is not None:
+            in_job(
+                self.runner, "queue.ticket", lambda: self._print(ticket), self.printed.append, self._failed
+            )
+
+    def _print(self, ticket: dict[str, Any]) -> Path:
+        """Off the UI thread: the slip as PDF, then to the kiosk's printer ("pdf:PATH" writes a file)."""
+        kind = "priority" if ticket.get("priority") else "booked" if ticket.get("booking") else ""
+        issued = datetime.fromisoformat(str(ticket["issued_at"]))
+        data = render_ticket(str(ticket["number"]), FIELD_NAMES.get(str(ticket["field"]), ""), self.point_name,
+                             issued, None, kind)  # fmt: skip
+        out = Path(tempfile.mkdtemp(prefix="motcua-ticket-")) / f"so-{ticket['number']}.pdf"
+        out.write_bytes(data)
+        print_slip(out, self.printer or "")
+        return out
 
     def _failed(self, exc: BaseException) -> None:
         self._busy(False)
@@ -145,3 +167,25 @@ class KioskView(QWidget):
     def _reset(self) -> None:
         self.ticket.hide()
         self.note.clear()
+
+
+def print_slip(pdf: Path, printer_name: str) -> None:
+    """Print the 80 mm slip without a dialog; "pdf:PATH" prints into a PDF file (tests, no printer)."""
+    from PySide6.QtCore import QSizeF
+    from PySide6.QtGui import QPageLayout, QPageSize
+    from PySide6.QtPrintSupport import QPrinter
+
+    from ui.printing import PrinterMissingError, has_printer, paint_pages, render_pdf_pages
+
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    size = QPageSize(QSizeF(WIDTH_MM, HEIGHT_MM), QPageSize.Unit.Millimeter, "Ticket")
+    printer.setPageLayout(QPageLayout(size, QPageLayout.Orientation.Portrait, printer.pageLayout().margins()))
+    if printer_name.startswith("pdf:"):
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(printer_name[4:])
+    else:
+        if not has_printer(printer_name):
+            raise PrinterMissingError(f"no ticket printer available (configured: {bool(printer_name)})")
+        if printer_name:
+            printer.setPrinterName(printer_name)
+    paint_pages(printer, render_pdf_pages(pdf, dpi=200))
