@@ -17,7 +17,7 @@ from app.services.context import Desk
 from app.services.permissions import authorize
 from app.services.receipts import ReceiptNo, ledger_id
 from app.storage.db import Database, utc_now
-from app.storage.events import append_event
+from app.storage.events import append_event, refresh_projection
 
 logger = logging.getLogger(__name__)
 
@@ -144,6 +144,7 @@ def submit(desk: Desk, day: date | str, counted_cash: int, reason: str = "") -> 
         payload = {"day": day_s, "clerk": desk.clerk_id, "desk": desk.settings.desk, "expected_cash": mine.expected_cash,
                    "counted_cash": counted_cash, "difference": diff, "reason": reason, "totals": totals}  # fmt: skip
         event = append_event(desk.db, ledger_id(desk), EventType.CASH_REPORTED, payload, desk.clerk_id)
+        refresh_projection(desk.db, ledger_id(desk))  # as the other desks project it when pulled
         conn.execute(
             "INSERT INTO cash_reports (day, clerk, expected_cash, counted_cash, difference, reason, totals,"
             " event_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (day, clerk) DO UPDATE SET"

@@ -248,7 +248,6 @@ def void_receipt(desk: Desk, number: ReceiptNo, reason: str) -> str:
             fields = {"issued_at": now, "status": "voided", "void_reason": reason, "voided_at": now}
             insert_receipt(desk, number, fields)
         event = append_event(desk.db, stream, EventType.RECEIPT_VOIDED, payload, desk.clerk_id)
-        if row:
-            refresh_projection(desk.db, stream)
+        refresh_projection(desk.db, stream)  # the ledger too, as the other desks project it when pulled
     logger.info("receipt %s voided (event %s)", number.text, event.id)
     return event.id

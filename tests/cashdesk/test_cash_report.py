@@ -103,3 +103,16 @@ def test_a_malformed_remote_fee_event_is_stored_without_breaking_the_pull(tmp_pa
     rows = desk.db.conn.execute("SELECT form, series, number, amount, clerk FROM receipts").fetchall()
     assert rows == [("F", "S", 9, 20_000, "remote-clerk")]  # only the well-formed one, once
     desk.db.close()
+
+
+def test_the_cash_ledger_keeps_the_store_check_green_and_stays_out_of_the_dossier_list(tmp_path):
+    from app.services.integrity import run
+    from app.services.queries import list_dossiers
+
+    desk = cash_desk(tmp_path / "d1")
+    _day(desk)
+    submit(desk, DAY, 24_000)
+    results = {r.name: r for r in run(desk.db, desk.blobs, None, None)}
+    assert all(r.ok for r in results.values()), [(r.name, r.detail) for r in results.values() if not r.ok]
+    assert len(list_dossiers(desk.db, "all", limit=50).items) == 3  # the three dossiers, not the ledger
+    desk.db.close()
