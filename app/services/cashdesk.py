@@ -127,7 +127,11 @@ def _exempt(lines: list[dict[str, Any]], ex: Exemption) -> list[dict[str, Any]]:
 def quote(desk: Desk, dossier_id: str, req: FeeRequest) -> FeeQuote:
     """The fee lines for this request (catalog rules, copies, counted pages, channel, exemption)."""
     state = current_state(desk, dossier_id)
-    proc = find_procedure(desk, state.procedure)
+    return quote_procedure(find_procedure(desk, state.procedure), state.documents, req)
+
+
+def quote_procedure(proc: Procedure, documents: Sequence[Mapping[str, Any]], req: FeeRequest) -> FeeQuote:
+    """The same quote for a dossier not saved yet (the receive flow's fee step): pure, no store."""
     problems = [] if req.channel in CHANNELS else ["Kênh nộp hồ sơ không hợp lệ."]
     if req.exemption:
         problems += req.exemption.problems()
@@ -135,7 +139,7 @@ def quote(desk: Desk, dossier_id: str, req: FeeRequest) -> FeeQuote:
         raise ValidationError(f"bad fee request: {len(problems)} problem(s)", problems[0], problems=problems)
     pages = req.pages
     if pages is None:
-        pages = counted_pages(state.documents, counted_components(proc, req.components))
+        pages = counted_pages(documents, counted_components(proc, req.components))
     online = req.channel == "truc_tuyen"
     lines: list[dict[str, Any]] = [line.to_dict() for line in compute_fees(proc, pages, req.copies, online)]
     if req.exemption:

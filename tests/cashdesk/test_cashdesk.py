@@ -133,3 +133,12 @@ def _head(desk):
 
     row = desk.db.conn.execute("SELECT id FROM clerks WHERE username = 'thuha'").fetchone()
     return replace(desk, clerk_id=row[0])
+
+
+def test_the_receive_flow_can_quote_before_saving(desk):
+    from app.services.intake import find_procedure
+
+    proc = find_procedure(desk, "2.000815")
+    docs = [{"component": "ban_chinh", "pages": [{}] * 250}, {"component": "ban_sao", "pages": [{}] * 250}]
+    q = cd.quote_procedure(proc, docs, cd.FeeRequest(copies=2))
+    assert (q.pages, q.total) == (250, 400_000)  # 250 pages x 2 copies, capped at 200.000đ a copy

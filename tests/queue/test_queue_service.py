@@ -28,8 +28,9 @@ DESKS = {1: "ho_tich,chung_thuc", 2: "chung_thuc,cu_tru", 3: "ho_tich,chung_thuc
 
 
 class Service:
-    def __init__(self, home: Path, start: datetime) -> None:
+    def __init__(self, home: Path, start: datetime, token: str = "") -> None:
         self.home, self.port, self.start, self.t0 = home, free_port(), start, time.monotonic()
+        self.token = token
         self.db = home / "queue.db"
         self.proc: subprocess.Popen[bytes] | None = None
 
@@ -40,7 +41,7 @@ class Service:
     def run(self) -> None:
         now = self.start + timedelta(seconds=time.monotonic() - self.t0)  # the clock goes on across restarts
         cmd = [sys.executable, "-m", "app", "queue", "serve", "--host", "127.0.0.1", "--port", str(self.port),
-               "--db", str(self.db), "--now", now.isoformat()]  # fmt: skip
+               "--db", str(self.db), "--now", now.isoformat(), *(["--token", self.token] if self.token else [])]  # fmt: skip
         log = open(self.home / "queue.log", "ab")  # noqa: SIM115
         self.proc = subprocess.Popen(cmd, cwd=ROOT, env=_env(self.home), stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 30
@@ -169,3 +170,39 @@ def test_a_desk_without_the_queue_service_goes_on_receiving(tmp_path: Path):
     desk = make_desk(tmp_path / "d1")
     assert receive(desk, request(desk, "1.004222")).code  # the clerk receives as usual
     desk.db.close()
+
+
+def test_the_service_refuses_what_it_should_not_trust(tmp_path: Path):
+    import requests
+
+    svc = Service(tmp_path, datetime.now(TZ).replace(hour=9, minute=0), token="lan-secret")
+    svc.run()
+    try:
+        url = svc.url + "/api/v1/tickets"
+        assert requests.post(url, json={"field": "ho_tich"}, timeout=5).status_code == 403  # no token
+        auth = {"Authorization": "Bearer lan-secret"}
+        ok = requests.post(url, json={"field": "ho_tich"}, headers=auth, timeout=5)
+        assert ok.status_code == 200 and ok.json()["number"] == "A001"
+        bad = [
+            ({"field": "khong_co"}, 400),  # unknown field
+            ({"field": "ho_tich", "priority": "yes"}, 400),  # not a boolean
+            (["ho_tich"], 400),  # not an object
+        ]
+        for body, status in bad:
+            r = requests.post(url, json=body, headers=auth, timeout=5)
+            assert r.status_code == status and r.json()["message"]
+        big = requests.post(url, data=b"{" + b" " * 5000 + b"}", headers=auth, timeout=5)
+        assert big.status_code == 400
+        junk = requests.post(url, data=b"\xff\xfe", headers=auth, timeout=5)
+        assert junk.status_code == 400
+        call = requests.post(
+            svc.url + "/api/v1/call", json={"desk": 0, "fields": ["ho_tich"]}, headers=auth, timeout=5
+        )
+        assert call.status_code == 400
+        gone = requests.post(svc.url + "/api/v1/tickets/99/finish", json={"desk": 1, "outcome": "guidance"},
+                             headers=auth, timeout=5)  # fmt: skip
+        assert gone.status_code == 404
+        client = QueueClient(svc.url, "lan-secret")
+        assert [t["number"] for t in client.tickets()] == ["A001"]  # nothing the refused requests wrote
+    finally:
+        svc.stop()
