@@ -1,9 +1,10 @@
 """The VietQR code a citizen scans to pay a dossier's fees by bank transfer (pure, no I/O).
 
-A NAPAS VietQR is an EMVCo merchant-presented QR payload: data objects `ID(2) LEN(2) VALUE`, in
-ascending ID order, ending with the CRC object `63 04 XXXX`. The CRC is CRC-16/CCITT-FALSE
+A NAPAS VietQR is an EMVCo merchant-presented QR payload: data objects `ID(2) LEN(2) VALUE`, the
+payload format indicator first and the CRC object `63 04 XXXX` last (we write the rest in ascending ID order). The CRC is CRC-16/CCITT-FALSE
 (polynomial 0x1021, initial value 0xFFFF, no reflection, no final XOR) over every byte of the payload
-before it, including the CRC's own "6304" (EMVCo MPM spec 4.7.3), written as 4 upper-case hex digits.
+before it, including the CRC's own "6304" (EMVCo merchant-presented QR, data object 63), written as 4
+upper-case hex digits.
 
 Layout we write (NAPAS VietQR, domestic account transfer):
     00 "01"                      payload format indicator
