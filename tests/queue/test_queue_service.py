@@ -206,3 +206,25 @@ def test_the_service_refuses_what_it_should_not_trust(tmp_path: Path):
         assert [t["number"] for t in client.tickets()] == ["A001"]  # nothing the refused requests wrote
     finally:
         svc.stop()
+
+
+def test_bookings_import_from_an_ihanoi_csv_applies_the_rules(service: Service, tmp_path: Path):
+    day = service.start.date()
+    rows = ["ma_dat_lich,so_dinh_danh,linh_vuc,ngay",
+            f"IHN1001,001090012345,ho_tich,{day}", f"IHN1002,001090012345,cu_tru,{day}",
+            f"IHN1003,001090012345,chung_thuc,{day}",  # a third the same day: refused
+            f"IHN1004,001090099999,ho_tich,{day + timedelta(days=7)}"]  # fmt: skip  # too far ahead
+    csv_file = tmp_path / "ihanoi.csv"
+    csv_file.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "app", "queue", "import-bookings", str(csv_file), "--url", service.url],
+                          cwd=ROOT, env=_env(tmp_path), capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert done.returncode == 1 and "2 lịch hẹn đã nhận, 2 bị từ chối" in done.stdout
+    assert "dòng 4" in done.stderr and "dòng 5" in done.stderr and "001090012345" not in done.stderr
+    conn = sqlite3.connect(service.db)
+    stored = conn.execute("SELECT code, citizen FROM bookings ORDER BY code").fetchall()
+    conn.close()
+    assert [c for c, _ in stored] == ["IHN1001", "IHN1002"] and all(
+        "001090012345" not in z for _, z in stored
+    )
+    ticket = QueueClient(service.url).check_in("ihn1001")
+    assert ticket["booking"] == "IHN1001" and ticket["field"] == "ho_tich"
