@@ -12,6 +12,8 @@ from typing import Any
 
 from app.domain.events import Event, EventType
 from app.domain.state import TERMINAL, DossierState, Flag, Status
+from app.domain.vocabulary import RATING_LABELS_VI as RATING_LABELS_VI
+from app.domain.vocabulary import RATINGS as RATINGS
 
 S = Status
 _BEFORE_RESULT = frozenset({S.RECEIVED, S.SUPPLEMENT_REQUESTED, S.ACCEPTED, S.PROCESSING})
@@ -185,13 +187,6 @@ def _rated(state: DossierState, p: dict[str, Any]) -> None:
         raise ValueError(f"unknown rating {rating!r}")
     state.rating = rating
 
-
-RATINGS = ("rat_hai_long", "hai_long", "khong_hai_long")
-RATING_LABELS_VI = {
-    "rat_hai_long": "Rất hài lòng",
-    "hai_long": "Hài lòng",
-    "khong_hai_long": "Không hài lòng",
-}
 
 _HANDLERS: dict[EventType, Callable[[DossierState, dict[str, Any]], None]] = {
     EventType.RECEIVED: _received,

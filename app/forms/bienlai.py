@@ -10,13 +10,12 @@ from typing import Any
 
 from fpdf.enums import XPos, YPos
 
-from app.catalog.fees import vnd
 from app.config import Settings
+from app.domain.vocabulary import PAYMENT_METHOD_VI, vnd
 from app.forms.base import FormPDF, applicant_name, vn_long_date
 from app.payments.words import vnd_words
 
 LIEN = (("Liên 1", "Lưu tại nơi thu"), ("Liên 2", "Giao cho người nộp tiền"))
-METHOD_VI = {"cash": "Tiền mặt", "transfer": "Chuyển khoản (VietQR)", "epay": "Thanh toán trực tuyến"}
 
 
 @dataclass(frozen=True)
@@ -63,7 +62,7 @@ def _body(pdf: FormPDF, b: BienLai, settings: Settings) -> None:
     pdf.grid(["STT", "Loại phí, lệ phí", "Cách tính", "Số tiền"], rows, [12, 60, 70, 33],
              size=10, align=["CENTER", "LEFT", "LEFT", "RIGHT"])  # fmt: skip
     pdf.rich(("Số tiền bằng chữ: ", ""), (vnd_words(b.amount) + ".", "BI"), size=11)
-    method = METHOD_VI.get(b.method, b.method)
+    method = PAYMENT_METHOD_VI.get(b.method, b.method)
     if b.epay_ref:
         method += f" - mã giao dịch {b.epay_ref}"
     pdf.field("Hình thức thanh toán", method, size=11)

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from app.catalog.fees import vnd
 from app.config import Settings
+from app.domain.vocabulary import PAYMENT_METHOD_VI, vnd
 from app.forms.base import FormPDF, vn_long_date
 from app.services.cash_report import CashDayReport, ClerkDay
 
-METHOD_VI = {"cash": "Tiền mặt", "transfer": "Chuyển khoản", "epay": "Trực tuyến"}
 STATUS_VI = {"issued": "Đã thu", "voided": "Đã hủy"}
 
 
@@ -20,7 +19,7 @@ def _money(amount: int | None) -> str:
 def _clerk(pdf: FormPDF, c: ClerkDay) -> None:
     who = f"{c.clerk_name} ({c.username})" if c.username else f"tài khoản {c.clerk_id[-8:]} (bàn khác)"
     pdf.para(f"Cán bộ thu: {who}", style="B", size=12)
-    rows = [[str(i), r.number, r.dossier_code, METHOD_VI.get(r.method, r.method), vnd(r.amount),
+    rows = [[str(i), r.number, r.dossier_code, PAYMENT_METHOD_VI.get(r.method, r.method), vnd(r.amount),
              STATUS_VI.get(r.status, r.status)] for i, r in enumerate(c.receipts, 1)]  # fmt: skip
     if rows:
         pdf.grid(["STT", "Biên lai", "Mã hồ sơ", "Hình thức", "Số tiền", "Trạng thái"],
@@ -33,7 +32,7 @@ def _clerk(pdf: FormPDF, c: ClerkDay) -> None:
     fee_rows = [[label, vnd(amount)] for label, amount in sorted(c.by_fee.items())]
     pdf.grid(["Theo loại phí, lệ phí", "Số tiền"], [*fee_rows, ["Tổng cộng", vnd(c.total)]], [130, 45],
              size=10, align=["LEFT", "RIGHT"])  # fmt: skip
-    method_rows = [[METHOD_VI.get(m, m), vnd(a)] for m, a in sorted(c.by_method.items())]
+    method_rows = [[PAYMENT_METHOD_VI.get(m, m), vnd(a)] for m, a in sorted(c.by_method.items())]
     pdf.grid(["Theo hình thức thanh toán", "Số tiền"], method_rows or [["-", vnd(0)]], [130, 45],
              size=10, align=["LEFT", "RIGHT"])  # fmt: skip
     pdf.field("Tiền mặt theo biên lai", vnd(c.expected_cash), size=11)
@@ -41,7 +40,7 @@ def _clerk(pdf: FormPDF, c: ClerkDay) -> None:
     diff = (
         ""
         if c.difference is None
-        else ("Khớp" if c.difference == 0 else f"{c.difference:+,}đ".replace(",", "."))
+        else ("Khớp" if c.difference == 0 else ("+" if c.difference > 0 else "-") + vnd(abs(c.difference)))
     )
     pdf.field("Chênh lệch", diff, size=11)
     if c.difference:

@@ -7,6 +7,7 @@ from datetime import datetime
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from app.domain.vocabulary import vn_date
 from app.forms.base import _FONT_FILES, FONT, FONT_DIR
 
 WIDTH_MM, HEIGHT_MM = 80, 100
@@ -37,6 +38,6 @@ def render_ticket(number: str, field_name: str, point_name: str, issued_at: date
         line("Số đặt trước (iHanoi)", "I", 11, 6)
     if waiting_ahead is not None:
         line(f"Số người chờ trước bạn: {waiting_ahead}", "", 10, 6)
-    line(f"Lấy số lúc {issued_at:%H:%M}, ngày {issued_at:%d/%m/%Y}", "", 9, 5)
+    line(f"Lấy số lúc {issued_at:%H:%M}, ngày {vn_date(issued_at)}", "", 9, 5)
     line("Vui lòng chờ gọi số trên màn hình.", "I", 9, 5)
     return bytes(pdf.output())

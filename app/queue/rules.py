@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from app.domain.errors import StateError, ValidationError
+from app.domain.vocabulary import vn_date
 
 BOOK_AHEAD_DAYS = 6
 MAX_PER_DAY = 2
@@ -82,7 +83,7 @@ def check_in_problem(booking: Booking, now: datetime, already: bool) -> str | No
     if already:
         return "Mã đặt lịch này đã được lấy số."
     if now.date() != booking.day:
-        return f"Lịch hẹn dành cho ngày {booking.day:%d/%m/%Y}, không phải hôm nay."
+        return f"Lịch hẹn dành cho ngày {vn_date(booking.day)}, không phải hôm nay."
     if not OPENS <= now.time() <= CLOSES:
         return "Số đặt trước chỉ có hiệu lực từ 8:00 đến 16:00."
     return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from app.config import Settings
+from app.domain.vocabulary import vn_date, vn_decimal, vn_int
 from app.forms.base import FormPDF
 from app.reports.point import Cell, PointReport, Table
 
@@ -11,9 +12,9 @@ def _text(value: Cell) -> str:
     if value is None:
         return "—"
     if isinstance(value, float):
-        return f"{value:.1f}".replace(".", ",")
+        return vn_decimal(value)
     if isinstance(value, int):
-        return f"{value:,}".replace(",", ".")
+        return vn_int(value)
     return str(value)
 
 
@@ -60,7 +61,7 @@ def render_pdf(report: PointReport, settings: Settings) -> bytes:
         settings,
         doc_title=f"Báo cáo {report.period.label_vi}",
         heading="BÁO CÁO KẾT QUẢ TIẾP NHẬN VÀ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH",
-        subtitle=f"{report.period.label_vi} (từ {report.period.start:%d/%m/%Y} đến {report.period.end:%d/%m/%Y})",
+        subtitle=f"{report.period.label_vi} (từ {vn_date(report.period.start)} đến {vn_date(report.period.end)})",
         place_date=report.period.end,
         orientation="landscape",
     )

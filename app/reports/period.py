@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from app.domain.errors import ValidationError
+from app.domain.vocabulary import vn_date
 
 
 @dataclass(frozen=True)
@@ -18,7 +19,7 @@ class Period:
     @property
     def label_vi(self) -> str:
         if self.kind == "day":
-            return f"Ngày {self.start:%d/%m/%Y}"
+            return f"Ngày {vn_date(self.start)}"
         if self.kind == "month":
             return f"Tháng {self.start:%m/%Y}"
         return f"Quý {(self.start.month - 1) // 3 + 1}/{self.start.year}"

@@ -16,14 +16,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.domain.fold import RATING_LABELS_VI, RATINGS
 from app.domain.state import OPEN
+from app.domain.vocabulary import CHANNEL_VI, PAYMENT_METHOD_VI, RATING_LABELS_VI, RATINGS, vn_date
 from app.reports.period import Period
 from app.storage.db import Database
 
 WAIT_TARGET_MIN = 15
-CHANNEL_VI = {"truc_tiep": "Trực tiếp tại Điểm", "buu_chinh": "Qua bưu chính", "truc_tuyen": "Trực tuyến"}
-METHOD_VI = {"cash": "Tiền mặt", "transfer": "Chuyển khoản (VietQR)", "epay": "Thanh toán trực tuyến"}
 _OPEN = "(" + ", ".join(f"'{s.value}'" for s in sorted(OPEN)) + ")"
 Cell = str | int | float | None
 
@@ -272,7 +270,7 @@ def _digitization(received: list[dict[str, Any]]) -> Table:
 
 
 def _fee_table(fees: list[tuple[str, int, int]]) -> Table:
-    rows: list[tuple[Cell, ...]] = [(METHOD_VI.get(m, m), n, a) for m, n, a in fees]
+    rows: list[tuple[Cell, ...]] = [(PAYMENT_METHOD_VI.get(m, m), n, a) for m, n, a in fees]
     total = ("Tổng cộng", sum(f[1] for f in fees), sum(f[2] for f in fees))
     return Table("Phí theo hình thức", "Phí, lệ phí đã thu theo hình thức", ("Hình thức", "Số biên lai", "Số tiền (đồng)"),
                  total, rows)  # fmt: skip
@@ -299,5 +297,5 @@ def _summary(tables: list[Table], p: Period) -> Table:
         ("Tỷ lệ số hóa thành phần (%)", t["Số hóa"].total[3]),
         ("Phí, lệ phí đã thu (đồng)", t["Phí theo hình thức"].total[2]),
     ]
-    period = f"{p.label_vi} ({p.start:%d/%m/%Y} - {p.end:%d/%m/%Y})"
+    period = f"{p.label_vi} ({vn_date(p.start)} - {vn_date(p.end)})"
     return Table("Tổng hợp", "Các chỉ số chính", ("Chỉ tiêu", "Giá trị"), ("Kỳ báo cáo", period), rows)

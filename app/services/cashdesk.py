@@ -23,6 +23,7 @@ from app.catalog import Procedure, compute_fees
 from app.domain.errors import ValidationError
 from app.domain.events import EventType
 from app.domain.state import DossierState
+from app.domain.vocabulary import CHANNEL_VI as CHANNEL_VI
 from app.forms.bienlai import BienLai
 from app.payments import vietqr
 from app.services.context import Desk
@@ -34,9 +35,7 @@ from app.storage.events import load_events
 logger = logging.getLogger(__name__)
 
 METHODS = ("cash", "transfer", "epay")
-METHOD_VI = {"cash": "Tiền mặt", "transfer": "Chuyển khoản (VietQR)", "epay": "Thanh toán trực tuyến"}
-CHANNELS = ("truc_tiep", "buu_chinh", "truc_tuyen")
-CHANNEL_VI = {"truc_tiep": "Trực tiếp", "buu_chinh": "Bưu chính", "truc_tuyen": "Trực tuyến"}
+CHANNELS = tuple(CHANNEL_VI)  # truc_tiep, truc_tuyen, buu_chinh (labels in app.domain.vocabulary)
 _EPAY_REF = re.compile(r"^[0-9A-Za-z._\-]{4,64}$")
 
 
@@ -141,7 +140,10 @@ def quote_procedure(proc: Procedure, documents: Sequence[Mapping[str, Any]], req
     if pages is None:
         pages = counted_pages(documents, counted_components(proc, req.components))
     online = req.channel == "truc_tuyen"
-    lines: list[dict[str, Any]] = [line.to_dict() for line in compute_fees(proc, pages, req.copies, online)]
+    postal = req.channel == "buu_chinh"  # the catalog's postal price, as at receipt (app.services.fees)
+    lines: list[dict[str, Any]] = [
+        line.to_dict() for line in compute_fees(proc, pages, req.copies, online, postal=postal)
+    ]
     if req.exemption:
         lines = _exempt(lines, req.exemption)
     return FeeQuote(lines, sum(int(x["amount"]) for x in lines), req.copies, pages, req.channel)

@@ -11,7 +11,7 @@ from app.services.clerks import ensure_clerk
 from app.services.intake import receive
 from app.services.receipts import add_range
 from tests.store_helpers import request
-from ui.backend import service_desk
+from ui.adapters.session import service_desk
 from ui.dialogs.collect_fee import CollectFeeDialog
 
 

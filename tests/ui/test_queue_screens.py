@@ -119,6 +119,7 @@ def test_chime_is_a_playable_two_note_wav(tmp_path: Path):
 
 
 def test_call_bar_on_the_desk_window_links_the_ticket_to_the_saved_dossier(qtbot, desk, service: Service):
+    from ui.ops.save_dossier import SavedDossier
     from ui.views.queue.callbar import attach_call_bar
 
     ctx, window = desk
@@ -130,7 +131,10 @@ def test_call_bar_on_the_desk_window_links_the_ticket_to_the_saved_dossier(qtbot
     client.issue("cu_tru")
     bar.call_next()
     qtbot.waitUntil(lambda: bar.number.text() == "C001", timeout=10_000)
-    window.views["receive"].sig_saved.emit({"code": "000.00.00.H26-261201-1001"})
+    saved = SavedDossier(
+        id="d1", code="000.00.00.H26-261201-1001", due_date="2026-12-04", due_text="04/12/2026"
+    )
+    window.views["receive"].sig_saved.emit(saved)
     qtbot.waitUntil(lambda: bar.number.text() == "—", timeout=10_000)
     [ticket] = client.tickets()
     assert (ticket["outcome"], ticket["dossier_code"]) == ("dossier", "000.00.00.H26-261201-1001")

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.catalog import vnd
+from app.domain.vocabulary import PAYMENT_METHOD_VI, vnd
 from app.forms.bienlai import render_bienlai
 from app.services import cashdesk as cd
 from app.services.context import Desk
@@ -36,7 +36,6 @@ from app.services.receipts import KIND_VI, ReceiptNo
 from ui.messages import user_message
 
 logger = logging.getLogger(__name__)
-SHORT_METHOD = {"cash": "Tiền mặt", "transfer": "Chuyển khoản (VietQR)", "epay": "Trực tuyến"}
 
 
 def qr_pixmap(payload: str, size: int = 220) -> QPixmap:
@@ -77,7 +76,7 @@ class CollectFeeDialog(QDialog):
         methods = QHBoxLayout()
         self.method_group = QButtonGroup(self)
         for i, code in enumerate(cd.METHODS):
-            button = QRadioButton(SHORT_METHOD[code])
+            button = QRadioButton(PAYMENT_METHOD_VI[code])
             button.setProperty("method", code)
             button.setChecked(i == 0)
             self.method_group.addButton(button)
@@ -104,8 +103,8 @@ class CollectFeeDialog(QDialog):
         self.qr_note.setWordWrap(True)
         self.qr_note.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.confirmed = QCheckBox("Đã nhận được tiền chuyển khoản (kiểm tra trên tài khoản của Điểm)")
-        for w in (self.qr, self.qr_note, self.confirmed):
-            root.addWidget(w)
+        for shown in (self.qr, self.qr_note, self.confirmed):
+            root.addWidget(shown)
         self.error = QLabel()
         self.error.setObjectName("Error")
         self.error.setWordWrap(True)
@@ -201,7 +200,7 @@ def bienlai_out(code: str) -> Path:
 def open_collect_fee(view: Any) -> None:
     """From a dossier's view (ui.views.dossier_detail.DossierDetail): collect, refresh, print the biên lai."""
     from ui import printing
-    from ui.backend import service_desk
+    from ui.adapters.session import service_desk
     from ui.workers.jobs import Job
 
     dossier_id = view.dossier_id

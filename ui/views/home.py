@@ -7,7 +7,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QGridLayout, QTableWidget, QTableWidgetItem
 
 from app.services.context import vn_now
-from ui import backend
+from ui.adapters.dossier import dashboard
 from ui.theme import DANGER
 from ui.views.base import ViewPage, card, section
 from ui.views.queue.figures import point_figures_strip
@@ -20,6 +20,9 @@ CARDS = [
     ("returned_today", "Đã trả kết quả hôm nay", False),
     ("on_time_rate", "Tỉ lệ đúng hạn", False),
 ]
+
+
+PROCEDURE_WIDTH = 380
 
 
 class HomeView(ViewPage):
@@ -48,7 +51,7 @@ class HomeView(ViewPage):
 
     def refresh(self) -> None:
         self.clear_message()
-        data = backend.dashboard(self.ctx)
+        data = dashboard(self.ctx)
         self.figures.refresh(vn_now().date())
         for key, label in self.values.items():
             value = data.get(key)
@@ -67,3 +70,5 @@ class HomeView(ViewPage):
                 cell.setData(Qt.ItemDataRole.UserRole, item.get("id"))
                 self.table.setItem(r, c, cell)
         self.table.resizeColumnsToContents()
+        if self.table.columnWidth(1) > PROCEDURE_WIDTH:  # a long name is elided, the state stays in view
+            self.table.setColumnWidth(1, PROCEDURE_WIDTH)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.vocabulary import vn_date, vn_decimal, vn_int
 from app.reports import period as periods
 from app.reports.point import Cell, PointReport, Table
 from ui.messages import user_message
@@ -34,7 +35,7 @@ KINDS = [("day", "Ngày"), ("month", "Tháng"), ("quarter", "Quý")]
 def report_job(home: Path, kind: str, day: date, progress: Any, is_cancelled: Any) -> PointReport:
     from app.config import load_settings
     from app.reports.point import compute
-    from ui.backend import open_store
+    from ui.ops.store import open_store
 
     p = _period(kind, day)
     db = open_store(home)
@@ -64,9 +65,9 @@ def _text(value: Cell) -> str:
     if value is None:
         return "—"
     if isinstance(value, float):
-        return f"{value:.1f}".replace(".", ",")
+        return vn_decimal(value)
     if isinstance(value, int):
-        return f"{value:,}".replace(",", ".")
+        return vn_int(value)
     return str(value)
 
 
@@ -185,7 +186,7 @@ class ReportView(ViewPage):
         self.show_button.setEnabled(True)
         self._set_exports(True)
         p = report.period
-        self.heading.setText(f"{p.label_vi}: từ {p.start:%d/%m/%Y} đến {p.end:%d/%m/%Y}")
+        self.heading.setText(f"{p.label_vi}: từ {vn_date(p.start)} đến {vn_date(p.end)}")
         fields = report.table("Theo lĩnh vực")
         self.by_field.set_bars([(str(r[0]), float(r[1] or 0)) for r in fields.rows])
         on_time = report.table("Đúng hạn")

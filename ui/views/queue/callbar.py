@@ -117,6 +117,6 @@ def attach_call_bar(window: Any, ctx: Any) -> CallBar | None:
     window.addToolBar(Qt.ToolBarArea.TopToolBarArea, tools)
     receive = window.views.get("receive")
     if receive is not None and hasattr(receive, "sig_saved"):
-        receive.sig_saved.connect(lambda result: bar.dossier_received(str(result.get("code") or "")))
+        receive.sig_saved.connect(lambda saved: bar.dossier_received(saved.code))  # a SavedDossier
     window.call_bar = bar
     return bar

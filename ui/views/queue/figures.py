@@ -7,6 +7,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
+from app.domain.vocabulary import vn_decimal
 from app.reports.dashboard import PointFigures, point_figures
 from ui.views.base import card
 from ui.views.queue.common import in_job
@@ -16,7 +17,7 @@ from ui.workers.jobs import JobRunner
 def figures_job(home: Path, queue_url: str, today: Any) -> PointFigures:
     """Off the UI thread: its own store connection, and the queue service's tickets when it answers."""
     from sync.queue_client import QueueClient, QueueUnavailable
-    from ui.backend import open_store
+    from ui.ops.store import open_store
 
     tickets: list[dict[str, Any]] = []
     if queue_url:
@@ -49,11 +50,9 @@ class PointFiguresStrip(QWidget):
                lambda _e: None)  # fmt: skip
 
     def show_figures(self, f: PointFigures) -> None:
-        self.satisfaction.setText(
-            "–" if f.satisfaction is None else f"{f.satisfaction:.1f}%".replace(".", ",")
-        )
+        self.satisfaction.setText("–" if f.satisfaction is None else f"{vn_decimal(f.satisfaction)}%")
         self.satisfaction.setToolTip(f"{f.rated} lượt đánh giá trên {f.handled} hồ sơ đã trả")
-        self.wait.setText("–" if f.avg_wait_min is None else f"{f.avg_wait_min:.1f} phút".replace(".", ","))
+        self.wait.setText("–" if f.avg_wait_min is None else f"{vn_decimal(f.avg_wait_min)} phút")
         self.wait.setToolTip(f"{f.called} lượt đã gọi hôm nay")
 
 

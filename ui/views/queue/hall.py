@@ -68,7 +68,8 @@ class HallDisplay(QWidget):
         self.status = QLabel("")
         self.status.setObjectName("HallOffline")
         root.addWidget(self.status)
-        self.timer = QTimer(self, interval=2000, timeout=self.poll)
+        self.timer = QTimer(self, interval=2000)
+        self.timer.timeout.connect(self.poll)
 
     def start(self) -> None:
         self.poll()

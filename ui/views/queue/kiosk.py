@@ -104,7 +104,8 @@ class KioskView(QWidget):
         root.addWidget(self.ticket, alignment=Qt.AlignmentFlag.AlignCenter)
         root.addWidget(self.note)
         root.addStretch(1)
-        self._clear = QTimer(self, singleShot=True, interval=15_000, timeout=self._reset)
+        self._clear = QTimer(self, singleShot=True, interval=15_000)
+        self._clear.timeout.connect(self._reset)
 
     def _busy(self, busy: bool) -> None:
         for b in self.buttons:
