@@ -35,6 +35,9 @@ ALLOWED_FROM: dict[EventType, frozenset[Status]] = {
     EventType.DUE_EXTENDED: _BEFORE_RESULT | {S.RESULT_READY},
     EventType.FEE_COLLECTED: frozenset(Status) - {S.NEW},
     EventType.RATED: frozenset({S.RETURNED, S.REFUSED}),
+    # cash-desk facts: any state; NEW too, for the desk's ledger stream that no `received` opens
+    EventType.RECEIPT_VOIDED: frozenset(Status),
+    EventType.CASH_REPORTED: frozenset(Status),
 }
 
 
@@ -133,6 +136,14 @@ def _fee_collected(state: DossierState, p: dict[str, Any]) -> None:
     state.fees_collected += int(p["amount"])
 
 
+def _receipt_voided(state: DossierState, p: dict[str, Any]) -> None:
+    state.fees_collected -= int(p.get("amount", 0))  # the money of a voided biên lai was given back
+
+
+def _no_state_change(state: DossierState, p: dict[str, Any]) -> None:
+    return None
+
+
 def _apology(state: DossierState, p: dict[str, Any]) -> None:
     state.apologies.append({"reason": str(p["reason"]), "new_due_date": str(p["new_due_date"])})
     _set_due(state, p, "apology")
@@ -193,6 +204,8 @@ _HANDLERS: dict[EventType, Callable[[DossierState, dict[str, Any]], None]] = {
     EventType.REJECTED: _rejected,
     EventType.RESULT_RETURNED: _returned,
     EventType.RATED: _rated,
+    EventType.RECEIPT_VOIDED: _receipt_voided,
+    EventType.CASH_REPORTED: _no_state_change,
 }
 
 assert set(_HANDLERS) == set(EventType) == set(ALLOWED_FROM), "every event type needs a rule"

@@ -61,6 +61,12 @@ EVENT_LABELS_VI: dict[str, str] = {
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")  # the wall time the clerk and the citizen read
 
+PAYMENT_METHOD_VI: dict[str, str] = {  # how a fee is paid at the desk
+    "cash": "Tiền mặt",
+    "transfer": "Chuyển khoản (VietQR)",
+    "epay": "Thanh toán trực tuyến",
+}
+
 RETURN_METHOD_VI: dict[str, str] = {"desk": "tại điểm phục vụ", "post": "qua bưu chính"}
 
 QT_DATE_FORMAT = "dd/MM/yyyy"  # the same dd/mm/yyyy, in the pattern Qt's date widgets take
@@ -82,6 +88,16 @@ def event_label_vi(event_type: str) -> str:
 def vnd(amount: int) -> str:
     """12000 → '12.000đ' (Vietnamese thousands separator)."""
     return f"{amount:,}".replace(",", ".") + "đ"
+
+
+def vn_int(value: int) -> str:
+    """1234567 → '1.234.567' (a count, with the Vietnamese thousands separator)."""
+    return f"{value:,}".replace(",", ".")
+
+
+def vn_decimal(value: float, digits: int = 1) -> str:
+    """12.25 → '12,3' (decimal comma)."""
+    return f"{value:.{digits}f}".replace(".", ",")
 
 
 def _as_date(value: date | str) -> date:

@@ -35,6 +35,15 @@ After receipt (app.services.returns) -> DossierState
     return_result(desk, dossier_id, receiver_name, id_checked=True, by_post=False, tracking_no="")
     rate(desk, dossier_id, "rat_hai_long" | "hai_long" | "khong_hai_long")
 
+The cash desk (app.services.cashdesk, receipts, cash_report; schema 9)
+    quote(desk, dossier_id, FeeRequest(copies, pages?, components?, channel, exemption?)) -> FeeQuote
+    collect(desk, dossier_id, FeeRequest, Payment(method cash|transfer|epay, transfer_confirmed, epay_ref),
+            ReceiptChoice(kind printed|preprinted|electronic, number?)) -> Collected (receipt, qr_payload)
+    transfer_qr(desk, state, amount) -> VietQR payload (settings: bank_bin, bank_account, bank_beneficiary)
+    receipts.add_range(desk, form, series, first, last, desk_no, kind)   head/admin; ranges never overlap
+    receipts.void_receipt(desk, ReceiptNo, reason)   the number stays used; the fold takes the money off
+    cash_report.day_report(db, day, clerk_id=None) ; cash_report.submit(desk, day, counted_cash, reason)
+
 Reads (app.services.queries), indexed, fast at 100,000 dossiers (bench/store_bench.py)
     list_dossiers(db, filter="all", query="", today=None, limit=50, offset=0, after=None,
                   with_total=True) -> DossierPage   keyset paging: pass page.next_after as `after`

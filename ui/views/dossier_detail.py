@@ -154,6 +154,11 @@ class DossierDetail(QWidget):
         return None
 
     def open_action(self, action: str) -> None:
+        if action == "fee":  # the cash desk: copies, VietQR, biên lai (ui.dialogs.collect_fee)
+            from ui.dialogs.collect_fee import open_collect_fee
+
+            open_collect_fee(self)
+            return
         dialog = self._dialog_for(action)
         if dialog is None:
             self.run_action(action, {})
