@@ -28,6 +28,8 @@ from typing import Any
 from app import bundle
 from app.config import data_home, db_path, load_settings, logs_dir
 from app.domain.errors import AppError
+from app.storage.cipher import cipher_version
+from app.storage.db import connect_store
 
 logger = logging.getLogger(__name__)
 
@@ -56,7 +58,7 @@ def personal_terms(db: Path) -> set[str]:
     """Every name, ID number, address, phone and e-mail in the store's events (kept in memory only)."""
     if not db.exists():
         return set()
-    con = sqlite3.connect(db, timeout=10)
+    con = connect_store(db)
     try:
         tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         rows = con.execute("SELECT payload FROM events") if "events" in tables else []
@@ -92,7 +94,7 @@ def db_stats(db: Path) -> dict[str, Any]:
     """Counts only: rows per table, events per type, outbox states, blob bytes, file sizes."""
     if not db.exists():
         return {"exists": False}
-    con = sqlite3.connect(db, timeout=10)
+    con = connect_store(db)
     try:
         tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")]
         stats: dict[str, Any] = {
@@ -139,6 +141,7 @@ def versions() -> dict[str, Any]:
         "machine": platform.machine(),
         "frozen": bundle.is_frozen(),
         "sqlite": sqlite3.sqlite_version,
+        "sqlcipher": cipher_version(),
         "packages": {},
     }
     for name in ("motcua", *PACKAGES):

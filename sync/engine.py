@@ -263,7 +263,13 @@ def _upload_one(
         store.set(key, url)
 
     transport.upload(
-        store.blobs.path(sha256), sha256, store.get(key), save_url, chunk_size, on_progress, is_cancelled
+        store.blobs.read_bytes(sha256),
+        sha256,
+        store.get(key),
+        save_url,
+        chunk_size,
+        on_progress,
+        is_cancelled,
     )
     _check(is_cancelled)
     status = transport.file_status(sha256)

@@ -96,8 +96,7 @@ def _blobs(db: Database, blobs: BlobStore) -> CheckResult:
     ).fetchall()
     bad = []
     for sha, size in rows:
-        path = blobs.path(sha)
-        if size is None or not path.is_file() or path.stat().st_size != size or not blobs.verify(sha):
+        if size is None or not blobs.has(sha) or blobs.size(sha) != size or not blobs.verify(sha):
             bad.append(sha)
     detail = (
         f"{len(rows)} files ok"

@@ -1,0 +1,417 @@
+"""The store key and its wraps (`$MOTCUA_HOME/keys.json`, mode 0600).
+
+One random 256-bit store key seals the desk: desk.db (SQLCipher), blobs (AES-256-GCM), the audit
+chain (HMAC) and backups each use a subkey derived from it (HKDF-SHA256). The key itself is never
+on disk in a sealed home; keys.json holds it only wrapped (AES-256-GCM):
+- by each clerk's password, through argon2id (so the store opens at a clerk's login);
+- by the OS keyring (Windows Credential Manager...) when IT turns on unattended mode;
+- `local`: in clear beside the data, for demo homes and for a home not yet sealed by IT.
+The recovery key that `python -m app key seal` prints once *is* the store key (base32), so it opens
+the store and every backup even when keys.json is lost (`python -m app key recover`).
+
+Once unlocked, the keys stay in this process's memory (`remember`), so every connection the desk
+opens afterwards (jobs, sync, backups) reuses them without asking again.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import hashlib
+import hmac
+import json
+import logging
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from argon2.low_level import Type, hash_secret_raw
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from app.domain.errors import AuthError, StorageError
+
+logger = logging.getLogger(__name__)
+
+KEY_FILE = "keys.json"
+FORMAT = 1
+KEYRING_SERVICE = "motcua-store"
+# argon2id at login: 64 MiB, 3 passes (about 0.15 s on a 2-core desk PC; bench/store_bench.py)
+ARGON2 = {"t": 3, "m": 65536, "p": 1}
+ENV_RECOVERY, ENV_RECOVERY_FILE = "MOTCUA_RECOVERY_KEY", "MOTCUA_RECOVERY_KEY_FILE"
+ENV_CLERK, ENV_PASSWORD, ENV_PASSWORD_FILE = "MOTCUA_CLERK", "MOTCUA_PASSWORD", "MOTCUA_PASSWORD_FILE"
+
+
+class StoreLockedError(AuthError):
+    code = "store_locked"
+    default_user_message = "Kho dữ liệu đang khóa. Hãy đăng nhập bằng mật khẩu cán bộ hoặc nhập khóa khôi phục của bộ phận kỹ thuật."
+
+
+class WrongSecretError(AuthError):
+    code = "wrong_secret"
+    default_user_message = "Mật khẩu hoặc khóa khôi phục không đúng. Chưa có gì bị thay đổi."
+
+
+@dataclass(frozen=True)
+class StoreKeys:
+    """The store key and the subkeys derived from it."""
+
+    master: bytes
+
+    def _sub(self, label: str) -> bytes:
+        return HKDF(hashes.SHA256(), 32, salt=None, info=b"motcua/" + label.encode()).derive(self.master)
+
+    @property
+    def db_key(self) -> bytes:
+        return self._sub("sqlcipher")
+
+    @property
+    def blob_key(self) -> bytes:
+        return self._sub("blobs")
+
+    @property
+    def audit_key(self) -> bytes:
+        return self._sub("audit")
+
+    @property
+    def backup_key(self) -> bytes:
+        return self._sub("backup")
+
+    @property
+    def check(self) -> str:
+        return hmac.new(self.master, b"motcua/check", hashlib.sha256).hexdigest()
+
+    def __repr__(self) -> str:  # never print the key
+        return "StoreKeys(<sealed>)"
+
+
+def key_path(home: Path) -> Path:
+    return Path(home) / KEY_FILE
+
+
+# ---- the process's unlocked keys -------------------------------------------------------------
+
+_UNLOCKED: dict[str, StoreKeys] = {}
+
+
+def _home_id(home: Path) -> str:
+    return str(Path(home).resolve())
+
+
+def remember(home: Path, keys: StoreKeys) -> StoreKeys:
+    _UNLOCKED[_home_id(home)] = keys
+    return keys
+
+
+def forget(home: Path) -> None:
+    _UNLOCKED.pop(_home_id(home), None)
+
+
+def remembered(home: Path) -> StoreKeys | None:
+    return _UNLOCKED.get(_home_id(home))
+
+
+# ---- recovery key text -----------------------------------------------------------------------
+
+
+def recovery_text(keys: StoreKeys) -> str:
+    code = base64.b32encode(keys.master).decode().rstrip("=")
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+def parse_recovery(text: str) -> StoreKeys:
+    code = "".join(ch for ch in text.upper() if ch.isalnum())
+    try:
+        master = base64.b32decode(code + "=" * (-len(code) % 8))
+    except (ValueError, TypeError) as exc:
+        raise WrongSecretError("recovery key is not base32") from exc
+    if len(master) != 32:
+        raise WrongSecretError(f"recovery key has {len(master)} bytes, not 32")
+    return StoreKeys(master)
+
+
+# ---- keys.json ------------------------------------------------------------------------------
+
+
+def load_file(home: Path) -> dict[str, Any] | None:
+    path = key_path(home)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as exc:
+        raise StorageError(f"cannot read {KEY_FILE}: {type(exc).__name__}") from exc
+    if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("wraps"), list):
+        raise StorageError(f"{KEY_FILE} has an unknown format")
+    return data
+
+
+def save_file(home: Path, data: dict[str, Any], *, exclusive: bool = False) -> None:
+    """Write keys.json atomically, owner-only (`exclusive`: FileExistsError if it exists)."""
+    path = key_path(home)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{KEY_FILE}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, indent=1, sort_keys=True)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if exclusive:  # two processes opening a new home at once must agree on one key
+            os.link(tmp, path)
+            tmp.unlink()
+        else:
+            os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    with contextlib.suppress(OSError):
+        os.chmod(path, 0o600)
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+def _unb64(text: object) -> bytes:
+    return base64.b64decode(str(text))
+
+
+def _wrap(kek: bytes, keys: StoreKeys, aad: str) -> dict[str, str]:
+    nonce = secrets.token_bytes(12)
+    return {"nonce": _b64(nonce), "ct": _b64(AESGCM(kek).encrypt(nonce, keys.master, aad.encode()))}
+
+
+def _unwrap(kek: bytes, wrap: dict[str, Any], aad: str) -> StoreKeys:
+    try:
+        return StoreKeys(AESGCM(kek).decrypt(_unb64(wrap["nonce"]), _unb64(wrap["ct"]), aad.encode()))
+    except (InvalidTag, KeyError, ValueError) as exc:
+        raise WrongSecretError("wrap does not open with this secret") from exc
+
+
+def _password_kek(password: str, kdf: dict[str, Any]) -> bytes:
+    return hash_secret_raw(
+        password.encode("utf-8"),
+        _unb64(kdf["salt"]),
+        int(kdf["t"]),
+        int(kdf["m"]),
+        int(kdf["p"]),
+        32,
+        Type.ID,
+    )
+
+
+def new_file(keys: StoreKeys, *, demo: bool) -> dict[str, Any]:
+    return {"format": FORMAT, "check": keys.check, "demo": demo, "wraps": [], "local": keys.master.hex()}
+
+
+def create(home: Path, *, demo: bool = False) -> StoreKeys:
+    """A new random store key for a new home, kept `local` (unsealed) until IT seals it."""
+    if load_file(home) is not None:
+        raise StorageError(f"{KEY_FILE} already exists")
+    keys = StoreKeys(secrets.token_bytes(32))
+    save_file(home, new_file(keys, demo=demo), exclusive=True)
+    logger.info("new store key created (%s)", "demo" if demo else "unsealed until `key seal`")
+    return remember(home, keys)
+
+
+def is_sealed(home: Path) -> bool:
+    data = load_file(home)
+    return data is not None and "local" not in data
+
+
+def is_demo(home: Path) -> bool:
+    data = load_file(home)
+    return bool(data and data.get("demo"))
+
+
+def _checked(data: dict[str, Any], keys: StoreKeys) -> StoreKeys:
+    if not hmac.compare_digest(str(data.get("check", "")), keys.check):
+        raise WrongSecretError("key does not match this store")
+    return keys
+
+
+# ---- unlocking ------------------------------------------------------------------------------
+
+
+def unlock_unattended(home: Path) -> StoreKeys | None:
+    """The keys without asking anyone: already unlocked, a local (demo/unsealed) key, the OS keyring,
+    or the recovery key / a clerk's password named by the environment (see README). None if locked."""
+    keys = remembered(home)
+    if keys is not None:
+        return keys
+    data = load_file(home)
+    if data is None:
+        return None
+    if "local" in data:
+        return remember(home, _checked(data, StoreKeys(bytes.fromhex(str(data["local"])))))
+    for wrap in data["wraps"]:
+        if wrap.get("kind") == "keyring":
+            found = _from_keyring(str(wrap.get("name", "")))
+            if found is not None:
+                return remember(home, _checked(data, found))
+    return _from_environment(home)
+
+
+def _read_secret(value_var: str, file_var: str) -> str | None:
+    if os.environ.get(value_var):
+        return os.environ[value_var]
+    name = os.environ.get(file_var)
+    if name:
+        try:
+            return Path(name).read_text(encoding="utf-8").splitlines()[0]
+        except (OSError, IndexError) as exc:
+            raise WrongSecretError(f"cannot read the secret file named by {file_var}") from exc
+    return None
+
+
+def _from_environment(home: Path) -> StoreKeys | None:
+    recovery = _read_secret(ENV_RECOVERY, ENV_RECOVERY_FILE)
+    if recovery:
+        return unlock_with_recovery(home, recovery)
+    password = _read_secret(ENV_PASSWORD, ENV_PASSWORD_FILE)
+    if password and os.environ.get(ENV_CLERK):
+        return unlock_with_password(home, os.environ[ENV_CLERK], password)
+    return None
+
+
+def unlock(home: Path) -> StoreKeys:
+    keys = unlock_unattended(home)
+    if keys is None:
+        raise StoreLockedError(f"store at {Path(home).name} is sealed and no key was given")
+    return keys
+
+
+def unlock_with_password(home: Path, username: str, password: str) -> StoreKeys:
+    """Unwrap the store key with a clerk's password (WrongSecretError if it does not open)."""
+    data = load_file(home)
+    if data is None:
+        raise StoreLockedError(f"no {KEY_FILE}: nothing to unlock")
+    username = username.strip().lower()
+    for wrap in data["wraps"]:
+        if wrap.get("kind") == "clerk" and wrap.get("username") == username:
+            keys = _unwrap(_password_kek(password, wrap["kdf"]), wrap, "clerk:" + username)
+            return remember(home, _checked(data, keys))
+    raise WrongSecretError(f"no key wrap for this username on this desk ({len(username)} chars)")
+
+
+def unlock_with_recovery(home: Path, text: str) -> StoreKeys:
+    keys = parse_recovery(text)
+    data = load_file(home)
+    if data is not None:
+        _checked(data, keys)
+    return remember(home, keys)
+
+
+# ---- changing wraps (never the key) ---------------------------------------------------------
+
+
+def _edit(home: Path, keys: StoreKeys) -> dict[str, Any]:
+    data = load_file(home)
+    if data is None:
+        return {"format": FORMAT, "check": keys.check, "demo": False, "wraps": []}
+    _checked(data, keys)
+    return data
+
+
+def wrap_for_clerk(home: Path, keys: StoreKeys, username: str, password: str) -> None:
+    """Wrap the store key with a clerk's (new) password; replaces that clerk's old wrap."""
+    username = username.strip().lower()
+    data = _edit(home, keys)
+    kdf = {"alg": "argon2id", **ARGON2, "salt": _b64(secrets.token_bytes(16))}
+    wrap = {
+        "kind": "clerk",
+        "username": username,
+        "kdf": kdf,
+        **_wrap(_password_kek(password, kdf), keys, "clerk:" + username),
+    }
+    data["wraps"] = [
+        w for w in data["wraps"] if not (w.get("kind") == "clerk" and w.get("username") == username)
+    ]
+    data["wraps"].append(wrap)
+    save_file(home, data)
+    logger.info("store key wrapped for a clerk (%d wraps)", len(data["wraps"]))
+
+
+def drop_clerk(home: Path, keys: StoreKeys, username: str) -> None:
+    data = _edit(home, keys)
+    data["wraps"] = [
+        w for w in data["wraps"] if not (w.get("kind") == "clerk" and w.get("username") == username)
+    ]
+    save_file(home, data)
+
+
+def clerk_wraps(home: Path) -> list[str]:
+    data = load_file(home) or {"wraps": []}
+    return sorted(str(w["username"]) for w in data["wraps"] if w.get("kind") == "clerk")
+
+
+def seal(home: Path, keys: StoreKeys) -> str:
+    """Erase the local copy of the key; returns the recovery key text (print it once, for IT)."""
+    data = _edit(home, keys)
+    data.pop("local", None)
+    data["demo"] = False
+    save_file(home, data)
+    logger.info("store sealed (%d wraps left)", len(data["wraps"]))
+    return recovery_text(keys)
+
+
+def restore_file(home: Path, keys: StoreKeys) -> None:
+    """Write a sealed keys.json for `keys` when the file was lost (`key recover`)."""
+    save_file(home, _edit(home, keys))
+
+
+def _from_keyring(name: str) -> StoreKeys | None:
+    try:
+        import keyring
+
+        value = keyring.get_password(KEYRING_SERVICE, name)
+    except Exception as exc:  # no backend, locked keyring: simply not unattended
+        logger.warning("OS keyring unavailable: %s", type(exc).__name__)
+        return None
+    return StoreKeys(bytes.fromhex(value)) if value else None
+
+
+def enable_keyring(home: Path, keys: StoreKeys) -> None:
+    """Unattended mode: keep the store key in the OS keyring (Windows Credential Manager)."""
+    import keyring
+
+    name = keys.check[:16]
+    keyring.set_password(KEYRING_SERVICE, name, keys.master.hex())
+    data = _edit(home, keys)
+    data["wraps"] = [w for w in data["wraps"] if w.get("kind") != "keyring"] + [
+        {"kind": "keyring", "name": name}
+    ]
+    save_file(home, data)
+
+
+def disable_keyring(home: Path, keys: StoreKeys) -> None:
+    import keyring
+
+    data = _edit(home, keys)
+    for wrap in data["wraps"]:
+        if wrap.get("kind") == "keyring":
+            with contextlib.suppress(Exception):
+                keyring.delete_password(KEYRING_SERVICE, str(wrap.get("name")))
+    data["wraps"] = [w for w in data["wraps"] if w.get("kind") != "keyring"]
+    save_file(home, data)
+
+
+def for_home(home: Path, *, demo: bool = False) -> StoreKeys:
+    """The keys of `home` without asking: unlocked ones, else a new key for a home that has none."""
+    keys = unlock_unattended(home)
+    if keys is not None:
+        return keys
+    if load_file(home) is None:
+        try:
+            return create(home, demo=demo)
+        except FileExistsError:  # another process made it first: use theirs
+            keys = unlock_unattended(home)
+            if keys is not None:
+                return keys
+    raise StoreLockedError(f"store at {Path(home).name} is sealed and no key was given")
