@@ -415,3 +415,8 @@ def for_home(home: Path, *, demo: bool = False) -> StoreKeys:
             if keys is not None:
                 return keys
     raise StoreLockedError(f"store at {Path(home).name} is sealed and no key was given")
+
+
+def unlocked_keys() -> list[StoreKeys]:
+    """Every store key this process has unlocked (to open its sealed scratch files)."""
+    return list(_UNLOCKED.values())

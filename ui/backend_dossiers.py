@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import html
 import logging
-from pathlib import Path
 from typing import Any
 
 from app.catalog.fees import vnd as money
 from app.config import blobs_dir
+from app.domain.errors import AppError
 from app.domain.state import STATUS_LABELS_VI, Status
 from ui.backend import service_desk, vn_date
 from ui.context import DeskContext
@@ -161,8 +161,8 @@ def pdf_page_texts(ctx: DeskContext, pdf: dict[str, Any] | None) -> list[str]:
     import pypdfium2 as pdfium
 
     try:
-        doc = pdfium.PdfDocument(str(blob_path(ctx, pdf["sha256"])))
-    except (pdfium.PdfiumError, OSError) as exc:
+        doc = pdfium.PdfDocument(blob_bytes(ctx, pdf["sha256"]))
+    except (pdfium.PdfiumError, OSError, AppError) as exc:
         logger.warning("cannot read the text layer of a document PDF: %s", type(exc).__name__)
         return []
     try:
@@ -171,10 +171,11 @@ def pdf_page_texts(ctx: DeskContext, pdf: dict[str, Any] | None) -> list[str]:
         doc.close()
 
 
-def blob_path(ctx: DeskContext, sha256: str) -> Path:
+def blob_bytes(ctx: DeskContext, sha256: str) -> bytes:
+    """A stored file's plaintext, decrypted in memory (blobs are sealed on disk)."""
     from app.storage import BlobStore
 
-    return BlobStore(blobs_dir(ctx.home)).path(sha256)
+    return BlobStore(blobs_dir(ctx.home)).read_bytes(sha256)
 
 
 def perform_action(ctx: DeskContext, action: str, dossier_id: str, v: dict[str, Any]) -> Any:

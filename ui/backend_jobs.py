@@ -116,7 +116,7 @@ def form_pdf_job(
             raise ValueError(f"unknown form {form}")
     finally:
         desk.db.close()
-    write_atomic(out, data)
+    write_atomic(out, data, home)
     return out
 
 
@@ -135,10 +135,11 @@ def read_only(home: Path) -> _ReadOnly:
     return _ReadOnly(home)
 
 
-def write_atomic(out: Path, data: bytes) -> None:
-    tmp = out.with_name(out.name + ".part")
-    tmp.write_bytes(data)
-    tmp.replace(out)
+def write_atomic(out: Path, data: bytes, home: Path) -> None:
+    """A form for printing: sealed under the store key (app.storage.scratch), never clear on disk."""
+    from app.storage import scratch
+
+    scratch.write(home, out, data)
 
 
 def receipt_pdf_job(
@@ -164,7 +165,7 @@ def guidance_pdf_job(
         data = forms.render_guidance(get_procedure(desk.db.conn, code), desk.settings)
     finally:
         desk.db.close()
-    write_atomic(out, data)
+    write_atomic(out, data, home)
     return out
 
 

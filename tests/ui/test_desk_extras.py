@@ -7,6 +7,7 @@ import pypdfium2 as pdfium
 from PySide6.QtCore import Qt
 
 from app.services.queries import get_dossier, list_dossiers
+from app.storage import scratch
 from tests.ui.conftest import press, type_text, wait_idle, wait_job
 from ui import backend_jobs
 from ui.views.receive import APPLICANT, PROCEDURE
@@ -32,7 +33,7 @@ def test_return_found_by_the_qr_code_on_the_receipt(qtbot, seeded, tmp_path):
     pdf = backend_jobs.receipt_pdf_job(
         ctx.home, item["id"], tmp_path / "r.pdf", progress=lambda d, t: None, is_cancelled=lambda: False
     )
-    doc = pdfium.PdfDocument(str(pdf))
+    doc = pdfium.PdfDocument(scratch.read(pdf))  # sealed on disk
     photo = tmp_path / "receipt-photo.png"
     doc[0].render(scale=200 / 72).to_pil().save(photo)
     doc.close()
@@ -63,7 +64,7 @@ def test_guidance_sheet_of_a_procedure_is_a_pdf(desk, tmp_path):
     out = backend_jobs.guidance_pdf_job(
         ctx.home, "2.000815", tmp_path / "g.pdf", progress=lambda d, t: None, is_cancelled=lambda: False
     )
-    doc = pdfium.PdfDocument(str(out))
+    doc = pdfium.PdfDocument(scratch.read(out))
     assert "Chứng thực" in doc[0].get_textpage().get_text_range()
     doc.close()
 
