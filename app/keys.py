@@ -258,7 +258,7 @@ def unlock_unattended(home: Path) -> StoreKeys | None:
     return _from_environment(home)
 
 
-def _read_secret(value_var: str, file_var: str) -> str | None:
+def read_secret(value_var: str, file_var: str) -> str | None:
     if os.environ.get(value_var):
         return os.environ[value_var]
     name = os.environ.get(file_var)
@@ -271,10 +271,10 @@ def _read_secret(value_var: str, file_var: str) -> str | None:
 
 
 def _from_environment(home: Path) -> StoreKeys | None:
-    recovery = _read_secret(ENV_RECOVERY, ENV_RECOVERY_FILE)
+    recovery = read_secret(ENV_RECOVERY, ENV_RECOVERY_FILE)
     if recovery:
         return unlock_with_recovery(home, recovery)
-    password = _read_secret(ENV_PASSWORD, ENV_PASSWORD_FILE)
+    password = read_secret(ENV_PASSWORD, ENV_PASSWORD_FILE)
     if password and os.environ.get(ENV_CLERK):
         return unlock_with_password(home, os.environ[ENV_CLERK], password)
     return None
