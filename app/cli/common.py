@@ -17,6 +17,7 @@ from app.config import Settings, blobs_dir, data_home, db_path, load_settings
 from app.domain.errors import AppError
 from app.logs import setup_logging
 from app.storage import BlobStore, Database, open_db
+from app.storage.db import store_keys
 
 PROMPT_USER = "Tên đăng nhập cán bộ (để trống nếu dùng khóa khôi phục): "
 
@@ -26,8 +27,8 @@ def unlock(home: Path) -> key_store.StoreKeys:
     keys = key_store.unlock_unattended(home)
     if keys is not None:
         return keys
-    if key_store.load_file(home) is None and not db_path(home).exists():
-        return key_store.for_home(home)
+    if key_store.load_file(home) is None:  # a new home, or a plaintext one to seal in place
+        return store_keys(db_path(home))
     if not sys.stdin.isatty():
         raise key_store.StoreLockedError(
             "store is sealed; no key in the environment and no terminal to ask",
