@@ -24,6 +24,7 @@ import logging
 import os
 import secrets
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -65,23 +66,20 @@ class StoreKeys:
     def _sub(self, label: str) -> bytes:
         return HKDF(hashes.SHA256(), 32, salt=None, info=b"motcua/" + label.encode()).derive(self.master)
 
-    @property
+    # derived once per key object (cached_property writes the instance dict, frozen or not)
+    @cached_property
     def db_key(self) -> bytes:
         return self._sub("sqlcipher")
 
-    @property
+    @cached_property
     def blob_key(self) -> bytes:
         return self._sub("blobs")
 
-    @property
+    @cached_property
     def audit_key(self) -> bytes:
         return self._sub("audit")
 
-    @property
-    def backup_key(self) -> bytes:
-        return self._sub("backup")
-
-    @property
+    @cached_property
     def check(self) -> str:
         return hmac.new(self.master, b"motcua/check", hashlib.sha256).hexdigest()
 

@@ -10,7 +10,6 @@ import hashlib
 import logging
 import os
 import secrets
-import sqlite3
 import subprocess
 import tempfile
 import unicodedata
@@ -22,7 +21,7 @@ from app import bundle
 from app.config import blobs_dir, data_home, db_path
 from app.keys import StoreKeys, StoreLockedError
 from app.storage import BlobStore, open_db
-from app.storage.cipher import cipher_version, connect_sealed, is_plaintext
+from app.storage.cipher import cipher_version, connect_sealed, is_plaintext, sqlcipher
 from app.storage.db import connect_store
 
 logger = logging.getLogger(__name__)
@@ -136,7 +135,7 @@ def check_database() -> str:
             db.close()
         db = open_db(Path(tmp) / "desk.db", keys=scratch_keys)  # and it opens again with its key
         db.close()
-    detail = f"SQLCipher {cipher_version()} on SQLite {sqlite3.sqlite_version} (WAL, FTS5); schema {version} migrates sealed"
+    detail = f"SQLCipher {cipher_version()} on SQLite {sqlcipher.sqlite_version} (WAL, FTS5); schema {version} migrates sealed"
     real = db_path()
     if real.exists():
         try:
