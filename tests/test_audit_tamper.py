@@ -139,3 +139,23 @@ def test_an_inserted_event_that_no_audit_row_seals_is_detected(home):
         )
     result = _verify(home)
     assert result.returncode == 1 and "not sealed" in result.stdout
+
+
+def test_a_sanctioned_rewrite_is_resealed_and_the_chain_says_so(home):
+    from app.storage.audit import reseal_event, verify_chain
+
+    with open_db(home / "desk.db") as db:
+        event_id = db.conn.execute("SELECT id FROM events WHERE type = 'rated' LIMIT 1").fetchone()[0]
+        with db.transaction():
+            db.conn.execute(
+                "UPDATE events SET stored_at = '2026-12-01T00:00:00.000+00:00' WHERE id = ?", (event_id,)
+            )
+            assert not verify_chain(db).is_intact
+            reseal_event(db, event_id, "hlc_repair")
+        assert verify_chain(db).is_intact
+        assert (
+            db.conn.execute(
+                "SELECT count(*) FROM audit_log WHERE action = 'event.resealed.hlc_repair'"
+            ).fetchone()[0]
+            == 1
+        )

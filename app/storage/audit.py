@@ -80,6 +80,14 @@ def audit_event(db: Database, event_id: str, actor: str, action: str, subject: s
     append_audit(db, actor, action, subject, {"event_id": event_id, "digest": event_digest(row)})
 
 
+def reseal_event(db: Database, event_id: str, reason: str) -> None:
+    """After a sanctioned rewrite of a stored event (a repair migration, e.g. a poisoned HLC stamp):
+    a new audit row seals its new content, and the chain keeps the fact that it was rewritten."""
+    row = db.conn.execute("SELECT dossier_id FROM events WHERE id = ?", (event_id,)).fetchone()
+    if row is not None:
+        audit_event(db, event_id, "system", f"event.resealed.{reason}", str(row[0]))
+
+
 def adopt_chain(db: Database) -> int:
     """Key the chain of a store from before schema 7: mac every unkeyed row in order, then seal
     every event no audit row covers yet. Idempotent; returns the rows added or keyed."""
@@ -122,8 +130,8 @@ def _covered(db: Database) -> dict[str, str]:
     found: dict[str, str] = {}
     for event_id, digest in db.conn.execute(
         "SELECT json_extract(detail, '$.event_id'), json_extract(detail, '$.digest') FROM audit_log"
-        " WHERE json_extract(detail, '$.digest') IS NOT NULL"
-    ):
+        " WHERE json_extract(detail, '$.digest') IS NOT NULL ORDER BY seq"
+    ):  # the latest seal of an event counts (see reseal_event)
         found[str(event_id)] = str(digest)
     return found
 
