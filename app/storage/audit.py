@@ -136,6 +136,13 @@ def _covered(db: Database) -> dict[str, str]:
     return found
 
 
+def chain_head(db: Database) -> tuple[int, str]:
+    """(seq, mac) of the last audit row: what a push would carry for the hub to keep per device
+    (a later head with a lower seq went backwards; the same seq with another mac forked)."""
+    row = db.conn.execute("SELECT seq, mac FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
+    return (int(row[0]), str(row[1] or GENESIS)) if row else (0, GENESIS)
+
+
 @dataclass(frozen=True)
 class ChainReport:
     rows: int
