@@ -293,8 +293,8 @@ def pull_changes(
         for event in events:
             for ref in files_of(event.payload):
                 if not store.blobs.has(ref.sha256):
-                    tmp = transport.download(ref.sha256, store.blobs.root)
-                    store.adopt_download(tmp, _file_info(event.payload, ref.sha256))
+                    data = transport.download(ref.sha256)
+                    store.adopt_download(data, _file_info(event.payload, ref.sha256))
                     report.files_downloaded += 1
         report.pulled += store.apply_remote(events)
         if page.cursor > cursor:

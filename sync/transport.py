@@ -16,8 +16,6 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
-import os
-import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -150,23 +148,19 @@ class HubTransport:
             raise
         return FileStatus.model_validate(resp.json())
 
-    def download(self, sha256: str, dest_dir: Path) -> Path:
-        """Fetch a file into a temporary file in `dest_dir`, checking its SHA-256; returns its path."""
+    def download(self, sha256: str, dest_dir: Path | None = None) -> bytes:
+        """Fetch a file into memory, checking its SHA-256 (the blob store seals it: never clear on disk)."""
         resp = self._request("GET", f"{API}/files/{sha256}/content", stream=True)
-        digest = hashlib.sha256()
-        fd, name = tempfile.mkstemp(dir=dest_dir, suffix=".download")
+        digest, chunks = hashlib.sha256(), []
         try:
-            with os.fdopen(fd, "wb") as fh:
-                for chunk in resp.iter_content(1 << 16):
-                    digest.update(chunk)
-                    fh.write(chunk)
+            for chunk in resp.iter_content(1 << 16):
+                digest.update(chunk)
+                chunks.append(chunk)
         except requests.RequestException as exc:
-            os.unlink(name)
             raise OfflineError(f"download {sha256[:12]} cut: {exc}") from exc
         if digest.hexdigest() != sha256:
-            os.unlink(name)
             raise OfflineError(f"download {sha256[:12]} arrived with another SHA-256")
-        return Path(name)
+        return b"".join(chunks)
 
     def upload(
         self,
