@@ -193,3 +193,15 @@ def test_a_new_store_is_sealed_on_disk_from_the_first_write(tmp_path):
     assert oct((tmp_path / "desk.db").stat().st_mode & 0o777) == "0o600"
     assert oct((tmp_path / "keys.json").stat().st_mode & 0o777) == "0o600"
     assert oct(tmp_path.stat().st_mode & 0o777) == "0o700"
+
+
+def test_sync_command_on_a_sealed_desk_needs_the_key_and_says_so(tmp_path):
+    text = _sealed_home(tmp_path)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MOTCUA_")}
+    env.update({"PYTHONPATH": str(ROOT), "MOTCUA_HOME": str(tmp_path)})
+    run = [sys.executable, "-m", "sync", "status", "--json"]
+    locked = subprocess.run(run, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert locked.returncode == 2 and "Kho dữ liệu đang khóa" in locked.stderr
+    env["MOTCUA_RECOVERY_KEY"] = text
+    opened = subprocess.run(run, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert opened.returncode == 0 and '"enrolled": false' in opened.stdout
