@@ -194,6 +194,7 @@ def _write_archive(
     if missing:
         raise IntegrityError(f"{len(missing)} file(s) named by the store are missing from {blobs_dir(home)}")
     hashes: dict[str, str] = {}
+    os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))  # owner-only, like the desk
     with tarfile.open(partial, "w", format=tarfile.PAX_FORMAT) as tar:
         if snap.exists():
             hashes["desk.db"] = _add_bytes(tar, "desk.db", snap.read_bytes(), snap.stat().st_mtime)

@@ -205,3 +205,15 @@ def test_sync_command_on_a_sealed_desk_needs_the_key_and_says_so(tmp_path):
     env["MOTCUA_RECOVERY_KEY"] = text
     opened = subprocess.run(run, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert opened.returncode == 0 and '"enrolled": false' in opened.stdout
+
+
+def test_every_file_of_a_desk_is_owner_only(tmp_path):
+    home = tmp_path / "home"
+    assert _app(home, "demo", "--dossiers", "2", "--pages", "1").returncode == 0
+    assert _app(home, "backup", "--out", str(home / "b.tar")).returncode == 0
+    loose = [
+        f"{p.relative_to(home)} {oct(p.stat().st_mode & 0o777)}"
+        for p in [home, *home.rglob("*")]
+        if p.stat().st_mode & 0o077
+    ]
+    assert loose == []
