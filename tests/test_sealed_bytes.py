@@ -21,12 +21,11 @@ from PIL import Image, ImageDraw, ImageFont
 
 from app import keys
 from app.backup import create_backup
-from app.config import Settings, save_settings
+from app.config import Settings, load_settings, save_settings
 from app.domain.text import fold_text
 from app.logs import setup_logging
 from app.services import clerks
-from app.services.context import Desk
-from app.services.intake import find_procedure
+from app.services.queries import get_dossier
 from app.storage import BlobStore, open_db, scratch
 from app.storage.cipher import key_pragma, sqlcipher
 
@@ -66,38 +65,42 @@ def page_file(folder: Path) -> Path:
 
 def receive_through_the_desk(home: Path, person: dict[str, str], scan: Path) -> tuple[str, dict[str, bytes]]:
     """The receive step as the desk runs it: returns (dossier id, {kind: plaintext bytes of files})."""
-    from ui.backend_jobs import receipt_pdf_job, save_dossier_job
-    from ui.views.receive.draft import DraftComponent, DraftPage, ReceiveDraft
+    from ui.adapters.catalog import procedure_detail
+    from ui.context import DeskContext
+    from ui.ops import print_form, save_dossier
+    from ui.ops.store import open_store
+    from ui.views.receive.draft import DraftPage, ReceiveDraft, components_for
+    from ui.workers.jobs import JobRunner
     from ui.workers.pages import import_pages_job
 
     items: list[dict] = []
     import_pages_job(
         home, [scan], emit_item=items.append, progress=lambda d, t: None, is_cancelled=lambda: False
     )
-    with open_db(home / "desk.db") as db:
+    settings = load_settings(home)
+    with open_store(home) as db:  # the catalog loaded, as the desk opens its store
         clerk = clerks.get_clerk(db, "lan")
-        proc = find_procedure(Desk(db, BlobStore(home / "blobs"), Settings(), clerk.id), "2.000815")
-    draft = ReceiveDraft(
-        procedure={"code": proc.code, "version": proc.version}, applicant=dict(person, id_kind="cccd")
-    )
-    for i, comp in enumerate(c for c in proc.components if c.mandatory):
-        dc = DraftComponent(comp.id, comp.name, comp.copy_kind, 1, True)
+        view = procedure_detail(DeskContext(home, settings, JobRunner(), db), "2.000815")
+    draft = ReceiveDraft(procedure=view, applicant=dict(person, id_kind="cccd"))
+    draft.components = components_for(view)
+    for i, dc in enumerate(c for c in draft.components if c.mandatory):
         if i == 0:
             dc.pages = [DraftPage(it["meta"], it["text"], None, "file", it["text_pdf"]) for it in items]
         else:
             dc.paper_only, dc.paper_note = True, "bản giấy đã kiểm tra"
-        draft.components.append(dc)
-    saved = save_dossier_job(home, clerk.id, draft, progress=lambda d, t: None, is_cancelled=lambda: False)
-    receipt = home / "tmp" / f"giay-tiep-nhan-{saved['code']}.pdf"
-    receipt_pdf_job(
-        home, saved["id"], receipt, "Nguyễn Thị Lan", progress=lambda d, t: None, is_cancelled=lambda: False
+    saved = save_dossier.run(
+        home, draft.snapshot(settings, clerk.id), progress=lambda d, t: None, is_cancelled=lambda: False
     )
+    receipt = home / "tmp" / f"giay-tiep-nhan-{saved.code}.pdf"
+    form = print_form.DossierForm("01", saved.id, receipt, settings, "Nguyễn Thị Lan")
+    print_form.run(home, form, progress=lambda d, t: None, is_cancelled=lambda: False)
     store = BlobStore(home / "blobs")
     files = {"page": store.read_bytes(items[0]["meta"]["sha256"]), "receipt": scratch.read(receipt)}
-    pdf = draft.components[0].pdf
+    with open_db(home / "desk.db") as db:
+        pdf = get_dossier(db, saved.id).documents[0]["pdf"]
     assert pdf is not None
     files["pdf"] = store.read_bytes(pdf["sha256"])
-    return saved["id"], files | {"ocr": items[0]["text"].encode()}
+    return saved.id, files | {"ocr": items[0]["text"].encode()}
 
 
 def needles(files: dict[str, bytes]) -> dict[str, list[bytes]]:

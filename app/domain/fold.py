@@ -12,6 +12,8 @@ from typing import Any
 
 from app.domain.events import Event, EventType
 from app.domain.state import TERMINAL, DossierState, Flag, Status
+from app.domain.vocabulary import RATING_LABELS_VI as RATING_LABELS_VI
+from app.domain.vocabulary import RATINGS as RATINGS
 
 S = Status
 _BEFORE_RESULT = frozenset({S.RECEIVED, S.SUPPLEMENT_REQUESTED, S.ACCEPTED, S.PROCESSING})
@@ -93,6 +95,7 @@ def _received(state: DossierState, p: dict[str, Any]) -> None:
         "counted_from": p.get("counted_from"),
         "due_date": str(p["due_date"]) if p.get("due_date") else None,
         "due_time": str(p["due_time"]) if p.get("due_time") else None,
+        "status_secret": str(p["status_secret"])[:40] if p.get("status_secret") else None,
     }
     for key, value in values.items():
         setattr(state, key, value)
@@ -174,13 +177,6 @@ def _rated(state: DossierState, p: dict[str, Any]) -> None:
         raise ValueError(f"unknown rating {rating!r}")
     state.rating = rating
 
-
-RATINGS = ("rat_hai_long", "hai_long", "khong_hai_long")
-RATING_LABELS_VI = {
-    "rat_hai_long": "Rất hài lòng",
-    "hai_long": "Hài lòng",
-    "khong_hai_long": "Không hài lòng",
-}
 
 _HANDLERS: dict[EventType, Callable[[DossierState, dict[str, Any]], None]] = {
     EventType.RECEIVED: _received,

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QGridLayout, QTableWidget, QTableWidgetItem
 
-from ui import backend
+from ui.adapters.dossier import dashboard
 from ui.theme import DANGER
 from ui.views.base import ViewPage, card, section
 
@@ -18,6 +18,9 @@ CARDS = [
     ("returned_today", "Đã trả kết quả hôm nay", False),
     ("on_time_rate", "Tỉ lệ đúng hạn", False),
 ]
+
+
+PROCEDURE_WIDTH = 380
 
 
 class HomeView(ViewPage):
@@ -44,7 +47,7 @@ class HomeView(ViewPage):
 
     def refresh(self) -> None:
         self.clear_message()
-        data = backend.dashboard(self.ctx)
+        data = dashboard(self.ctx)
         for key, label in self.values.items():
             value = data.get(key)
             if key == "on_time_rate":
@@ -62,3 +65,5 @@ class HomeView(ViewPage):
                 cell.setData(Qt.ItemDataRole.UserRole, item.get("id"))
                 self.table.setItem(r, c, cell)
         self.table.resizeColumnsToContents()
+        if self.table.columnWidth(1) > PROCEDURE_WIDTH:  # a long name is elided, the state stays in view
+            self.table.setColumnWidth(1, PROCEDURE_WIDTH)
