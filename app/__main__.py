@@ -16,6 +16,7 @@ COMMANDS: dict[str, str] = {
     "check": "app.cli.check",
     "audit": "app.cli.audit",
     "clerk": "app.cli.clerk",
+    "key": "app.cli.key",
     "setup": "ui.cli.setup",
     "backup": "app.cli.backup",
     "restore": "app.cli.restore",

@@ -20,7 +20,7 @@ def data_home() -> Path:
     """`$MOTCUA_HOME`, else the platform's user data dir; created if missing."""
     env = os.environ.get("MOTCUA_HOME")
     home = Path(env) if env else Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
-    home.mkdir(parents=True, exist_ok=True)
+    home.mkdir(mode=0o700, parents=True, exist_ok=True)  # desk data is owner-only
     return home
 
 
@@ -99,7 +99,7 @@ def save_settings(settings: Settings, home: Path | None = None) -> None:
     data.update(data.pop("extra"))
     path = config_path(home)
     tmp = path.with_suffix(".toml.tmp")
-    with open(tmp, "wb") as fh:
+    with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as fh:
         tomli_w.dump(data, fh)
         fh.flush()
         os.fsync(fh.fileno())

@@ -262,9 +262,8 @@ def _upload_one(
     def save_url(url: str | None) -> None:
         store.set(key, url)
 
-    transport.upload(
-        store.blobs.path(sha256), sha256, store.get(key), save_url, chunk_size, on_progress, is_cancelled
-    )
+    plain = store.blobs.read_bytes(sha256)  # decrypted in memory: the hub checks the plaintext SHA-256
+    transport.upload(plain, sha256, store.get(key), save_url, chunk_size, on_progress, is_cancelled)
     _check(is_cancelled)
     status = transport.file_status(sha256)
     if status is None or not status.complete:
@@ -287,8 +286,8 @@ def pull_changes(
         for event in events:
             for ref in files_of(event.payload):
                 if not store.blobs.has(ref.sha256):
-                    tmp = transport.download(ref.sha256, store.blobs.root)
-                    store.adopt_download(tmp, _file_info(event.payload, ref.sha256))
+                    data = transport.download(ref.sha256)
+                    store.adopt_download(data, _file_info(event.payload, ref.sha256))
                     report.files_downloaded += 1
         report.pulled += store.apply_remote(events)
         if page.cursor > cursor:

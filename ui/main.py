@@ -106,7 +106,13 @@ def main(argv: Sequence[str]) -> int:
     from ui.workers.collector import UiThreadCollector
 
     collector = UiThreadCollector(parent=app)  # noqa: F841 (lives as long as the app)
+    from ui.session import unlock_store
+
+    opened, clerk = unlock_store(home, load_settings(home).point_name)  # a sealed store: clerk login
+    if not opened:
+        return 0
     ctx = make_context(home, demo=args.demo or bool(args.screenshots))
+    ctx.clerk = ctx.clerk or clerk
     window = build_window(ctx)
     if args.screenshots:
         from ui.screenshots import render_all

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 from functools import partial
+from pathlib import Path
+from typing import Any
 
 from PySide6.QtWidgets import QApplication, QDialog
 
@@ -29,6 +31,28 @@ def login(ctx: DeskContext, window: MainWindow | None = None) -> bool:
         return False
     ctx.clerk = dialog.clerk
     return True
+
+
+def unlock_store(home: Path, point_name: str) -> tuple[bool, Any]:
+    """A sealed store opens at a clerk's login: the password unwraps the store key, then logs in.
+    Returns (opened, clerk); clerk is None when the store opened unattended (demo, keyring)."""
+    from app import keys
+    from app.config import db_path
+    from app.services.clerks import login as clerk_login
+    from app.storage import open_db
+
+    if keys.load_file(home) is None or keys.unlock_unattended(home) is not None:
+        return True, None  # a new home (its key is made at the first open), demo, keyring
+
+    def authenticate(username: str, password: str) -> Any:
+        keys.unlock_with_password(home, username, password)  # WrongSecretError: nothing touched
+        with open_db(db_path(home)) as db:
+            return clerk_login(db, username, password)
+
+    dialog = LoginDialog(authenticate, point_name)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return False, None
+    return True, dialog.clerk
 
 
 def lock(ctx: DeskContext, window: MainWindow, watcher: InactivityWatcher | None = None) -> None:

@@ -24,7 +24,7 @@ def _page(raw: Mapping[str, Any], blobs: BlobStore) -> dict[str, Any]:
         raise ValidationError(
             f"page file {sha[:16]} is not in the blob store", "Không tìm thấy tệp ảnh trang đã quét."
         )
-    size = blobs.path(sha).stat().st_size
+    size = blobs.size(sha)
     if int(raw.get("size", size)) != size:
         raise ValidationError(
             f"page file {sha[:16]} size mismatch", "Tệp ảnh trang đã quét không khớp kích thước."

@@ -7,6 +7,7 @@ import pypdfium2 as pdfium
 from PySide6.QtCore import Qt
 
 from app.services.queries import get_dossier, list_dossiers
+from app.storage import scratch
 from tests.ui.conftest import press, type_text, wait_idle, wait_job
 from ui.ops import print_form
 from ui.views.receive import APPLICANT, PROCEDURE
@@ -31,7 +32,7 @@ def test_return_found_by_the_qr_code_on_the_receipt(qtbot, seeded, tmp_path):
     item = list_dossiers(ctx.db, "awaiting_result", limit=1).items[0]
     form = print_form.DossierForm("01", item["id"], tmp_path / "r.pdf", ctx.settings)
     pdf = print_form.run(ctx.home, form, progress=lambda d, t: None, is_cancelled=lambda: False)
-    doc = pdfium.PdfDocument(str(pdf))
+    doc = pdfium.PdfDocument(scratch.read(pdf))  # sealed on disk
     photo = tmp_path / "receipt-photo.png"
     doc[0].render(scale=200 / 72).to_pil().save(photo)
     doc.close()
@@ -61,7 +62,7 @@ def test_guidance_sheet_of_a_procedure_is_a_pdf(desk, tmp_path):
     ctx, _window = desk
     sheet = print_form.GuidanceSheet("2.000815", tmp_path / "g.pdf", ctx.settings)
     out = print_form.run_guidance(ctx.home, sheet, progress=lambda d, t: None, is_cancelled=lambda: False)
-    doc = pdfium.PdfDocument(str(out))
+    doc = pdfium.PdfDocument(scratch.read(out))
     assert "Chứng thực" in doc[0].get_textpage().get_text_range()
     doc.close()
 

@@ -13,7 +13,7 @@ import pytest
 from app.config import load_settings, save_settings
 from app.services.demo_data import make_page
 from app.services.queries import get_dossier
-from app.storage import Database
+from app.storage import Database, scratch
 from tests.sync.hubkit import free_port
 from tests.ui.conftest import make_card_image
 from ui.adapters.catalog import procedure_detail
@@ -114,7 +114,8 @@ def test_receipt_form_of_a_saved_dossier_is_a_pdf(store, tmp_path):
     saved = save_dossier.run(home, job, no_progress, never_cancelled)
     form = print_form.DossierForm("01", saved.id, tmp_path / "r.pdf", settings, "Cán bộ A")
     out = print_form.run(home, form, no_progress, never_cancelled)
-    assert out.read_bytes().startswith(b"%PDF") and not out.with_name("r.pdf.part").exists()
+    assert scratch.read(out).startswith(b"%PDF") and not out.with_name("r.pdf.part").exists()
+    assert not out.read_bytes().startswith(b"%PDF")  # sealed on disk (app.storage.scratch)
     with pytest.raises(ValueError):
         print_form.DossierForm("09", saved.id, tmp_path / "x.pdf", settings)  # type: ignore[arg-type]
 

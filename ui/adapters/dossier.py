@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import html
 import logging
-from pathlib import Path
 from typing import Any, TypedDict
 
 import pypdfium2 as pdfium
 
 from app.calendar import TZ
-from app.domain.errors import ValidationError
+from app.domain.errors import AppError, ValidationError
 from app.domain.events import EventType
 from app.domain.fold import ALLOWED_FROM
 from app.domain.hlc import Hlc
@@ -175,8 +174,8 @@ def pdf_page_texts(ctx: DeskContext, pdf: dict[str, Any] | None) -> list[str]:
     if not pdf:
         return []
     try:
-        doc = pdfium.PdfDocument(str(blob_path(ctx, pdf["sha256"])))
-    except (pdfium.PdfiumError, OSError) as exc:
+        doc = pdfium.PdfDocument(blob_bytes(ctx, pdf["sha256"]))
+    except (pdfium.PdfiumError, OSError, AppError) as exc:
         logger.warning("cannot read the text layer of a document PDF: %s", type(exc).__name__)
         return []
     try:
@@ -185,8 +184,9 @@ def pdf_page_texts(ctx: DeskContext, pdf: dict[str, Any] | None) -> list[str]:
         doc.close()
 
 
-def blob_path(ctx: DeskContext, sha256: str) -> Path:
-    return blob_store(ctx.home).path(sha256)
+def blob_bytes(ctx: DeskContext, sha256: str) -> bytes:
+    """A stored file's plaintext, decrypted in memory (blobs are sealed on disk)."""
+    return blob_store(ctx.home).read_bytes(sha256)
 
 
 def perform_action(ctx: DeskContext, action: str, dossier_id: str, v: dict[str, Any]) -> Any:

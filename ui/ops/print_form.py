@@ -1,6 +1,7 @@
 """Print a form: 01 (receipt), 02, 03, 04 of a dossier, or a procedure's guidance sheet, as an A4 PDF.
 
-The PDF is written next to its final name and renamed, so a half-written file never appears.
+The PDF is written sealed (app.storage.scratch) next to its final name and renamed, so a half-written
+file never appears and no form is clear on disk; ui.printing decrypts it in memory.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from app.config import Settings
 from app.domain.events import EventType
 from app.domain.state import DossierState
 from app.services.queries import get_dossier
-from app.storage import Database
+from app.storage import Database, scratch
 from app.storage.events import load_events
 from ui.ops.base import IsCancelled, Progress, check_cancelled
 from ui.ops.store import open_store
@@ -58,7 +59,7 @@ def run(home: Path, job: DossierForm, progress: Progress, is_cancelled: IsCancel
         data = render(db, state, job)
     finally:
         db.close()
-    write_atomic(job.out, data)
+    write_atomic(job.out, data, home)
     progress(1, 1)
     return job.out
 
@@ -86,12 +87,11 @@ def run_guidance(home: Path, job: GuidanceSheet, progress: Progress, is_cancelle
         data = forms.render_guidance(get_procedure(db.conn, job.procedure_code), job.settings)
     finally:
         db.close()
-    write_atomic(job.out, data)
+    write_atomic(job.out, data, home)
     progress(1, 1)
     return job.out
 
 
-def write_atomic(out: Path, data: bytes) -> None:
-    tmp = out.with_name(out.name + ".part")
-    tmp.write_bytes(data)
-    tmp.replace(out)
+def write_atomic(out: Path, data: bytes, home: Path) -> None:
+    """A form for printing: sealed under the store key (app.storage.scratch), never clear on disk."""
+    scratch.write(home, out, data)

@@ -130,7 +130,8 @@ class DossierDetail(QWidget):
         if item is None:
             return
         page = item.data(Qt.ItemDataRole.UserRole)
-        pix = QPixmap(str(dossier.blob_path(self.ctx, page["sha256"])))
+        pix = QPixmap()
+        pix.loadFromData(dossier.blob_bytes(self.ctx, page["sha256"]))  # decrypted in memory
         self.page_view.setPixmap(pix.scaledToWidth(560, Qt.TransformationMode.SmoothTransformation))
         self.ocr_text.setPlainText(page.get("text") or "(không có văn bản nhận dạng)")
 
