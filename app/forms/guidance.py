@@ -8,6 +8,7 @@ from app.catalog.fees import vnd
 from app.catalog.model import COPY_KIND_VI, LEVEL_VI, FeeRule, Procedure
 from app.config import Settings
 from app.forms.base import FormPDF
+from app.forms.citizen import public_note
 
 DEFAULT_STEPS = (
     "Chuẩn bị hồ sơ theo danh mục thành phần hồ sơ dưới đây.",
@@ -53,7 +54,7 @@ def render_guidance(procedure: Procedure, settings: Settings, day: date | None =
     rows = [
         [
             str(i),
-            c.name + (f"\n({c.note})" if c.note else ""),
+            c.name + (f"\n({note})" if (note := public_note(c.note)) else ""),
             COPY_KIND_VI[c.copy_kind],
             str(c.count),
             "Có" if c.mandatory else "Nếu có",
@@ -62,19 +63,22 @@ def render_guidance(procedure: Procedure, settings: Settings, day: date | None =
     ]
     pdf.grid(["TT", "Giấy tờ", "Hình thức", "SL", "Bắt buộc"], rows, (10, 90, 38, 12, 25), size=10)
     pdf.para("3. Thời hạn giải quyết", style="B")
-    pdf.para(p.processing.label_vi() + (f" ({p.processing.note})" if p.processing.note else ""))
+    time_note = public_note(p.processing.note)
+    pdf.para(p.processing.label_vi() + (f" ({time_note})" if time_note else ""))
     pdf.para("4. Phí, lệ phí", style="B")
     for rule in p.fees or ():
+        fee_note = public_note(rule.note)
         pdf.rich(
-            (f"- {rule.label}: ", ""), (fee_text(rule), "B"), (f" ({rule.note})" if rule.note else "", "I")
+            (f"- {rule.label}: ", ""), (fee_text(rule), "B"), (f" ({fee_note})" if fee_note else "", "I")
         )
     if not p.fees:
         pdf.para("- Không thu phí, lệ phí.")
     pdf.para("5. Kết quả và nơi nhận kết quả", style="B")
     pdf.para(f"{p.result}. Nhận tại {settings.point_name} hoặc qua dịch vụ bưu chính công ích theo yêu cầu.")
-    if p.legal_basis:
+    basis = [b for b in (public_note(x) for x in p.legal_basis) if b]
+    if basis:
         pdf.para("6. Căn cứ pháp lý", style="B")
-        pdf.para("; ".join(p.legal_basis) + ".", size=11)
-    if p.note:
-        pdf.para(f"Ghi chú: {p.note}", style="I", size=10)
+        pdf.para("; ".join(basis) + ".", size=11)
+    if note := public_note(p.note):
+        pdf.para(f"Ghi chú: {note}", style="I", size=10)
     return pdf.bytes()

@@ -1,4 +1,4 @@
-"""Mẫu 01: Giấy tiếp nhận hồ sơ và hẹn trả kết quả (Liên 1 kept at the point, Liên 2 to the applicant)."""
+"""Mẫu số 01 (TT 03/2025): Giấy tiếp nhận hồ sơ và hẹn trả kết quả (Liên 1 kept at the point, Liên 2 to the applicant)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from app.catalog.fees import vnd
 from app.catalog.model import Procedure
 from app.config import Settings
 from app.domain.state import DossierState
+from app.forms.citizen import public_note
 from app.forms.base import FormPDF, applicant_name, copy_kind_vi, vn_long_date, vn_time_date
 
 LIEN = (
@@ -34,7 +35,8 @@ class ReceiptExtras:
 def _processing_text(procedure: Procedure | None) -> tuple[str, str]:
     if procedure is None:
         return "", ""
-    note = f" ({procedure.processing.note})" if procedure.processing.note else ""
+    public = public_note(procedure.processing.note)
+    note = f" ({public})" if public else ""
     return procedure.processing.label_vi(), note
 
 
@@ -120,6 +122,7 @@ def render_receipt(
     received_day = date.fromisoformat(state.received_at[:10]) if state.received_at else None
     for lien, purpose in LIEN:
         pdf.add_page()
+        pdf.form_number("01")
         pdf.national_header(settings, place_date=received_day)
         y = pdf.get_y()
         pdf.qr(state.code or state.id, x=pdf.w - pdf.r_margin - 24, y=y)

@@ -1,4 +1,7 @@
-"""Mẫu 06: Sổ theo dõi hồ sơ, the register of one day (A4 landscape). Columns: UNCONFIRMED layout."""
+"""Mẫu số 07 (TT 03/2025): Sổ theo dõi hồ sơ, one day or one month (A4 landscape).
+
+The official column layout was not found (only a secondary list of the forms): the columns follow a
+vendor's export (DOMAIN.md) plus the register number and the cancellation note."""
 
 from __future__ import annotations
 
@@ -49,6 +52,7 @@ def render_register(states: Sequence[DossierState], settings: Settings, day: dat
         settings,
         doc_title=f"Sổ theo dõi hồ sơ {day.isoformat()}",
         heading="SỔ THEO DÕI HỒ SƠ",
+        form_no="07",
         subtitle=vn_long_date(day).capitalize() + (f" - Quyển số {book}" if book else ""),
         orientation="landscape",
     )
