@@ -1,5 +1,5 @@
-"""Roles in the services: every account receives and returns; refusal (03) and apology (04) are for
-clerk and head; account management for admin; a deactivated account does nothing."""
+"""Roles in the services: every account receives and returns; refusal (03) is for clerk and head, the
+apology (04) for the head; account management for admin; a deactivated account does nothing."""
 
 from __future__ import annotations
 
@@ -30,12 +30,13 @@ def test_every_role_receives_and_returns(desks):
 
 
 @pytest.mark.parametrize("role", ["clerk", "head"])
-def test_clerk_and_head_may_refuse_and_apologise(desks, role):
+def test_clerk_and_head_may_refuse_and_the_head_apologises(desks, role):
     desk = desks[role]
     refused = intake.receive(desk, request(desk, "2.000815"))
     assert intake.refuse(desk, refused.id, "Không thuộc thẩm quyền").status.value == "refused"
     late = intake.receive(desk, request(desk, "1.004222"))
-    assert returns.issue_apology(desk, late.id, "Chậm xác minh", "2026-12-04").due_date == "2026-12-04"
+    head = desks["head"]  # form 04 is signed for the head of the unit (TT 03/2025)
+    assert returns.issue_apology(head, late.id, "Chậm xác minh", "2026-12-04").due_date == "2026-12-04"
 
 
 def test_admin_may_not_refuse_or_apologise_and_nothing_is_written(desks):

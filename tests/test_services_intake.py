@@ -1,3 +1,4 @@
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -5,7 +6,7 @@ import pytest
 from app.calendar import TZ
 from app.codes import format_code
 from app.domain.errors import NotFoundError, StateError, ValidationError
-from app.services import intake, queries, returns
+from app.services import clerks, intake, lifecycle, queries, returns
 from app.services.integrity import run as check
 from tests.store_helpers import applicant, make_desk, request
 
@@ -81,10 +82,11 @@ def test_life_of_a_dossier_supplement_then_result_then_rating(desk):
     state = intake.add_documents(desk, state.id, [doc], completes_supplement=True)
     assert state.status.value == "received" and len(state.due_history) == 1
     returns.record_fee(desk, state.id, 20_000)
+    lifecycle.record_result(desk, state.id, kind="paper")  # the agency's paper result reaches the point
     returns.return_result(desk, state.id, "Nguyễn Văn Đức")
     state = returns.rate(desk, state.id, "rat_hai_long")
     assert (state.status.value, state.rating, state.fees_collected) == ("returned", "rat_hai_long", 20_000)
-    assert not state.flags and state.event_count == 6
+    assert not state.flags and state.event_count == 7
     assert all(r.ok for r in check(desk.db, desk.blobs))
 
 
@@ -94,6 +96,8 @@ def test_refusal_and_apology(desk):
     with pytest.raises(StateError):
         intake.refuse(desk, refused.id, "again")
     late = intake.receive(desk, request(desk, "1.004222"))
+    head = clerks.add_clerk(desk.db, "truong", "Lê Thị Mai", "head", "mat-khau-123", "system")
+    desk = replace(desk, clerk_id=head.id)  # the apology (form 04) is signed for the head of the unit
     with pytest.raises(ValidationError):
         returns.issue_apology(desk, late.id, "Cần xác minh", late.due_date)
     state = returns.issue_apology(desk, late.id, "Cần xác minh", "2026-12-04")

@@ -37,6 +37,17 @@ EVENT_LABELS_VI: dict[str, str] = {
     "result_ready": "Có kết quả",
     "rejected": "Không giải quyết",
     "due_extended": "Gia hạn",
+    "cancelled": "Hủy hồ sơ nhập nhầm",
+    "stopped": "Dừng giải quyết hồ sơ",
+    "handed_off": "Giao nhận hồ sơ",
+    "result_recorded": "Nhận kết quả tại điểm",
+    "postal_updated": "Bưu chính",
+}
+HANDOFF_DIRECTION_VI: dict[str, str] = {"to_agency": "Chuyển cơ quan giải quyết", "to_point": "Trả về điểm"}
+POSTAL_STATUS_VI: dict[str, str] = {
+    "sent": "Đã gửi bưu chính",
+    "delivered": "Đã phát thành công",
+    "returned_to_sender": "Phát không thành công, trả về điểm",
 }
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")  # the wall time the clerk and the citizen read

@@ -13,10 +13,10 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from app.config import Settings
-from app.forms.citizen import strip_internal
 from app.domain.vocabulary import copy_kind_vi as copy_kind_vi
 from app.domain.vocabulary import vn_long_date as vn_long_date
 from app.domain.vocabulary import vn_time_date as vn_time_date
+from app.forms.citizen import strip_internal
 
 FONT_DIR = Path(__file__).resolve().parents[2] / "resources" / "fonts"
 FONT = "NotoSerif"

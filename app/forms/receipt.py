@@ -12,8 +12,8 @@ from app.catalog.fees import vnd
 from app.catalog.model import Procedure
 from app.config import Settings
 from app.domain.state import DossierState
-from app.forms.citizen import public_note
 from app.forms.base import FormPDF, applicant_name, copy_kind_vi, vn_long_date, vn_time_date
+from app.forms.citizen import public_note
 
 LIEN = (
     ("Liên 1", "Lưu tại Bộ phận tiếp nhận và trả kết quả"),

@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 from datetime import date
 
-from app.domain.errors import ValidationError
+from app.domain.errors import NotFoundError, ValidationError
 from app.domain.events import EventType
-from app.domain.fold import RATINGS
+from app.domain.fold import ALLOWED_FROM, RATINGS
 from app.domain.state import DossierState
 from app.services.context import Desk
 from app.services.dossier_write import current_state, write_event
+from app.services.intake import find_procedure
 
 logger = logging.getLogger(__name__)
 
@@ -58,17 +59,36 @@ def return_result(
     by_post: bool = False,
     tracking_no: str = "",
 ) -> DossierState:
-    """The result was handed to the citizen (or to the post)."""
+    """The result was handed to the citizen (or to the post): only when the result is there.
+
+    For a procedure the point settles itself (same day / immediately) the result is recorded at the
+    point first, in the same transaction; any other dossier waits for its result."""
     if not receiver_name.strip():
         raise ValidationError("result returned without receiver", "Hãy ghi tên người nhận kết quả.")
+    if by_post and len(tracking_no.strip()) > 40:
+        raise ValidationError("tracking number too long", "Số hiệu bưu gửi quá dài.")
     payload = {
         "returned_at": desk.local_now().isoformat(timespec="seconds"),
         "receiver_name": receiver_name.strip(),
         "id_checked": id_checked,
         "by_post": by_post,
-        "tracking_no": tracking_no,
+        "tracking_no": tracking_no.strip(),
     }
-    return write_event(desk, dossier_id, EventType.RESULT_RETURNED, payload)
+    with desk.db.transaction():
+        state = current_state(desk, dossier_id)
+        if state.status in ALLOWED_FROM[EventType.RESULT_RECORDED] and _settled_here(desk, state):
+            settled = {"kind": "paper", "note": "", "outcome": "result", "at": payload["returned_at"]}
+            write_event(desk, dossier_id, EventType.RESULT_RECORDED, settled)
+        return write_event(desk, dossier_id, EventType.RESULT_RETURNED, payload)
+
+
+def _settled_here(desk: Desk, state: DossierState) -> bool:
+    """A procedure settled at the point (same day or immediately): the desk itself has the result."""
+    try:
+        proc = find_procedure(desk, state.procedure)
+    except NotFoundError:
+        return False
+    return proc.processing.kind in ("same_day", "immediate")
 
 
 def rate(desk: Desk, dossier_id: str, rating: str) -> DossierState:
