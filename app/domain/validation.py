@@ -45,9 +45,13 @@ class ApplicantCheck:
 
 
 def check_cccd(number: str, birth_date: date | None, gender: str | None) -> list[str]:
-    """Problems of a 12-digit CCCD `PPP G YY NNNNNN` against the birth date and gender."""
+    """Doubts about a 12-digit number `PPP G YY NNNNNN` against the birth date and gender.
+
+    Since 1/7/2024 the law fixes only the length (TT 59/2021's province and century codes expired),
+    so these are warnings for the clerk to look again, never a reason to refuse; the length is checked
+    by `_id_number`."""
     if not re.fullmatch(r"\d{12}", number):
-        return ["Số CCCD phải gồm đúng 12 chữ số."]
+        return []
     problems = []
     if number[:3] not in province_codes():
         problems.append(f"Số CCCD có mã tỉnh {number[:3]} không tồn tại.")
@@ -107,7 +111,9 @@ def _birth_date(raw: Any, today: date, problems: list[str]) -> date | None:
 def _id_number(kind: str, raw: str, born: date | None, gender: str | None, check: ApplicantCheck) -> str:
     number = re.sub(r"\s", "", raw).upper()
     if kind == "cccd":
-        check.problems.extend(check_cccd(number, born, gender))
+        if not re.fullmatch(r"\d{12}", number):
+            check.problems.append("Số CCCD phải gồm đúng 12 chữ số.")
+        check.warnings.extend(check_cccd(number, born, gender))
     elif kind == "cmnd":
         if not re.fullmatch(r"\d{9}", number):
             check.problems.append("Số CMND phải gồm đúng 9 chữ số.")
@@ -130,6 +136,8 @@ def check_applicant(data: dict[str, Any], today: date | None = None) -> Applican
     check = ApplicantCheck(values=dict(data))
     values = check.values
     name = " ".join(nfc(str(data.get("full_name") or "")).split())
+    if "\ufffd" in name:  # a QR or a paste garbled the encoding: the clerk must retype the name
+        check.warnings.append("Họ và tên có ký tự lỗi (�); hãy nhập lại họ tên theo giấy tờ.")
     if not name:
         check.problems.append("Chưa nhập họ và tên người nộp hồ sơ.")
     elif any(c.isdigit() for c in name):

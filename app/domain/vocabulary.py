@@ -136,3 +136,11 @@ def vn_long_date(day: date) -> str:
 def vn_time_date(moment: datetime) -> str:
     """'14 giờ 05 phút, ngày 01 tháng 12 năm 2026'."""
     return f"{moment.hour:02d} giờ {moment.minute:02d} phút, {vn_long_date(moment.date())}"
+
+
+REGISTER_PER_DESK = 100_000  # số thứ tự of the register: desk d numbers d*100000+1 .. d*100000+99999
+
+
+def register_no_text(no: int) -> str:
+    """100007 → '01.00007' (desk 01, its 7th entry in the year's book)."""
+    return f"{no // REGISTER_PER_DESK:02d}.{no % REGISTER_PER_DESK:05d}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
+from dataclasses import asdict
 from typing import Any
 
 from app.catalog import Procedure, ensure_loaded, get_procedure
@@ -20,6 +21,7 @@ from app.services.fees import receive_fees
 from app.services.permissions import authorize
 from app.services.quality import paper_note_problem
 from app.services.receive_request import ReceiveRequest
+from app.services.register import allocate_entry
 from app.storage.events import append_event, refresh_projection
 
 logger = logging.getLogger(__name__)
@@ -141,6 +143,7 @@ def receive(desk: Desk, request: ReceiveRequest | Mapping[str, Any]) -> DossierS
         payload["code"] = allocate_code(
             desk.db, desk.settings.agency_code, desk.settings.desk, received.date()
         )
+        payload["register"] = asdict(allocate_entry(desk.db, desk.settings.desk, received.date()))
         register_files(desk.db, documents)
         append_event(desk.db, dossier_id, EventType.RECEIVED, payload, desk.clerk_id)
         state = refresh_projection(desk.db, dossier_id)

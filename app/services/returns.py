@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 from datetime import date
 
+from app.catalog import ensure_loaded, get_procedure
 from app.domain.errors import NotFoundError, ValidationError
 from app.domain.events import EventType
 from app.domain.fold import ALLOWED_FROM, RATINGS
 from app.domain.state import DossierState
 from app.services.context import Desk
 from app.services.dossier_write import current_state, write_event
-from app.services.intake import find_procedure
+from app.storage import Database
 
 logger = logging.getLogger(__name__)
 
@@ -76,19 +77,30 @@ def return_result(
     }
     with desk.db.transaction():
         state = current_state(desk, dossier_id)
-        if state.status in ALLOWED_FROM[EventType.RESULT_RECORDED] and _settled_here(desk, state):
+        if state.status in ALLOWED_FROM[EventType.RESULT_RECORDED] and is_settled_here(desk.db, state):
             settled = {"kind": "paper", "note": "", "outcome": "result", "at": payload["returned_at"]}
             write_event(desk, dossier_id, EventType.RESULT_RECORDED, settled)
         return write_event(desk, dossier_id, EventType.RESULT_RETURNED, payload)
 
 
-def _settled_here(desk: Desk, state: DossierState) -> bool:
+def is_settled_here(db: Database, state: DossierState) -> bool:
     """A procedure settled at the point (same day or immediately): the desk itself has the result."""
+    version = state.procedure.get("version")
     try:
-        proc = find_procedure(desk, state.procedure)
+        ensure_loaded(db.conn)
+        proc = get_procedure(
+            db.conn, str(state.procedure.get("code") or ""), int(version) if version else None
+        )
     except NotFoundError:
         return False
     return proc.processing.kind in ("same_day", "immediate")
+
+
+def may_hand_back(db: Database, state: DossierState) -> bool:
+    """The result may be handed back now: it is there, or the point settles the procedure itself."""
+    if state.status in ALLOWED_FROM[EventType.RESULT_RETURNED]:
+        return True
+    return state.status in ALLOWED_FROM[EventType.RESULT_RECORDED] and is_settled_here(db, state)
 
 
 def rate(desk: Desk, dossier_id: str, rating: str) -> DossierState:

@@ -29,6 +29,7 @@ from app.services import intake, returns
 from app.services.queries import dashboard as counts
 from app.services.queries import get_dossier
 from app.services.queries import list_dossiers as dossier_page
+from app.services.returns import may_hand_back
 from app.storage.events import load_events
 from ui.adapters.session import service_desk
 from ui.context import DeskContext
@@ -98,7 +99,7 @@ def dossier_detail(ctx: DeskContext, ref: str) -> DossierInfo:
         "timeline": timeline(ctx, state.id),
         "pages": page_rows(ctx, state),
         "overview_html": overview_html(state),
-        "allowed_actions": allowed_actions(state),
+        "allowed_actions": allowed_actions(state, may_hand_back(ctx.db, state)),
     }
 
 
@@ -154,17 +155,31 @@ def dossier_detail_by_code(ctx: DeskContext, code: str) -> DossierInfo:
     return dossier_detail(ctx, code)
 
 
-def allowed_actions(state: DossierState) -> list[str]:
-    """Which action buttons to enable: the fold's own state machine decides."""
-    table = {
-        "supplement": EventType.SUPPLEMENT_REQUESTED,
-        "refuse": EventType.REFUSED,
-        "fee": EventType.FEE_COLLECTED,
-        "apology": EventType.APOLOGY_ISSUED,
-        "return": EventType.RESULT_RETURNED,
-        "rating": EventType.RATED,
-    }
-    allowed = [k for k, t in table.items() if state.status in ALLOWED_FROM[t]]
+ACTION_EVENTS = {
+    "supplement": EventType.SUPPLEMENT_REQUESTED,
+    "refuse": EventType.REFUSED,
+    "fee": EventType.FEE_COLLECTED,
+    "apology": EventType.APOLOGY_ISSUED,
+    "return": EventType.RESULT_RETURNED,
+    "rating": EventType.RATED,
+    "correct": EventType.CORRECTED,
+    "add_documents": EventType.DOCUMENTS_ADDED,
+    "handoff": EventType.HANDED_OFF,
+    "record_result": EventType.RESULT_RECORDED,
+    "stop": EventType.STOPPED,
+    "cancel": EventType.CANCELLED,
+    "postal": EventType.POSTAL_UPDATED,
+}
+
+
+def allowed_actions(state: DossierState, may_return: bool | None = None) -> list[str]:
+    """Which action buttons to enable: the fold's own state machine decides (and, for the hand-back
+    of a procedure the point settles itself, `may_return` from app.services.returns.may_hand_back)."""
+    allowed = [k for k, t in ACTION_EVENTS.items() if state.status in ALLOWED_FROM[t]]
+    if may_return and "return" not in allowed:
+        allowed.append("return")
+    if not (state.returned or {}).get("by_post"):  # only a result sent by post has a delivery to follow
+        allowed = [a for a in allowed if a != "postal"]
     if state.rating and "rating" in allowed:
         allowed.remove("rating")
     return [*allowed, "reprint"] if state.status is not Status.NEW else allowed
