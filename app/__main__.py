@@ -21,6 +21,7 @@ COMMANDS: dict[str, str] = {
     "restore": "app.cli.restore",
     "diagnostics": "app.cli.diagnostics",
     "gc": "app.cli.gc",
+    "forms": "app.cli.forms",
 }
 
 # The desk window is composed by ui/ on top of app/. The entry point loads it by name so that app/

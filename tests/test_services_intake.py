@@ -46,7 +46,7 @@ def test_unknown_procedure_is_refused_in_vietnamese_and_writes_nothing(desk):
 
 
 @pytest.mark.parametrize(
-    "bad", [{"id_number": "00109001234"}, {"id_number": "099090012345"}, {"birth_date": "1991-05-01"}]
+    "bad", [{"id_number": "00109001234"}, {"id_number": "0010900123456"}, {"id_number": "00109001234A"}]
 )
 def test_invalid_id_number_is_refused_and_writes_nothing(desk, bad):
     req = request(desk)
@@ -56,6 +56,14 @@ def test_invalid_id_number_is_refused_and_writes_nothing(desk, bad):
     assert info.value.problems and "CCCD" in info.value.user_message
     assert _counts(desk) == (0, 0, 0)
     assert desk.db.conn.execute("SELECT count(*) FROM code_sequences").fetchone()[0] == 0  # no code burnt
+
+
+@pytest.mark.parametrize("doubt", [{"id_number": "099090012345"}, {"birth_date": "1991-05-01"}])
+def test_a_12_digit_number_with_a_doubtful_prefix_is_received(desk, doubt):
+    # since 1/7/2024 the law fixes only the length: the prefix is a doubt the clerk sees, not a refusal
+    req = request(desk)
+    req["applicant"] = applicant(**doubt)
+    assert intake.receive(desk, req).status.value == "received"
 
 
 def test_missing_mandatory_component_asks_for_a_supplement(desk):

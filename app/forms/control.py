@@ -19,7 +19,10 @@ def _when(value: object) -> str:
 
 
 def default_handoffs(state: DossierState, settings: Settings) -> list[dict[str, Any]]:
-    """The first hand-off (reception → processing) plus blank rows for the ones written by hand."""
+    """The hand-offs recorded in the log (plus a blank row for the next), or, when none is recorded
+    yet, the first hand-off (reception → processing) plus blank rows for the ones written by hand."""
+    if state.handoffs:
+        return [*state.handoffs, {"from": "", "to": "", "at": ""}]
     first = {"from": f"Bộ phận tiếp nhận và trả kết quả ({settings.point_name})", "to": "Cơ quan giải quyết"}
     first["at"] = state.received_at or ""
     blank = {"from": "", "to": "", "at": ""}
@@ -52,7 +55,9 @@ def render_control_slip(
     rows = []
     for h in rows_in:
         handed = f"1. Giao: {h.get('from', '')}\n2. Nhận: {h.get('to', '')}"
-        rows.append([f"{handed}\n{h.get('note', '')}".strip(), _when(h.get("at")), "", ""])
+        note = h.get("note") or ""
+        giver, taker = str(h.get("giver") or ""), str(h.get("taker") or "")
+        rows.append([f"{handed}\n{note}".strip(), _when(h.get("at")), giver, taker])
     pdf.grid(
         ["Tên cơ quan, bộ phận giao - nhận", "Thời gian giao, nhận", "Người giao", "Người nhận"],
         rows,
