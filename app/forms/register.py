@@ -27,7 +27,7 @@ HEADER = [
     "Tình trạng",
     "Ký nhận",
 ]
-WIDTHS = (9, 20, 46, 44, 32, 18, 18, 20, 18, 24, 13)
+WIDTHS = (8, 18, 46, 42, 30, 22, 22, 22, 18, 22, 12)
 
 
 def _row(i: int, s: DossierState) -> list[str]:
