@@ -153,6 +153,11 @@ def render_receipt(
         book, no = register_of(state, ex)
         if no:
             pdf.para(f"Số phiếu: {no}/{book}", size=11, align="C")
+        if state.corrections:  # a reprint after a correction replaces the slip given before
+            n = len(state.corrections)
+            pdf.para(
+                f"(Cấp lại lần {n}, thay thế Giấy tiếp nhận đã cấp trước đó)", style="I", size=10, align="C"
+            )
         pdf.set_y(max(pdf.get_y(), y + 26))
         _body(pdf, state, settings, procedure, ex)
         pdf.signatures([("NGƯỜI NỘP HỒ SƠ", ""), ("NGƯỜI TIẾP NHẬN HỒ SƠ", ex.clerk_name)], gap=18)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import logging
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypedDict
 
@@ -17,6 +18,7 @@ from app.domain.fold import ALLOWED_FROM
 from app.domain.hlc import Hlc
 from app.domain.state import STATUS_LABELS_VI, DossierState, Status
 from app.domain.vocabulary import (
+    POSTAL_STATUS_VI,
     RETURN_METHOD_VI,
     event_label_vi,
     rating_vi,
@@ -31,6 +33,7 @@ from app.services.queries import get_dossier
 from app.services.queries import list_dossiers as dossier_page
 from app.services.returns import may_hand_back
 from app.storage.events import load_events
+from ui.adapters import lifecycle as later
 from ui.adapters.session import service_desk
 from ui.context import DeskContext
 from ui.ops.store import blob_store
@@ -60,6 +63,9 @@ class DossierInfo(TypedDict):
     pages: list[dict[str, Any]]  # the event contract's page dicts, with label and OCR text
     overview_html: str
     allowed_actions: list[str]
+    applicant: dict[str, Any]
+    tracking_no: str
+    late_notice: str  # '' or the banner offering the apology (form 04) for a late dossier
 
 
 OVERDUE_VI = "Quá hạn"
@@ -80,6 +86,20 @@ def _event_detail(type_: str, p: dict[str, Any]) -> str:
         return f"Người nhận: {p.get('receiver_name', '')}"
     if type_ == "rated":
         return rating_vi(p.get("rating"))
+    return _later_detail(type_, p)
+
+
+def _later_detail(type_: str, p: dict[str, Any]) -> str:
+    if type_ in ("cancelled", "stopped", "corrected"):
+        return str(p.get("reason") or "")
+    if type_ == "handed_off":
+        return (
+            f"{p.get('from', '')} → {p.get('to', '')}: {p.get('giver', '')} giao, {p.get('taker', '')} nhận"
+        )
+    if type_ == "postal_updated":
+        return " ".join(
+            x for x in (POSTAL_STATUS_VI.get(str(p.get("status")), ""), str(p.get("tracking_no") or "")) if x
+        )
     return str(p.get("note") or "")
 
 
@@ -100,7 +120,22 @@ def dossier_detail(ctx: DeskContext, ref: str) -> DossierInfo:
         "pages": page_rows(ctx, state),
         "overview_html": overview_html(state),
         "allowed_actions": allowed_actions(state, may_hand_back(ctx.db, state)),
+        "applicant": dict(state.applicant or {}),
+        "tracking_no": str(
+            state.postal.get("tracking_no") or (state.returned or {}).get("tracking_no") or ""
+        ),
+        "late_notice": late_notice(state),
     }
+
+
+def late_notice(state: DossierState) -> str:
+    """A late dossier is flagged to the clerk, with the apology and extension (form 04) offered."""
+    if not state.is_overdue(datetime.now(TZ).date()):
+        return ""
+    return (
+        f"Hồ sơ đã quá hạn trả kết quả (hẹn {vn_date(state.due_date)}). Hãy lập Văn bản xin lỗi và đề nghị "
+        "gia hạn thời gian giải quyết (mẫu 04), trưởng điểm ký."
+    )
 
 
 def timeline(ctx: DeskContext, dossier_id: str) -> list[TimelineRow]:
@@ -217,10 +252,17 @@ def perform_action(ctx: DeskContext, action: str, dossier_id: str, v: dict[str, 
         return returns.issue_apology(desk, dossier_id, v["reason"], v["new_due_date"])
     if action == "rating":
         return returns.rate(desk, dossier_id, v["rating"])
+    if action in later.ACTIONS:
+        return later.perform(ctx, action, dossier_id, v)
     if action == "return":
         with desk.db.transaction():
             state = returns.return_result(
-                desk, dossier_id, v["receiver_name"], v["id_checked"], v.get("by_post", False)
+                desk,
+                dossier_id,
+                v["receiver_name"],
+                v["id_checked"],
+                v.get("by_post", False),
+                str(v.get("tracking_no") or ""),
             )
             if v.get("rating"):
                 state = returns.rate(desk, dossier_id, v["rating"])

@@ -31,6 +31,7 @@ from ui.adapters import dossier
 from ui.adapters.dossier import DossierInfo
 from ui.context import DeskContext
 from ui.dialogs import actions as dlg
+from ui.dialogs.lifecycle import later_dialog
 from ui.messages import user_message
 from ui.ops import print_form
 from ui.workers.jobs import Job
@@ -45,12 +46,21 @@ ACTIONS = [
     ("return", "Trả &kết quả"),
     ("rating", "Đánh &giá"),
     ("reprint", "&In lại giấy tiếp nhận"),
+    ("correct", "&Sửa thông tin (in lại 01)"),
+    ("handoff", "Giao &nhận (06)"),
+    ("record_result", "Nhận kết &quả tại điểm"),
+    ("stop", "&Dừng giải quyết (05)"),
+    ("cancel", "&Hủy hồ sơ nhập nhầm"),
+    ("postal", "&Bưu chính"),
 ]
 FORM_OF: dict[str, print_form.FormCode] = {
     "supplement": "02",
     "refuse": "03",
     "apology": "04",
     "reprint": "01",
+    "correct": "01",
+    "handoff": "06",
+    "stop": "05",
 }
 
 
@@ -70,6 +80,11 @@ class DossierDetail(QWidget):
         self.header.setObjectName("SectionTitle")
         self.header.setWordWrap(True)
         lay.addWidget(self.header)
+        self.late = QLabel()  # a late dossier: flagged here, with the apology (04) offered
+        self.late.setObjectName("Error")
+        self.late.setWordWrap(True)
+        self.late.hide()
+        lay.addWidget(self.late)
         grid = QGridLayout()
         self.buttons: dict[str, QPushButton] = {}
         for i, (key, label) in enumerate(ACTIONS):
@@ -122,6 +137,8 @@ class DossierDetail(QWidget):
             item = QListWidgetItem(page["label"])
             item.setData(Qt.ItemDataRole.UserRole, page)
             self.documents.addItem(item)
+        self.late.setText(d["late_notice"])
+        self.late.setVisible(bool(d["late_notice"]))
         allowed = set(d["allowed_actions"])
         for key, b in self.buttons.items():
             b.setEnabled(key in allowed)
@@ -151,7 +168,7 @@ class DossierDetail(QWidget):
             return dlg.ReturnDialog(d["applicant_name"], self)
         if action == "rating":
             return dlg.RatingDialog(self)
-        return None
+        return later_dialog(action, self.ctx, d, self)
 
     def open_action(self, action: str) -> None:
         dialog = self._dialog_for(action)

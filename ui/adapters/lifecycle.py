@@ -1,0 +1,43 @@
+"""The dossier screen's later actions through app.services (one transaction each)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from app.domain.errors import ValidationError
+from app.domain.state import DossierState
+from app.services import clerks, intake, lifecycle
+from ui.adapters.session import service_desk
+from ui.context import DeskContext
+
+ACTIONS = ("correct", "cancel", "stop", "handoff", "record_result", "postal")
+
+
+def _head_id(ctx: DeskContext, v: dict[str, Any]) -> str:
+    """The head's account, checked by password (the role itself is checked inside the service)."""
+    if not v.get("head_username") or not v.get("head_password"):
+        raise ValidationError("head approval missing", "Cần trưởng điểm đăng nhập để duyệt.")
+    return clerks.login(ctx.db, str(v["head_username"]), str(v["head_password"])).id
+
+
+def perform(ctx: DeskContext, action: str, dossier_id: str, v: dict[str, Any]) -> DossierState:
+    desk = service_desk(ctx)
+    if action == "correct":
+        return intake.correct(desk, dossier_id, {"applicant": v["applicant"]}, v["reason"])
+    if action == "cancel":
+        return lifecycle.cancel_entry(desk, dossier_id, v["reason"], approver_id=_head_id(ctx, v))
+    if action == "stop":
+        head = replace(desk, clerk_id=_head_id(ctx, v))  # form 05 is signed by the head
+        signer = clerks.get_clerk(ctx.db, str(v["head_username"])).full_name
+        return lifecycle.stop_processing(head, dossier_id, v["reason"], signer)
+    if action == "handoff":
+        keys = ("direction", "giver", "taker", "from_unit", "to_unit", "note")
+        return lifecycle.hand_off(desk, dossier_id, **{k: str(v[k]) for k in keys})
+    if action == "record_result":
+        return lifecycle.record_result(
+            desk, dossier_id, v["kind"], v.get("note", ""), v.get("outcome", "result")
+        )
+    if action == "postal":
+        return lifecycle.update_postal(desk, dossier_id, v["status"], v.get("tracking_no", ""))
+    raise ValueError(f"unknown action {action}")
