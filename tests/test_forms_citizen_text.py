@@ -23,6 +23,7 @@ from app.forms import (
 )
 from app.forms.citizen import INTERNAL_WORDS, has_internal_word, public_note, strip_internal
 from app.forms.samples import SETTINGS, sample_state
+from app.forms.stop import render_stop_notice
 
 PROCEDURES = read_catalog(SHIPPED_CATALOG).procedures
 DAY = date(2026, 11, 18)
@@ -47,6 +48,9 @@ def forms_of(code: str, seq: int) -> dict[str, bytes]:
         f"02-{code}": render_supplement_request(state, SETTINGS, clerk_name="Trần Văn Đức", day=DAY),
         f"03-{code}": render_refusal(state, SETTINGS, clerk_name="Trần Văn Đức", day=DAY),
         f"04-{code}": render_apology(state, SETTINGS, signer_name="Lê Thị Mai", day=DAY),
+        f"05-{code}": render_stop_notice(
+            replace(state, stopped={"reason": "Người nộp đề nghị dừng"}), SETTINGS
+        ),
         f"06-{code}": render_control_slip(state, SETTINGS),
         f"07-{code}": render_register([state, replace(state, code=None)], SETTINGS, DAY, book="2026"),
     }

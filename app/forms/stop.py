@@ -31,7 +31,7 @@ def render_stop_notice(
     pdf.field("Kính gửi", applicant_name(a) or str(a.get("org_name") or ""))
     pdf.field("Địa chỉ", a.get("address", ""))
     pdf.rich(
-        ("Ngày ", ""),
+        ("Vào ", ""),
         (receipt_day(state) or "......", "B"),
         (", Bộ phận tiếp nhận và trả kết quả ", ""),
         (settings.point_name, "B"),
