@@ -143,3 +143,11 @@ def test_every_new_event_type_folds_and_is_a_point_event():
 
     for t in ("cancelled", "stopped", "handed_off", "result_recorded", "postal_updated"):
         assert EventType(t) in POINT_EVENTS
+
+
+def test_a_same_day_dossier_waiting_for_a_supplement_has_no_result_to_hand_back(desks):
+    desk = desks["clerk"]
+    state = intake.receive(desk, request(desk, "2.000815"))
+    intake.request_supplement(desk, state.id, [{"name": "Bản chính"}], "Thiếu bản chính")
+    with pytest.raises(StateError):
+        returns.return_result(desk, state.id, "Nguyễn Văn Đức")

@@ -9,7 +9,7 @@ from app.catalog import ensure_loaded, get_procedure
 from app.domain.errors import NotFoundError, ValidationError
 from app.domain.events import EventType
 from app.domain.fold import ALLOWED_FROM, RATINGS
-from app.domain.state import DossierState
+from app.domain.state import DossierState, Status
 from app.services.context import Desk
 from app.services.dossier_write import current_state, write_event
 from app.storage import Database
@@ -77,10 +77,14 @@ def return_result(
     }
     with desk.db.transaction():
         state = current_state(desk, dossier_id)
-        if state.status in ALLOWED_FROM[EventType.RESULT_RECORDED] and is_settled_here(desk.db, state):
+        if state.status in SETTLE_FROM and is_settled_here(desk.db, state):
             settled = {"kind": "paper", "note": "", "outcome": "result", "at": payload["returned_at"]}
             write_event(desk, dossier_id, EventType.RESULT_RECORDED, settled)
         return write_event(desk, dossier_id, EventType.RESULT_RETURNED, payload)
+
+
+# a dossier waiting for the citizen's supplement has no result to hand back, even a same-day one
+SETTLE_FROM = ALLOWED_FROM[EventType.RESULT_RECORDED] - {Status.SUPPLEMENT_REQUESTED}
 
 
 def is_settled_here(db: Database, state: DossierState) -> bool:
@@ -100,7 +104,7 @@ def may_hand_back(db: Database, state: DossierState) -> bool:
     """The result may be handed back now: it is there, or the point settles the procedure itself."""
     if state.status in ALLOWED_FROM[EventType.RESULT_RETURNED]:
         return True
-    return state.status in ALLOWED_FROM[EventType.RESULT_RECORDED] and is_settled_here(db, state)
+    return state.status in SETTLE_FROM and is_settled_here(db, state)
 
 
 def rate(desk: Desk, dossier_id: str, rating: str) -> DossierState:

@@ -213,6 +213,8 @@ def allowed_actions(state: DossierState, may_return: bool | None = None) -> list
     allowed = [k for k, t in ACTION_EVENTS.items() if state.status in ALLOWED_FROM[t]]
     if may_return and "return" not in allowed:
         allowed.append("return")
+    if (state.received_at or "")[:10] != datetime.now(TZ).date().isoformat():  # same day only
+        allowed = [a for a in allowed if a != "cancel"]
     if not (state.returned or {}).get("by_post"):  # only a result sent by post has a delivery to follow
         allowed = [a for a in allowed if a != "postal"]
     if state.rating and "rating" in allowed:
