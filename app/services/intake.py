@@ -135,6 +135,8 @@ def receive(desk: Desk, request: ReceiveRequest | Mapping[str, Any]) -> DossierS
         "due_date": appt.due_date.isoformat(),
         "due_time": appt.due_time_text,
     }
+    if appt.warning:  # shown on the screen; the slip keeps the date as computed
+        payload["calendar_warning"] = appt.warning
     if request.get("fee_override_reason"):
         payload["fee_override_reason"] = str(request["fee_override_reason"])
     dossier_id = new_id()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 import logging
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypedDict
 
@@ -124,8 +124,18 @@ def dossier_detail(ctx: DeskContext, ref: str) -> DossierInfo:
         "tracking_no": str(
             state.postal.get("tracking_no") or (state.returned or {}).get("tracking_no") or ""
         ),
-        "late_notice": late_notice(state),
+        "late_notice": " ".join(x for x in (late_notice(state), calendar_notice(ctx, state)) if x),
     }
+
+
+def calendar_notice(ctx: DeskContext, state: DossierState) -> str:
+    """A due date in a year the centre has not published is shown with a visible warning."""
+    if not state.is_open or not state.due_date:
+        return ""
+    due = date.fromisoformat(state.due_date)
+    first = date.fromisoformat(state.counted_from) if state.counted_from else due
+    warning = service_desk(ctx).calendar.calendar_warning(first, due)
+    return f"Cảnh báo: {warning}; ngày hẹn tính theo lịch nghỉ lễ dự kiến." if warning else ""
 
 
 def late_notice(state: DossierState) -> str:
