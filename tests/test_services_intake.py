@@ -177,3 +177,17 @@ def test_validate_return_method_is_the_services_rule():
         with pytest.raises(ValidationError) as info:
             intake.validate_return_method(bad)
         assert info.value.user_message
+
+
+def test_search_by_phone_number_as_the_citizen_says_it(desk):
+    req = request(desk)
+    req["applicant"] = applicant(phone="0987 654 321")
+    mine = intake.receive(desk, req)
+    intake.receive(desk, request(desk))  # another applicant, phone 0912345678
+
+    def ids(query):
+        return [d["id"] for d in queries.list_dossiers(desk.db, query=query, today=date(2026, 11, 20)).items]
+
+    assert ids("0987654321") == [mine.id]
+    assert ids("0987 654 321") == [mine.id]
+    assert ids("+84 987 654 321") == [mine.id]
