@@ -151,3 +151,26 @@ def test_a_same_day_dossier_waiting_for_a_supplement_has_no_result_to_hand_back(
     intake.request_supplement(desk, state.id, [{"name": "Bản chính"}], "Thiếu bản chính")
     with pytest.raises(StateError):
         returns.return_result(desk, state.id, "Nguyễn Văn Đức")
+
+
+def test_form_02_at_intake_receives_nothing_and_counts_the_guidance(desks, tmp_path):
+    import subprocess
+    from datetime import date as day_
+
+    from app.services import guidance
+
+    desk = desks["clerk"]
+    items = [{"name": "Giấy tờ chứng minh chỗ ở hợp pháp", "copy_kind": "certified"}]
+    given = guidance.supplement_at_intake(desk, "1.004222", "Nguyễn Văn Đức", items, "Thiếu giấy tờ chỗ ở")
+    assert desk.db.conn.execute("SELECT count(*) FROM dossiers").fetchone()[0] == 0  # nothing received
+    assert desk.db.conn.execute("SELECT count(*) FROM code_sequences").fetchone()[0] == 0  # no code burnt
+    assert guidance.guidance_count(desk, day_.today()) == 1
+    path = tmp_path / "02.pdf"
+    path.write_bytes(given.pdf)
+    text = " ".join(
+        subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout.split()
+    )
+    assert "Mẫu số 02" in text and "Giấy tờ chứng minh chỗ ở hợp pháp" in text and "Nguyễn Văn Đức" in text
+    assert "Mã hồ sơ" not in text
+    with pytest.raises(ValidationError):
+        guidance.supplement_at_intake(desk, "1.004222", "X", [], "lý do")

@@ -14,9 +14,8 @@ from app.forms.receipt import receipt_day
 def _intro(pdf: FormPDF, state: DossierState, settings: Settings) -> None:
     a = state.applicant
     pdf.field("Bộ phận tiếp nhận và trả kết quả", settings.point_name)
-    pdf.rich(
-        ("Mã hồ sơ: ", ""), (state.code or "", "B"), ("   ngày tiếp nhận: ", ""), (receipt_day(state), "")
-    )
+    if state.code:  # form 02 at intake has no code: nothing was received
+        pdf.rich(("Mã hồ sơ: ", ""), (state.code, "B"), ("   ngày tiếp nhận: ", ""), (receipt_day(state), ""))
     pdf.field("Kính gửi", applicant_name(a))
     pdf.field("Địa chỉ", a.get("address", ""))
     pdf.rich(("Số điện thoại: ", ""), (a.get("phone") or "...............", "B"))
@@ -63,7 +62,7 @@ def render_supplement_request(
     pdf.rich(("Lý do: ", "B"), (reason or "." * 60, ""))
     pdf.para(
         "Trong quá trình hoàn thiện hồ sơ, nếu có vướng mắc, Ông/Bà liên hệ với "
-        f"{settings.point_name} để được hướng dẫn. Mã hồ sơ: {state.code or ''}."
+        f"{settings.point_name} để được hướng dẫn." + (f" Mã hồ sơ: {state.code}." if state.code else "")
     )
     pdf.signatures([("NGƯỜI NỘP HỒ SƠ", ""), ("NGƯỜI HƯỚNG DẪN", clerk_name)])
     return pdf.bytes()

@@ -149,3 +149,27 @@ def test_postal_return_with_tracking_then_returned_to_sender(qtbot, seeded):
     run(qtbot, ctx, view, "postal", dialog)
     state = get_dossier(ctx.db, item["id"])
     assert state.postal["status"] == "returned_to_sender" and state.status.value == "result_ready"
+
+
+def test_form_02_at_intake_receives_nothing_and_prints_the_guidance(qtbot, desk):
+    ctx, window = desk
+    from tests.ui.test_bad_input import fill_applicant
+    from ui.views.receive import APPLICANT
+
+    view = window.show_view("receive")
+    view.procedure_step.choose("1.004222")
+    view.go_to(APPLICANT)
+    fill_applicant(view)
+    before = ctx.db.conn.execute("SELECT count(*) FROM dossiers").fetchone()[0]
+    items = [{"component": None, "name": "Giấy tờ chứng minh chỗ ở hợp pháp", "copy_kind": "certified"}]
+    job = view.give_guidance({"items": items, "reason": "Thiếu giấy tờ chứng minh chỗ ở"})
+    assert job is not None
+    wait_idle(qtbot, ctx)
+    assert ctx.db.conn.execute("SELECT count(*) FROM dossiers").fetchone()[0] == before  # nothing received
+    text = text_of(view.last_guidance_pdf)
+    assert "Mẫu số 02" in text and "Giấy tờ chứng minh chỗ ở hợp pháp" in text and "Lê Thị Thu Hà" in text
+    assert "chưa được tiếp nhận" in view.banner.text()
+    n = ctx.db.conn.execute("SELECT count(*) FROM audit_log WHERE action = 'guidance.supplement'").fetchone()[
+        0
+    ]
+    assert n == 1
