@@ -129,6 +129,8 @@ def _documents_added(state: DossierState, p: dict[str, Any]) -> None:
         state.status = S.RECEIVED
         if p.get("new_due_date"):
             _set_due(state, p, "supplement")
+            if p.get("due_time"):  # the new appointment's hour, as the new slip prints it
+                state.due_time = str(p["due_time"])
 
 
 def _supplement_requested(state: DossierState, p: dict[str, Any]) -> None:

@@ -66,7 +66,7 @@ def render_form(
         ensure_loaded(db.conn)
         proc = get_procedure(db.conn, state.procedure["code"], state.procedure.get("version"))
         extras = forms.ReceiptExtras(
-            due_time=str(received.payload.get("due_time") or "16:00"), clerk_name=clerk_name
+            due_time=str(state.due_time or received.payload.get("due_time") or "16:00"), clerk_name=clerk_name
         )
         return forms.render_receipt(state, settings, proc, extras)
     if form == "02":

@@ -183,6 +183,7 @@ def add_documents(
         proc = find_procedure(desk, current_state(desk, dossier_id).procedure)
         appt = desk.calendar.appointment(desk.local_now(), proc.processing.kind, proc.processing.days)
         payload["new_due_date"] = appt.due_date.isoformat()
+        payload["due_time"] = appt.due_time_text
         payload["reason"] = "Công dân đã bổ sung hồ sơ"
     with desk.db.transaction():
         register_files(desk.db, docs)

@@ -173,3 +173,25 @@ def test_form_02_at_intake_receives_nothing_and_prints_the_guidance(qtbot, desk)
         0
     ]
     assert n == 1
+
+
+def test_papers_brought_back_after_form_02_are_added_and_a_new_slip_printed(qtbot, seeded, pages_dir):
+    ctx, window = seeded
+    from app.services import intake
+    from tests.ui.conftest import sample
+
+    desk = service_desk(ctx)
+    item = a_dossier(ctx)
+    intake.request_supplement(desk, item["id"], [{"name": "Bản sao giấy khai sinh"}], "Thiếu bản sao")
+    view = open_dossier(window, item)
+    assert view.detail.buttons["add_documents"].isEnabled()
+    page = sample(pages_dir, "bo-sung.png", "BAN SAO GIAY KHAI SINH")
+    view.detail.last_form_pdf = None
+    assert view.detail.add_document_files([page], "Bản sao giấy khai sinh") is not None
+    qtbot.waitUntil(lambda: view.detail.last_form_pdf is not None, timeout=120_000)
+    state = get_dossier(ctx.db, item["id"])
+    assert state.status.value == "received" and state.documents[-1]["name"] == "Bản sao giấy khai sinh"
+    assert state.due_history[-1]["kind"] == "supplement"  # the time was counted again
+    text = text_of(view.detail.last_form_pdf)
+    due = state.due_date or ""
+    assert "Mẫu số 01" in text and f"ngày {due[8:10]} tháng {due[5:7]} năm {due[:4]}" in text  # new appointment

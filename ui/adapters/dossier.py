@@ -64,6 +64,7 @@ class DossierInfo(TypedDict):
     overview_html: str
     allowed_actions: list[str]
     applicant: dict[str, Any]
+    missing: list[Any]  # the items of the latest supplement request (form 02)
     tracking_no: str
     late_notice: str  # '' or the banner offering the apology (form 04) for a late dossier
 
@@ -121,6 +122,7 @@ def dossier_detail(ctx: DeskContext, ref: str) -> DossierInfo:
         "overview_html": overview_html(state),
         "allowed_actions": allowed_actions(state, may_hand_back(ctx.db, state)),
         "applicant": dict(state.applicant or {}),
+        "missing": list((state.supplements[-1].get("items") if state.supplements else None) or []),
         "tracking_no": str(
             state.postal.get("tracking_no") or (state.returned or {}).get("tracking_no") or ""
         ),

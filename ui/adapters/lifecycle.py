@@ -6,12 +6,13 @@ from dataclasses import replace
 from typing import Any
 
 from app.domain.errors import ValidationError
-from app.domain.state import DossierState
+from app.domain.state import DossierState, Status
 from app.services import clerks, intake, lifecycle
+from app.services.queries import get_dossier
 from ui.adapters.session import service_desk
 from ui.context import DeskContext
 
-ACTIONS = ("correct", "cancel", "stop", "handoff", "record_result", "postal")
+ACTIONS = ("correct", "cancel", "stop", "handoff", "record_result", "postal", "add_documents")
 
 
 def _head_id(ctx: DeskContext, v: dict[str, Any]) -> str:
@@ -38,6 +39,9 @@ def perform(ctx: DeskContext, action: str, dossier_id: str, v: dict[str, Any]) -
         return lifecycle.record_result(
             desk, dossier_id, v["kind"], v.get("note", ""), v.get("outcome", "result")
         )
+    if action == "add_documents":  # completes a supplement request: the time is counted again
+        waiting = get_dossier(ctx.db, dossier_id).status is Status.SUPPLEMENT_REQUESTED
+        return intake.add_documents(desk, dossier_id, v["documents"], completes_supplement=waiting)
     if action == "postal":
         return lifecycle.update_postal(desk, dossier_id, v["status"], v.get("tracking_no", ""))
     raise ValueError(f"unknown action {action}")

@@ -34,6 +34,7 @@ from ui.dialogs import actions as dlg
 from ui.dialogs.lifecycle import later_dialog
 from ui.messages import user_message
 from ui.ops import print_form
+from ui.views import dossier_supplement as supplement
 from ui.workers.jobs import Job
 
 logger = logging.getLogger(__name__)
@@ -52,6 +53,7 @@ ACTIONS = [
     ("stop", "&Dừng giải quyết (05)"),
     ("cancel", "&Hủy hồ sơ nhập nhầm"),
     ("postal", "&Bưu chính"),
+    ("add_documents", "Nhận giấy tờ bổ s&ung"),
 ]
 FORM_OF: dict[str, print_form.FormCode] = {
     "supplement": "02",
@@ -61,6 +63,7 @@ FORM_OF: dict[str, print_form.FormCode] = {
     "correct": "01",
     "handoff": "06",
     "stop": "05",
+    "add_documents": "01",  # a new appointment after the supplement
 }
 
 
@@ -170,7 +173,26 @@ class DossierDetail(QWidget):
             return dlg.RatingDialog(self)
         return later_dialog(action, self.ctx, d, self)
 
+    def add_document_files(self, paths: list[Path], name: str) -> Job | None:
+        """The papers brought back: processed as at intake, added, time counted again, new slip (01)."""
+        if not self.dossier_id:
+            return None
+
+        def added(metas: list[dict[str, Any]], text: str) -> None:
+            self.run_action("add_documents", {"documents": [supplement.document_of(name, metas, text)]})
+
+        return supplement.start_import(
+            self.ctx, paths, added, lambda e: self.sig_message.emit(user_message(e), True)
+        )
+
     def open_action(self, action: str) -> None:
+        if action == "add_documents":
+            items = self.detail["missing"] if self.detail else []
+            missing = [str(i.get("name", "") if isinstance(i, dict) else i) for i in items]
+            chosen = supplement.ask_files(self, missing)
+            if chosen:
+                self.add_document_files(*chosen)
+            return
         dialog = self._dialog_for(action)
         if dialog is None:
             self.run_action(action, {})
