@@ -194,4 +194,6 @@ def test_papers_brought_back_after_form_02_are_added_and_a_new_slip_printed(qtbo
     assert state.due_history[-1]["kind"] == "supplement"  # the time was counted again
     text = text_of(view.detail.last_form_pdf)
     due = state.due_date or ""
-    assert "Mẫu số 01" in text and f"ngày {due[8:10]} tháng {due[5:7]} năm {due[:4]}" in text  # new appointment
+    assert (
+        "Mẫu số 01" in text and f"ngày {due[8:10]} tháng {due[5:7]} năm {due[:4]}" in text
+    )  # new appointment
