@@ -77,3 +77,14 @@ def test_a_clerk_deactivated_while_working_is_stopped_at_the_next_action(desks):
     with pytest.raises(PermissionDenied):
         intake.receive(desk, request(desk, "2.000815"))
     assert desk.db.conn.execute("SELECT count(*) FROM dossiers").fetchone()[0] == 1
+
+
+def test_only_an_admin_changes_a_role_and_the_last_admin_stays(desks):
+    db = desks["clerk"].db
+    clerk_id, head, admin = desks["clerk"].clerk_id, desks["head"].clerk_id, desks["admin"].clerk_id
+    with pytest.raises(PermissionDenied):
+        clerks.set_role(db, clerk_id, "head", actor=head)
+    clerks.set_role(db, clerk_id, "head", actor=admin)
+    assert clerks.get_clerk(db, clerk_id).role == "head"
+    with pytest.raises(ValidationError):
+        clerks.set_role(db, admin, "clerk", actor=admin)

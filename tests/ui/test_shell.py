@@ -61,7 +61,16 @@ def test_alt_number_moves_between_views_and_titles_are_vietnamese(qtbot, desk):
     assert window.stack.currentWidget() is window.views["dossiers"]
     assert window.title_label.text() == "Hồ sơ"
     labels = [window.nav.item(i).text() for i in range(window.nav.count())]
-    assert labels == ["Trang chủ", "Thủ tục", "Tiếp nhận", "Hồ sơ", "Trả kết quả", "Đồng bộ", "Cài đặt"]
+    assert labels == [
+        "Trang chủ",
+        "Thủ tục",
+        "Tiếp nhận",
+        "Hồ sơ",
+        "Trả kết quả",
+        "Đồng bộ",
+        "Cài đặt",
+        "Tài khoản",
+    ]
     assert window.sync_label.text() == "Đồng bộ: chưa kết nối trung tâm"
 
 

@@ -69,7 +69,7 @@ class DossierInfo(TypedDict):
     late_notice: str  # '' or the banner offering the apology (form 04) for a late dossier
 
 
-OVERDUE_VI = "Quá hạn"
+OVERDUE_VI = "Quá hạn: lập văn bản xin lỗi (mẫu 04)"
 DUE_TODAY_VI = "Đến hạn hôm nay"
 
 
