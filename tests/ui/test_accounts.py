@@ -43,7 +43,7 @@ def test_admin_manages_accounts_from_the_screen(qtbot, desk):
 
 
 def test_a_plain_clerk_may_not_add_an_account(qtbot, desk):
-    ctx, window = desk  # the demo clerk, role clerk
+    _ctx, window = desk  # the demo clerk, role clerk
     view = window.show_view("accounts")
     view.new_user.setText("canbo3")
     view.new_name.setText("Người Lạ")
