@@ -86,3 +86,20 @@ def test_phone_forms_normalise(raw):
 
 def test_landline_keeps_eleven_digits():
     assert normalise_phone("024 3825 1234") == "02438251234"
+
+
+def test_an_organisation_with_its_authorised_representative_is_checked():
+    org = {
+        "kind": "organisation",
+        "org_name": "Công ty TNHH Hoa Sen",
+        "tax_code": "0101234567",
+        "role": "representative",
+    }
+    check = check_applicant(_app(**org, authorisation="Giấy ủy quyền số 12/UQ"), TODAY)
+    assert check.is_valid, check.problems
+    assert check.values["org_name"] == "Công ty TNHH Hoa Sen" and check.values["tax_code"] == "0101234567"
+    bad = check_applicant(_app(**{**org, "tax_code": "12345"}), TODAY)
+    assert any("Mã số thuế" in p for p in bad.problems)
+    assert any("giấy ủy quyền" in w for w in bad.warnings)
+    assert not check_applicant(_app(kind="organisation"), TODAY).is_valid  # no organisation name
+    assert not check_applicant(_app(role="boss"), TODAY).is_valid

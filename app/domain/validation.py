@@ -168,7 +168,48 @@ def check_applicant(data: dict[str, Any], today: date | None = None) -> Applican
                 check.problems.append(exc.user_message)
     if not values["phone"]:
         check.warnings.append("Chưa có số điện thoại liên hệ của người nộp.")
+    _check_filer(data, values, check)
     return check
+
+
+APPLICANT_KINDS = ("person", "organisation")
+FILER_ROLES = ("owner", "submitter", "representative", "legal_representative")
+_TAX_CODE = re.compile(r"^\d{10}(-\d{3})?$|^\d{13}$")  # mã số thuế / mã số doanh nghiệp
+_TEXT_MAX = 400
+
+
+def _short_text(value: Any) -> str:
+    return " ".join(nfc(str(value or "")).split())[:_TEXT_MAX]
+
+
+def _check_filer(data: dict[str, Any], values: dict[str, Any], check: ApplicantCheck) -> None:
+    """An organisation (name, tax or enterprise code, legal representative), the filer's role, the owner."""
+    kind = str(data.get("kind") or "person")
+    if kind not in APPLICANT_KINDS:
+        check.problems.append("Người nộp phải là cá nhân hoặc tổ chức.")
+    values["kind"] = kind
+    if data.get("role") and data["role"] not in FILER_ROLES:
+        check.problems.append("Tư cách người nộp không hợp lệ.")
+    for key in ("org_name", "legal_rep", "authorisation"):
+        if key in data:
+            values[key] = _short_text(data[key])
+    if kind == "organisation":
+        if not values.get("org_name"):
+            check.problems.append("Chưa nhập tên tổ chức.")
+        tax = re.sub(r"\s", "", str(data.get("tax_code") or ""))
+        if tax and not _TAX_CODE.match(tax):
+            check.problems.append("Mã số thuế/mã số doanh nghiệp phải gồm 10 hoặc 13 chữ số.")
+        values["tax_code"] = tax or None
+    if data.get("role") == "representative" and not values.get("authorisation"):
+        check.warnings.append("Người được ủy quyền: hãy ghi số, ngày của giấy ủy quyền.")
+    owner = data.get("owner")
+    if owner is not None:
+        if not isinstance(owner, dict):
+            check.problems.append("Thông tin chủ hồ sơ không hợp lệ.")
+        else:
+            values["owner"] = {
+                k: _short_text(owner.get(k)) for k in ("full_name", "address", "id_number") if owner.get(k)
+            }
 
 
 def validate_applicant(data: dict[str, Any], today: date | None = None) -> ApplicantCheck:
