@@ -197,3 +197,29 @@ def test_papers_brought_back_after_form_02_are_added_and_a_new_slip_printed(qtbo
     assert (
         "Mẫu số 01" in text and f"ngày {due[8:10]} tháng {due[5:7]} năm {due[:4]}" in text
     )  # new appointment
+
+
+def test_an_organisation_and_its_representative_are_entered_at_the_applicant_step(qtbot, desk):
+    _ctx, window = desk
+    from tests.ui.test_bad_input import fill_applicant
+    from ui.views.receive import APPLICANT
+
+    view = window.show_view("receive")
+    view.procedure_step.choose("1.001612")
+    view.go_to(APPLICANT)
+    fill_applicant(view)
+    step = view.applicant_step
+    step.filer.role.setCurrentIndex(step.filer.role.findData("representative"))
+    step.filer.org_name.setText("Công ty TNHH Hoa Sen")
+    step.filer.tax_code.setText("0101234567")
+    step.filer.legal_rep.setText("Phạm Quốc Bảo")
+    step.filer.authorisation.setText("Giấy ủy quyền số 12/UQ")
+    a = step.applicant()
+    assert (a["kind"], a["org_name"], a["tax_code"], a["role"]) == (
+        "organisation",
+        "Công ty TNHH Hoa Sen",
+        "0101234567",
+        "representative",
+    )
+    step.filer.tax_code.setText("123")
+    assert "Mã số thuế" in step.problems.text()
