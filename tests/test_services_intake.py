@@ -191,3 +191,9 @@ def test_search_by_phone_number_as_the_citizen_says_it(desk):
     assert ids("0987654321") == [mine.id]
     assert ids("0987 654 321") == [mine.id]
     assert ids("+84 987 654 321") == [mine.id]
+
+
+def test_a_correction_needs_a_reason(desk):
+    state = intake.receive(desk, request(desk))
+    with pytest.raises(ValidationError, match="reason"):
+        intake.correct(desk, state.id, {"applicant": {"phone": "0987654321"}}, "  ")

@@ -155,9 +155,14 @@ def receive(desk: Desk, request: ReceiveRequest | Mapping[str, Any]) -> DossierS
 
 
 def correct(desk: Desk, dossier_id: str, changes: Mapping[str, Any], reason: str = "") -> DossierState:
-    """Correct the applicant, return method or checklist (a new `corrected` event; nothing is edited)."""
+    """Correct the applicant, return method or checklist (a new `corrected` event; nothing is edited).
+
+    The reason is required; the receipt printed after it says it replaces the one given before."""
     state = current_state(desk, dossier_id)
-    payload: dict[str, Any] = {"reason": reason}
+    payload: dict[str, Any] = {
+        "reason": reason.strip()[:1000],
+        "at": desk.local_now().isoformat(timespec="seconds"),
+    }
     if "applicant" in changes:
         merged = {**state.applicant, **dict(changes["applicant"])}
         payload["applicant"] = validate_applicant(merged, desk.local_now().date()).values
@@ -167,6 +172,8 @@ def correct(desk: Desk, dossier_id: str, changes: Mapping[str, Any], reason: str
         )
     if "checklist" in changes:
         payload["checklist"] = list(changes["checklist"])
+    if not reason.strip():  # checked after the values, so the clerk hears every problem of the data first
+        raise ValidationError("correction without a reason", "Hãy ghi lý do sửa thông tin.")
     return write_event(desk, dossier_id, EventType.CORRECTED, payload)
 
 

@@ -176,7 +176,7 @@ class ReturnDialog(ActionDialog):
     def __init__(self, applicant_name: str, parent: QWidget | None = None) -> None:
         super().__init__("Trả kết quả", parent)
         self.receiver = QLineEdit(applicant_name)
-        self.id_checked = QCheckBox("Đã kiểm tra giấy tờ tùy thân của người nhận")
+        self.id_checked = QCheckBox("Đã kiểm tra Liên 2 giấy tiếp nhận hoặc giấy tờ tùy thân của người nhận")
         self.by_post = QCheckBox("Trả qua bưu chính")
         self.tracking = QLineEdit()
         self.tracking.setPlaceholderText("Số hiệu bưu gửi (khi trả qua bưu chính)")
