@@ -148,7 +148,10 @@ def _fee_collected(state: DossierState, p: dict[str, Any]) -> None:
 
 
 def _apology(state: DossierState, p: dict[str, Any]) -> None:
-    state.apologies.append({"reason": str(p["reason"]), "new_due_date": str(p["new_due_date"])})
+    apology = {"reason": str(p["reason"]), "new_due_date": str(p["new_due_date"])}
+    if p.get("signer"):
+        apology["signer"] = str(p["signer"])
+    state.apologies.append(apology)
     _set_due(state, p, "apology")
 
 

@@ -74,7 +74,8 @@ def render_form(
     if form == "03":
         return forms.render_refusal(state, settings, clerk_name=clerk_name)
     if form == "04":
-        return forms.render_apology(state, settings, signer_name=clerk_name)
+        signer = str(state.apologies[-1].get("signer") or clerk_name)
+        return forms.render_apology(state, settings, signer_name=signer)
     if form == "05":
         signer = str((state.stopped or {}).get("signer") or clerk_name)
         return render_stop_notice(state, settings, signer_name=signer)

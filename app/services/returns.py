@@ -36,8 +36,11 @@ def record_fee(
     return write_event(desk, dossier_id, EventType.FEE_COLLECTED, payload)
 
 
-def issue_apology(desk: Desk, dossier_id: str, reason: str, new_due_date: date | str) -> DossierState:
-    """Form 04: apologise and set a new appointment date (later than the current one)."""
+def issue_apology(
+    desk: Desk, dossier_id: str, reason: str, new_due_date: date | str, signer_name: str = ""
+) -> DossierState:
+    """Form 04: apologise and ask for a new appointment date (later than the current one); the acting
+    account must be a head's, whose name signs the letter."""
     new_due = date.fromisoformat(str(new_due_date))
     state = current_state(desk, dossier_id)
     if not reason.strip():
@@ -49,6 +52,8 @@ def issue_apology(desk: Desk, dossier_id: str, reason: str, new_due_date: date |
     if not desk.calendar.is_working_day(new_due):
         raise ValidationError("new due date is not a working day", "Ngày hẹn mới phải là ngày làm việc.")
     payload = {"reason": reason.strip(), "new_due_date": new_due.isoformat()}
+    if signer_name.strip():
+        payload["signer"] = " ".join(signer_name.split())[:200]
     return write_event(desk, dossier_id, EventType.APOLOGY_ISSUED, payload)
 
 

@@ -223,3 +223,29 @@ def test_an_organisation_and_its_representative_are_entered_at_the_applicant_ste
     )
     step.filer.tax_code.setText("123")
     assert "Mã số thuế" in step.problems.text()
+
+
+def test_a_clerk_asks_for_form_04_and_the_head_approves_and_signs(qtbot, seeded):
+    ctx, window = seeded  # the demo clerk (role clerk) is logged in
+    from PySide6.QtCore import QDate
+
+    from ui.dialogs.lifecycle import HeadApologyDialog
+
+    add_head(ctx)
+    item = a_dossier(ctx)
+    view = open_dossier(window, item)
+    dialog = view.detail._dialog_for("apology")
+    assert isinstance(dialog, HeadApologyDialog)
+    new = QDate.fromString(item["due_date"], "yyyy-MM-dd").addDays(7)
+    while new.dayOfWeek() > 5:
+        new = new.addDays(1)
+    dialog.new_date.setDate(new)
+    dialog.reason.setPlainText("Cơ quan chuyên môn cần xác minh thêm")
+    assert "trưởng điểm" in dialog.problem()
+    dialog.head_user.setText(HEAD[0])
+    dialog.head_password.setText(HEAD[2])
+    pdf = run(qtbot, ctx, view, "apology", dialog)
+    state = get_dossier(ctx.db, item["id"])
+    assert state.due_date == new.toString("yyyy-MM-dd") and state.apologies[-1]["signer"] == HEAD[1]
+    text = text_of(pdf)
+    assert "Mẫu số 04" in text and "THỦ TRƯỞNG ĐƠN VỊ" in text and HEAD[1] in text

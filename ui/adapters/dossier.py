@@ -263,7 +263,7 @@ def perform_action(ctx: DeskContext, action: str, dossier_id: str, v: dict[str, 
     if action == "fee":
         return returns.record_fee(desk, dossier_id, int(v["amount"]), receipt_no=v.get("note", ""))
     if action == "apology":
-        return returns.issue_apology(desk, dossier_id, v["reason"], v["new_due_date"])
+        return later.apology(ctx, dossier_id, v)
     if action == "rating":
         return returns.rate(desk, dossier_id, v["rating"])
     if action in later.ACTIONS:

@@ -7,7 +7,7 @@ from typing import Any
 
 from app.domain.errors import ValidationError
 from app.domain.state import DossierState, Status
-from app.services import clerks, intake, lifecycle
+from app.services import clerks, intake, lifecycle, returns
 from app.services.queries import get_dossier
 from ui.adapters.session import service_desk
 from ui.context import DeskContext
@@ -45,3 +45,14 @@ def perform(ctx: DeskContext, action: str, dossier_id: str, v: dict[str, Any]) -
     if action == "postal":
         return lifecycle.update_postal(desk, dossier_id, v["status"], v.get("tracking_no", ""))
     raise ValueError(f"unknown action {action}")
+
+
+def apology(ctx: DeskContext, dossier_id: str, v: dict[str, Any]) -> DossierState:
+    """Form 04, signed by the head: the logged-in head, or a head approving at a clerk's desk."""
+    desk = service_desk(ctx)
+    if v.get("head_username"):
+        desk = replace(desk, clerk_id=_head_id(ctx, v))
+        signer = clerks.get_clerk(ctx.db, str(v["head_username"])).full_name
+    else:
+        signer = ctx.clerk_name
+    return returns.issue_apology(desk, dossier_id, v["reason"], v["new_due_date"], signer)

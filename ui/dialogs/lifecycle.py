@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
 
 from app.domain.vocabulary import HANDOFF_DIRECTION_VI, POSTAL_STATUS_VI
-from ui.dialogs.actions import ActionDialog, _reason_edit
+from ui.dialogs.actions import ActionDialog, ApologyDialog, _reason_edit
 
 RESULT_KIND_VI = {"paper": "Bản giấy", "electronic": "Bản điện tử", "both": "Bản giấy và bản điện tử"}
 
@@ -174,6 +174,23 @@ class CorrectDialog(ActionDialog):
         if not v["applicant"]:
             return "Chưa có thông tin nào được sửa."
         return "" if v["reason"] else "Hãy ghi lý do sửa."
+
+
+class HeadApologyDialog(ApologyDialog, _HeadApproval):
+    """Form 04 asked for by a clerk: the head of the unit approves and signs with their own login."""
+
+    def __init__(self, current_due: str | None, parent: QWidget | None = None) -> None:
+        super().__init__(current_due, parent)
+        self.add_head_fields(self)
+
+    def values(self) -> dict[str, Any]:
+        return {**super().values(), **self.head_values()}
+
+    def problem(self) -> str:
+        v = self.values()
+        if not (v["head_username"] and v["head_password"]):
+            return "Văn bản xin lỗi và đề nghị gia hạn do trưởng điểm ký: cần trưởng điểm đăng nhập."
+        return super().problem()
 
 
 def later_dialog(action: str, ctx: Any, d: Any, parent: QWidget) -> ActionDialog | None:

@@ -31,7 +31,7 @@ from ui.adapters import dossier
 from ui.adapters.dossier import DossierInfo
 from ui.context import DeskContext
 from ui.dialogs import actions as dlg
-from ui.dialogs.lifecycle import later_dialog
+from ui.dialogs.lifecycle import HeadApologyDialog, later_dialog
 from ui.messages import user_message
 from ui.ops import print_form
 from ui.views import dossier_supplement as supplement
@@ -166,7 +166,9 @@ class DossierDetail(QWidget):
         if action == "fee":
             return dlg.FeeDialog(d["fees_due"], self)
         if action == "apology":
-            return dlg.ApologyDialog(d["due_date"], self)
+            if self.ctx.clerk is not None and self.ctx.clerk.role == "head":
+                return dlg.ApologyDialog(d["due_date"], self)
+            return HeadApologyDialog(d["due_date"], self)  # a clerk asks; the head approves and signs
         if action == "return":
             return dlg.ReturnDialog(d["applicant_name"], self)
         if action == "rating":
