@@ -22,6 +22,10 @@ COMMANDS: dict[str, str] = {
     "diagnostics": "app.cli.diagnostics",
     "gc": "app.cli.gc",
     "forms": "app.cli.forms",
+    "cash": "app.cli.cash",
+    "report": "app.cli.report",
+    "queue": "sync.queue_service",  # the point's LAN queue service (HTTP lives outside app/)
+    "queue-screen": "ui.cli.queue_screens",  # its kiosk and hall display
 }
 
 # The desk window is composed by ui/ on top of app/. The entry point loads it by name so that app/

@@ -38,7 +38,7 @@ logger = logging.getLogger(__name__)
 
 TZ = VN_TZ  # Hanoi wall time (app.domain.vocabulary)
 CALENDAR_DIR = Path(__file__).resolve().parent.parent / "resources" / "calendar"
-ProcessingKind = Literal["working_days", "same_day", "immediate"]
+ProcessingKind = Literal["working_days", "calendar_days", "hours", "same_day", "immediate"]
 
 
 @dataclass(frozen=True)
@@ -256,6 +256,8 @@ class WorkCalendar:
                 f"{days} ngày làm việc kể từ {vn_date(start)}",
                 self.calendar_warning(start, due),
             )
+        if kind in ("calendar_days", "hours"):
+            return self._counted_appointment(local, start, kind, days)
         if kind not in ("same_day", "immediate"):
             raise CalendarError(f"unknown processing kind {kind!r}", "Loại thời hạn giải quyết không hợp lệ.")
         if self._saturday_counter(local):
@@ -268,6 +270,31 @@ class WorkCalendar:
             _short_why(local, start),
             self.calendar_warning(start, start),
         )
+
+    def _counted_appointment(self, local: datetime, start: date, kind: str, n: int | None) -> Appointment:
+        """N calendar days (the last day moved to the next working day if it is not one), or N hours
+        counted in opening hours (08:00 to the same-day hour) from the receipt, or from the opening of
+        the day the period counts from. `n` is the number of days or hours."""
+        if n is None or n < 1:
+            raise CalendarError(f"{kind} needs a count >= 1, got {n!r}", "Thời hạn giải quyết không hợp lệ.")
+        if kind == "calendar_days":
+            due = start + timedelta(days=n)
+            if not self.is_working_day(due):
+                due = self.next_working_day(due)
+            return Appointment(local, start, due, self.times.working_days, f"{n} ngày kể từ {vn_date(start)}")
+        day = start
+        moment = local if start == local.date() else datetime.combine(start, self.times.opening, TZ)
+        left = timedelta(hours=n)
+        for _ in range(400):
+            close = datetime.combine(day, self.times.same_day, TZ)
+            if moment + left <= close:
+                moment += left
+                break
+            left -= max(close - moment, timedelta(0))
+            day = self.next_working_day(day)
+            moment = datetime.combine(day, self.times.opening, TZ)
+        due_time = moment.time().replace(second=0, microsecond=0)
+        return Appointment(local, start, moment.date(), due_time, f"{n} giờ làm việc kể từ khi tiếp nhận")
 
     def _saturday_counter(self, local: datetime) -> bool:
         in_time = local.time().replace(second=0, microsecond=0) <= self.times.cutoff

@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 
+from central import console
 from central.api.idle import BodyIdleTimeout
 from central.api.routes import agency, dossiers, enroll, events, files, health, uploads
 from central.blobs import HubBlobs
@@ -52,6 +53,7 @@ def create_app(settings: HubSettings) -> FastAPI:
     for module in (health, enroll, events, dossiers, files, agency):
         app.include_router(module.router, prefix=API)
     app.include_router(uploads.tus_router(settings))
+    console.install(app)  # the web console at / and the citizen page; /api/v1 unchanged
     app.add_middleware(BodyIdleTimeout, seconds=settings.body_idle_timeout_s)
     return app
 

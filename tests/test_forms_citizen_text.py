@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from app.catalog.io import SHIPPED_CATALOG, read_catalog
+from app.catalog.io import CATALOG_DIR, SHIPPED_CATALOG, read_catalog
 from app.forms import (
     ReceiptExtras,
     render_apology,
@@ -87,3 +87,25 @@ def test_strip_internal_removes_every_listed_word() -> None:
     for word in INTERNAL_WORDS:
         assert not has_internal_word(strip_internal(f"3 ngày làm việc ({word})")), word
     assert strip_internal("3 ngày làm việc (UNCONFIRMED)") == "3 ngày làm việc"
+
+
+REAL_PROCEDURES = read_catalog(CATALOG_DIR / "procedures.json").procedures  # the catalog the desk ships
+
+
+@pytest.mark.parametrize("code", [p.code for p in REAL_PROCEDURES])
+def test_no_internal_word_on_the_guidance_sheet_of_a_real_catalog_procedure(
+    code: str, tmp_path: Path
+) -> None:
+    proc = next(p for p in REAL_PROCEDURES if p.code == code)
+    text = pdf_text(render_guidance(proc, SETTINGS, DAY), tmp_path, f"guidance-{code}")
+    assert "HƯỚNG DẪN" in text  # the text was really read
+    found = FORBIDDEN.findall(text)
+    assert not found, f"guidance-{code} prints {found}"
+
+
+def test_the_real_catalog_carries_internal_words_too_so_its_check_means_something() -> None:
+    texts = [p.note for p in REAL_PROCEDURES] + [p.processing.note for p in REAL_PROCEDURES]
+    texts += [r.note for p in REAL_PROCEDURES for r in p.fees] + [
+        c.note for p in REAL_PROCEDURES for c in p.components
+    ]
+    assert sum(has_internal_word(t) for t in texts if t) >= 1

@@ -46,6 +46,7 @@ def build_views(ctx: DeskContext, upkeep: Upkeep, sync: SyncScheduler) -> list[t
     from ui.views.home import HomeView
     from ui.views.procedures import ProceduresView
     from ui.views.receive import ReceiveView
+    from ui.views.report_view import ReportView
     from ui.views.returns import ReturnsView
     from ui.views.settings import SettingsView
     from ui.views.sync import SyncView
@@ -59,6 +60,7 @@ def build_views(ctx: DeskContext, upkeep: Upkeep, sync: SyncScheduler) -> list[t
         ("sync", "Đồng bộ", SyncView(ctx, sync)),
         ("settings", "Cài đặt", SettingsView(ctx, upkeep)),
         ("accounts", "Tài khoản", AccountsView(ctx)),
+        ("report", "Báo cáo", ReportView(ctx)),  # the point's numbers (ui.views.report_view)
     ]
 
 
@@ -68,6 +70,9 @@ def build_window(ctx: DeskContext) -> MainWindow:
     sync = SyncScheduler(ctx, sync_status_text)
     window = MainWindow(ctx, build_views(ctx, upkeep, sync), upkeep, sync)
     window.set_sync_text(sync_status_text(ctx))
+    from ui.views.queue.callbar import attach_call_bar
+
+    attach_call_bar(window, ctx)  # only when the point runs a queue service (setting queue_url)
     from ui.views.base import show_keys
 
     show_keys(window)

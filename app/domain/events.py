@@ -31,6 +31,8 @@ class EventType(StrEnum):
     HANDED_OFF = "handed_off"  # the paper dossier or the result changed hands (form 06 rows)
     RESULT_RECORDED = "result_recorded"  # the result reached the point (on paper, or settled here)
     POSTAL_UPDATED = "postal_updated"  # a postal return: sent, delivered, returned to sender
+    RECEIPT_VOIDED = "receipt_voided"  # a biên lai cancelled with its reason (app.services.cashdesk)
+    CASH_REPORTED = "cash_reported"  # a clerk's end-of-day cash report, on the desk's ledger stream
     # written by the hub / the competent agency
     ACCEPTED = "accepted"
     PROCESSING = "processing"
@@ -55,6 +57,8 @@ POINT_EVENTS = frozenset(
         EventType.HANDED_OFF,
         EventType.RESULT_RECORDED,
         EventType.POSTAL_UPDATED,
+        EventType.RECEIPT_VOIDED,
+        EventType.CASH_REPORTED,
     }
 )
 AGENCY_EVENTS = frozenset(

@@ -42,6 +42,9 @@ ALLOWED_FROM: dict[EventType, frozenset[Status]] = {
     EventType.DUE_EXTENDED: _BEFORE_RESULT | {S.RESULT_READY},
     EventType.FEE_COLLECTED: frozenset(Status) - {S.NEW},
     EventType.RATED: frozenset({S.RETURNED, S.REFUSED}),
+    # cash-desk facts: any state; NEW too, for the desk's ledger stream that no `received` opens
+    EventType.RECEIPT_VOIDED: frozenset(Status),
+    EventType.CASH_REPORTED: frozenset(Status),
 }
 # a status-changing event must not start from a terminal status (the cancellation is final)
 assert not ALLOWED_FROM[EventType.CANCELLED] & TERMINAL
@@ -104,6 +107,7 @@ def _received(state: DossierState, p: dict[str, Any]) -> None:
         "counted_from": p.get("counted_from"),
         "due_date": str(p["due_date"]) if p.get("due_date") else None,
         "due_time": str(p["due_time"]) if p.get("due_time") else None,
+        "status_secret": str(p["status_secret"])[:40] if p.get("status_secret") else None,
     }
     for key, value in values.items():
         setattr(state, key, value)
@@ -145,6 +149,14 @@ def _refused(state: DossierState, p: dict[str, Any]) -> None:
 
 def _fee_collected(state: DossierState, p: dict[str, Any]) -> None:
     state.fees_collected += int(p["amount"])
+
+
+def _receipt_voided(state: DossierState, p: dict[str, Any]) -> None:
+    state.fees_collected -= int(p.get("amount", 0))  # the money of a voided biên lai was given back
+
+
+def _no_state_change(state: DossierState, p: dict[str, Any]) -> None:
+    return None
 
 
 def _apology(state: DossierState, p: dict[str, Any]) -> None:
@@ -256,6 +268,8 @@ _HANDLERS: dict[EventType, Callable[[DossierState, dict[str, Any]], None]] = {
     EventType.HANDED_OFF: _handed_off,
     EventType.RESULT_RECORDED: _result_recorded,
     EventType.POSTAL_UPDATED: _postal_updated,
+    EventType.RECEIPT_VOIDED: _receipt_voided,
+    EventType.CASH_REPORTED: _no_state_change,
 }
 
 assert set(_HANDLERS) == set(EventType) == set(ALLOWED_FROM), "every event type needs a rule"

@@ -93,6 +93,7 @@ class DossierState:
     result_recorded: dict[str, Any] | None = None  # {at, kind, note}: the result at the point
     postal: dict[str, Any] = field(default_factory=dict)  # {tracking_no, status, history}
     corrections: list[dict[str, Any]] = field(default_factory=list)  # {reason, at}: receipts replaced
+    status_secret: str | None = None  # printed on the receipt: opens the citizen status page with the code
     flags: list[Flag] = field(default_factory=list)
     event_count: int = 0
     last_event_at: str | None = None

@@ -15,6 +15,26 @@ from app.domain.state import STATUS_LABELS_VI as STATUS_LABELS_VI
 COPY_KIND_VI: dict[str, str] = {"original": "Bản chính", "certified": "Bản sao chứng thực", "copy": "Bản sao"}
 COPY_KINDS = tuple(COPY_KIND_VI)
 
+LEVEL_VI: dict[str, str] = {  # the level of government that settles a procedure
+    "xa": "Cấp xã",
+    "tinh": "Cấp tỉnh",
+    "trung_uong": "Cấp trung ương",
+    "lien_thong": "Liên thông",
+}
+
+CHANNEL_VI: dict[str, str] = {  # the ways a dossier is filed
+    "truc_tiep": "Trực tiếp",
+    "truc_tuyen": "Trực tuyến",
+    "buu_chinh": "Dịch vụ bưu chính công ích",
+}
+
+UNIT_VI: dict[str, str] = {  # the units of a processing time
+    "working_days": "ngày làm việc",
+    "calendar_days": "ngày",
+    "hours": "giờ",
+    "months": "tháng",
+}
+
 RATING_LABELS_VI: dict[str, str] = {
     "rat_hai_long": "Rất hài lòng",
     "hai_long": "Hài lòng",
@@ -52,6 +72,12 @@ POSTAL_STATUS_VI: dict[str, str] = {
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")  # the wall time the clerk and the citizen read
 
+PAYMENT_METHOD_VI: dict[str, str] = {  # how a fee is paid at the desk
+    "cash": "Tiền mặt",
+    "transfer": "Chuyển khoản (VietQR)",
+    "epay": "Thanh toán trực tuyến",
+}
+
 RETURN_METHOD_VI: dict[str, str] = {"desk": "tại điểm phục vụ", "post": "qua bưu chính"}
 
 QT_DATE_FORMAT = "dd/MM/yyyy"  # the same dd/mm/yyyy, in the pattern Qt's date widgets take
@@ -73,6 +99,16 @@ def event_label_vi(event_type: str) -> str:
 def vnd(amount: int) -> str:
     """12000 → '12.000đ' (Vietnamese thousands separator)."""
     return f"{amount:,}".replace(",", ".") + "đ"
+
+
+def vn_int(value: int) -> str:
+    """1234567 → '1.234.567' (a count, with the Vietnamese thousands separator)."""
+    return f"{value:,}".replace(",", ".")
+
+
+def vn_decimal(value: float, digits: int = 1) -> str:
+    """12.25 → '12,3' (decimal comma)."""
+    return f"{value:.{digits}f}".replace(".", ",")
 
 
 def _as_date(value: date | str) -> date:

@@ -49,6 +49,14 @@ Form 02 at intake (app.services.guidance): supplement_at_intake(desk, code, name
 Register (app.services.register): a book per year, số thứ tự d*100000+n given at receipt
     (received payload `register: {book, no}`); entries(db, first, last) for form 07.
 Forms of a dossier (app.services.dossier_forms): render_form(db, state, "01".."06", settings, name)
+The cash desk (app.services.cashdesk, receipts, cash_report; schema 9)
+    quote(desk, dossier_id, FeeRequest(copies, pages?, components?, channel, exemption?)) -> FeeQuote
+    collect(desk, dossier_id, FeeRequest, Payment(method cash|transfer|epay, transfer_confirmed, epay_ref),
+            ReceiptChoice(kind printed|preprinted|electronic, number?)) -> Collected (receipt, qr_payload)
+    transfer_qr(desk, state, amount) -> VietQR payload (settings: bank_bin, bank_account, bank_beneficiary)
+    receipts.add_range(desk, form, series, first, last, desk_no, kind)   head/admin; ranges never overlap
+    receipts.void_receipt(desk, ReceiptNo, reason)   the number stays used; the fold takes the money off
+    cash_report.day_report(db, day, clerk_id=None) ; cash_report.submit(desk, day, counted_cash, reason)
 
 Reads (app.services.queries), indexed, fast at 100,000 dossiers (bench/store_bench.py)
     list_dossiers(db, filter="all", query="", today=None, limit=50, offset=0, after=None,

@@ -50,7 +50,15 @@ def receive_fees(proc: Procedure, request: Mapping[str, Any], pages: int) -> tup
     """The fee lines and total of a new dossier: the catalog's, or the request's with a reason."""
     copies = int(request.get("copies") or 1)
     computed: list[dict[str, Any]] = [
-        line.to_dict() for line in compute_fees(proc, pages, copies, bool(request.get("online")))
+        line.to_dict()
+        for line in compute_fees(
+            proc,
+            pages,
+            copies,
+            bool(request.get("online")),
+            postal=request.get("channel") == "buu_chinh",
+            exempt=str(request.get("exemption") or "")[:300] or None,
+        )
     ]
     lines = [dict(x) for x in request.get("fees") or computed]
     for line in lines:

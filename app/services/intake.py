@@ -8,7 +8,7 @@ from dataclasses import asdict
 from typing import Any
 
 from app.catalog import Procedure, ensure_loaded, get_procedure
-from app.codes import allocate_code
+from app.codes import allocate_code, new_status_secret
 from app.domain.errors import ValidationError
 from app.domain.events import EventType
 from app.domain.ids import new_id
@@ -43,6 +43,7 @@ def _checklist(
 ) -> list[dict[str, Any]]:
     given = {d["component"] for d in documents}
     paper = paper_checks(request.get("paper_checked"), {c.id for c in proc.components}, given)
+    case, presented = case_and_presented(proc, request)
     checklist: list[dict[str, Any]] = []
     for c in proc.components:
         item: dict[str, Any] = {
@@ -50,12 +51,13 @@ def _checklist(
             "name": c.name,
             "copy_kind": c.copy_kind,
             "count": c.count,
-            "mandatory": c.mandatory,
-            "provided": c.id in given or c.id in paper,
+            "mandatory": c.mandatory and (not c.case or c.case == case),
+            "provided": c.id in given or c.id in paper or c.id in presented,
             "digitized": c.id in given,
         }
         if c.id in paper:
             item["paper_note"] = paper[c.id]
+        item.update(_rich_marks(c, presented))
         checklist.append(item)
     missing = [item["name"] for item in checklist if item["mandatory"] and not item["provided"]]
     if missing and not request.get("allow_incomplete"):
@@ -67,6 +69,39 @@ def _checklist(
             problems=[f"Thiếu: {m}" for m in missing],
         )
     return checklist
+
+
+def case_and_presented(proc: Procedure, request: Mapping[str, Any]) -> tuple[str, set[str]]:
+    """The applicant's case ("Trường hợp …", a case id of the procedure, or "") and the present-only
+    components shown at the desk; components of another case are not required."""
+    case = str(request.get("case") or "")
+    if case and case not in {c.id for c in proc.cases}:
+        raise ValidationError(f"unknown case {case!r}", "Trường hợp đã chọn không có trong thủ tục.")
+    raw = request.get("presented") or []
+    if not isinstance(raw, (list, tuple)) or len(raw) > 200:
+        raise ValidationError(
+            "presented must be a list of component ids", "Danh sách giấy tờ xuất trình không hợp lệ."
+        )
+    shown = {str(x) for x in raw}
+    present_only = {c.id for c in proc.components if c.present_only}
+    if shown - present_only:
+        raise ValidationError(
+            f"presented marks for components that are not present-only: {sorted(shown - present_only)}",
+            "Chỉ thành phần “xuất trình” mới được đánh dấu đã xuất trình.",
+        )
+    return case, shown
+
+
+def _rich_marks(c: Any, presented: set[str]) -> dict[str, Any]:
+    marks: dict[str, Any] = {}
+    if c.case:
+        marks["case"] = c.case
+    if c.one_of:
+        marks["one_of"] = list(c.one_of)
+    if c.present_only:
+        marks["present_only"] = True
+        marks["presented"] = c.id in presented
+    return marks
 
 
 def paper_checks(raw: Any, known: set[str], scanned: set[str]) -> dict[str, str]:
@@ -119,7 +154,7 @@ def receive(desk: Desk, request: ReceiveRequest | Mapping[str, Any]) -> DossierS
     checklist = _checklist(proc, documents, request)
     pages = sum(len(d["pages"]) for d in documents)
     fees, fees_total = receive_fees(proc, request, pages)
-    appt = desk.calendar.appointment(received, proc.processing.kind, proc.processing.days)
+    appt = desk.calendar.appointment(received, proc.processing.kind, proc.processing.count)
     payload: dict[str, Any] = {
         "point_code": desk.settings.point_code,
         "desk": desk.settings.desk,
@@ -134,6 +169,7 @@ def receive(desk: Desk, request: ReceiveRequest | Mapping[str, Any]) -> DossierS
         "counted_from": appt.counted_from.isoformat(),
         "due_date": appt.due_date.isoformat(),
         "due_time": appt.due_time_text,
+        "status_secret": new_status_secret(),
     }
     if appt.warning:  # shown on the screen; the slip keeps the date as computed
         payload["calendar_warning"] = appt.warning
@@ -188,7 +224,7 @@ def add_documents(
     payload: dict[str, Any] = {"documents": docs, "completes_supplement": completes_supplement}
     if completes_supplement:
         proc = find_procedure(desk, current_state(desk, dossier_id).procedure)
-        appt = desk.calendar.appointment(desk.local_now(), proc.processing.kind, proc.processing.days)
+        appt = desk.calendar.appointment(desk.local_now(), proc.processing.kind, proc.processing.count)
         payload["new_due_date"] = appt.due_date.isoformat()
         payload["due_time"] = appt.due_time_text
         payload["reason"] = "Công dân đã bổ sung hồ sơ"

@@ -46,6 +46,10 @@ RULES: dict[str, tuple[str, ...]] = {
     "cancel.approve": ("head",),  # ... with the head's approval
     "clerk.manage": ("admin",),
     "store.restore": ("admin",),
+    # the cash desk (app.services.cashdesk, receipts, cash_report)
+    EventType.RECEIPT_VOIDED.value: ("clerk", "head"),
+    EventType.CASH_REPORTED.value: ("clerk", "head"),
+    "receipt.ranges": ("head", "admin"),
 }
 ACTION_VI = {
     "receive": "tiếp nhận hồ sơ",
@@ -55,6 +59,9 @@ ACTION_VI = {
     "cancel.approve": "duyệt hủy hồ sơ nhập nhầm",
     "clerk.manage": "quản lý tài khoản cán bộ",
     "store.restore": "khôi phục dữ liệu",
+    EventType.RECEIPT_VOIDED.value: "hủy biên lai",
+    EventType.CASH_REPORTED.value: "lập báo cáo thu tiền cuối ngày",
+    "receipt.ranges": "cấp dải số biên lai",
 }
 ROLE_VI = {"clerk": "cán bộ tiếp nhận", "head": "trưởng điểm", "admin": "quản trị"}
 

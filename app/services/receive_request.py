@@ -103,6 +103,10 @@ class ReceiveRequest:
     return_method: tuple[tuple[str, Any], ...] = (("kind", "desk"),)
     paper_checked: tuple[tuple[str, str], ...] = ()  # (component, short reason): checked on paper only
     fee_adjustment: FeeAdjustment | None = None
+    case: str = ""  # the applicant's case (a Case id of the procedure); "" = none chosen
+    presented: tuple[str, ...] = ()  # present-only components shown at the desk (xuất trình)
+    channel: str = "truc_tiep"  # truc_tiep | buu_chinh (the postal price) | truc_tuyen
+    exemption: str = ""  # the fee exemption's "who", as the catalog words it; "" = none
     copies: int = 1
     online: bool = False
     allow_incomplete: bool = False
@@ -120,7 +124,21 @@ class ReceiveRequest:
         }
         if self.paper_checked:
             out["paper_checked"] = dict(self.paper_checked)
+        out.update(self._rich())
         if self.fee_adjustment is not None:
             out["fees"] = [dict(line) for line in self.fee_adjustment.lines]
             out["fee_override_reason"] = self.fee_adjustment.reason
+        return out
+
+    def _rich(self) -> dict[str, Any]:
+        """The catalog-format-2 parts, only when given (case, papers shown, channel, exemption)."""
+        out: dict[str, Any] = {}
+        if self.case:
+            out["case"] = self.case
+        if self.presented:
+            out["presented"] = list(self.presented)
+        if self.channel != "truc_tiep":
+            out["channel"] = self.channel
+        if self.exemption:
+            out["exemption"] = self.exemption
         return out

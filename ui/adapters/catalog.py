@@ -16,6 +16,9 @@ class ComponentView(TypedDict):
     copy_label: str
     count: int
     mandatory: bool
+    case: str  # the case group it belongs to ("" = every case)
+    one_of: list[str]  # alternatives: any one of these papers satisfies it
+    present_only: bool  # shown for checking (xuất trình), not handed in
 
 
 class ProcedureView(TypedDict):
@@ -28,6 +31,7 @@ class ProcedureView(TypedDict):
     time_text: str
     fee_lines: list[str]
     components: list[ComponentView]
+    cases: list[tuple[str, str]]  # (id, label) of the procedure's case groups
 
 
 def search_procedures(ctx: DeskContext, query: str, limit: int = 50) -> list[tuple[str, str]]:
@@ -41,6 +45,8 @@ def fee_line(f: FeeRule) -> str:
     """One fee rule in words: "Lệ phí: 10.000đ/bản (trực tuyến 5.000đ)"."""
     if f.kind == "free":
         return f"{f.label}: miễn"
+    if f.kind == "words":
+        return f"{f.label}: {f.words[:200]}"
     if f.kind == "per_page":
         tiers = "; ".join(f"từ trang {t.from_page}: {vnd(t.amount)}/trang" for t in f.tiers)
         cap = f", tối đa {vnd(f.cap_per_copy)}/bản" if f.cap_per_copy else ""
@@ -69,7 +75,11 @@ def procedure_detail(ctx: DeskContext, code: str) -> ProcedureView:
                 "copy_label": copy_kind_vi(c.copy_kind),
                 "count": c.count,
                 "mandatory": c.mandatory,
+                "case": c.case,
+                "one_of": list(c.one_of),
+                "present_only": c.present_only,
             }
             for c in p.components
         ],
+        "cases": [(c.id, c.label) for c in p.cases],
     }

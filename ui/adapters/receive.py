@@ -41,16 +41,27 @@ def page_quality(meta: Mapping[str, Any]) -> tuple[str, str]:
     return grade(meta)
 
 
-def compute_fees(ctx: DeskContext, code: str, version: int | None, pages: int) -> list[dict[str, Any]]:
-    """Fee lines from the catalog rules for the pages scanned so far (one copy)."""
+def compute_fees(
+    ctx: DeskContext, code: str, version: int | None, pages: int, *, channel: str = "", exemption: str = ""
+) -> list[dict[str, Any]]:
+    """Fee lines from the catalog rules for the pages scanned so far (one copy), at the channel's price
+    (buu_chinh: postal) and with the exemption the citizen proves ("" = none)."""
     proc = get_procedure(ctx.db.conn, code, version)
-    return [line.to_dict() for line in catalog_fees(proc, pages, 1)]
+    lines = catalog_fees(proc, pages, 1, postal=channel == "buu_chinh", exempt=exemption or None)
+    return [line.to_dict() for line in lines]
+
+
+def fee_exemptions(ctx: DeskContext, code: str, version: int | None) -> list[tuple[str, str]]:
+    """(who, proof) of the fee exemptions the procedure's rules list."""
+    proc = get_procedure(ctx.db.conn, code, version)
+    seen = {e.who: e.proof for rule in proc.fees for e in rule.exemptions}
+    return list(seen.items())
 
 
 def preview_due(ctx: DeskContext, code: str, version: int | None) -> str:
     """The appointment if saved now (the service computes it again at save time)."""
     proc = get_procedure(ctx.db.conn, code, version)
-    appt = service_desk(ctx).calendar.appointment(vn_now(), proc.processing.kind, proc.processing.days)
+    appt = service_desk(ctx).calendar.appointment(vn_now(), proc.processing.kind, proc.processing.count)
     text = f"{appt.due_time_text} ngày {vn_date(appt.due_date)}"
     return (
         f"{text} (cảnh báo: {appt.warning}; ngày hẹn tính theo lịch nghỉ lễ dự kiến)"

@@ -188,6 +188,11 @@ class DossierDetail(QWidget):
         )
 
     def open_action(self, action: str) -> None:
+        if action == "fee":  # the cash desk: copies, VietQR, biên lai (ui.dialogs.collect_fee)
+            from ui.dialogs.collect_fee import open_collect_fee
+
+            open_collect_fee(self)
+            return
         if action == "add_documents":
             items = self.detail["missing"] if self.detail else []
             missing = [str(i.get("name", "") if isinstance(i, dict) else i) for i in items]

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -41,6 +42,7 @@ PROCEDURE, APPLICANT, DOCUMENTS, FEES, RETURN, REVIEW, DONE = range(7)
 
 class ReceiveView(ViewPage):
     title = "Tiếp nhận hồ sơ"
+    sig_saved = Signal(object)  # the SavedDossier (code...): the queue's call bar links its ticket
 
     def __init__(self, ctx: DeskContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -217,6 +219,7 @@ class ReceiveView(ViewPage):
         self.done_step.show_result(result)
         self.go_to(DONE)
         self.show_info(f"Đã lưu hồ sơ {result.code}.")
+        self.sig_saved.emit(result)
 
     def _on_save_failed(self, exc: BaseException) -> None:
         self._unlock()

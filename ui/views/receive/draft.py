@@ -40,6 +40,11 @@ class DraftComponent:
     pages: list[DraftPage] = field(default_factory=list)
     paper_only: bool = False  # "đã kiểm tra bản giấy, không số hóa": shown and handed back
     paper_note: str = ""  # the short reason the service requires with paper_only
+    # catalog format 2
+    case: str = ""  # the case group it belongs to ("" = every case)
+    one_of: list[str] = field(default_factory=list)  # alternatives: any one of these papers
+    present_only: bool = False  # shown for checking (xuất trình): checked, scanned only if the clerk wants
+    base_mandatory: bool = True  # mandatory within its case; `mandatory` follows the chosen case
 
 
 @dataclass
@@ -53,6 +58,20 @@ class ReceiveDraft:
     fee_override_reason: str = ""
     return_method: dict[str, Any] = field(default_factory=lambda: {"kind": "desk"})
     idcard_source: str = ""
+    cases: list[tuple[str, str]] = field(default_factory=list)  # (id, label) of the procedure's cases
+    case: str = ""  # the applicant's case
+    channel: str = "truc_tiep"  # how the dossier is filed: truc_tiep | buu_chinh
+    exemption: str = ""  # the `who` of a fee exemption the citizen proves
+
+    def choose_case(self, case: str) -> None:
+        """Components of another case stop being required; those of this case (and of every case) are."""
+        self.case = case
+        for c in self.components:
+            c.mandatory = c.base_mandatory and (not c.case or c.case == case)
+
+    def presented(self) -> list[str]:
+        """Present-only components checked at the desk and not scanned."""
+        return [c.component for c in self.components if c.present_only and c.paper_only and not c.pages]
 
     def procedure_ref(self) -> tuple[str, int | None]:
         """(code, version) of the chosen procedure."""
@@ -71,7 +90,12 @@ class ReceiveDraft:
 
     def paper_checked(self) -> dict[str, str]:
         """{component: reason} for the service, for components checked on paper and not scanned."""
-        return {c.component: c.paper_note for c in self.components if c.paper_only and not c.pages}
+        shown = set(self.presented())
+        return {
+            c.component: c.paper_note
+            for c in self.components
+            if c.paper_only and not c.pages and c.component not in shown
+        }
 
     def checklist(self) -> list[dict[str, Any]]:
         return [
@@ -122,6 +146,10 @@ class ReceiveDraft:
             documents=documents,
             return_method=tuple(self.return_method.items()),
             paper_checked=tuple(self.paper_checked().items()),
+            case=self.case,
+            presented=tuple(self.presented()),
+            channel=self.channel,
+            exemption=self.exemption,
             fee_adjustment=adjust_fees(self.fees, self.fees_total, self.fee_override_reason),
         )
 
@@ -133,9 +161,22 @@ class ReceiveDraft:
         return SaveDossier(self.request(), layers, settings, clerk_id)
 
 
+PRESENTED_NOTE = "Xuất trình bản chính, đã đối chiếu"
+
+
 def components_for(proc: ProcedureView) -> list[DraftComponent]:
-    """The checklist of a procedure (as `ui.adapters.catalog.procedure_detail` gives it), empty."""
-    return [
-        DraftComponent(c["id"], c["name"], c["copy_kind"], int(c["count"]), bool(c["mandatory"]))
-        for c in proc["components"]
-    ]
+    """The checklist of a procedure (as `ui.adapters.catalog.procedure_detail` gives it), empty.
+
+    A present-only paper starts as checked, not scanned (the clerk may still scan it); a paper of one
+    case is not required until the clerk picks the applicant's case."""
+    out = []
+    for c in proc["components"]:
+        comp = DraftComponent(c["id"], c["name"], c["copy_kind"], int(c["count"]), bool(c["mandatory"]))
+        comp.case, comp.one_of = c["case"], list(c["one_of"])
+        comp.present_only, comp.base_mandatory = c["present_only"], comp.mandatory
+        if comp.present_only:
+            comp.paper_only, comp.paper_note = True, PRESENTED_NOTE
+        if comp.case:
+            comp.mandatory = False
+        out.append(comp)
+    return out

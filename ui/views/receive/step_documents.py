@@ -12,6 +12,7 @@ from PySide6.QtGui import QColor, QFont, QIcon, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QComboBox,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -87,6 +88,13 @@ class DocumentsStep(QWidget):
         ll = QVBoxLayout(left)
         ll.setContentsMargins(0, 0, 0, 0)
         ll.addWidget(section("Thành phần hồ sơ"))
+        self.case_box = QComboBox()  # the applicant's case, when the procedure groups papers by case
+        self.case_box.setAccessibleName("Trường hợp của người nộp hồ sơ")
+        self.case_box.setToolTip(
+            "Chọn trường hợp: chỉ giấy tờ của trường hợp này (và giấy tờ chung) là bắt buộc"
+        )
+        self.case_box.hide()
+        ll.addWidget(self.case_box)
         self.checklist = QListWidget()
         self.checklist.setWordWrap(True)
         self.checklist.setTextElideMode(Qt.TextElideMode.ElideNone)
@@ -142,6 +150,10 @@ class DocumentsStep(QWidget):
             self.delete_button,
         ):
             tools.addWidget(b)
+        self.original_button = QPushButton("Dùng ảnh &gốc")
+        self.original_button.setToolTip("Thay trang đang chọn bằng ảnh gốc như khi quét (Alt+G)")
+        self.original_button.clicked.connect(self.use_original)
+        tools.addWidget(self.original_button)
         tools.addStretch(1)
         rl.addLayout(tools)
         self.pages = QListWidget()
@@ -166,6 +178,7 @@ class DocumentsStep(QWidget):
         self.warnings.setWordWrap(True)
         lay.addWidget(self.warnings)
         self.checklist.currentRowChanged.connect(self._show_component)
+        self.case_box.currentIndexChanged.connect(self._on_case_chosen)
         self.paper_check.toggled.connect(self._on_paper_toggled)
         self.paper_note.textEdited.connect(self._on_paper_note)
         self.pages.currentRowChanged.connect(self._on_page_current)
@@ -180,7 +193,23 @@ class DocumentsStep(QWidget):
         self.rescan_button.clicked.connect(self.rescan)
 
     # ----- checklist -----
+    def _load_cases(self) -> None:
+        self.case_box.blockSignals(True)
+        self.case_box.clear()
+        self.case_box.addItem("— Chọn trường hợp của người nộp —", "")
+        for case_id, label in self.draft.cases:
+            self.case_box.addItem(f"Trường hợp: {label[:140]}", case_id)
+        self.case_box.setCurrentIndex(max(self.case_box.findData(self.draft.case), 0))
+        self.case_box.setVisible(bool(self.draft.cases))
+        self.case_box.blockSignals(False)
+
+    def _on_case_chosen(self, _index: int) -> None:
+        self.draft.choose_case(str(self.case_box.currentData() or ""))
+        self.load()
+        self.sig_changed.emit()
+
     def load(self) -> None:
+        self._load_cases()
         row = max(self.checklist.currentRow(), 0)
         self.checklist.blockSignals(True)
         self.checklist.clear()
@@ -188,7 +217,10 @@ class DocumentsStep(QWidget):
             mark = "★ " if comp.mandatory else ""
             paper = comp.paper_only and not comp.pages
             state = "bản giấy, không số hóa" if paper else f"{len(comp.pages)} trang"
-            item = QListWidgetItem(f"{mark}{comp.name}\n{copy_kind_vi(comp.copy_kind)} · {state}")
+            if comp.present_only and paper:
+                state = "xuất trình, đã đối chiếu"
+            alt = f"\nMột trong: {' / '.join(o[:60] for o in comp.one_of[:4])}" if comp.one_of else ""
+            item = QListWidgetItem(f"{mark}{comp.name}{alt}\n{copy_kind_vi(comp.copy_kind)} · {state}")
             if comp.mandatory and not comp.pages and not (paper and comp.paper_note.strip()):
                 item.setForeground(QColor(DANGER))
             self.checklist.addItem(item)
@@ -358,3 +390,29 @@ class DocumentsStep(QWidget):
         comp = self.component()
         if comp and 0 <= row < len(comp.pages):
             self.ocr_text.setPlainText(comp.pages[row].text or "(chưa có văn bản nhận dạng)")
+
+    def use_original(self) -> Job | None:
+        """ "Dùng ảnh gốc": put back the page as scanned (no sheet finding, crop or turn), read again."""
+        from ui.workers.pages import restore_page_job
+
+        found = self._page_index()
+        if not found:
+            return None
+        comp, row = found
+        if not comp.pages[row].meta.get("original"):
+            self.sig_message.emit("Trang này không còn ảnh gốc.", True)
+            return None
+        job = Job(
+            "Dùng ảnh gốc", restore_page_job, self.ctx.home, comp.pages[row].meta, self.ctx.settings.ocr_lang
+        )
+
+        def done(item: dict[str, Any]) -> None:
+            page = DraftPage(
+                meta=item["meta"], text=item["text"], source=item["source"], text_pdf=item["text_pdf"]
+            )
+            page.thumb = QImage.fromData(item["thumb_png"])
+            comp.pages[row] = page
+            self.load()
+            self.pages.setCurrentRow(row)
+
+        return self.ctx.runner.start(job, on_done=done, on_failed=self._on_job_failed)

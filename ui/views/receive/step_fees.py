@@ -55,19 +55,63 @@ class FeesStep(DraftStep):
         self.reason.setPlaceholderText("Bắt buộc khi sửa số tiền khác với mức tính theo quy định")
         self.reason_error = QLabel()
         self.reason_error.setObjectName("Error")
+        self.channel = QComboBox()
+        self.channel.addItem("Trực tiếp tại Điểm", "truc_tiep")
+        self.channel.addItem("Qua dịch vụ bưu chính công ích", "buu_chinh")
+        self.exemption = QComboBox()
+        self.exemption.setAccessibleName("Đối tượng miễn, giảm phí")
+        self.proof = QLabel()
+        self.proof.setWordWrap(True)
+        self.proof.setMinimumHeight(self.proof.fontMetrics().lineSpacing() * 2 + 4)
+        form.addRow("Hình thức nộp", self.channel)
+        form.addRow("Miễn, giảm phí", self.exemption)
+        form.addRow("", self.proof)
         form.addRow("Tổng số tiền thu", self.total)
         form.addRow("Lý do điều chỉnh", self.reason)
         form.addRow("", self.reason_error)
         lay.addLayout(form)
         lay.addWidget(hint("Mức phí lấy từ danh mục thủ tục (theo số trang, số bản). Chỉ sửa khi có căn cứ."))
+        self.channel.currentIndexChanged.connect(self._on_terms_changed)
+        self.exemption.currentIndexChanged.connect(self._on_terms_changed)
         self.total.valueChanged.connect(self._on_total_changed)
         self.reason.textChanged.connect(self._on_total_changed)
+
+    def _load_terms(self) -> None:
+        """The channel and the exemptions the procedure's fee rules list (with the proof they ask)."""
+        self.proofs = dict(receive.fee_exemptions(self.ctx, *self.draft.procedure_ref()))
+        for box in (self.channel, self.exemption):
+            box.blockSignals(True)
+        self.exemption.clear()
+        self.exemption.addItem("Không" if self.proofs else "Thủ tục không có đối tượng miễn, giảm", "")
+        for who in self.proofs:
+            self.exemption.addItem(who[:90], who)
+        self.exemption.setEnabled(bool(self.proofs))
+        self.channel.setCurrentIndex(max(self.channel.findData(self.draft.channel), 0))
+        self.exemption.setCurrentIndex(max(self.exemption.findData(self.draft.exemption), 0))
+        for box in (self.channel, self.exemption):
+            box.blockSignals(False)
+        proof = self.proofs.get(self.draft.exemption, "")
+        short = proof if len(proof) <= 220 else proof[:219].rsplit(" ", 1)[0] + "…"
+        self.proof.setText(f"Giấy tờ chứng minh: {short}" if proof else "")
+        self.proof.setToolTip(proof)
+
+    def _on_terms_changed(self, _index: int) -> None:
+        self.draft.channel = str(self.channel.currentData() or "truc_tiep")
+        self.draft.exemption = str(self.exemption.currentData() or "")
+        self.load()
 
     def load(self) -> None:
         """Compute the fee lines from the catalog rules for the pages entered so far."""
         if self.draft.procedure is None:
             return
-        lines = receive.compute_fees(self.ctx, *self.draft.procedure_ref(), self.draft.page_count())
+        self._load_terms()
+        lines = receive.compute_fees(
+            self.ctx,
+            *self.draft.procedure_ref(),
+            self.draft.page_count(),
+            channel=self.draft.channel,
+            exemption=self.draft.exemption,
+        )
         overridden = self.draft.fees_total != self.draft.fees_computed_total
         self.draft.fees = lines
         self.draft.fees_computed_total = sum(int(f["amount"]) for f in lines)

@@ -39,6 +39,8 @@ class ProcedureStep(DraftStep):
             return
         self.draft.procedure = proc
         self.draft.components = components_for(proc)
+        self.draft.cases, self.draft.case = list(proc["cases"]), ""
+        self.draft.channel, self.draft.exemption = "truc_tiep", ""
         self.draft.fees_total = self.draft.fees_computed_total = 0
 
 
