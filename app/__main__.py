@@ -22,6 +22,7 @@ COMMANDS: dict[str, str] = {
     "restore": "app.cli.restore",
     "diagnostics": "app.cli.diagnostics",
     "gc": "app.cli.gc",
+    "forms": "app.cli.forms",
     "cash": "app.cli.cash",
     "report": "app.cli.report",
     "queue": "sync.queue_service",  # the point's LAN queue service (HTTP lives outside app/)

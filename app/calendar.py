@@ -67,6 +67,7 @@ class Appointment:
     due_date: date
     due_time: time
     explanation: str  # Vietnamese, for the clerk
+    warning: str = ""  # set when a year counted has no calendar published by the centre
 
     @property
     def due_time_text(self) -> str:
@@ -181,6 +182,21 @@ class WorkCalendar:
         chosen = shipped_overlays() if overlays is None else overlays
         return cls(chosen, saturday_reception=bool(settings.saturday_reception), times=times)
 
+    def published_years(self) -> frozenset[int]:
+        """Years the centre published (an estimate marked UNCONFIRMED in its source does not count)."""
+        return frozenset(ov.year for ov in self.overlays if "UNCONFIRMED" not in ov.source)
+
+    def calendar_warning(self, first: date, last: date) -> str:
+        """'' or the visible warning for the years from `first` to `last` that have no published calendar."""
+        missing = [y for y in range(first.year, last.year + 1) if y not in self.published_years()]
+        if not missing:
+            return ""
+        years = ", ".join(str(y) for y in missing)
+        logger.warning(
+            "due date counted over year(s) %s without a published calendar (python-holidays)", years
+        )
+        return f"lịch năm {years} chưa được Trung tâm công bố"
+
     def is_working_day(self, day: date) -> bool:
         if day in self._work:
             return True
@@ -233,7 +249,12 @@ class WorkCalendar:
                 )
             due = self.add_working_days(start, days)
             return Appointment(
-                local, start, due, self.times.working_days, f"{days} ngày làm việc kể từ {vn_date(start)}"
+                local,
+                start,
+                due,
+                self.times.working_days,
+                f"{days} ngày làm việc kể từ {vn_date(start)}",
+                self.calendar_warning(start, due),
             )
         if kind in ("calendar_days", "hours"):
             return self._counted_appointment(local, start, kind, days)
@@ -242,7 +263,12 @@ class WorkCalendar:
         if self._saturday_counter(local):
             start = local.date()
         return Appointment(
-            local, start, start, self._short_time(local, start, kind), _short_why(local, start)
+            local,
+            start,
+            start,
+            self._short_time(local, start, kind),
+            _short_why(local, start),
+            self.calendar_warning(start, start),
         )
 
     def _counted_appointment(self, local: datetime, start: date, kind: str, n: int | None) -> Appointment:

@@ -75,13 +75,17 @@ def populate(db, n: int, rng: random.Random) -> list[dict]:
                 wall += 1
                 events = [Event(new_id(), did, EventType.RECEIVED, str(Hlc(wall, 0)), "c1", "d1", payload)]
                 status = rng.choice(STATUSES)
-                if status == "returned":
+                if status == "returned":  # a hand-back needs the result first (recorded at the point)
+                    result = {"at": f"{day + timedelta(days=2)}T09:00:00+07:00", "kind": "paper"}
+                    events.append(
+                        Event(new_id(), did, EventType.RESULT_RECORDED, str(Hlc(wall, 1)), "c1", "d1", result)
+                    )
                     events.append(
                         Event(
                             new_id(),
                             did,
                             EventType.RESULT_RETURNED,
-                            str(Hlc(wall, 1)),
+                            str(Hlc(wall, 2)),
                             "c1",
                             "d1",
                             {"returned_at": f"{day + timedelta(days=2)}T10:00:00+07:00"},

@@ -41,6 +41,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
 
 def build_views(ctx: DeskContext, upkeep: Upkeep, sync: SyncScheduler) -> list[tuple[str, str, ViewPage]]:
     """The navigation entries, in order: (key, Vietnamese label, view)."""
+    from ui.views.accounts import AccountsView
     from ui.views.dossiers import DossiersView
     from ui.views.home import HomeView
     from ui.views.procedures import ProceduresView
@@ -58,6 +59,7 @@ def build_views(ctx: DeskContext, upkeep: Upkeep, sync: SyncScheduler) -> list[t
         ("returns", "Trả kết quả", ReturnsView(ctx)),
         ("sync", "Đồng bộ", SyncView(ctx, sync)),
         ("settings", "Cài đặt", SettingsView(ctx, upkeep)),
+        ("accounts", "Tài khoản", AccountsView(ctx)),
         ("report", "Báo cáo", ReportView(ctx)),  # the point's numbers (ui.views.report_view)
     ]
 

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from ui.context import DeskContext
 from ui.main_window import MainWindow
 from ui.samples import sample_page
+from ui.screenshots_life import later_actions
 from ui.views.dossiers import DossiersView
 from ui.views.procedures import ProceduresView
 from ui.views.receive import ReceiveView
@@ -154,6 +155,7 @@ def render_all(window: MainWindow, ctx: DeskContext, out: Path) -> int:
         s.shot("returns")
 
     _step("returns", returns)
+    _step("later actions", lambda: later_actions(s, ctx))
     _step("sync", lambda: s.show("sync"))
     _step("settings", lambda: s.show("settings"))
 

@@ -57,6 +57,17 @@ EVENT_LABELS_VI: dict[str, str] = {
     "result_ready": "Có kết quả",
     "rejected": "Không giải quyết",
     "due_extended": "Gia hạn",
+    "cancelled": "Hủy hồ sơ nhập nhầm",
+    "stopped": "Dừng giải quyết hồ sơ",
+    "handed_off": "Giao nhận hồ sơ",
+    "result_recorded": "Nhận kết quả tại điểm",
+    "postal_updated": "Bưu chính",
+}
+HANDOFF_DIRECTION_VI: dict[str, str] = {"to_agency": "Chuyển cơ quan giải quyết", "to_point": "Trả về điểm"}
+POSTAL_STATUS_VI: dict[str, str] = {
+    "sent": "Đã gửi bưu chính",
+    "delivered": "Đã phát thành công",
+    "returned_to_sender": "Phát không thành công, trả về điểm",
 }
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")  # the wall time the clerk and the citizen read
@@ -161,3 +172,11 @@ def vn_long_date(day: date) -> str:
 def vn_time_date(moment: datetime) -> str:
     """'14 giờ 05 phút, ngày 01 tháng 12 năm 2026'."""
     return f"{moment.hour:02d} giờ {moment.minute:02d} phút, {vn_long_date(moment.date())}"
+
+
+REGISTER_PER_DESK = 100_000  # số thứ tự of the register: desk d numbers d*100000+1 .. d*100000+99999
+
+
+def register_no_text(no: int) -> str:
+    """100007 → '01.00007' (desk 01, its 7th entry in the year's book)."""
+    return f"{no // REGISTER_PER_DESK:02d}.{no % REGISTER_PER_DESK:05d}"

@@ -16,6 +16,7 @@ from app.config import Settings
 from app.domain.vocabulary import copy_kind_vi as copy_kind_vi
 from app.domain.vocabulary import vn_long_date as vn_long_date
 from app.domain.vocabulary import vn_time_date as vn_time_date
+from app.forms.citizen import strip_internal
 
 FONT_DIR = Path(__file__).resolve().parents[2] / "resources" / "fonts"
 FONT = "NotoSerif"
@@ -46,14 +47,21 @@ class FormPDF(FPDF):
         subtitle: str = "",
         place_date: date | None = None,
         orientation: Literal["portrait", "landscape"] = "portrait",
+        form_no: str = "",
     ) -> FormPDF:
         """A one-page-to-start form: document title, first page, national header and form heading."""
         pdf = cls(orientation=orientation)
         pdf.set_title(doc_title)
         pdf.add_page()
+        if form_no:
+            pdf.form_number(form_no)
         pdf.national_header(settings, place_date=place_date)
         pdf.form_title(heading, subtitle)
         return pdf
+
+    def normalize_text(self, text: str) -> str:
+        """Every string drawn on a form passes here: no internal word ever reaches a citizen."""
+        return str(super().normalize_text(strip_internal(text)))
 
     @property
     def width(self) -> float:
@@ -89,6 +97,14 @@ class FormPDF(FPDF):
             self.font("I", 11)
             self.cell(right_w, 5, f"Hà Nội, {vn_long_date(place_date)}", align="C")
         self.set_y(max(self.get_y() + 6, left_bottom))
+
+    def form_number(self, form_no: str) -> None:
+        """`Mẫu số 0N` in the top right corner, as Phụ lục I of Thông tư 03/2025/TT-VPCP numbers its forms."""
+        y = self.get_y()
+        self.set_xy(self.l_margin, 6)
+        self.font("I", 9)
+        self.cell(self.width, 4, f"Mẫu số {form_no} (Thông tư 03/2025/TT-VPCP)", align="R")
+        self.set_xy(self.l_margin, y)
 
     def _rule(self, center_x: float, y: float, length: float) -> None:
         self.set_line_width(0.3)

@@ -1,4 +1,4 @@
-"""Mẫu 05: Phiếu kiểm soát quá trình giải quyết hồ sơ (one row per hand-off, signatures of both sides)."""
+"""Mẫu số 06 (TT 03/2025): Phiếu kiểm soát quá trình giải quyết hồ sơ (one row per hand-off, signatures of both sides)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,10 @@ def _when(value: object) -> str:
 
 
 def default_handoffs(state: DossierState, settings: Settings) -> list[dict[str, Any]]:
-    """The first hand-off (reception → processing) plus blank rows for the ones written by hand."""
+    """The hand-offs recorded in the log (plus a blank row for the next), or, when none is recorded
+    yet, the first hand-off (reception → processing) plus blank rows for the ones written by hand."""
+    if state.handoffs:
+        return [*state.handoffs, {"from": "", "to": "", "at": ""}]
     first = {"from": f"Bộ phận tiếp nhận và trả kết quả ({settings.point_name})", "to": "Cơ quan giải quyết"}
     first["at"] = state.received_at or ""
     blank = {"from": "", "to": "", "at": ""}
@@ -34,13 +37,14 @@ def default_handoffs(state: DossierState, settings: Settings) -> list[dict[str, 
 def render_control_slip(
     state: DossierState, settings: Settings, handoffs: list[dict[str, Any]] | None = None
 ) -> bytes:
-    """Form 05. A hand-off is {from, to, at (ISO 8601 or ""), note}."""
+    """Form 06. A hand-off is {from, to, at (ISO 8601 or ""), note}."""
     rows_in = handoffs if handoffs is not None else default_handoffs(state, settings)
     received = date.fromisoformat(state.received_at[:10]) if state.received_at else None
     pdf = FormPDF.opened(
         settings,
         doc_title=f"Phiếu kiểm soát {state.code or ''}",
         heading="PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ",
+        form_no="06",
         place_date=received,
     )
     pdf.rich(("Mã hồ sơ: ", ""), (state.code or "", "B"))
@@ -51,7 +55,9 @@ def render_control_slip(
     rows = []
     for h in rows_in:
         handed = f"1. Giao: {h.get('from', '')}\n2. Nhận: {h.get('to', '')}"
-        rows.append([f"{handed}\n{h.get('note', '')}".strip(), _when(h.get("at")), "", ""])
+        note = h.get("note") or ""
+        giver, taker = str(h.get("giver") or ""), str(h.get("taker") or "")
+        rows.append([f"{handed}\n{note}".strip(), _when(h.get("at")), giver, taker])
     pdf.grid(
         ["Tên cơ quan, bộ phận giao - nhận", "Thời gian giao, nhận", "Người giao", "Người nhận"],
         rows,
@@ -61,7 +67,7 @@ def render_control_slip(
     pdf.checkboxes("Kết quả giải quyết hồ sơ:", ["Trước hạn", "Đúng hạn", "Quá hạn"])
     pdf.para(
         "Ghi chú: mỗi lần giao, nhận hồ sơ hai bên ký và ghi rõ thời gian; "
-        "hồ sơ quá hạn kèm Phiếu xin lỗi và hẹn lại ngày trả kết quả.",
+        "hồ sơ quá hạn kèm Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết.",
         style="I",
         size=10,
     )

@@ -13,6 +13,7 @@ from app.catalog.terms import ChannelTerms
 from app.config import Settings
 from app.domain.vocabulary import CHANNEL_VI, COPY_KIND_VI, LEVEL_VI
 from app.forms.base import FormPDF
+from app.forms.citizen import public_note
 
 DEFAULT_STEPS = (
     "Chuẩn bị hồ sơ theo danh mục thành phần hồ sơ dưới đây.",
@@ -69,13 +70,15 @@ def _point_lines(pdf: FormPDF, settings: Settings) -> None:
 
 def _terms(pdf: FormPDF, p: Procedure) -> None:
     pdf.para("2. Thời hạn giải quyết và phí, lệ phí theo hình thức nộp", style="B")
+    time_note = public_note(p.processing.note)
     if not p.channels:
-        pdf.para(p.processing.label_vi() + (f" ({p.processing.note})" if p.processing.note else ""))
+        pdf.para(p.processing.label_vi() + (f" ({time_note})" if time_note else ""))
         for rule in p.fees:
+            fee_note = public_note(rule.note)
             pdf.rich(
                 (f"- {rule.label}: ", ""),
                 (fee_text(rule), "B"),
-                (f" ({rule.note})" if rule.note else "", "I"),
+                (f" ({fee_note})" if fee_note else "", "I"),
             )
         if not p.fees:
             pdf.para("- Không thu phí, lệ phí.")
@@ -84,7 +87,7 @@ def _terms(pdf: FormPDF, p: Procedure) -> None:
             for t in p.channels]  # fmt: skip
     pdf.grid(["Hình thức nộp", "Thời hạn", "Phí, lệ phí"], rows, (48, 40, 87), size=10)
     pdf.para(f"Ngày hẹn trả tính theo: {p.processing.label_vi()}"
-             + (f" ({_cut(p.processing.note, 200)})" if p.processing.note else ""), size=10)  # fmt: skip
+             + (f" ({_cut(time_note, 200)})" if time_note else ""), size=10)  # fmt: skip
 
 
 def _exemptions(pdf: FormPDF, p: Procedure) -> None:
@@ -105,7 +108,7 @@ def _component_row(i: int, c: Component) -> list[str]:
     )
     if c.form:
         name += f"\n{c.form}" if c.form.startswith(("Mẫu", "Tờ khai")) else f"\nMẫu: {c.form}"
-    name += f"\n({_cut(c.note, 200)})" if c.note else ""
+    name += f"\n({_cut(note, 200)})" if (note := public_note(c.note)) else ""
     kind = (
         ("Xuất trình " + COPY_KIND_VI[c.copy_kind].lower()) if c.present_only else COPY_KIND_VI[c.copy_kind]
     )
@@ -172,11 +175,12 @@ def render_guidance(procedure: Procedure, settings: Settings, day: date | None =
         f"{p.result}{code}. Nhận tại {settings.point_name} hoặc qua dịch vụ bưu chính công ích theo yêu cầu."
     )
     legal = [d.number or _cut(d.title, 80) for d in p.legal] or list(p.legal_basis)
+    legal = [b for b in (public_note(x) for x in legal) if b]
     if legal:
         pdf.para("5. Căn cứ pháp lý", style="B")
         pdf.para("; ".join(legal[:20]) + ".", size=10)
-    if p.note:
-        pdf.para(f"Ghi chú: {_cut(p.note, 600)}", style="I", size=9.5)
+    if note := public_note(p.note):
+        pdf.para(f"Ghi chú: {_cut(note, 600)}", style="I", size=9.5)
     if p.source is not None:
         seen = (
             f", đọc ngày {p.source.retrieved[8:]}/{p.source.retrieved[5:7]}/{p.source.retrieved[:4]}"

@@ -35,6 +35,20 @@ After receipt (app.services.returns) -> DossierState
     return_result(desk, dossier_id, receiver_name, id_checked=True, by_post=False, tracking_no="")
     rate(desk, dossier_id, "rat_hai_long" | "hai_long" | "khong_hai_long")
 
+The rest of a dossier's life (app.services.lifecycle) -> DossierState
+    cancel_entry(desk, dossier_id, reason, approver_id)   same day; approver a head account; code kept
+    stop_processing(desk, dossier_id, reason, signer_name)                           form 05 (head)
+    hand_off(desk, dossier_id, "to_agency"|"to_point", giver, taker, from_unit, to_unit, note)  06
+    record_result(desk, dossier_id, kind="paper"|"electronic"|"both", note, outcome)   result here
+    update_postal(desk, dossier_id, "delivered"|"returned_to_sender", tracking_no)
+    returns.return_result refuses a hand-back before a result, except for a procedure the point
+    settles itself (same day / immediate), whose result it records first in the same transaction;
+    returns.may_hand_back(db, state) tells the screens.
+Form 02 at intake (app.services.guidance): supplement_at_intake(desk, code, name, items, reason)
+    -> GuidanceGiven(seq, pdf); nothing received, one audit row `guidance.supplement`, counted.
+Register (app.services.register): a book per year, số thứ tự d*100000+n given at receipt
+    (received payload `register: {book, no}`); entries(db, first, last) for form 07.
+Forms of a dossier (app.services.dossier_forms): render_form(db, state, "01".."06", settings, name)
 The cash desk (app.services.cashdesk, receipts, cash_report; schema 9)
     quote(desk, dossier_id, FeeRequest(copies, pages?, components?, channel, exemption?)) -> FeeQuote
     collect(desk, dossier_id, FeeRequest, Payment(method cash|transfer|epay, transfer_confirmed, epay_ref),
@@ -66,7 +80,8 @@ Roles (app.services.permissions; enforced inside each write's transaction, Permi
 Vietnamese message, nothing written)
     receive, correct, add_documents, request_supplement (02), record_fee, return_result, rate:
         clerk, head, admin
-    refuse (03), issue_apology (04): clerk, head (admin is a technical account)
+    refuse (03): clerk, head (admin is a technical account)
+    issue_apology (04), stop_processing (05), approving a cancellation: head
     add_clerk, set_active, change_password of another account: admin ("clerk.manage");
         restoring a backup ("store.restore"): admin. An actor that is not a clerk id ('system', 'cli')
         is a process with direct access to the store and is not checked.

@@ -208,6 +208,27 @@ def set_active(db: Database, clerk_id: str, active: bool, actor: str) -> None:
     logger.info("clerk %s %s by %s", clerk_id, "activated" if active else "deactivated", actor)
 
 
+def set_role(db: Database, clerk_id: str, role: str, actor: str) -> None:
+    """Change an account's role: admin only; the last active admin keeps the admin role."""
+    if role not in ROLES:
+        raise ValidationError(
+            f"unknown role {role!r}", "Vai trò phải là cán bộ tiếp nhận, trưởng điểm hoặc quản trị."
+        )
+    with db.transaction() as conn:
+        authorize_actor(db, actor, "clerk.manage")
+        clerk = get_clerk(db, clerk_id)
+        if clerk.role == "admin" and role != "admin" and clerk.is_active:
+            admins = conn.execute("SELECT count(*) FROM clerks WHERE role = 'admin' AND is_active = 1")
+            if admins.fetchone()[0] <= 1:
+                raise ValidationError(
+                    f"refusing to demote the last admin {clerk_id}",
+                    "Không thể đổi vai trò của quản trị cuối cùng.",
+                )
+        conn.execute("UPDATE clerks SET role = ? WHERE id = ?", (role, clerk.id))
+        append_audit(db, actor, "clerk.role", clerk.id, {"role": role})
+    logger.info("clerk %s given role %s by %s", clerk_id, role, actor)
+
+
 def ensure_clerk(db: Database, username: str, full_name: str, role: str = "clerk") -> Clerk:
     """The named account, created with a random password if missing (demo and tests)."""
     try:

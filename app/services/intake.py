@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
+from dataclasses import asdict
 from typing import Any
 
 from app.catalog import Procedure, ensure_loaded, get_procedure
@@ -20,6 +21,7 @@ from app.services.fees import receive_fees
 from app.services.permissions import authorize
 from app.services.quality import paper_note_problem
 from app.services.receive_request import ReceiveRequest
+from app.services.register import allocate_entry
 from app.storage.events import append_event, refresh_projection
 
 logger = logging.getLogger(__name__)
@@ -169,6 +171,8 @@ def receive(desk: Desk, request: ReceiveRequest | Mapping[str, Any]) -> DossierS
         "due_time": appt.due_time_text,
         "status_secret": new_status_secret(),
     }
+    if appt.warning:  # shown on the screen; the slip keeps the date as computed
+        payload["calendar_warning"] = appt.warning
     if request.get("fee_override_reason"):
         payload["fee_override_reason"] = str(request["fee_override_reason"])
     dossier_id = new_id()
@@ -177,6 +181,7 @@ def receive(desk: Desk, request: ReceiveRequest | Mapping[str, Any]) -> DossierS
         payload["code"] = allocate_code(
             desk.db, desk.settings.agency_code, desk.settings.desk, received.date()
         )
+        payload["register"] = asdict(allocate_entry(desk.db, desk.settings.desk, received.date()))
         register_files(desk.db, documents)
         append_event(desk.db, dossier_id, EventType.RECEIVED, payload, desk.clerk_id)
         state = refresh_projection(desk.db, dossier_id)
@@ -186,9 +191,14 @@ def receive(desk: Desk, request: ReceiveRequest | Mapping[str, Any]) -> DossierS
 
 
 def correct(desk: Desk, dossier_id: str, changes: Mapping[str, Any], reason: str = "") -> DossierState:
-    """Correct the applicant, return method or checklist (a new `corrected` event; nothing is edited)."""
+    """Correct the applicant, return method or checklist (a new `corrected` event; nothing is edited).
+
+    The reason is required; the receipt printed after it says it replaces the one given before."""
     state = current_state(desk, dossier_id)
-    payload: dict[str, Any] = {"reason": reason}
+    payload: dict[str, Any] = {
+        "reason": reason.strip()[:1000],
+        "at": desk.local_now().isoformat(timespec="seconds"),
+    }
     if "applicant" in changes:
         merged = {**state.applicant, **dict(changes["applicant"])}
         payload["applicant"] = validate_applicant(merged, desk.local_now().date()).values
@@ -198,6 +208,8 @@ def correct(desk: Desk, dossier_id: str, changes: Mapping[str, Any], reason: str
         )
     if "checklist" in changes:
         payload["checklist"] = list(changes["checklist"])
+    if not reason.strip():  # checked after the values, so the clerk hears every problem of the data first
+        raise ValidationError("correction without a reason", "Hãy ghi lý do sửa thông tin.")
     return write_event(desk, dossier_id, EventType.CORRECTED, payload)
 
 
@@ -214,6 +226,7 @@ def add_documents(
         proc = find_procedure(desk, current_state(desk, dossier_id).procedure)
         appt = desk.calendar.appointment(desk.local_now(), proc.processing.kind, proc.processing.count)
         payload["new_due_date"] = appt.due_date.isoformat()
+        payload["due_time"] = appt.due_time_text
         payload["reason"] = "Công dân đã bổ sung hồ sơ"
     with desk.db.transaction():
         register_files(desk.db, docs)

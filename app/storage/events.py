@@ -126,8 +126,11 @@ def update_pending(db: Database, dossier_ids: Iterable[str]) -> None:
     )
 
 
-def search_terms(row: Mapping[str, Any]) -> str:
-    parts = (row.get("code"), row.get("applicant_name"), row.get("id_number"), row.get("procedure_code"))
+def search_terms(row: Mapping[str, Any], state: DossierState | None = None) -> str:
+    parts = [row.get("code"), row.get("applicant_name"), row.get("id_number"), row.get("procedure_code")]
+    if state is not None:  # the phone number and an organisation's name and tax code are searchable too
+        a = state.applicant or {}
+        parts += [a.get("phone"), a.get("org_name"), a.get("tax_code")]
     return fold_text(" ".join(str(p) for p in parts if p))
 
 
@@ -145,7 +148,7 @@ def refresh_projection(db: Database, dossier_id: str) -> DossierState:
         ).fetchone()[0]
         update_pending(db, [dossier_id])
         conn.execute("DELETE FROM dossier_fts WHERE rowid = ?", (rid,))
-        conn.execute("INSERT INTO dossier_fts (rowid, terms) VALUES (?, ?)", (rid, search_terms(row)))
+        conn.execute("INSERT INTO dossier_fts (rowid, terms) VALUES (?, ?)", (rid, search_terms(row, state)))
     return state
 
 

@@ -23,7 +23,7 @@ def test_wrong_id_number_is_explained_and_the_form_keeps_its_text(qtbot, desk):
     view.procedure_step.choose("1.001193")
     view.go_to(APPLICANT)
     fill_applicant(view)
-    type_text(view.applicant_step.edits["id_number"], "099190012345")  # no province 099, and born 1990?
+    type_text(view.applicant_step.edits["id_number"], "09919001234")  # 11 digits: the law fixes 12
     assert "Số CCCD" in view.applicant_step.problems.text()
     assert not view.next_step()
     assert view.stack.currentIndex() == APPLICANT

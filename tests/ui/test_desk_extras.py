@@ -6,9 +6,12 @@ from __future__ import annotations
 import pypdfium2 as pdfium
 from PySide6.QtCore import Qt
 
+from app.services import lifecycle
 from app.services.queries import get_dossier, list_dossiers
+from app.services.returns import may_hand_back
 from app.storage import scratch
 from tests.ui.conftest import press, type_text, wait_idle, wait_job
+from ui.adapters.session import service_desk
 from ui.ops import print_form
 from ui.views.receive import APPLICANT, PROCEDURE
 
@@ -30,6 +33,8 @@ def test_returning_applicant_is_found_by_id_number(qtbot, seeded):
 def test_return_found_by_the_qr_code_on_the_receipt(qtbot, seeded, tmp_path):
     ctx, window = seeded
     item = list_dossiers(ctx.db, "awaiting_result", limit=1).items[0]
+    if not may_hand_back(ctx.db, get_dossier(ctx.db, item["id"])):  # the result reached the point first
+        lifecycle.record_result(service_desk(ctx), item["id"], kind="paper")
     form = print_form.DossierForm("01", item["id"], tmp_path / "r.pdf", ctx.settings)
     pdf = print_form.run(ctx.home, form, progress=lambda d, t: None, is_cancelled=lambda: False)
     doc = pdfium.PdfDocument(scratch.read(pdf))  # sealed on disk

@@ -69,6 +69,7 @@ def test_alt_number_moves_between_views_and_titles_are_vietnamese(qtbot, desk):
         "Trả kết quả",
         "Đồng bộ",
         "Cài đặt",
+        "Tài khoản",
         "Báo cáo",
     ]
     assert window.sync_label.text() == "Đồng bộ: chưa kết nối trung tâm"

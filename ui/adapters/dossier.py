@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import logging
+from datetime import date, datetime
 from typing import Any, TypedDict
 
 import pypdfium2 as pdfium
@@ -16,6 +17,7 @@ from app.domain.fold import ALLOWED_FROM
 from app.domain.hlc import Hlc
 from app.domain.state import STATUS_LABELS_VI, DossierState, Status
 from app.domain.vocabulary import (
+    POSTAL_STATUS_VI,
     RETURN_METHOD_VI,
     event_label_vi,
     rating_vi,
@@ -28,7 +30,9 @@ from app.services import intake, returns
 from app.services.queries import dashboard as counts
 from app.services.queries import get_dossier
 from app.services.queries import list_dossiers as dossier_page
+from app.services.returns import may_hand_back
 from app.storage.events import load_events
+from ui.adapters import lifecycle as later
 from ui.adapters.session import service_desk
 from ui.context import DeskContext
 from ui.ops.store import blob_store
@@ -58,9 +62,13 @@ class DossierInfo(TypedDict):
     pages: list[dict[str, Any]]  # the event contract's page dicts, with label and OCR text
     overview_html: str
     allowed_actions: list[str]
+    applicant: dict[str, Any]
+    missing: list[Any]  # the items of the latest supplement request (form 02)
+    tracking_no: str
+    late_notice: str  # '' or the banner offering the apology (form 04) for a late dossier
 
 
-OVERDUE_VI = "Quá hạn"
+OVERDUE_VI = "Quá hạn: lập văn bản xin lỗi (mẫu 04)"
 DUE_TODAY_VI = "Đến hạn hôm nay"
 
 
@@ -78,6 +86,20 @@ def _event_detail(type_: str, p: dict[str, Any]) -> str:
         return f"Người nhận: {p.get('receiver_name', '')}"
     if type_ == "rated":
         return rating_vi(p.get("rating"))
+    return _later_detail(type_, p)
+
+
+def _later_detail(type_: str, p: dict[str, Any]) -> str:
+    if type_ in ("cancelled", "stopped", "corrected"):
+        return str(p.get("reason") or "")
+    if type_ == "handed_off":
+        return (
+            f"{p.get('from', '')} → {p.get('to', '')}: {p.get('giver', '')} giao, {p.get('taker', '')} nhận"
+        )
+    if type_ == "postal_updated":
+        return " ".join(
+            x for x in (POSTAL_STATUS_VI.get(str(p.get("status")), ""), str(p.get("tracking_no") or "")) if x
+        )
     return str(p.get("note") or "")
 
 
@@ -97,8 +119,34 @@ def dossier_detail(ctx: DeskContext, ref: str) -> DossierInfo:
         "timeline": timeline(ctx, state.id),
         "pages": page_rows(ctx, state),
         "overview_html": overview_html(state),
-        "allowed_actions": allowed_actions(state),
+        "allowed_actions": allowed_actions(state, may_hand_back(ctx.db, state)),
+        "applicant": dict(state.applicant or {}),
+        "missing": list((state.supplements[-1].get("items") if state.supplements else None) or []),
+        "tracking_no": str(
+            state.postal.get("tracking_no") or (state.returned or {}).get("tracking_no") or ""
+        ),
+        "late_notice": " ".join(x for x in (late_notice(state), calendar_notice(ctx, state)) if x),
     }
+
+
+def calendar_notice(ctx: DeskContext, state: DossierState) -> str:
+    """A due date in a year the centre has not published is shown with a visible warning."""
+    if not state.is_open or not state.due_date:
+        return ""
+    due = date.fromisoformat(state.due_date)
+    first = date.fromisoformat(state.counted_from) if state.counted_from else due
+    warning = service_desk(ctx).calendar.calendar_warning(first, due)
+    return f"Cảnh báo: {warning}; ngày hẹn tính theo lịch nghỉ lễ dự kiến." if warning else ""
+
+
+def late_notice(state: DossierState) -> str:
+    """A late dossier is flagged to the clerk, with the apology and extension (form 04) offered."""
+    if not state.is_overdue(datetime.now(TZ).date()):
+        return ""
+    return (
+        f"Hồ sơ đã quá hạn trả kết quả (hẹn {vn_date(state.due_date)}). Hãy lập Văn bản xin lỗi và đề nghị "
+        "gia hạn thời gian giải quyết (mẫu 04), trưởng điểm ký."
+    )
 
 
 def timeline(ctx: DeskContext, dossier_id: str) -> list[TimelineRow]:
@@ -153,17 +201,33 @@ def dossier_detail_by_code(ctx: DeskContext, code: str) -> DossierInfo:
     return dossier_detail(ctx, code)
 
 
-def allowed_actions(state: DossierState) -> list[str]:
-    """Which action buttons to enable: the fold's own state machine decides."""
-    table = {
-        "supplement": EventType.SUPPLEMENT_REQUESTED,
-        "refuse": EventType.REFUSED,
-        "fee": EventType.FEE_COLLECTED,
-        "apology": EventType.APOLOGY_ISSUED,
-        "return": EventType.RESULT_RETURNED,
-        "rating": EventType.RATED,
-    }
-    allowed = [k for k, t in table.items() if state.status in ALLOWED_FROM[t]]
+ACTION_EVENTS = {
+    "supplement": EventType.SUPPLEMENT_REQUESTED,
+    "refuse": EventType.REFUSED,
+    "fee": EventType.FEE_COLLECTED,
+    "apology": EventType.APOLOGY_ISSUED,
+    "return": EventType.RESULT_RETURNED,
+    "rating": EventType.RATED,
+    "correct": EventType.CORRECTED,
+    "add_documents": EventType.DOCUMENTS_ADDED,
+    "handoff": EventType.HANDED_OFF,
+    "record_result": EventType.RESULT_RECORDED,
+    "stop": EventType.STOPPED,
+    "cancel": EventType.CANCELLED,
+    "postal": EventType.POSTAL_UPDATED,
+}
+
+
+def allowed_actions(state: DossierState, may_return: bool | None = None) -> list[str]:
+    """Which action buttons to enable: the fold's own state machine decides (and, for the hand-back
+    of a procedure the point settles itself, `may_return` from app.services.returns.may_hand_back)."""
+    allowed = [k for k, t in ACTION_EVENTS.items() if state.status in ALLOWED_FROM[t]]
+    if may_return and "return" not in allowed:
+        allowed.append("return")
+    if (state.received_at or "")[:10] != datetime.now(TZ).date().isoformat():  # same day only
+        allowed = [a for a in allowed if a != "cancel"]
+    if not (state.returned or {}).get("by_post"):  # only a result sent by post has a delivery to follow
+        allowed = [a for a in allowed if a != "postal"]
     if state.rating and "rating" in allowed:
         allowed.remove("rating")
     return [*allowed, "reprint"] if state.status is not Status.NEW else allowed
@@ -199,13 +263,20 @@ def perform_action(ctx: DeskContext, action: str, dossier_id: str, v: dict[str, 
     if action == "fee":
         return returns.record_fee(desk, dossier_id, int(v["amount"]), receipt_no=v.get("note", ""))
     if action == "apology":
-        return returns.issue_apology(desk, dossier_id, v["reason"], v["new_due_date"])
+        return later.apology(ctx, dossier_id, v)
     if action == "rating":
         return returns.rate(desk, dossier_id, v["rating"])
+    if action in later.ACTIONS:
+        return later.perform(ctx, action, dossier_id, v)
     if action == "return":
         with desk.db.transaction():
             state = returns.return_result(
-                desk, dossier_id, v["receiver_name"], v["id_checked"], v.get("by_post", False)
+                desk,
+                dossier_id,
+                v["receiver_name"],
+                v["id_checked"],
+                v.get("by_post", False),
+                str(v.get("tracking_no") or ""),
             )
             if v.get("rating"):
                 state = returns.rate(desk, dossier_id, v["rating"])

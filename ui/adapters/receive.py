@@ -62,4 +62,9 @@ def preview_due(ctx: DeskContext, code: str, version: int | None) -> str:
     """The appointment if saved now (the service computes it again at save time)."""
     proc = get_procedure(ctx.db.conn, code, version)
     appt = service_desk(ctx).calendar.appointment(vn_now(), proc.processing.kind, proc.processing.count)
-    return f"{appt.due_time_text} ngày {vn_date(appt.due_date)}"
+    text = f"{appt.due_time_text} ngày {vn_date(appt.due_date)}"
+    return (
+        f"{text} (cảnh báo: {appt.warning}; ngày hẹn tính theo lịch nghỉ lễ dự kiến)"
+        if appt.warning
+        else text
+    )

@@ -176,8 +176,10 @@ class ReturnDialog(ActionDialog):
     def __init__(self, applicant_name: str, parent: QWidget | None = None) -> None:
         super().__init__("Trả kết quả", parent)
         self.receiver = QLineEdit(applicant_name)
-        self.id_checked = QCheckBox("Đã kiểm tra giấy tờ tùy thân của người nhận")
+        self.id_checked = QCheckBox("Đã kiểm tra Liên 2 giấy tiếp nhận hoặc giấy tờ tùy thân của người nhận")
         self.by_post = QCheckBox("Trả qua bưu chính")
+        self.tracking = QLineEdit()
+        self.tracking.setPlaceholderText("Số hiệu bưu gửi (khi trả qua bưu chính)")
         self.rating = QComboBox()
         self.rating.addItem("(chưa đánh giá)", None)
         for value, label in RATINGS:
@@ -185,6 +187,7 @@ class ReturnDialog(ActionDialog):
         self.form.addRow("Người nhận *", self.receiver)
         self.form.addRow("", self.id_checked)
         self.form.addRow("", self.by_post)
+        self.form.addRow("Số hiệu bưu gửi", self.tracking)
         self.form.addRow("Đánh giá của công dân", self.rating)
 
     def values(self) -> dict[str, Any]:
@@ -192,6 +195,7 @@ class ReturnDialog(ActionDialog):
             "receiver_name": self.receiver.text().strip(),
             "id_checked": self.id_checked.isChecked(),
             "by_post": self.by_post.isChecked(),
+            "tracking_no": self.tracking.text().strip(),
             "rating": self.rating.currentData(),
         }
 

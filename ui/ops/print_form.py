@@ -1,4 +1,4 @@
-"""Print a form: 01 (receipt), 02, 03, 04 of a dossier, or a procedure's guidance sheet, as an A4 PDF.
+"""Print a form: 01 (receipt) to 06 of a dossier (app.services.dossier_forms), or a procedure's guidance sheet, as an A4 PDF.
 
 The PDF is written sealed (app.storage.scratch) next to its final name and renamed, so a half-written
 file never appears and no form is clear on disk; ui.printing decrypts it in memory.
@@ -14,16 +14,15 @@ from typing import Literal
 from app import forms
 from app.catalog import get_procedure
 from app.config import Settings
-from app.domain.events import EventType
 from app.domain.state import DossierState
+from app.services.dossier_forms import render_form
 from app.services.queries import get_dossier
 from app.storage import Database, scratch
-from app.storage.events import load_events
 from ui.ops.base import IsCancelled, Progress, check_cancelled
 from ui.ops.store import open_store
 
-FormCode = Literal["01", "02", "03", "04"]
-FORM_CODES: tuple[FormCode, ...] = ("01", "02", "03", "04")
+FormCode = Literal["01", "02", "03", "04", "05", "06"]
+FORM_CODES: tuple[FormCode, ...] = ("01", "02", "03", "04", "05", "06")
 
 
 @dataclass(frozen=True)
@@ -65,19 +64,7 @@ def run(home: Path, job: DossierForm, progress: Progress, is_cancelled: IsCancel
 
 
 def render(db: Database, state: DossierState, job: DossierForm) -> bytes:
-    settings, name = job.settings, job.clerk_name
-    if job.form == "01":
-        received = next(e for e in load_events(db, state.id) if e.type is EventType.RECEIVED)
-        proc = get_procedure(db.conn, state.procedure["code"], state.procedure.get("version"))
-        extras = forms.ReceiptExtras(
-            due_time=str(received.payload.get("due_time") or "16:00"), clerk_name=name
-        )
-        return forms.render_receipt(state, settings, proc, extras)
-    if job.form == "02":
-        return forms.render_supplement_request(state, settings, clerk_name=name)
-    if job.form == "03":
-        return forms.render_refusal(state, settings, clerk_name=name)
-    return forms.render_apology(state, settings, signer_name=name)
+    return render_form(db, state, job.form, job.settings, job.clerk_name)
 
 
 def run_guidance(home: Path, job: GuidanceSheet, progress: Progress, is_cancelled: IsCancelled) -> Path:

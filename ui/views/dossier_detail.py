@@ -31,8 +31,10 @@ from ui.adapters import dossier
 from ui.adapters.dossier import DossierInfo
 from ui.context import DeskContext
 from ui.dialogs import actions as dlg
+from ui.dialogs.lifecycle import HeadApologyDialog, later_dialog
 from ui.messages import user_message
 from ui.ops import print_form
+from ui.views import dossier_supplement as supplement
 from ui.workers.jobs import Job
 
 logger = logging.getLogger(__name__)
@@ -45,12 +47,23 @@ ACTIONS = [
     ("return", "Trả &kết quả"),
     ("rating", "Đánh &giá"),
     ("reprint", "&In lại giấy tiếp nhận"),
+    ("correct", "&Sửa thông tin (in lại 01)"),
+    ("handoff", "Giao &nhận (06)"),
+    ("record_result", "Nhận kết &quả tại điểm"),
+    ("stop", "&Dừng giải quyết (05)"),
+    ("cancel", "&Hủy hồ sơ nhập nhầm"),
+    ("postal", "&Bưu chính"),
+    ("add_documents", "Nhận giấy tờ bổ s&ung"),
 ]
 FORM_OF: dict[str, print_form.FormCode] = {
     "supplement": "02",
     "refuse": "03",
     "apology": "04",
     "reprint": "01",
+    "correct": "01",
+    "handoff": "06",
+    "stop": "05",
+    "add_documents": "01",  # a new appointment after the supplement
 }
 
 
@@ -70,6 +83,11 @@ class DossierDetail(QWidget):
         self.header.setObjectName("SectionTitle")
         self.header.setWordWrap(True)
         lay.addWidget(self.header)
+        self.late = QLabel()  # a late dossier: flagged here, with the apology (04) offered
+        self.late.setObjectName("Error")
+        self.late.setWordWrap(True)
+        self.late.hide()
+        lay.addWidget(self.late)
         grid = QGridLayout()
         self.buttons: dict[str, QPushButton] = {}
         for i, (key, label) in enumerate(ACTIONS):
@@ -122,6 +140,8 @@ class DossierDetail(QWidget):
             item = QListWidgetItem(page["label"])
             item.setData(Qt.ItemDataRole.UserRole, page)
             self.documents.addItem(item)
+        self.late.setText(d["late_notice"])
+        self.late.setVisible(bool(d["late_notice"]))
         allowed = set(d["allowed_actions"])
         for key, b in self.buttons.items():
             b.setEnabled(key in allowed)
@@ -147,18 +167,39 @@ class DossierDetail(QWidget):
         if action == "fee":
             return dlg.FeeDialog(d["fees_due"], self)
         if action == "apology":
-            return dlg.ApologyDialog(d["due_date"], self)
+            if self.ctx.clerk is not None and self.ctx.clerk.role == "head":
+                return dlg.ApologyDialog(d["due_date"], self)
+            return HeadApologyDialog(d["due_date"], self)  # a clerk asks; the head approves and signs
         if action == "return":
             return dlg.ReturnDialog(d["applicant_name"], self)
         if action == "rating":
             return dlg.RatingDialog(self)
-        return None
+        return later_dialog(action, self.ctx, d, self)
+
+    def add_document_files(self, paths: list[Path], name: str) -> Job | None:
+        """The papers brought back: processed as at intake, added, time counted again, new slip (01)."""
+        if not self.dossier_id:
+            return None
+
+        def added(metas: list[dict[str, Any]], text: str) -> None:
+            self.run_action("add_documents", {"documents": [supplement.document_of(name, metas, text)]})
+
+        return supplement.start_import(
+            self.ctx, paths, added, lambda e: self.sig_message.emit(user_message(e), True)
+        )
 
     def open_action(self, action: str) -> None:
         if action == "fee":  # the cash desk: copies, VietQR, biên lai (ui.dialogs.collect_fee)
             from ui.dialogs.collect_fee import open_collect_fee
 
             open_collect_fee(self)
+            return
+        if action == "add_documents":
+            items = self.detail["missing"] if self.detail else []
+            missing = [str(i.get("name", "") if isinstance(i, dict) else i) for i in items]
+            chosen = supplement.ask_files(self, missing)
+            if chosen:
+                self.add_document_files(*chosen)
             return
         dialog = self._dialog_for(action)
         if dialog is None:

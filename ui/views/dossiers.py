@@ -43,7 +43,9 @@ class DossiersView(ViewPage):
         for key, label in FILTERS:
             self.filter.addItem(label, key)
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Tìm theo mã hồ sơ, họ tên, số giấy tờ hoặc nội dung tài liệu (OCR)")
+        self.search.setPlaceholderText(
+            "Tìm theo mã hồ sơ, họ tên, số giấy tờ, số điện thoại hoặc nội dung tài liệu (OCR)"
+        )
         self.search.setClearButtonEnabled(True)
         bar.addWidget(self.filter)
         bar.addWidget(self.search, 1)

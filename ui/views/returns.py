@@ -51,7 +51,7 @@ class ReturnsView(ViewPage):
         box = QGroupBox("Giao kết quả")
         form = QFormLayout(box)
         self.receiver = QLineEdit()
-        self.id_checked = QCheckBox("Đã kiểm tra giấy tờ tùy thân của người nhận")
+        self.id_checked = QCheckBox("Đã kiểm tra Liên 2 giấy tiếp nhận hoặc giấy tờ tùy thân của người nhận")
         rating_row = QHBoxLayout()
         self.rating_group = QButtonGroup(self)
         self.rating_buttons: dict[str, QRadioButton] = {}

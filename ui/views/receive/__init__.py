@@ -6,6 +6,7 @@ import logging
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -25,6 +26,7 @@ from ui.messages import user_message
 from ui.ops import print_form, save_dossier
 from ui.ops.save_dossier import SavedDossier
 from ui.views.base import ViewPage
+from ui.views.receive import intake_guidance
 from ui.views.receive.draft import ReceiveDraft
 from ui.views.receive.step_applicant import ApplicantStep
 from ui.views.receive.step_documents import DocumentsStep
@@ -45,6 +47,7 @@ class ReceiveView(ViewPage):
     def __init__(self, ctx: DeskContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.draft = ReceiveDraft()
+        self.last_guidance_pdf: Path | None = None
         self.result: SavedDossier | None = None
         self.saving: Job | None = None  # the save job while it runs: the draft is locked
         self.confirm_discard: Callable[[], bool] = self._ask_discard
@@ -90,6 +93,12 @@ class ReceiveView(ViewPage):
         self.save_button.setToolTip("Lưu hồ sơ trong một giao dịch (Ctrl+Enter)")
         self.save_button.setObjectName("Primary")
         nav.addWidget(self.cancel_button)
+        self.guidance_button = QPushButton("Chưa đủ giấy tờ: &phiếu 02")
+        self.guidance_button.setToolTip(
+            "Không tiếp nhận; lập phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (mẫu 02)"
+        )
+        self.guidance_button.clicked.connect(self.give_guidance)
+        nav.addWidget(self.guidance_button)
         nav.addStretch(1)
         for b in (self.back_button, self.next_button, self.save_button):
             nav.addWidget(b)
@@ -217,6 +226,26 @@ class ReceiveView(ViewPage):
         self.show_error(user_message(exc))
 
     # ----- receipt -----
+    def give_guidance(self, values: dict[str, Any] | None = None) -> Job | None:
+        """Form 02 at intake: nothing is received; the guidance is recorded and form 02 printed."""
+        if self.draft.procedure is None:
+            self.show_error("Hãy chọn thủ tục trước.")
+            return None
+        values = values if values is not None else intake_guidance.ask(self.draft, self)
+        if not values:
+            return None
+        name = self.applicant_step.applicant().get("full_name", "")
+
+        def done(pdf: Path) -> None:
+            self.last_guidance_pdf = pdf
+            self.show_info(f"Đã lập phiếu yêu cầu bổ sung (mẫu 02), hồ sơ chưa được tiếp nhận: {pdf.name}")
+            try:
+                printing.print_with_preview(pdf, self, self.ctx.settings.printer)
+            except printing.PrinterMissingError as exc:
+                self.show_info(f"Đã lập phiếu 02 (hồ sơ chưa được tiếp nhận): {pdf.name}. {exc.user_message}")
+
+        return intake_guidance.start(self.ctx, self.draft, str(name), values, done, self.show_error)
+
     def make_receipt(self, on_done: Callable[[Path], None]) -> Job | None:
         if not self.result:
             return None

@@ -27,6 +27,7 @@ from ui.context import DeskContext
 from ui.ops import read_idcard
 from ui.ops.scan_source import PageFrom
 from ui.views.base import hint, section, tab_chain
+from ui.views.receive.filer_fields import FilerFields
 from ui.workers.jobs import Job
 
 logger = logging.getLogger(__name__)
@@ -96,6 +97,8 @@ class ApplicantStep(QWidget):
         form.addRow("Giới tính", self.gender)
         for key in ("address", "phone", "email"):
             form.addRow(labels[key], self.edits[key])
+        self.filer = FilerFields()
+        self.filer.add_to(form)
         lay.addLayout(form)
         tab_chain(*self.tab_sequence())
         self.problems = QLabel()
@@ -115,6 +118,9 @@ class ApplicantStep(QWidget):
         self.id_kind.currentIndexChanged.connect(self.validate)
         self.birth.dateChanged.connect(self.validate)
         self.gender.currentIndexChanged.connect(self.validate)
+        for line in (self.filer.org_name, self.filer.tax_code, self.filer.authorisation):
+            line.textChanged.connect(self.validate)
+        self.filer.role.currentIndexChanged.connect(self.validate)
         self.edits["id_number"].editingFinished.connect(self._on_id_number_finished)
         self.fill_button.clicked.connect(self._on_fill_clicked)
         self.file_qr_button.clicked.connect(self._on_file_qr_clicked)
@@ -137,6 +143,7 @@ class ApplicantStep(QWidget):
             e["address"],
             e["phone"],
             e["email"],
+            *self.filer.widgets(),
         ]
 
     # ----- data -----
@@ -150,6 +157,7 @@ class ApplicantStep(QWidget):
             "address": self.edits["address"].text().strip(),
             "phone": self.edits["phone"].text().strip(),
             "email": self.edits["email"].text().strip(),
+            **self.filer.values(),
         }
 
     def set_applicant(self, data: dict[str, Any]) -> None:
