@@ -39,6 +39,6 @@ def run(home: Path, job: IntakeGuidance, progress: Progress, is_cancelled: IsCan
         )
     finally:
         desk.db.close()
-    write_atomic(job.out, given.pdf)
+    write_atomic(job.out, given.pdf, home)
     progress(1, 1)
     return job.out
