@@ -43,7 +43,6 @@ def revoke(s: Session, name: str) -> bool:
     agency = s.get(Agency, name)
     if agency is None:
         return False
-    agency.revoked_at = agency.revoked_at or now_ms()
-    agency.token_hash = f"revoked:{name}"[:64]  # the old token can never match again
+    agency.revoked_at = agency.revoked_at or now_ms()  # its token now gets 401 auth_revoked
     logger.info("agency %s revoked", name)
     return True
