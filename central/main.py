@@ -13,6 +13,7 @@ from typing import Any
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError
 
 from central import tus_store
 from central.api.guard import RequestGuard
@@ -20,7 +21,7 @@ from central.api.idle import BodyIdleTimeout
 from central.api.routes import agency, dossiers, enroll, events, files, health, uploads
 from central.blobs import HubBlobs
 from central.core.config import HubSettings
-from central.core.db import Database, migrate
+from central.core.db import Database, describe_error, migrate
 from sync.protocol import API, HUB_TIME_HEADER, PROTOCOL_HEADER, PROTOCOL_VERSION, is_compatible
 
 logger = logging.getLogger(__name__)
@@ -65,6 +66,7 @@ def create_app(settings: HubSettings) -> FastAPI:
         return response
 
     app.add_exception_handler(RequestValidationError, _invalid)  # type: ignore[arg-type]
+    app.add_exception_handler(DBAPIError, _database_error)  # type: ignore[arg-type]
     for module in (health, enroll, events, dossiers, files, agency):
         app.include_router(module.router, prefix=API)
     app.include_router(uploads.tus_router(settings))
@@ -79,6 +81,12 @@ async def _invalid(_request: Request, exc: RequestValidationError) -> JSONRespon
         for e in exc.errors()
     ]
     return JSONResponse({"detail": errors[:20]}, status_code=422)
+
+
+async def _database_error(request: Request, exc: DBAPIError) -> JSONResponse:
+    """A database failure: logged by kind only (the driver's text may quote a row of personal data)."""
+    logger.error("%s %s: database error %s", request.method, request.url.path, describe_error(exc))
+    return JSONResponse({"detail": {"code": "hub_error", "message": "database error"}}, status_code=503)
 
 
 def _housekeeping(settings: HubSettings) -> Callable[[FastAPI], Any]:

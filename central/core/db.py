@@ -44,7 +44,7 @@ def make_engine(url: str) -> Engine:
         return engine
     # Statement parameters carry names, ID numbers and phones: never in our logs (hide_parameters),
     # nor in PostgreSQL's (no parameters in its error reports for this session).
-    return create_engine(
+    engine = create_engine(
         url,
         pool_size=20,
         max_overflow=20,
@@ -52,6 +52,27 @@ def make_engine(url: str) -> Engine:
         hide_parameters=True,
         connect_args={"options": "-c log_parameter_max_length_on_error=0"},
     )
+    event.listen(engine, "connect", _terse_server_errors)
+    return engine
+
+
+def _terse_server_errors(dbapi_conn: Any, _record: Any) -> None:
+    """PostgreSQL writes a failing row's values in an error's DETAIL (and its log): ask for terse errors.
+    Only a superuser may; otherwise the server's own `log_error_verbosity = terse` must say it."""
+    try:
+        with dbapi_conn.cursor() as cur:
+            cur.execute("SET log_error_verbosity = terse")
+        dbapi_conn.commit()
+    except Exception:  # insufficient privilege: the server's configuration decides
+        dbapi_conn.rollback()
+        logger.warning("cannot SET log_error_verbosity = terse: set it in postgresql.conf")
+
+
+def describe_error(exc: BaseException) -> str:
+    """A database error for the log: its kind and SQLSTATE, never its text (it may quote a row)."""
+    orig = getattr(exc, "orig", None) or exc
+    state = getattr(orig, "sqlstate", None) or getattr(orig, "sqlite_errorname", None) or "?"
+    return f"{type(exc).__name__}/{type(orig).__name__} ({state})"
 
 
 def migrate(engine: Engine) -> None:
