@@ -75,12 +75,28 @@ def stamped(device: Device, wire: WireEvent) -> WireEvent:
     return wire if wire.device == device.id else wire.model_copy(update={"device": device.id})
 
 
+_AGENCY_CODES: dict[str, str] = {}  # a point's agency code never changes once set
+
+
+def _agency_code(s: Session, point_code: str) -> str | None:
+    code = _AGENCY_CODES.get(point_code)
+    if code is None:
+        code = s.scalar(select(Point.agency_code).where(Point.code == point_code))
+        if code:
+            _AGENCY_CODES[point_code] = code
+    return code
+
+
 def claim_codes(s: Session, device: Device, events: list[WireEvent]) -> None:
-    """Claim the code of every `received` for its dossier; CodeConflict if it is not ours to take."""
+    """Claim the code of every `received` for its dossier; CodeConflict if it is not ours to take.
+
+    One multi-row INSERT ... ON CONFLICT DO NOTHING claims them all; a code that was not new is
+    checked against its holder (the same dossier re-sent is fine)."""
     received = [e for e in events if e.type == EventType.RECEIVED.value]
     if not received:
         return
-    agency_code = s.scalar(select(Point.agency_code).where(Point.code == device.point_code))
+    agency_code = _agency_code(s, device.point_code)
+    claims: dict[str, WireEvent] = {}
     for e in received:
         code = e.payload.get("code")
         if not isinstance(code, str) or not agency_code or not code_belongs(code, agency_code, device.desk):
@@ -89,9 +105,20 @@ def claim_codes(s: Session, device: Device, events: list[WireEvent]) -> None:
                 e.id,
                 f"code is not of point {device.point_code}'s agency code and desk {device.desk}'s range",
             )
-        rows = [{"code": code, "dossier_id": e.dossier_id, "point_code": device.point_code}]
-        if insert_ignore(s, DossierCode.__table__, rows, "code"):
-            continue
-        holder = s.scalar(select(DossierCode.dossier_id).where(DossierCode.code == code))
-        if holder != e.dossier_id:
-            raise CodeConflict("dossier_code_taken", e.id, f"code {code} is already another dossier's")
+        if claims.setdefault(code, e).dossier_id != e.dossier_id:
+            raise CodeConflict("dossier_code_taken", e.id, f"code {code} is twice in this batch")
+    rows = [
+        {"code": c, "dossier_id": e.dossier_id, "point_code": device.point_code} for c, e in claims.items()
+    ]
+    new = insert_ignore(s, DossierCode.__table__, rows, "code")
+    old = [c for c in claims if c not in new]
+    if not old:
+        return
+    holders = dict(
+        s.execute(select(DossierCode.code, DossierCode.dossier_id).where(DossierCode.code.in_(old))).all()
+    )
+    for code in old:
+        if holders.get(code) != claims[code].dossier_id:
+            raise CodeConflict(
+                "dossier_code_taken", claims[code].id, f"code {code} is already another dossier's"
+            )
