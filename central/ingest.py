@@ -103,18 +103,26 @@ def store_events(s: Session, point_code: str, events: Iterable[WireEvent], devic
         for f in files_of(e.payload)
     ]
     insert_ignore(s, DossierFile.__table__, files, "sha256")
-    refold(s, sorted({e.dossier_id for e in fresh}), point_code)
+    refold(s, sorted({e.dossier_id for e in fresh}), point_code, fresh)
     return new
 
 
-def refold(s: Session, dossier_ids: list[str], point_code: str) -> None:
-    """Recompute these dossiers' projections from all of their events with the shared fold."""
+def refold(s: Session, dossier_ids: list[str], point_code: str, fresh: list[WireEvent] | None = None) -> None:
+    """Recompute these dossiers' projections from all of their events with the shared fold.
+
+    A dossier the hub has no row for yet has no stored events but `fresh` ones (this point's lock is
+    held, and every stored event makes its row): its log is not read back."""
     existing = {
         d.id: d for d in s.scalars(select(Dossier).where(Dossier.id.in_(dossier_ids)).with_for_update())
     }
     logs: dict[str, list[Event]] = {d: [] for d in dossier_ids}
-    for row in s.scalars(select(EventRow).where(EventRow.dossier_id.in_(dossier_ids))):
-        logs[row.dossier_id].append(_to_event(row))
+    known = [d for d in dossier_ids if d in existing or fresh is None]
+    if known:
+        for row in s.scalars(select(EventRow).where(EventRow.dossier_id.in_(known))):
+            logs[row.dossier_id].append(_to_event(row))
+    for e in fresh or []:
+        if e.dossier_id not in existing:
+            logs[e.dossier_id].append(Event.from_dict(e.model_dump()))
     for dossier_id in dossier_ids:
         state = fold(logs[dossier_id], dossier_id)
         dossier = existing.get(dossier_id)

@@ -182,3 +182,28 @@ def now_at() -> str:
 
 def push(hub: Hub, desk: Desk, events: list[dict[str, Any]]) -> requests.Response:
     return requests.post(f"{hub.url}/api/v1/events", json={"events": events}, auth=desk.auth, timeout=30)
+
+
+def plant_stored_event(hub: Hub, point: str, dossier_id: str, payload_json: str, actor: str = "c") -> None:
+    """An event as an older hub stored it (before today's bounds), put straight into its database."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(hub.db_url or f"sqlite:///{hub.data / 'hub.db'}")
+    with engine.begin() as conn:
+        seq = conn.execute(text("SELECT next_seq FROM points WHERE code = :p"), {"p": point}).scalar_one()
+        conn.execute(text("UPDATE points SET next_seq = :n WHERE code = :p"), {"n": seq + 1, "p": point})
+        conn.execute(
+            text(
+                "INSERT INTO events (id, dossier_id, type, at, actor, device, payload, stored_at) "
+                "VALUES (:id, :d, 'fee_collected', :at, :a, 'old-device', :p, 0)"
+            ),
+            {"id": f"old-{dossier_id}", "d": dossier_id, "at": now_at(), "a": actor, "p": payload_json},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO feed (point_code, seq, kind, event_id, publication_id, device) "
+                "VALUES (:p, :s, 'event', :e, NULL, 'old-device')"
+            ),
+            {"p": point, "s": seq, "e": f"old-{dossier_id}"},
+        )
+    engine.dispose()

@@ -19,6 +19,7 @@ from tests.central.hostile_kit import (
     make_victim,
     new_desk,
     now_at,
+    plant_stored_event,
     push,
     push_events_only,
     received_event,
@@ -98,6 +99,19 @@ def test_deeply_nested_event_is_refused_and_the_feed_stays_readable(hub: Hub, tm
     assert resp.status_code in (400, 422)
     changes = requests.get(f"{hub.url}/api/v1/changes", auth=victim.desk.auth, timeout=10)
     assert changes.status_code == 200
+    assert_victim_intact(hub, victim)
+
+
+def test_an_event_stored_before_the_bounds_cannot_block_its_points_feed(hub: Hub, tmp_path: Path):
+    victim = make_victim(hub, tmp_path)
+    plant_stored_event(hub, "PA", victim.dossier_id, '{"x": ' * 900 + "1" + "}" * 900)
+    plant_stored_event(hub, "PA", victim.dossier_id + "b", '{"amount": 1}', actor="x" * 150)
+    changes = requests.get(f"{hub.url}/api/v1/changes", auth=victim.desk.auth, timeout=10)
+    assert changes.status_code == 200
+    assert not {"old-" + victim.dossier_id, "old-" + victim.dossier_id + "b"} & {
+        c["event"]["id"] for c in changes.json()["changes"] if c["event"]
+    }
+    victim.before = hub.dossiers("PA")
     assert_victim_intact(hub, victim)
 
 

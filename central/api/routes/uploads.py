@@ -43,10 +43,11 @@ def _info(tus_dir: Path, uid: str) -> dict[str, object] | None:
     if not re.fullmatch(r"[0-9A-Za-z_-]{1,80}", uid):
         raise HTTPException(404)
     path = tus_dir / f"{uid}.info"
-    if not path.exists():
-        return None
-    data: dict[str, object] = json.loads(path.read_text())
-    return data
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None  # none, or torn by a crash: the upload is as good as gone
+    return data if isinstance(data, dict) else None
 
 
 def tus_auth(request: Request) -> None:
