@@ -119,8 +119,9 @@ def run_tree(pg: Postgres, tree: Path, args: argparse.Namespace) -> None:
         env=_env(tree),
         capture_output=True,
         text=True,
-        check=True,
     )
+    if made.returncode != 0:
+        raise SystemExit(f"enrollment codes in {tree}: {made.stderr[-2000:]}")
     codes = json.loads(made.stdout.strip().splitlines()[-1])
     hub = Hub(data=Path(tempfile.mkdtemp(prefix="ingest-")) / "hub", db_url=url)
     hub.data.mkdir()
