@@ -69,10 +69,10 @@ def in_scope(agency: Agency, dossier: Dossier) -> bool:
     return procedure in procedures
 
 
-def post(s: Session, body: AgencyPost, agency: Agency | None = None) -> WireEvent:
+def post(s: Session, body: AgencyPost, agency: Agency | None = None, actor: str | None = None) -> WireEvent:
     """Write one agency event after every event the dossier already has (HLC), feed it to its point.
 
-    `agency` None is the hub's operator (CLI): no scope, any file at the hub."""
+    `agency` None is the hub's operator (CLI, console: `actor` names them): no scope, any file."""
     dossier = find_dossier(s, body)
     if dossier is None or (agency is not None and not in_scope(agency, dossier)):
         raise AgencyInputError("no such dossier for this agency")
@@ -92,7 +92,7 @@ def post(s: Session, body: AgencyPost, agency: Agency | None = None) -> WireEven
         dossier_id=dossier.id,
         type=body.type,
         at=str(CLOCK.tick()),
-        actor=OPERATOR if agency is None else f"agency:{agency.name}",
+        actor=f"agency:{agency.name}" if agency is not None else actor or OPERATOR,
         device=AGENCY_DEVICE,
         payload=payload,
     )

@@ -49,8 +49,10 @@ POLICIES: list[tuple[str, re.Pattern[str], Policy]] = [
     # creation-with-upload is not offered: the body of a creation POST must be empty (PATCH sends it)
     ("PATCH", re.compile(rf"^{TUS_PREFIX}/[^/]+$"), Policy("device", TUS_CHUNK_LIMIT)),
     ("*", re.compile(rf"^{API}(/.*)?$"), Policy("device", NO_BODY)),
+    # the web console checks its own session; its decision form may carry a result file
+    ("POST", re.compile(r"^/co-quan/[^/]+/quyet-dinh$"), Policy("none", MAX_AGENCY_FILE_BYTES)),
 ]
-FALLBACK = Policy("none", NO_BODY)  # any other path: 404 from the router, no body read
+FALLBACK = Policy("none", 64 * 1024)  # any other path (console forms, citizen page, 404s): small bodies
 
 
 def policy_for(method: str, path: str) -> Policy:
