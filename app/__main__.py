@@ -21,6 +21,10 @@ COMMANDS: dict[str, str] = {
     "restore": "app.cli.restore",
     "diagnostics": "app.cli.diagnostics",
     "gc": "app.cli.gc",
+    "cash": "app.cli.cash",
+    "report": "app.cli.report",
+    "queue": "sync.queue_service",  # the point's LAN queue service (HTTP lives outside app/)
+    "queue-screen": "ui.cli.queue_screens",  # its kiosk and hall display
 }
 
 # The desk window is composed by ui/ on top of app/. The entry point loads it by name so that app/

@@ -46,6 +46,9 @@ class Settings:
 
     point_code: str = "DEMO"  # short code of the service point (used by the hub and in the code space)
     point_name: str = "Điểm Phục vụ hành chính công (chưa cấu hình)"
+    point_address: str = ""  # printed on the guidance sheet
+    point_hours: str = ""  # opening hours, e.g. "Thứ Hai–Thứ Sáu 8:00–17:00; sáng Thứ Bảy 8:00–11:30"
+    point_hotline: str = ""
     agency_code: str = "000.00.00.H26"  # agency id that starts every dossier code
     desk: int = 1  # desk number given at enrollment; splits the dossier-code sequence space
     hub_url: str = ""

@@ -7,7 +7,7 @@ from functools import partial
 
 from PySide6.QtWidgets import QApplication, QDialog
 
-from ui import backend, backend_dossiers
+from ui.adapters.session import authenticate, has_clerks
 from ui.context import DeskContext
 from ui.dialogs.login import InactivityWatcher, LoginDialog
 from ui.main_window import MainWindow
@@ -22,10 +22,8 @@ NO_CLERKS = (
 
 
 def login(ctx: DeskContext, window: MainWindow | None = None) -> bool:
-    from app.services.clerks import list_clerks
-
-    dialog = LoginDialog(partial(backend.authenticate, ctx), ctx.settings.point_name, window)
-    if not list_clerks(ctx.db):
+    dialog = LoginDialog(partial(authenticate, ctx), ctx.settings.point_name, window)
+    if not has_clerks(ctx):
         dialog.error.setText(NO_CLERKS)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return False
@@ -37,13 +35,16 @@ def lock(ctx: DeskContext, window: MainWindow, watcher: InactivityWatcher | None
     """Cover the desk until the same clerk types the password again."""
     if watcher:
         watcher.paused = True
-    username = str(getattr(ctx.clerk, "username", ""))
+    username = ctx.clerk.username if ctx.clerk else ""
     dialog = LoginDialog(
-        partial(backend.authenticate, ctx), ctx.settings.point_name, window, username=username, locked=True
+        partial(authenticate, ctx), ctx.settings.point_name, window, username=username, locked=True
     )
-    window.centralWidget().setVisible(False)  # hide citizens' data behind the lock
+    central = window.centralWidget()
+    if central is not None:
+        central.setVisible(False)  # hide citizens' data behind the lock
     dialog.exec()
-    window.centralWidget().setVisible(True)
+    if central is not None:
+        central.setVisible(True)
     if watcher:
         watcher.paused = False
         watcher.timer.start()
@@ -53,7 +54,7 @@ def install_lock(ctx: DeskContext, window: MainWindow, app: QApplication) -> Ina
     watcher = InactivityWatcher(ctx.settings.lock_minutes, window)
     app.installEventFilter(watcher)
     watcher.sig_idle.connect(lambda: lock(ctx, window, watcher))
-    window.lock_handler = lambda: lock(ctx, window, watcher)
+    window.sig_lock_requested.connect(lambda: lock(ctx, window, watcher))
     return watcher
 
 
@@ -63,14 +64,9 @@ def start_session(app: QApplication, window: MainWindow, ctx: DeskContext) -> in
     window.update_identity()
     install_lock(ctx, window, app)
     window.upkeep.start()  # a pending enrollment code, the daily backup: jobs, outcome in the status bar
-    if backend_dossiers.is_enrolled(ctx):
-        from ui.backend_jobs import sync_once_job
-        from ui.workers.sync_scheduler import SyncScheduler
-
-        scheduler = SyncScheduler(ctx, sync_once_job, backend_dossiers.sync_status_text, parent=window)
-        scheduler.sig_status.connect(window.set_sync_text)
-        scheduler.start()
+    window.sync.start()  # syncs now if enrolled; else from the moment an enrollment succeeds
     window.show()
     code = app.exec()
+    window.sync.stop()  # no new pass while the live jobs are cancelled and waited for
     ctx.runner.shutdown()
     return int(code)

@@ -38,7 +38,7 @@ def _appointment(args: argparse.Namespace) -> Appointment:
         with open_db(db_path()) as db:  # WAL, busy timeout, foreign keys, migrations
             ensure_loaded(db.conn)
             proc = get_procedure(db.conn, args.procedure.strip())
-        return cal.appointment(received, proc.processing.kind, proc.processing.days)
+        return cal.appointment(received, proc.processing.kind, proc.processing.count)
     if args.days is not None:
         return cal.appointment(received, "working_days", args.days)
     return cal.appointment(received, "same_day" if args.same_day else "immediate")

@@ -26,6 +26,8 @@ class EventType(StrEnum):
     APOLOGY_ISSUED = "apology_issued"
     RESULT_RETURNED = "result_returned"
     RATED = "rated"
+    RECEIPT_VOIDED = "receipt_voided"  # a biên lai cancelled with its reason (app.services.cashdesk)
+    CASH_REPORTED = "cash_reported"  # a clerk's end-of-day cash report, on the desk's ledger stream
     # written by the hub / the competent agency
     ACCEPTED = "accepted"
     PROCESSING = "processing"
@@ -45,6 +47,8 @@ POINT_EVENTS = frozenset(
         EventType.APOLOGY_ISSUED,
         EventType.RESULT_RETURNED,
         EventType.RATED,
+        EventType.RECEIPT_VOIDED,
+        EventType.CASH_REPORTED,
     }
 )
 AGENCY_EVENTS = frozenset(

@@ -12,6 +12,8 @@ from typing import Any
 
 from app.domain.events import Event, EventType
 from app.domain.state import TERMINAL, DossierState, Flag, Status
+from app.domain.vocabulary import RATING_LABELS_VI as RATING_LABELS_VI
+from app.domain.vocabulary import RATINGS as RATINGS
 
 S = Status
 _BEFORE_RESULT = frozenset({S.RECEIVED, S.SUPPLEMENT_REQUESTED, S.ACCEPTED, S.PROCESSING})
@@ -33,6 +35,9 @@ ALLOWED_FROM: dict[EventType, frozenset[Status]] = {
     EventType.DUE_EXTENDED: _BEFORE_RESULT | {S.RESULT_READY},
     EventType.FEE_COLLECTED: frozenset(Status) - {S.NEW},
     EventType.RATED: frozenset({S.RETURNED, S.REFUSED}),
+    # cash-desk facts: any state; NEW too, for the desk's ledger stream that no `received` opens
+    EventType.RECEIPT_VOIDED: frozenset(Status),
+    EventType.CASH_REPORTED: frozenset(Status),
 }
 
 
@@ -93,6 +98,7 @@ def _received(state: DossierState, p: dict[str, Any]) -> None:
         "counted_from": p.get("counted_from"),
         "due_date": str(p["due_date"]) if p.get("due_date") else None,
         "due_time": str(p["due_time"]) if p.get("due_time") else None,
+        "status_secret": str(p["status_secret"])[:40] if p.get("status_secret") else None,
     }
     for key, value in values.items():
         setattr(state, key, value)
@@ -128,6 +134,14 @@ def _refused(state: DossierState, p: dict[str, Any]) -> None:
 
 def _fee_collected(state: DossierState, p: dict[str, Any]) -> None:
     state.fees_collected += int(p["amount"])
+
+
+def _receipt_voided(state: DossierState, p: dict[str, Any]) -> None:
+    state.fees_collected -= int(p.get("amount", 0))  # the money of a voided biên lai was given back
+
+
+def _no_state_change(state: DossierState, p: dict[str, Any]) -> None:
+    return None
 
 
 def _apology(state: DossierState, p: dict[str, Any]) -> None:
@@ -175,13 +189,6 @@ def _rated(state: DossierState, p: dict[str, Any]) -> None:
     state.rating = rating
 
 
-RATINGS = ("rat_hai_long", "hai_long", "khong_hai_long")
-RATING_LABELS_VI = {
-    "rat_hai_long": "Rất hài lòng",
-    "hai_long": "Hài lòng",
-    "khong_hai_long": "Không hài lòng",
-}
-
 _HANDLERS: dict[EventType, Callable[[DossierState, dict[str, Any]], None]] = {
     EventType.RECEIVED: _received,
     EventType.CORRECTED: _corrected,
@@ -197,6 +204,8 @@ _HANDLERS: dict[EventType, Callable[[DossierState, dict[str, Any]], None]] = {
     EventType.REJECTED: _rejected,
     EventType.RESULT_RETURNED: _returned,
     EventType.RATED: _rated,
+    EventType.RECEIPT_VOIDED: _receipt_voided,
+    EventType.CASH_REPORTED: _no_state_change,
 }
 
 assert set(_HANDLERS) == set(EventType) == set(ALLOWED_FROM), "every event type needs a rule"

@@ -82,6 +82,7 @@ class DossierState:
     agency_notes: list[dict[str, Any]] = field(default_factory=list)
     returned: dict[str, Any] | None = None
     rating: str | None = None
+    status_secret: str | None = None  # printed on the receipt: opens the citizen status page with the code
     flags: list[Flag] = field(default_factory=list)
     event_count: int = 0
     last_event_at: str | None = None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
@@ -13,13 +13,15 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from app.config import Settings
+from app.domain.vocabulary import copy_kind_vi as copy_kind_vi
+from app.domain.vocabulary import vn_long_date as vn_long_date
+from app.domain.vocabulary import vn_time_date as vn_time_date
 
 FONT_DIR = Path(__file__).resolve().parents[2] / "resources" / "fonts"
 FONT = "NotoSerif"
 _FONT_FILES = {"": "NotoSerif-Regular.ttf", "B": "NotoSerif-Bold.ttf", "I": "NotoSerif-Italic.ttf"}
 _FONT_FILES["BI"] = "NotoSerif-BoldItalic.ttf"
 PARENT_AGENCY_DEFAULT = "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG\nTHÀNH PHỐ HÀ NỘI"
-COPY_KIND_VI = {"original": "Bản chính", "certified": "Bản sao chứng thực", "copy": "Bản sao"}
 
 
 class FormPDF(FPDF):
@@ -192,19 +194,7 @@ def _heading_style() -> Any:
     return FontFace(family=FONT, emphasis="BOLD", fill_color=(235, 235, 235))
 
 
-def vn_long_date(day: date) -> str:
-    return f"ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
-
-
-def vn_time_date(moment: datetime) -> str:
-    return f"{moment.hour:02d} giờ {moment.minute:02d} phút, {vn_long_date(moment.date())}"
-
-
 def applicant_name(applicant: dict[str, Any]) -> str:
     name = str(applicant.get("full_name") or "").strip()
     prefix = {"male": "Ông ", "female": "Bà "}.get(str(applicant.get("gender")), "Ông/Bà ")
     return prefix + name if name else ""
-
-
-def copy_kind_vi(kind: object) -> str:
-    return COPY_KIND_VI.get(str(kind), str(kind or ""))

@@ -7,6 +7,7 @@ from typing import Any
 
 from app.config import Settings
 from app.domain.state import DossierState
+from app.domain.vocabulary import vn_date
 from app.forms.base import FormPDF, applicant_name, vn_long_date
 
 
@@ -14,7 +15,7 @@ def _when(value: object) -> str:
     if not value:
         return "...giờ...ngày.../.../..."
     moment = datetime.fromisoformat(str(value))
-    return f"{moment.hour:02d} giờ {moment.minute:02d}, ngày {moment:%d/%m/%Y}"
+    return f"{moment.hour:02d} giờ {moment.minute:02d}, ngày {vn_date(moment)}"
 
 
 def default_handoffs(state: DossierState, settings: Settings) -> list[dict[str, Any]]:

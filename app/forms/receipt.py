@@ -10,6 +10,7 @@ from fpdf.enums import XPos, YPos
 
 from app.catalog.fees import vnd
 from app.catalog.model import Procedure
+from app.codes import status_url
 from app.config import Settings
 from app.domain.state import DossierState
 from app.forms.base import FormPDF, applicant_name, copy_kind_vi, vn_long_date, vn_time_date
@@ -122,17 +123,27 @@ def render_receipt(
         pdf.add_page()
         pdf.national_header(settings, place_date=received_day)
         y = pdf.get_y()
-        pdf.qr(state.code or state.id, x=pdf.w - pdf.r_margin - 24, y=y)
+        pdf.qr(receipt_qr_text(state, settings), x=pdf.w - pdf.r_margin - 24, y=y)
         pdf.form_title("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ")
         pdf.font("", 12)
         pdf.cell(
             pdf.width, 6, f"Mã hồ sơ: {state.code or ''}", align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT
         )
+        if state.status_secret:
+            pdf.para(f"Mã tra cứu trực tuyến: {state.status_secret}", size=10, align="C")
         pdf.para(f"{lien}: {purpose}", style="I", size=11, align="C")
         pdf.set_y(max(pdf.get_y(), y + 26))
         _body(pdf, state, settings, procedure, ex)
         pdf.signatures([("NGƯỜI NỘP HỒ SƠ", ""), ("NGƯỜI TIẾP NHẬN HỒ SƠ", ex.clerk_name)], gap=18)
     return pdf.bytes()
+
+
+def receipt_qr_text(state: DossierState, settings: Settings) -> str:
+    """The hub's citizen status page for this dossier when the desk knows its hub, else the code."""
+    code = state.code or state.id
+    if settings.hub_url and state.status_secret:
+        return status_url(settings.hub_url, code, state.status_secret)
+    return code
 
 
 def receipt_day(state: DossierState) -> str:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date
 
 from app.catalog.fees import vnd
 from app.config import Settings
 from app.domain.state import STATUS_LABELS_VI, DossierState
+from app.domain.vocabulary import vn_short
 from app.forms.base import FormPDF, vn_long_date
 
 HEADER = [
@@ -25,24 +26,15 @@ HEADER = [
 WIDTHS = (9, 46, 52, 36, 20, 20, 22, 20, 25, 17)
 
 
-def _short(iso: str | None) -> str:
-    if not iso:
-        return ""
-    if len(iso) == 10:
-        return f"{iso[8:10]}/{iso[5:7]}/{iso[:4]}"
-    moment = datetime.fromisoformat(iso)
-    return f"{moment:%H:%M %d/%m}"
-
-
 def _row(i: int, s: DossierState) -> list[str]:
-    returned = _short((s.returned or {}).get("at")) if s.returned else ""
+    returned = vn_short((s.returned or {}).get("at")) if s.returned else ""
     return [
         str(i),
         s.code or "",
         str(s.procedure.get("name", "")),
         str(s.applicant.get("full_name", "")),
-        _short(s.received_at),
-        _short(s.due_date),
+        vn_short(s.received_at),
+        vn_short(s.due_date),
         returned,
         vnd(s.fees_quoted),
         STATUS_LABELS_VI.get(s.status, str(s.status)),

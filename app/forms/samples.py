@@ -17,7 +17,14 @@ from app.forms.receipt import ReceiptExtras, render_receipt
 from app.forms.register import render_register
 from app.forms.slips import render_apology, render_refusal, render_supplement_request
 
-SETTINGS = Settings(point_name="Điểm Phục vụ hành chính công Hoàn Kiếm", agency_code="000.00.01.H26", desk=2)
+SETTINGS = Settings(
+    point_name="Điểm Phục vụ hành chính công Hoàn Kiếm",
+    agency_code="000.00.01.H26",
+    desk=2,
+    point_address="Số 1 phố Mẫu, phường Hoàn Kiếm, Hà Nội (địa chỉ mẫu)",
+    point_hours="Thứ Hai–Thứ Sáu 8:00–12:00, 13:00–17:00",
+    point_hotline="1900 0000 (số mẫu)",
+)
 
 
 def sample_procedure(code: str = "2.000815") -> Procedure:
@@ -117,6 +124,9 @@ def write_samples(folder: Path) -> list[Path]:
         "huong-dan-2.000815.pdf": render_guidance(sample_procedure(), SETTINGS, day),
         "huong-dan-1.001193.pdf": render_guidance(sample_procedure("1.001193"), SETTINGS, day),
     }
+    for code in ("1.004222", "1.004873", "1.013086"):  # real portal records: cases, exemptions, "one of"
+        if any(p.code == code for p in read_catalog(SHIPPED_CATALOG).procedures):
+            forms[f"huong-dan-{code}.pdf"] = render_guidance(sample_procedure(code), SETTINGS, day)
     paths = []
     for name, data in forms.items():
         (folder / name).write_bytes(data)

@@ -7,18 +7,20 @@ Context
         clerk_id: the logged-in clerk's id (every event's actor), now: () -> aware datetime.
 
 Receiving and changes before a result (app.services.intake) -> DossierState
-    receive(desk, request)                 request = {procedure: "1.004222" | {code, version},
-                                             applicant: {...}, documents: [{component, name, copy_kind,
-                                             pages: [{sha256, size, mime, width, height, dpi, ocr_confidence,
-                                             ...}], pdf: {sha256, size} | None, ocr_text?}], return_method?,
-                                             copies?, online?, fees? + fee_override_reason?, allow_incomplete?,
-                                             paper_checked?: {component: short reason}}
+    receive(desk, request)                 request: app.services.receive_request.ReceiveRequest
+                                           (procedure code + version, applicant, DocumentIn(component,
+                                           name, copy_kind, pages: PageMeta..., pdf: FileIn | None,
+                                           ocr_text), return_method, paper_checked, fee_adjustment,
+                                           copies, online, allow_incomplete), or the same as a dict
+                                           (`ReceiveRequest.as_mapping()`; scripts and tests).
                                            paper_checked: components checked on paper only (an original
                                            shown and handed back): checklist item provided=True,
                                            digitized=False, paper_note=reason (app.services.quality).
                                            Pages must already be in the BlobStore (blobs.put_bytes/put_file).
-                                           Checklist, fees (catalog), due date (app.calendar, 15:00 rule)
-                                           and the code (app.codes) are computed here.
+                                           Checklist, fees (app.services.fees over the catalog rules; a
+                                           clerk's changed total through adjust_fees), due date
+                                           (app.calendar, 15:00 rule) and the code (app.codes) are
+                                           computed here.
     correct(desk, dossier_id, {applicant?, return_method?, checklist?}, reason)
     add_documents(desk, dossier_id, documents, completes_supplement=False)
     request_supplement(desk, dossier_id, items=[{name, copy_kind, note}], reason)      form 02
@@ -32,6 +34,15 @@ After receipt (app.services.returns) -> DossierState
     issue_apology(desk, dossier_id, reason, new_due_date)                            form 04
     return_result(desk, dossier_id, receiver_name, id_checked=True, by_post=False, tracking_no="")
     rate(desk, dossier_id, "rat_hai_long" | "hai_long" | "khong_hai_long")
+
+The cash desk (app.services.cashdesk, receipts, cash_report; schema 9)
+    quote(desk, dossier_id, FeeRequest(copies, pages?, components?, channel, exemption?)) -> FeeQuote
+    collect(desk, dossier_id, FeeRequest, Payment(method cash|transfer|epay, transfer_confirmed, epay_ref),
+            ReceiptChoice(kind printed|preprinted|electronic, number?)) -> Collected (receipt, qr_payload)
+    transfer_qr(desk, state, amount) -> VietQR payload (settings: bank_bin, bank_account, bank_beneficiary)
+    receipts.add_range(desk, form, series, first, last, desk_no, kind)   head/admin; ranges never overlap
+    receipts.void_receipt(desk, ReceiptNo, reason)   the number stays used; the fold takes the money off
+    cash_report.day_report(db, day, clerk_id=None) ; cash_report.submit(desk, day, counted_cash, reason)
 
 Reads (app.services.queries), indexed, fast at 100,000 dossiers (bench/store_bench.py)
     list_dossiers(db, filter="all", query="", today=None, limit=50, offset=0, after=None,

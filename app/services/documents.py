@@ -10,11 +10,11 @@ from app.domain.errors import ValidationError
 from app.domain.events import FileRef
 from app.domain.ids import new_id
 from app.domain.text import fold_text
+from app.domain.vocabulary import COPY_KINDS
 from app.storage import BlobStore, Database, record_blob
 
 logger = logging.getLogger(__name__)
 
-COPY_KINDS = ("original", "certified", "copy")
 PAGE_KEYS = ("sha256", "size", "mime", "width", "height", "dpi", "ocr_confidence", "rotation", "skew")
 
 

@@ -36,6 +36,10 @@ RULES: dict[str, tuple[str, ...]] = {
     EventType.APOLOGY_ISSUED.value: ("clerk", "head"),
     "clerk.manage": ("admin",),
     "store.restore": ("admin",),
+    # the cash desk (app.services.cashdesk, receipts, cash_report)
+    EventType.RECEIPT_VOIDED.value: ("clerk", "head"),
+    EventType.CASH_REPORTED.value: ("clerk", "head"),
+    "receipt.ranges": ("head", "admin"),
 }
 ACTION_VI = {
     "receive": "tiếp nhận hồ sơ",
@@ -43,6 +47,9 @@ ACTION_VI = {
     EventType.APOLOGY_ISSUED.value: "lập phiếu xin lỗi, hẹn lại (mẫu 04)",
     "clerk.manage": "quản lý tài khoản cán bộ",
     "store.restore": "khôi phục dữ liệu",
+    EventType.RECEIPT_VOIDED.value: "hủy biên lai",
+    EventType.CASH_REPORTED.value: "lập báo cáo thu tiền cuối ngày",
+    "receipt.ranges": "cấp dải số biên lai",
 }
 ROLE_VI = {"clerk": "cán bộ tiếp nhận", "head": "trưởng điểm", "admin": "quản trị"}
 

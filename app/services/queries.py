@@ -37,7 +37,7 @@ def _filter_sql(name: str, today: date, due_soon_days: int) -> tuple[str, list[A
     t = today.isoformat()
     soon = (today + timedelta(days=due_soon_days)).isoformat()
     table: dict[str, tuple[str, list[Any]]] = {
-        "all": ("1", []),
+        "all": ("d.code IS NOT NULL", []),  # a desk's cash ledger stream (no code) is not a dossier
         "today": ("d.received_date = ?", [t]),
         "due_today": (f"d.status IN {_OPEN} AND d.due_date = ?", [t]),
         "due_soon": (f"d.status IN {_OPEN} AND d.due_date BETWEEN ? AND ?", [t, soon]),

@@ -22,7 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-RATINGS = [("rat_hai_long", "Rất hài lòng"), ("hai_long", "Hài lòng"), ("khong_hai_long", "Không hài lòng")]
+from app.domain.vocabulary import QT_DATE_FORMAT, RATING_LABELS_VI
+
+RATINGS = list(RATING_LABELS_VI.items())  # (value, label), in the order the form shows them
 
 
 class ActionDialog(QDialog):
@@ -145,13 +147,13 @@ class ApologyDialog(ActionDialog):
         super().__init__("Xin lỗi và hẹn lại ngày trả kết quả (mẫu 04)", parent)
         self.current = QDate.fromString(current_due or "", "yyyy-MM-dd")
         self.new_date = QDateEdit()
-        self.new_date.setDisplayFormat("dd/MM/yyyy")
+        self.new_date.setDisplayFormat(QT_DATE_FORMAT)
         self.new_date.setCalendarPopup(True)
         start = self.current if self.current.isValid() else QDate.currentDate()
         self.new_date.setDate(start.addDays(3))
         self.reason = _reason_edit("Lý do chậm trả kết quả")
         self.form.addRow(
-            "Hẹn trả cũ", QLabel(self.current.toString("dd/MM/yyyy") if self.current.isValid() else "—")
+            "Hẹn trả cũ", QLabel(self.current.toString(QT_DATE_FORMAT) if self.current.isValid() else "—")
         )
         self.form.addRow("Ngày hẹn mới *", self.new_date)
         self.form.addRow("Lý do *", self.reason)
