@@ -21,7 +21,7 @@ from app.domain.errors import AppError, AuthError
 from app.domain.events import files_of
 from app.domain.hlc import Hlc
 from sync import clock
-from sync.enroll import load_identity
+from sync.enroll import load_identity, load_tls
 from sync.errors import CancelledError, HubRefusedError, OfflineError, ProtocolMismatchError
 from sync.outbox import (
     CLOCK_OFFSET_KEY,
@@ -112,7 +112,15 @@ def _transport(config: SyncConfig) -> HubTransport:
     hub_url, creds = config.hub_url, config.credentials
     if hub_url is None or creds is None:
         hub_url, creds = load_identity(config.home)
-    return HubTransport(hub_url, creds, ca_bundle=config.ca_bundle, timeout=config.timeout, wall=config.wall)
+    ca_bundle, insecure = load_tls(config.home)  # as given at enrollment; --ca-bundle overrides
+    return HubTransport(
+        hub_url,
+        creds,
+        ca_bundle=config.ca_bundle or ca_bundle,
+        timeout=config.timeout,
+        wall=config.wall,
+        allow_insecure=insecure,
+    )
 
 
 def _fail(store: DeskOutbox, report: SyncReport, outcome: str, exc: AppError, record: bool = True) -> None:

@@ -67,3 +67,13 @@ class HubRefusedError(SyncError):
 class CancelledError(SyncError, AnyCancelledError):
     code = "cancelled"
     default_user_message = "Đã dừng đồng bộ."
+
+
+class InsecureHubError(AuthError):
+    """The hub address is plain http:// to another machine (credentials and personal data in clear)."""
+
+    code = "hub_insecure"
+    default_user_message = (
+        "Địa chỉ máy chủ Trung tâm phải bắt đầu bằng https://. Kết nối http:// không được mã hóa; "
+        "hãy báo bộ phận kỹ thuật."
+    )

@@ -34,6 +34,7 @@ from sync.errors import (
     EnrollCodeError,
     HubRefusedError,
     HubServerError,
+    InsecureHubError,
     OfflineError,
     ProtocolMismatchError,
 )
@@ -56,6 +57,32 @@ logger = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
 
 
+LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
+
+
+def check_hub_url(hub_url: str, allow_insecure: bool = False) -> None:
+    """HTTPS only, except to this machine (tests, a local proxy) or when IT allowed plain HTTP."""
+    parts = urlsplit(hub_url)
+    if parts.scheme == "https" and parts.hostname:
+        return
+    if parts.scheme == "http" and parts.hostname and (parts.hostname in LOOPBACK or allow_insecure):
+        return
+    raise InsecureHubError(f"refusing hub URL scheme {parts.scheme!r} to {parts.hostname!r}")
+
+
+class PinnedSession(requests.Session):
+    """A session whose configured CA bundle wins over REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE.
+
+    requests lets those variables replace `session.verify` on every request; a desk configured with
+    the centre's CA must not silently trust whatever bundle the environment names."""
+
+    def merge_environment_settings(self, url: Any, proxies: Any, stream: Any, verify: Any, cert: Any) -> Any:
+        merged = super().merge_environment_settings(url, proxies, stream, verify, cert)
+        if verify is None and isinstance(self.verify, str):
+            merged["verify"] = self.verify
+        return merged
+
+
 @dataclass(frozen=True)
 class Credentials:
     device_id: str
@@ -71,13 +98,15 @@ class HubTransport:
         ca_bundle: str | None = None,
         timeout: tuple[float, float] = (5.0, 30.0),
         wall: Callable[[], float] = clock.now,
+        allow_insecure: bool = False,
     ) -> None:
+        check_hub_url(hub_url, allow_insecure)
         self.base = hub_url.rstrip("/")
         self.credentials = credentials
         self.timeout = timeout
         self.wall = wall
         self.clock_offset_s: float | None = None
-        self.session = requests.Session()
+        self.session = PinnedSession()
         self.session.verify = ca_bundle or True
         self.session.headers[PROTOCOL_HEADER] = str(PROTOCOL_VERSION)
         if credentials:

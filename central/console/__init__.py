@@ -7,14 +7,11 @@ from __future__ import annotations
 
 from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import PlainTextResponse, Response
+from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 
 from central.console import admin, citizen, inbox, index, pages, seen
-from central.console.inbox import MAX_RESULT_BYTES
 from central.console.web import HERE, LoginRequired, current_actor
-
-MAX_POST_BYTES = MAX_RESULT_BYTES + 1024 * 1024  # a result file and the form around it
 
 
 def install(app: FastAPI) -> None:
@@ -28,19 +25,14 @@ def install(app: FastAPI) -> None:
 
     @app.middleware("http")
     async def _posts(request: Request, call_next):  # type: ignore[no-untyped-def]
-        """A console post is bounded in size and, but for the login itself, needs a live session
-        before a byte of its body is read."""
-        if request.method == "POST" and not request.url.path.startswith("/api/"):
-            length = request.headers.get("content-length", "")
-            if not length.isdigit():
-                return PlainTextResponse("Content-Length required", status_code=411)
-            if int(length) > MAX_POST_BYTES:
-                return PlainTextResponse("request too large", status_code=413)
-            if request.url.path != "/dang-nhap":
-                try:
-                    await run_in_threadpool(current_actor, request)
-                except LoginRequired:
-                    return pages.login_page(request, status=401)
+        """A console post, but for the login itself, needs a live session before a byte of its body
+        is read (its Content-Length and size were checked by central.api.guard, outside this)."""
+        path = request.url.path
+        if request.method == "POST" and not path.startswith("/api/") and path != "/dang-nhap":
+            try:
+                await run_in_threadpool(current_actor, request)
+            except LoginRequired:
+                return pages.login_page(request, status=401)
         response: Response = await call_next(request)
         return response
 

@@ -15,6 +15,7 @@ from markupsafe import Markup
 from sqlalchemy import func, select
 
 from central import crud, ingest
+from central.console.auth import Actor
 from central.console.dashboard import visible_points
 from central.console.index import today
 from central.console.models import DeviceSeen, PointDay
@@ -35,6 +36,12 @@ HEADERS_VI = (
 )
 
 
+ENROLL_REFUSED_VI = (
+    "Không cấp được mã: lần đầu cấp mã cho một điểm cần mã cơ quan của điểm (dạng 000.00.01.H26), "
+    "mã này không được trùng với điểm khác và không đổi sau khi đã cấp."
+)
+
+
 def qr_svg(text: str) -> Markup:
     image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=8, border=2)
     return Markup(image.to_string(encoding="unicode"))  # our own SVG, from a code we generated
@@ -43,6 +50,10 @@ def qr_svg(text: str) -> Markup:
 @router.get("/thiet-bi", response_class=HTMLResponse)
 def devices(request: Request, actor: ActorDep) -> HTMLResponse:
     require(actor, "admin", "director", "auditor")
+    return _devices_page(request, actor)
+
+
+def _devices_page(request: Request, actor: Actor, status: int = 200, error: str = "") -> HTMLResponse:
     with database(request).session() as s:
         points = visible_points(s, actor.role, actor.branch_code)
         rows = s.execute(
@@ -53,19 +64,31 @@ def devices(request: Request, actor: ActorDep) -> HTMLResponse:
         ).all()
     from central.console.pages import fmt_ms
 
-    return render(request, "devices.html", actor, rows=rows, fmt_ms=fmt_ms, points=points)
+    return render(
+        request, "devices.html", actor, status, rows=rows, fmt_ms=fmt_ms, points=points, error=error
+    )
 
 
 @router.post("/thiet-bi/ma-dang-ky", response_class=HTMLResponse)
 def enroll_code(
-    request: Request, actor: WriterDep, point: str = Form(...), desk: int = Form(...)
+    request: Request,
+    actor: WriterDep,
+    point: str = Form(...),
+    desk: int = Form(...),
+    agency_code: str = Form(""),
 ) -> Response:
+    """A one-time code for a desk; a point's first code also gives its agency code (as `enroll-code`)."""
     require(actor, "admin")
     point = point.strip()[:40]
     if not point or not 1 <= desk <= 99:
         raise HTTPException(422, "point and desk 1-99 required")
-    with database(request).session() as s:
-        code = crud.create_enroll_code(s, point, desk, request.app.state.settings.enroll_code_hours)
+    hours = request.app.state.settings.enroll_code_hours
+    try:
+        with database(request).session() as s:
+            code = crud.create_enroll_code(s, point, desk, hours, agency_code.strip()[:40] or None)
+    except crud.PointSetupError as exc:
+        logger.info("enrollment code for point %s refused: %s", point, exc)
+        return _devices_page(request, actor, 422, ENROLL_REFUSED_VI)
     hub = str(request.base_url).rstrip("/")
     return render(
         request, "enroll_code.html", actor, code=code, point=point, desk=desk, hub=hub, qr=qr_svg(code)

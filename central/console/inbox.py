@@ -21,6 +21,7 @@ from app.domain.events import EventType
 from app.domain.fold import ALLOWED_FROM
 from app.domain.state import Status
 from central import agency
+from central.api.guard import CONSOLE_RESULT_BYTES
 from central.console.auth import Actor
 from central.console.models import DossierIndex
 from central.console.web import ActorDep, WriterDep, audit, database, render, require, scope, visible_row
@@ -28,7 +29,7 @@ from sync.protocol import AgencyPost
 
 logger = logging.getLogger(__name__)
 router = APIRouter()
-MAX_RESULT_BYTES = 50 * 1024 * 1024
+MAX_RESULT_BYTES = CONSOLE_RESULT_BYTES  # the whole post is bounded by central.api.guard
 INBOX_LIMIT = 200
 ACTIONS = {
     "accepted": "Tiếp nhận xử lý",
@@ -119,7 +120,7 @@ def _decide(
         try:
             agency.post(
                 s,
-                AgencyPost(dossier_code=row.code or "", type=action, note=note or None, payload=payload),  # type: ignore[arg-type]
+                AgencyPost(dossier_id=row.dossier_id, type=action, note=note or None, payload=payload),  # type: ignore[arg-type]
                 actor=f"console:{actor.id}",
             )
         except agency.AgencyInputError as exc:

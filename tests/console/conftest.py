@@ -17,7 +17,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from app.domain.ids import new_id
 from app.storage.db import open_db
 from app.storage.events import append_event
-from tests.sync.hubkit import ROOT, Hub, env, received_payload
+from tests.sync.hubkit import ROOT, Hub, env, next_code, received_payload
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -113,17 +113,19 @@ def add_dossier(
     home: Path,
     point: str,
     *,
+    desk: int = 1,
     received_days_ago: int = 0,
     due_in_days: int = 3,
     procedure: str = "1.001",
     **extra: Any,
 ) -> tuple[str, str]:
-    """A `received` dossier in the desk store, received and due relative to today; (id, code)."""
+    """A `received` dossier in the desk store of `point`'s desk `desk`, received and due relative to
+    today, with a code of that desk's range; (id, code)."""
     db = open_db(home / "desk.db")
     (home / "blobs").mkdir(exist_ok=True)  # a desk that never scanned has none yet (sync needs it)
     dossier_id = new_id()
-    code = f"{point}-01-{dossier_id[-10:]}"
-    payload = received_payload(code, point, 1, [])
+    code = next_code(point, desk)
+    payload = received_payload(code, point, desk, [])
     received = today() - timedelta(days=received_days_ago)
     payload["received_at"] = received.isoformat(timespec="seconds")
     payload["counted_from"] = received.date().isoformat()

@@ -16,9 +16,10 @@ from app.config import Settings
 from app.forms import render_receipt
 from app.storage.db import open_db
 from app.storage.events import load_state
+from central.api.guard import CONSOLE_DECISION_BYTES
 from sync.engine import SyncConfig, run_once
 from tests.console.conftest import add_dossier, login, shot, today
-from tests.sync.hubkit import Hub, enroll_desk
+from tests.sync.hubkit import Hub, agency_code_for, enroll_desk
 
 
 def sync(home: Path):
@@ -84,8 +85,8 @@ def test_agency_officer_uploads_a_result_and_the_desk_receives_it(
 ):
     home = tmp_path / "desk"
     enroll_desk(console_hub, home, "P01", 2)
-    dossier_id, code = add_dossier(home, "P01")
-    _, other_code = add_dossier(home, "P01", procedure="2.000815")  # routed elsewhere
+    dossier_id, code = add_dossier(home, "P01", desk=2)
+    _, other_code = add_dossier(home, "P01", desk=2, procedure="2.000815")  # routed elsewhere
     sync(home)
     login(page, console_hub, "canbo")
     expect(page.locator("#inbox")).to_contain_text(code)
@@ -167,8 +168,13 @@ def test_a_form_post_without_the_csrf_token_is_refused(console_hub: Hub, page: P
 def test_devices_page_issues_an_enrollment_code_with_a_qr(console_hub: Hub, page: Page, tmp_path: Path):
     login(page, console_hub, "quantri")
     page.goto(console_hub.url + "/thiet-bi")
+    page.fill("input[name=point]", "P99")  # a new point, and no agency code: refused, with the reason
+    page.fill("input[name=desk]", "7")
+    page.click("form[action='/thiet-bi/ma-dang-ky'] button")
+    expect(page.locator(".error")).to_contain_text("mã cơ quan")
     page.fill("input[name=point]", "P01")
     page.fill("input[name=desk]", "7")
+    page.fill("input[name=agency_code]", agency_code_for("P01"))
     page.click("form[action='/thiet-bi/ma-dang-ky'] button")
     code = page.locator("#enroll-code").inner_text().strip()
     assert re.fullmatch(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}", code)
@@ -193,7 +199,7 @@ def test_citizen_page_from_the_printed_receipts_qr_shows_the_state_and_a_guess_g
 ):
     home = tmp_path / "desk"
     enroll_desk(console_hub, home, "P01", 3)
-    dossier_id, code = add_dossier(home, "P01", status_secret="K7M2Q9XP")
+    dossier_id, code = add_dossier(home, "P01", desk=3, status_secret="K7M2Q9XP")
     sync(home)
     db = open_db(home / "desk.db")
     state = load_state(db, dossier_id)
@@ -212,7 +218,8 @@ def test_citizen_page_from_the_printed_receipts_qr_shows_the_state_and_a_guess_g
     wrong_secret = page.goto(urls[0].replace("K7M2Q9XP", "K7M2Q9XQ"))
     assert wrong_secret is not None and wrong_secret.status == 404
     expect(page.locator("#citizen-none")).to_be_visible()
-    guessed = page.goto(console_hub.url + "/tra-cuu?ma=" + code[:-1] + "0&k=K7M2Q9XP")
+    other = code[:-1] + ("1" if code.endswith("0") else "0")  # a neighbour's code, the right secret
+    guessed = page.goto(console_hub.url + "/tra-cuu?ma=" + other + "&k=K7M2Q9XP")
     assert guessed is not None and guessed.status == 404
     expect(page.locator("body")).not_to_contain_text("Đã tiếp nhận")
     shot(page, "citizen-not-found")
@@ -260,9 +267,22 @@ def test_a_post_without_a_session_or_too_large_is_refused_before_its_body_is_rea
 
     url = urlparse(console_hub.url)
     conn = http.client.HTTPConnection(url.hostname or "", url.port, timeout=10)
+    for length, status in ((200 * 1024 * 1024, 413), (CONSOLE_DECISION_BYTES + 1, 413)):
+        conn = http.client.HTTPConnection(url.hostname or "", url.port, timeout=10)
+        conn.putrequest("POST", "/co-quan/x/quyet-dinh")
+        conn.putheader("Content-Length", str(length))  # announced, never sent
+        conn.putheader("Content-Type", "application/x-www-form-urlencoded")
+        conn.endheaders()
+        assert conn.getresponse().status == status
+        conn.close()
+    # a decision with a 50 MiB result file is let through to the console, which wants a session first
+    conn = http.client.HTTPConnection(url.hostname or "", url.port, timeout=10)
     conn.putrequest("POST", "/co-quan/x/quyet-dinh")
-    conn.putheader("Content-Length", str(200 * 1024 * 1024))  # announced, never sent
-    conn.putheader("Content-Type", "application/x-www-form-urlencoded")
+    conn.putheader("Content-Length", str(CONSOLE_DECISION_BYTES))
+    conn.putheader("Content-Type", "multipart/form-data; boundary=x")
     conn.endheaders()
-    assert conn.getresponse().status == 413
+    answer = conn.getresponse()
+    assert answer.status == 401 and "Đăng nhập" in answer.read().decode()
     conn.close()
+    chunked = requests.post(console_hub.url + "/lich", data=iter([b"body=%7B%7D"]), timeout=10)
+    assert chunked.status_code == 411  # a console post must say its length

@@ -12,10 +12,19 @@ from app.services.cash_report import day_report, submit
 from app.services.intake import receive
 from app.services.receipts import void_receipt
 from app.storage.db import open_db
+from sync.enroll import enroll
 from tests.cashdesk.helpers import NOW, cash_desk
 from tests.store_helpers import request
-from tests.sync.hubkit import Hub, enroll_desk, outbox_empty
+from tests.sync.hubkit import Hub, outbox_empty
 from tests.sync.test_roundtrip import sync
+
+OFFLINE_AGENCY_CODE = "000.00.00.H26"  # the agency code tests.store_helpers.make_desk codes dossiers with
+
+
+def _enroll(hub: Hub, home: Path, desk_no: int) -> None:
+    """The point's first code gives the hub the agency code its desks already used offline."""
+    args = ("--point", "HK", "--desk", str(desk_no), "--agency-code", OFFLINE_AGENCY_CODE)
+    enroll(home, hub.url, hub.cli("enroll-code", *args).strip().splitlines()[-1])
 
 
 def _hub_payloads(hub: Hub, types: tuple[str, ...]) -> list[tuple[str, dict]]:
@@ -55,7 +64,7 @@ def test_numbers_of_three_offline_desks_are_unique_at_the_hub_and_a_void_is_neve
         home.mkdir()
         used[n] = _work_offline(home, n)  # no hub yet: the desks are offline
     for n, home in enumerate(homes, 1):
-        enroll_desk(hub, home, "HK", n)
+        _enroll(hub, home, n)
         report = sync(home)
         assert report.outcome == "ok", report.log_message
         assert outbox_empty(home)

@@ -19,6 +19,7 @@ from pathlib import Path
 from app.config import data_home, load_settings
 from app.domain.errors import AppError
 from app.logs import setup_logging
+from sync.errors import InsecureHubError
 from ui.ops import enroll
 from ui.ops.base import never_cancelled, no_progress
 from ui.ops.enroll import OUTCOME_VI, SetupRequest
@@ -72,6 +73,12 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+INSECURE_HUB_VI = (
+    "Không đăng ký: địa chỉ máy chủ Trung tâm phải bắt đầu bằng https:// (http:// chỉ dùng được "
+    "trên chính máy này). Mã đăng ký chưa bị dùng; hãy chạy lại với --hub https://… và mã đó."
+)
+
+
 def main(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
     home = data_home()
@@ -102,6 +109,10 @@ def main(argv: list[str]) -> int:
             print(test_scan(settings.scanner_device))
         if args.test_print or args.test_print_pdf:
             print(test_print(settings.printer, args.test_print_pdf))
+    except InsecureHubError as exc:  # http:// to another machine: refused before anything was sent
+        logger.error("setup failed: %s", exc.log_message)
+        print(INSECURE_HUB_VI, file=sys.stderr)
+        return 1
     except AppError as exc:
         logger.error("setup failed: %s", exc.log_message)
         print(exc.user_message, file=sys.stderr)

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0003"
-down_revision = "0001"  # MERGE: set to "0002" (the hub-hardening migration) when both branches meet
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
