@@ -10,7 +10,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 
 from central.api.idle import BodyIdleTimeout
-from central.api.routes import agency, dossiers, enroll, events, files, health, uploads
+from central.api.routes import agency, dossiers, enroll, events, files, health, reconcile, uploads
 from central.blobs import HubBlobs
 from central.core.config import HubSettings
 from central.core.db import Database, migrate
@@ -51,6 +51,7 @@ def create_app(settings: HubSettings) -> FastAPI:
 
     for module in (health, enroll, events, dossiers, files, agency):
         app.include_router(module.router, prefix=API)
+    app.include_router(reconcile.router, prefix=API)
     app.include_router(uploads.tus_router(settings))
     app.add_middleware(BodyIdleTimeout, seconds=settings.body_idle_timeout_s)
     return app

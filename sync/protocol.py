@@ -131,3 +131,23 @@ def is_compatible(version: int | str | None) -> bool:
         return int(version or 0) == PROTOCOL_VERSION
     except (TypeError, ValueError):
         return False
+
+
+# -- reconciliation (which of a device's events and files the hub holds) ---------------------------
+
+MAX_RECONCILE = 1000  # ids (events plus files) per reconcile request
+
+
+class ReconcileRequest(Wire):
+    event_ids: list[str] = Field(default_factory=list, max_length=MAX_RECONCILE)
+    files: list[str] = Field(default_factory=list, max_length=MAX_RECONCILE)
+
+
+class HeldFile(Wire):
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    size: int = Field(ge=0, le=2**53)
+
+
+class ReconcileResponse(Wire):
+    events: list[str] = Field(default_factory=list, max_length=MAX_RECONCILE)  # held, of those asked
+    files: list[HeldFile] = Field(default_factory=list, max_length=MAX_RECONCILE)  # complete at the hub

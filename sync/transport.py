@@ -9,22 +9,33 @@ Uploads too: tuspy 1.1 calls `requests.post/head/patch` itself with no timeout a
 TLS flag, so a half-open connection mid-upload hung the pass and the CA bundle was ignored.
 `SessionUploader` keeps tuspy's state machine (offset, URL, chunking) but sends every request
 through our session.
+
+Nothing that answers at the hub's address is trusted (a proxy, a captive portal, a pretender):
+redirects are never followed (`HubRedirectError`, nothing is sent on); every reply is read as a
+stream against a size limit and a deadline (per request and per pass, not only per read); JSON is
+parsed only below a nesting limit and validated against its wire model; only a refusal in the
+hub's own error shape is a `HubRefusedError`; anything else is a `HubReplyError` (try later).
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
+import json
 import logging
 import os
+import re
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urljoin, urlsplit
 
 import requests
+from pydantic import BaseModel
+from pydantic import ValidationError as WireShapeError
 from tusclient.client import TusClient
 from tusclient.exceptions import TusCommunicationError, TusUploadFailed
 from tusclient.uploader import Uploader
@@ -32,8 +43,12 @@ from tusclient.uploader import Uploader
 from sync import clock
 from sync.errors import (
     AuthRevokedError,
+    DeadlineError,
     EnrollCodeError,
+    FileMismatchError,
+    HubRedirectError,
     HubRefusedError,
+    HubReplyError,
     HubServerError,
     OfflineError,
     ProtocolMismatchError,
@@ -50,11 +65,38 @@ from sync.protocol import (
     FileStatus,
     PushRequest,
     PushResponse,
+    ReconcileRequest,
+    ReconcileResponse,
     WireEvent,
 )
 
 logger = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
+M = TypeVar("M", bound=BaseModel)
+
+MAX_REPLY_BYTES = 32 * 1024 * 1024  # a changes page of 500 events with a catalog fits well below
+MAX_JSON_DEPTH = 64  # the deepest wire body (an event payload) nests about 8 levels
+REQUEST_DEADLINE_S = 120.0  # a whole request, headers to last byte, unless the caller gives more
+MIN_DOWNLOAD_RATE = 16 * 1024  # bytes/s a download is allowed on top of the request deadline
+HUB_TIME = re.compile(r"[0-9]{1,15}")
+# The hub's own error codes (ErrorBody.code): only a refusal with one of these is the hub's word.
+HUB_CODES = frozenset(
+    {
+        "agency_input",
+        "auth_invalid",
+        "auth_missing",
+        "auth_revoked",
+        "bad_metadata",
+        "bad_size",
+        "enroll_invalid",
+        "hash_mismatch",
+        "not_found",
+        "not_named",
+        "protocol_version",
+        "upload_busy",
+        "validation",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -78,6 +120,8 @@ class HubTransport:
         self.timeout = timeout
         self.wall = wall
         self.clock_offset_s: float | None = None
+        self.request_deadline_s = REQUEST_DEADLINE_S
+        self.pass_deadline: float | None = None  # time.monotonic() by which the pass must end
         self.session = requests.Session()
         self.session.verify = ca_bundle or True
         self.session.headers[PROTOCOL_HEADER] = str(PROTOCOL_VERSION)
@@ -89,6 +133,10 @@ class HubTransport:
 
     # -- plumbing -------------------------------------------------------------------------------
 
+    def begin_pass(self, seconds: float) -> None:
+        """Every request from now on ends by `seconds` from now, whatever the peer does."""
+        self.pass_deadline = time.monotonic() + seconds
+
     def _request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
         try:
             resp = self.send(method, self.base + path, **kwargs)
@@ -97,17 +145,43 @@ class HubTransport:
         _raise_for(resp, f"{method} {path}")
         return resp
 
-    def send(self, method: str, url: str, **kwargs: Any) -> requests.Response:
-        """One request through the session, with our timeouts; observes the hub's clock."""
+    def _deadline(self, extra_s: float = 0.0) -> float:
+        end = time.monotonic() + self.request_deadline_s + extra_s
+        return min(end, self.pass_deadline) if self.pass_deadline is not None else end
+
+    def send(
+        self, method: str, url: str, *, raw: bool = False, extra_s: float = 0.0, **kwargs: Any
+    ) -> requests.Response:
+        """One request through the session: redirects refused, the reply read within the size
+        limit and the deadline (unless `raw`: the caller streams it), the hub's clock observed."""
+        deadline = self._deadline(extra_s)
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise DeadlineError(f"{method} {urlsplit(url).path}: pass deadline reached before sending")
+        timeout = (min(self.timeout[0], left), min(self.timeout[1], left))
         sent = self.wall()
-        resp = self.session.request(method, url, timeout=self.timeout, **kwargs)
+        resp = self.session.request(
+            method, url, timeout=timeout, allow_redirects=False, stream=True, **kwargs
+        )
         self._observe_clock(resp, sent)
+        if 300 <= resp.status_code < 400:
+            target = resp.headers.get("location", "")
+            resp.close()
+            raise HubRedirectError(
+                f"{method} {urlsplit(url).path}: HTTP {resp.status_code} redirect to {target[:200]!r}"
+                " not followed",
+                target,
+            )
+        if not raw:
+            resp._content = read_bounded(resp, MAX_REPLY_BYTES, deadline, f"{method} {urlsplit(url).path}")
         return resp
 
     def _observe_clock(self, resp: requests.Response, sent: float) -> None:
-        stamp = resp.headers.get(HUB_TIME_HEADER)
-        if stamp and stamp.isdigit():
+        stamp = resp.headers.get(HUB_TIME_HEADER, "")
+        if HUB_TIME.fullmatch(stamp):
             self.clock_offset_s = clock.offset_seconds(int(stamp), sent, self.wall())
+        elif stamp:
+            logger.warning("ignored a malformed %s header (%d chars)", HUB_TIME_HEADER, len(stamp))
 
     @property
     def hub_time_ms(self) -> int | None:
@@ -133,38 +207,62 @@ class HubTransport:
 
     def push(self, events: Sequence[WireEvent]) -> PushResponse:
         body = PushRequest(events=list(events)).model_dump(mode="json")
-        return PushResponse.model_validate(self._request("POST", f"{API}/events", json=body).json())
+        return wire_model(self._request("POST", f"{API}/events", json=body), PushResponse, "push")
 
     def changes(self, after: int, limit: int = 500) -> ChangesResponse:
         resp = self._request("GET", f"{API}/changes", params={"after": after, "limit": limit})
-        return ChangesResponse.model_validate(resp.json())
+        return wire_model(resp, ChangesResponse, "changes")
+
+    def reconcile(self, event_ids: Sequence[str], files: Sequence[str]) -> ReconcileResponse:
+        """Which of these events and files the hub holds for this device's point."""
+        body = ReconcileRequest(event_ids=list(event_ids), files=list(files)).model_dump(mode="json")
+        return wire_model(
+            self._request("POST", f"{API}/reconcile", json=body), ReconcileResponse, "reconcile"
+        )
 
     def file_status(self, sha256: str) -> FileStatus | None:
-        """The hub's view of one file, or None if no event of this point names it."""
+        """The hub's view of one file, or None if no event of this point names it (hub's 404)."""
         try:
             resp = self._request("GET", f"{API}/files/{sha256}")
         except HubRefusedError as exc:
             if exc.status == 404:
                 return None
             raise
-        return FileStatus.model_validate(resp.json())
+        status = wire_model(resp, FileStatus, "file status")
+        if status.sha256 != sha256:
+            raise HubReplyError(f"file status for {sha256[:12]} names another file")
+        return status
 
-    def download(self, sha256: str, dest_dir: Path) -> Path:
-        """Fetch a file into a temporary file in `dest_dir`, checking its SHA-256; returns its path."""
-        resp = self._request("GET", f"{API}/files/{sha256}/content", stream=True)
+    def download(self, sha256: str, size: int, dest_dir: Path) -> Path:
+        """Fetch a file of the announced `size` into a temporary file in `dest_dir`, stopping as
+        soon as more arrives, then checking its SHA-256; returns its path."""
+        what = f"download {sha256[:12]}"
+        resp = self._request(
+            "GET", f"{API}/files/{sha256}/content", raw=True, extra_s=size / MIN_DOWNLOAD_RATE
+        )
+        deadline = self._deadline(size / MIN_DOWNLOAD_RATE)
+        declared = resp.headers.get("content-length", "")
+        if declared.isascii() and declared.isdigit() and int(declared) != size:
+            resp.close()
+            raise FileMismatchError(f"{what}: announced {declared} bytes, the event says {size}")
         digest = hashlib.sha256()
         fd, name = tempfile.mkstemp(dir=dest_dir, suffix=".download")
         try:
             with os.fdopen(fd, "wb") as fh:
-                for chunk in resp.iter_content(1 << 16):
+                for chunk in _chunks(resp, size, deadline, what):
                     digest.update(chunk)
                     fh.write(chunk)
         except requests.RequestException as exc:
             os.unlink(name)
-            raise OfflineError(f"download {sha256[:12]} cut: {exc}") from exc
+            raise OfflineError(f"{what} cut: {exc}") from exc
+        except BaseException:
+            os.unlink(name)
+            raise
+        finally:
+            resp.close()
         if digest.hexdigest() != sha256:
             os.unlink(name)
-            raise OfflineError(f"download {sha256[:12]} arrived with another SHA-256")
+            raise FileMismatchError(f"{what} arrived with another SHA-256")
         return Path(name)
 
     def upload(
@@ -281,22 +379,101 @@ class SessionUploader(Uploader):
         self.offset = int(resp.headers["upload-offset"])
 
 
-def _raise_for(resp: requests.Response, what: str) -> None:
-    if resp.status_code < 400:
-        return
+def _chunks(resp: requests.Response, limit: int, deadline: float, what: str) -> Iterator[bytes]:
+    """The reply body in pieces, ending with an error past `limit` bytes or past `deadline`."""
+    total = 0
+    for chunk in resp.iter_content(1 << 16):
+        total += len(chunk)
+        if total > limit:
+            resp.close()
+            raise FileMismatchError(f"{what}: reply longer than {limit} bytes; stopped reading")
+        if time.monotonic() > deadline:
+            resp.close()
+            raise DeadlineError(f"{what}: reply not complete by the deadline ({total} bytes read)")
+        yield chunk
+
+
+def read_bounded(resp: requests.Response, limit: int, deadline: float, what: str) -> bytes:
+    """The whole reply body, read as it comes: refused past `limit` bytes or past `deadline`."""
+    declared = resp.headers.get("content-length", "")
+    if declared.isascii() and declared.isdigit() and int(declared) > limit:
+        resp.close()
+        raise HubReplyError(f"{what}: reply of {declared} bytes refused (limit {limit})")
     try:
-        detail = resp.json().get("detail")
-    except ValueError:
-        detail = None
-    code = detail.get("code", "") if isinstance(detail, dict) else ""
-    message = f"{what}: HTTP {resp.status_code} {code}".strip()
-    if resp.status_code == 426 or code == "protocol_version":
+        return b"".join(_chunks(resp, limit, deadline, what))
+    except FileMismatchError as exc:
+        raise HubReplyError(exc.log_message) from exc
+
+
+def json_depth(body: bytes) -> int:
+    """How deeply `body` nests arrays and objects (strings skipped), without parsing it."""
+    brackets = _STRINGS.sub(b"", body).translate(None, _NOT_BRACKETS)
+    steps = (1 if b in b"[{" else -1 for b in brackets)
+    return max(itertools.accumulate(steps, initial=0))
+
+
+_STRINGS = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+
+
+def parse_json(body: bytes, what: str) -> Any:
+    """JSON from the wire: refused when nested deeper than MAX_JSON_DEPTH or not JSON."""
+    if json_depth(body) > MAX_JSON_DEPTH:
+        raise HubReplyError(f"{what}: reply nested deeper than {MAX_JSON_DEPTH} levels")
+    try:
+        return json.loads(body)
+    except (ValueError, RecursionError) as exc:
+        raise HubReplyError(f"{what}: reply is not JSON ({type(exc).__name__})") from exc
+
+
+def wire_model(resp: requests.Response, model: type[M], what: str) -> M:
+    """The reply as `model`, or a HubReplyError when it has another shape."""
+    data = parse_json(resp.content, what)
+    try:
+        return model.model_validate(data)
+    except (WireShapeError, ValueError, TypeError) as exc:
+        problems = exc.error_count() if isinstance(exc, WireShapeError) else 1
+        raise HubReplyError(f"{what}: reply of the wrong shape ({problems} problems)") from exc
+
+
+def hub_error_code(resp: requests.Response) -> str | None:
+    """The code of a refusal in the hub's own shape (its protocol header, an ErrorBody with a known
+    code, or FastAPI's validation list); None for anything a proxy or a stranger may have said."""
+    if resp.headers.get(PROTOCOL_HEADER) != str(PROTOCOL_VERSION):
+        return None
+    try:
+        detail = parse_json(resp.content, "error").get("detail")
+    except (HubReplyError, AttributeError):
+        return None
+    if (
+        isinstance(detail, dict)
+        and detail.get("code") in HUB_CODES
+        and isinstance(detail.get("message"), str)
+    ):
+        return str(detail["code"])
+    is_validation = (
+        isinstance(detail, list)
+        and detail
+        and all(isinstance(d, dict) and "loc" in d and "msg" in d for d in detail)
+    )
+    return "validation" if resp.status_code == 422 and is_validation else None
+
+
+def _raise_for(resp: requests.Response, what: str) -> None:
+    status = resp.status_code
+    if status < 400:
+        return
+    code = hub_error_code(resp)
+    message = f"{what}: HTTP {status} {code or '(not in the hub error shape)'}"
+    if code == "protocol_version":
         raise ProtocolMismatchError(message)
-    if resp.status_code == 401:
-        raise AuthRevokedError(message)
-    if resp.status_code >= 500 or resp.status_code in (408, 429):
+    if status >= 500 or status in (408, 429):
         raise HubServerError(message)
-    raise HubRefusedError(message, resp.status_code, code)
+    if code is None:
+        raise HubReplyError(message)
+    if status == 401 or code.startswith("auth_"):
+        raise AuthRevokedError(message)
+    raise HubRefusedError(message, status, code)
 
 
 def wait(seconds: float, is_cancelled: Callable[[], bool]) -> None:
