@@ -65,6 +65,7 @@ class Database:
         self.utils = sqlite_utils.Database(conn)  # introspection and convenient reads
         self.clock = HybridClock()
         self.ready: set[str] = set()  # one-time set-ups done on this connection (e.g. 'catalog')
+        self.clock_repaired: str | None = None  # the runaway stamp `repair_clock` replaced, if any
         self._depth = 0
 
     def close(self) -> None:
@@ -157,6 +158,7 @@ class Database:
             self.set_value(HLC_KEY, str(fresh))
             self.set_value(HLC_OWN_KEY, str(fresh.wall_ms))
         self.clock = HybridClock()
+        self.clock_repaired = stored
         logger.warning("device clock %s ran away or was unreadable; restarted at %s", stored[:40], fresh)
         return stored
 
