@@ -21,6 +21,7 @@ from sync.protocol import WireEvent
 logger = logging.getLogger(__name__)
 
 CURSOR_KEY = "sync.cursor"
+CURSOR_HUB_KEY = "sync.cursor_hub"  # the hub address the cursor was read from
 LAST_SUCCESS_KEY = "sync.last_success"
 LAST_ERROR_KEY = "sync.last_error"
 CLOCK_OFFSET_KEY = DB_CLOCK_OFFSET_KEY  # the desk clock's correction reads it (app.storage.db)

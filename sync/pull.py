@@ -1,5 +1,8 @@
 """Pulling the hub's feed: validated cursor, only this desk's point, files fetched before events.
 
+- The cursor belongs to the hub address it was read from: after the address changes the feed is
+  read again from the start (applying is idempotent), so a cursor another server at the old
+  address made up is never used with the real hub.
 - The cursor is an integer in [0, MAX_CURSOR] that never goes back; a page whose cursor or
   sequence numbers break that is refused whole (nothing applied, nothing stored), and a page that
   says `has_more` without advancing ends the pass (no progress, backoff).
@@ -18,7 +21,7 @@ from typing import Any, Protocol
 
 from app.domain.events import Event, EventType, files_of
 from sync.errors import CancelledError, FileMismatchError, HubRefusedError, HubReplyError, NoProgressError
-from sync.outbox import CURSOR_KEY, DeskOutbox
+from sync.outbox import CURSOR_HUB_KEY, CURSOR_KEY, DeskOutbox
 from sync.protocol import ChangesResponse, WireEvent
 from sync.transport import HubTransport
 
@@ -36,8 +39,15 @@ class PullCounts(Protocol):
     skipped: int
 
 
-def stored_cursor(store: DeskOutbox) -> int:
-    """The stored cursor; an unreadable or out-of-range one (an older version) restarts at 0."""
+def stored_cursor(store: DeskOutbox, hub_url: str) -> int:
+    """The stored cursor; one read from another hub address, or unreadable or out of range (an
+    older version), restarts at 0."""
+    owner = store.get(CURSOR_HUB_KEY)
+    if owner != hub_url:
+        if store.get(CURSOR_KEY) and owner is not None:
+            logger.warning("hub address changed; the feed is read again from the start")
+            store.set(CURSOR_KEY, None)
+        store.set(CURSOR_HUB_KEY, hub_url)
     text = store.get(CURSOR_KEY) or "0"
     if text.isascii() and text.isdigit() and len(text) <= 16 and int(text) <= MAX_CURSOR:
         return int(text)
@@ -66,7 +76,7 @@ def pull_changes(
     publish: Publish,
 ) -> None:
     """Apply the hub's changes after our cursor, fetch the files they name, then store the cursor."""
-    cursor = stored_cursor(store)
+    cursor = stored_cursor(store, transport.base)
     for _ in range(MAX_PAGES):
         if is_cancelled():
             raise CancelledError("sync cancelled")
