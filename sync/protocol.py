@@ -149,5 +149,5 @@ class HeldFile(Wire):
 
 
 class ReconcileResponse(Wire):
-    events: list[str] = Field(default_factory=list, max_length=MAX_RECONCILE)  # held, of those asked
-    files: list[HeldFile] = Field(default_factory=list, max_length=MAX_RECONCILE)  # complete at the hub
+    events: list[str] = Field(max_length=MAX_RECONCILE)  # held, of those asked
+    files: list[HeldFile] = Field(max_length=MAX_RECONCILE)  # complete at the hub

@@ -34,6 +34,7 @@ from typing import Any, TypeVar
 from urllib.parse import urljoin, urlsplit
 
 import requests
+import urllib3
 from pydantic import BaseModel
 from pydantic import ValidationError as WireShapeError
 from tusclient.client import TusClient
@@ -379,10 +380,23 @@ class SessionUploader(Uploader):
         self.offset = int(resp.headers["upload-offset"])
 
 
+def _pieces(resp: requests.Response) -> Iterator[bytes]:
+    """The body as it arrives: whatever the socket has, up to 64 KiB (`iter_content` would wait
+    to fill each chunk, so a reply trickling in would never reach a deadline check)."""
+    while True:
+        try:
+            piece = resp.raw.read1(1 << 16, decode_content=True)
+        except urllib3.exceptions.HTTPError as exc:
+            raise requests.ConnectionError(f"reading the reply: {type(exc).__name__}: {exc}") from exc
+        if not piece:
+            return
+        yield piece
+
+
 def _chunks(resp: requests.Response, limit: int, deadline: float, what: str) -> Iterator[bytes]:
     """The reply body in pieces, ending with an error past `limit` bytes or past `deadline`."""
     total = 0
-    for chunk in resp.iter_content(1 << 16):
+    for chunk in _pieces(resp):
         total += len(chunk)
         if total > limit:
             resp.close()

@@ -303,7 +303,7 @@ def test_a_fake_hub_makes_the_desk_lose_loop_or_hang_on_nothing(desk: Desk, name
     assert cursor is None or int(cursor) < 10**6, "an out-of-range cursor was stored"
     assert strangers == 0, "an event of another point, or with a file that did not arrive, was applied"
     if name in REFUSES_PUSH:
-        assert status(desk.home)["pending_events"] == pending_before, "events left the outbox"
+        assert status(desk.home)["pending_events"] >= pending_before, "events left the outbox"
     assert_recovers(desk)
 
 
