@@ -76,6 +76,7 @@ class SyncReport:
     files_waiting: int = 0  # the feed waits at an event whose file is not at the hub yet
     publications: int = 0
     publication_error: str | None = None  # Vietnamese: a publication rejected (and skipped) this pass
+    held_back: int = 0  # events the hub failed on alone (5xx): set aside, retried next pass
     reconciled: bool = False
     requeued: int = 0  # events and files the hub lacked at reconciliation, queued again
     clock_offset_s: float | None = None
@@ -121,7 +122,7 @@ def run_once(config: SyncConfig, progress: Progress, is_cancelled: IsCancelled) 
         transport.begin_pass(config.pass_deadline_s)
         _pass(store, transport, config, report, progress, is_cancelled)
         store.set(LAST_SUCCESS_KEY, report.finished_at)
-        store.set(LAST_ERROR_KEY, report.publication_error)
+        store.set(LAST_ERROR_KEY, report.publication_error or _held_back_vi(report))
     except AppError as exc:
         _fail(store, report, _outcome(exc), exc, record=not isinstance(exc, CancelledError))
     except Exception as exc:  # a pass must never kill its caller (the UI job, `sync run`)
@@ -133,6 +134,15 @@ def run_once(config: SyncConfig, progress: Progress, is_cancelled: IsCancelled) 
             transport.close()
         store.close()
     return report
+
+
+def _held_back_vi(report: SyncReport) -> str | None:
+    if not report.held_back:
+        return None
+    return (
+        f"{report.finished_at} held_back: {report.held_back} mục dữ liệu chưa gửi được vì máy chủ Trung tâm "
+        "gặp lỗi khi nhận; các mục khác đã gửi. Hệ thống sẽ thử lại; nếu lỗi kéo dài, hãy báo bộ phận kỹ thuật."
+    )
 
 
 def _transport(config: SyncConfig) -> HubTransport:
@@ -200,7 +210,7 @@ def _pass(
         done += n
         progress(min(done, total), total)
 
-    push_events(store, transport, config.batch_size, report, advance, is_cancelled)
+    report.held_back = push_events(store, transport, config.batch_size, report, advance, is_cancelled)
     upload_files(store, transport, config.chunk_size, report, advance, is_cancelled)
 
     def publish(kind: str, seq: int, document: dict[str, Any]) -> None:

@@ -72,14 +72,15 @@ def push_events(
     report: PushCounts,
     advance: Callable[[int], None],
     is_cancelled: IsCancelled,
-) -> None:
-    """Send the outbox in batches; every round must settle something, or the pass ends."""
+) -> int:
+    """Send the outbox in batches; every round must settle something, or the pass ends. Returns
+    how many events were set aside (they made the hub fail alone; retried next pass)."""
     aside: set[str] = set()  # events that made the hub fail alone: retried next pass
     rounds = store.stats().pending // max(batch_size, 1) + 3
     for _ in range(rounds):
         batch = [e for e in store.pending_events(batch_size + len(aside)) if e.id not in aside][:batch_size]
         if not batch:
-            return
+            return len(aside)
         check_cancelled(is_cancelled)
         ids = [e.id for e in batch]
         try:
@@ -105,6 +106,7 @@ def push_events(
             raise NoProgressError(f"push: a reply to a batch of {len(batch)} acknowledged none of it")
         advance(settled)
     logger.info("push: %d rounds done; the rest of the outbox goes next pass", rounds)
+    return len(aside)
 
 
 def _push_one_by_one(

@@ -27,6 +27,7 @@ class Request:
     method: str
     path: str
     body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
 
     def json(self) -> Any:
         return json.loads(self.body or b"{}")
@@ -56,7 +57,7 @@ class FakeHub:
             def _serve(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
-                request = Request(self.command, self.path, body)
+                request = Request(self.command, self.path, body, dict(self.headers.items()))
                 fake.requests.append(request)
                 answer = fake.behaviour(request)
                 self.send_response(answer.status)
