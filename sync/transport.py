@@ -20,8 +20,6 @@ hub's own error shape is a `HubRefusedError`; anything else is a `HubReplyError`
 from __future__ import annotations
 
 import hashlib
-import itertools
-import json
 import logging
 import os
 import re
@@ -30,13 +28,11 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import requests
 import urllib3
-from pydantic import BaseModel
-from pydantic import ValidationError as WireShapeError
 from tusclient.client import TusClient
 from tusclient.exceptions import TusCommunicationError, TusUploadFailed
 from tusclient.uploader import Uploader
@@ -70,34 +66,15 @@ from sync.protocol import (
     ReconcileResponse,
     WireEvent,
 )
+from sync.replies import hub_error_code, wire_model
 
 logger = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
-M = TypeVar("M", bound=BaseModel)
 
 MAX_REPLY_BYTES = 32 * 1024 * 1024  # a changes page of 500 events with a catalog fits well below
-MAX_JSON_DEPTH = 64  # the deepest wire body (an event payload) nests about 8 levels
 REQUEST_DEADLINE_S = 120.0  # a whole request, headers to last byte, unless the caller gives more
 MIN_DOWNLOAD_RATE = 16 * 1024  # bytes/s a download is allowed on top of the request deadline
 HUB_TIME = re.compile(r"[0-9]{1,15}")
-# The hub's own error codes (ErrorBody.code): only a refusal with one of these is the hub's word.
-HUB_CODES = frozenset(
-    {
-        "agency_input",
-        "auth_invalid",
-        "auth_missing",
-        "auth_revoked",
-        "bad_metadata",
-        "bad_size",
-        "enroll_invalid",
-        "hash_mismatch",
-        "not_found",
-        "not_named",
-        "protocol_version",
-        "upload_busy",
-        "validation",
-    }
-)
 
 
 @dataclass(frozen=True)
@@ -208,18 +185,18 @@ class HubTransport:
 
     def push(self, events: Sequence[WireEvent]) -> PushResponse:
         body = PushRequest(events=list(events)).model_dump(mode="json")
-        return wire_model(self._request("POST", f"{API}/events", json=body), PushResponse, "push")
+        resp = self._request("POST", f"{API}/events", json=body)
+        return wire_model(resp.content, PushResponse, "push")
 
     def changes(self, after: int, limit: int = 500) -> ChangesResponse:
         resp = self._request("GET", f"{API}/changes", params={"after": after, "limit": limit})
-        return wire_model(resp, ChangesResponse, "changes")
+        return wire_model(resp.content, ChangesResponse, "changes")
 
     def reconcile(self, event_ids: Sequence[str], files: Sequence[str]) -> ReconcileResponse:
         """Which of these events and files the hub holds for this device's point."""
         body = ReconcileRequest(event_ids=list(event_ids), files=list(files)).model_dump(mode="json")
-        return wire_model(
-            self._request("POST", f"{API}/reconcile", json=body), ReconcileResponse, "reconcile"
-        )
+        resp = self._request("POST", f"{API}/reconcile", json=body)
+        return wire_model(resp.content, ReconcileResponse, "reconcile")
 
     def file_status(self, sha256: str) -> FileStatus | None:
         """The hub's view of one file, or None if no event of this point names it (hub's 404)."""
@@ -229,7 +206,7 @@ class HubTransport:
             if exc.status == 404:
                 return None
             raise
-        status = wire_model(resp, FileStatus, "file status")
+        status = wire_model(resp.content, FileStatus, "file status")
         if status.sha256 != sha256:
             raise HubReplyError(f"file status for {sha256[:12]} names another file")
         return status
@@ -419,65 +396,11 @@ def read_bounded(resp: requests.Response, limit: int, deadline: float, what: str
         raise HubReplyError(exc.log_message) from exc
 
 
-def json_depth(body: bytes) -> int:
-    """How deeply `body` nests arrays and objects (strings skipped), without parsing it."""
-    brackets = _STRINGS.sub(b"", body).translate(None, _NOT_BRACKETS)
-    steps = (1 if b in b"[{" else -1 for b in brackets)
-    return max(itertools.accumulate(steps, initial=0))
-
-
-_STRINGS = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
-_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
-
-
-def parse_json(body: bytes, what: str) -> Any:
-    """JSON from the wire: refused when nested deeper than MAX_JSON_DEPTH or not JSON."""
-    if json_depth(body) > MAX_JSON_DEPTH:
-        raise HubReplyError(f"{what}: reply nested deeper than {MAX_JSON_DEPTH} levels")
-    try:
-        return json.loads(body)
-    except (ValueError, RecursionError) as exc:
-        raise HubReplyError(f"{what}: reply is not JSON ({type(exc).__name__})") from exc
-
-
-def wire_model(resp: requests.Response, model: type[M], what: str) -> M:
-    """The reply as `model`, or a HubReplyError when it has another shape."""
-    data = parse_json(resp.content, what)
-    try:
-        return model.model_validate(data)
-    except (WireShapeError, ValueError, TypeError) as exc:
-        problems = exc.error_count() if isinstance(exc, WireShapeError) else 1
-        raise HubReplyError(f"{what}: reply of the wrong shape ({problems} problems)") from exc
-
-
-def hub_error_code(resp: requests.Response) -> str | None:
-    """The code of a refusal in the hub's own shape (its protocol header, an ErrorBody with a known
-    code, or FastAPI's validation list); None for anything a proxy or a stranger may have said."""
-    if resp.headers.get(PROTOCOL_HEADER) != str(PROTOCOL_VERSION):
-        return None
-    try:
-        detail = parse_json(resp.content, "error").get("detail")
-    except (HubReplyError, AttributeError):
-        return None
-    if (
-        isinstance(detail, dict)
-        and detail.get("code") in HUB_CODES
-        and isinstance(detail.get("message"), str)
-    ):
-        return str(detail["code"])
-    is_validation = (
-        isinstance(detail, list)
-        and detail
-        and all(isinstance(d, dict) and "loc" in d and "msg" in d for d in detail)
-    )
-    return "validation" if resp.status_code == 422 and is_validation else None
-
-
 def _raise_for(resp: requests.Response, what: str) -> None:
     status = resp.status_code
     if status < 400:
         return
-    code = hub_error_code(resp)
+    code = hub_error_code(status, resp.headers, resp.content)
     message = f"{what}: HTTP {status} {code or '(not in the hub error shape)'}"
     if code == "protocol_version":
         raise ProtocolMismatchError(message)
