@@ -330,7 +330,14 @@ class SessionUploader(Uploader):
         offset = resp.headers.get("upload-offset")
         if offset is None:
             raise TusCommunicationError(f"offset: HTTP {resp.status_code}", resp.status_code, resp.text)
-        return int(offset)
+        return self._offset(offset)
+
+    def _offset(self, text: str | None) -> int:
+        """An upload offset from the hub: an integer within the file, or the reply is void."""
+        size = self.path.stat().st_size
+        if text is None or not (text.isascii() and text.isdigit() and len(text) <= 16) or int(text) > size:
+            raise HubReplyError(f"upload offset {str(text)[:20]!r} is not within the file's {size} bytes")
+        return int(text)
 
     def create_url(self) -> str:
         resp = self._send("POST", self.create_endpoint, headers=self.get_url_creation_headers())
@@ -354,7 +361,7 @@ class SessionUploader(Uploader):
         resp = self._send("PATCH", self._url(), data=chunk, headers=headers)
         if not 200 <= resp.status_code < 300:
             raise TusUploadFailed(f"PATCH: HTTP {resp.status_code}", resp.status_code, resp.text)
-        self.offset = int(resp.headers["upload-offset"])
+        self.offset = self._offset(resp.headers.get("upload-offset"))
 
 
 def _pieces(resp: requests.Response) -> Iterator[bytes]:
