@@ -67,6 +67,7 @@ from sync.protocol import (
     WireEvent,
 )
 from sync.replies import hub_error_code, wire_model
+from sync.watchdog import Watchdog
 
 logger = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
@@ -100,6 +101,7 @@ class HubTransport:
         self.clock_offset_s: float | None = None
         self.request_deadline_s = REQUEST_DEADLINE_S
         self.pass_deadline: float | None = None  # time.monotonic() by which the pass must end
+        self.watchdog = Watchdog()  # ends a request whose headers trickle in past its deadline
         self.session = requests.Session()
         self.session.verify = ca_bundle or True
         self.session.headers[PROTOCOL_HEADER] = str(PROTOCOL_VERSION)
@@ -138,9 +140,19 @@ class HubTransport:
             raise DeadlineError(f"{method} {urlsplit(url).path}: pass deadline reached before sending")
         timeout = (min(self.timeout[0], left), min(self.timeout[1], left))
         sent = self.wall()
-        resp = self.session.request(
-            method, url, timeout=timeout, allow_redirects=False, stream=True, **kwargs
-        )
+        self.watchdog.arm(self.session, url, left)
+        try:
+            resp = self.session.request(
+                method, url, timeout=timeout, allow_redirects=False, stream=True, **kwargs
+            )
+        except requests.RequestException as exc:
+            if self.watchdog.fired:
+                raise DeadlineError(
+                    f"{method} {urlsplit(url).path}: reply headers not in by the deadline"
+                ) from exc
+            raise
+        finally:
+            self.watchdog.disarm()
         self._observe_clock(resp, sent)
         if 300 <= resp.status_code < 400:
             target = resp.headers.get("location", "")

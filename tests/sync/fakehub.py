@@ -20,6 +20,7 @@ class Answer:
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes | Iterable[bytes] = b""
     length: int | None = None  # Content-Length to announce (default: len(body) for bytes)
+    raw: bool = False  # body is the whole HTTP reply, status line and headers included
 
 
 @dataclass
@@ -60,6 +61,9 @@ class FakeHub:
                 request = Request(self.command, self.path, body, dict(self.headers.items()))
                 fake.requests.append(request)
                 answer = fake.behaviour(request)
+                if answer.raw:
+                    self._raw(answer)
+                    return
                 self.send_response(answer.status)
                 for k, v in answer.headers.items():
                     self.send_header(k, v)
@@ -78,6 +82,15 @@ class FakeHub:
                     pass
                 if not isinstance(answer.body, bytes):
                     self.close_connection = True
+
+            def _raw(self, answer: Answer) -> None:
+                try:
+                    for piece in [answer.body] if isinstance(answer.body, bytes) else answer.body:
+                        self.wfile.write(piece)
+                        self.wfile.flush()
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+                self.close_connection = True
 
             do_GET = do_POST = do_PATCH = do_HEAD = do_PUT = do_DELETE = _serve
 
@@ -104,6 +117,12 @@ def trickle(total_s: float = 120.0, piece: bytes = b" ") -> Iterable[bytes]:
     while time.monotonic() < end:
         yield piece
         time.sleep(0.5)
+
+
+def trickled_headers(total_s: float = 120.0) -> Iterable[bytes]:
+    """A status line, then header bytes one every half second: the read timeout never trips."""
+    yield b"HTTP/1.1 200 OK\r\nX-Slow: "
+    yield from trickle(total_s, b"a")
 
 
 def endless(total: int = 2 * 1024**3, chunk: int = 1 << 16) -> Iterable[bytes]:

@@ -34,6 +34,7 @@ from tests.sync.fakehub import (
     json_answer,
     rss_peak_kb,
     trickle,
+    trickled_headers,
 )
 from tests.sync.hubkit import Hub, make_dossier, outbox_empty, received_payload, run_py
 from tests.sync.test_faults import enroll_desk
@@ -248,6 +249,7 @@ BEHAVIOURS: dict[str, Callable[[Request], Answer]] = {
     "deeply nested JSON": everywhere(Answer(200, {}, b"[" * 100_000 + b"]" * 100_000)),
     "2 GB reply": everywhere(Answer(200, {"Content-Type": "application/json"}, endless())),
     "one byte every half second": everywhere(Answer(200, {"Content-Type": "application/json"}, trickle())),
+    "headers one byte every half second": everywhere(Answer(body=trickled_headers(), raw=True)),
     "X-Hub-Time year 9999": everywhere(Answer(503, {"X-Hub-Time": "253402300799999"}, b"")),
     "X-Hub-Time of 16 digits": everywhere(Answer(503, {"X-Hub-Time": "1" * 16}, b"")),
     "X-Hub-Time with a superscript two": everywhere(Answer(503, {"X-Hub-Time": "17²"}, b"")),
@@ -283,6 +285,7 @@ REFUSES_PUSH = [
 ]
 REFUSES_PUSH += ["stored: ids never sent", "stored and duplicate at once", "JSON of the wrong shape"]
 REFUSES_PUSH += ["deeply nested JSON", "2 GB reply", "one byte every half second", "acknowledges nothing"]
+REFUSES_PUSH += ["headers one byte every half second"]
 REFUSES_PUSH += [n for n in BEHAVIOURS if n.startswith("X-Hub-Time")]
 
 
