@@ -14,8 +14,11 @@ from app.config import load_settings
 from app.domain.hlc import MAX_AHEAD_MS, Hlc, HybridClock, now_ms
 from app.storage.db import open_db
 from app.storage.events import append_event, load_state, refresh_projection
+from sync.enroll import load_identity
 from sync.outbox import CURSOR_KEY, DeskOutbox
+from sync.protocol import ReconcileResponse
 from sync.status import status
+from sync.transport import HubTransport
 from tests.sync.fakehub import PROTOCOL, Answer, FakeHub, Request, json_answer
 from tests.sync.hubkit import Hub, enroll_desk, received_payload, run_py
 from tests.sync.test_hostile_hub import POINT, Desk, against, assert_recovers, push_ok_then
@@ -88,10 +91,11 @@ def test_a_pretenders_acknowledgements_are_undone_by_reconciliation(sqlite_hub: 
     assert_recovers(desk)
 
 
-def test_reconcile_on_demand_finds_an_event_the_hub_never_got(sqlite_hub: Hub, tmp_path: Path):
+def test_reconcile_on_demand_finds_an_event_the_hub_never_got(hub: Hub, tmp_path: Path):
+    """On SQLite and PostgreSQL: the reconcile route answers for the device's point only."""
     home = tmp_path / "desk"
-    enroll_desk(sqlite_hub, home, POINT, 1)
-    desk = Desk(home, sqlite_hub, [])
+    enroll_desk(hub, home, POINT, 1)
+    desk = Desk(home, hub, [])
     desk.new_dossier(1)
     desk.drain()
     desk.new_dossier(2)
@@ -105,6 +109,16 @@ def test_reconcile_on_demand_finds_an_event_the_hub_never_got(sqlite_hub: Hub, t
     assert json.loads(out.stdout.strip().splitlines()[-1])["events_requeued"] == 1
     assert status(home)["pending_events"] == 1
     assert_recovers(desk)
+    stranger = tmp_path / "stranger"
+    enroll_desk(hub, stranger, "P02", 1)
+    url, creds = load_identity(stranger)
+    transport = HubTransport(url, creds)
+    try:
+        mine = sorted(desk.event_ids())
+        assert transport.reconcile(mine, sorted(desk.local_shas())) == ReconcileResponse(events=[], files=[])
+        assert set(HubTransport(url, load_identity(home)[1]).reconcile(mine, []).events) == set(mine)
+    finally:
+        transport.close()
 
 
 def test_rejected_events_fail_app_check_until_requeued(sqlite_hub: Hub, tmp_path: Path):
