@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -27,11 +28,14 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8765)
     serve.add_argument("--workers", type=int, default=1, help="worker processes (PostgreSQL)")
+    serve.add_argument("--tls-cert", type=Path, help="PEM certificate (chain): serve HTTPS")
+    serve.add_argument("--tls-key", type=Path, help="PEM private key of --tls-cert")
     _store_args(serve)
     code = sub.add_parser("enroll-code", help="print a one-time enrollment code (last line)")
     _store_args(code)
     code.add_argument("--point", required=True)
     code.add_argument("--desk", type=int, required=True)
+    code.add_argument("--agency-code", help="the point's agency code (first enrollment of a point)")
     revoke = sub.add_parser("revoke-device", help="revoke a device")
     _store_args(revoke)
     revoke.add_argument("--device", required=True)
@@ -39,10 +43,19 @@ def _parser() -> argparse.ArgumentParser:
     _store_args(dossiers)
     dossiers.add_argument("--point")
     dossiers.add_argument("--json", action="store_true")
-    agency = sub.add_parser("agency", help="agency decisions").add_subparsers(dest="action", required=True)
-    post = agency.add_parser("post", help="post a decision on a dossier")
+    agency = sub.add_parser("agency", help="agency accounts and decisions")
+    actions = agency.add_subparsers(dest="action", required=True)
+    add = actions.add_parser("add", help="create an agency account; prints its token once (last line)")
+    _store_args(add)
+    add.add_argument("--name", required=True)
+    add.add_argument("--point", action="append", default=[], help="a point it handles ('*': all)")
+    add.add_argument("--procedure", action="append", default=[], help="a procedure code (default: all)")
+    revoke_agency = actions.add_parser("revoke", help="revoke an agency's token")
+    _store_args(revoke_agency)
+    revoke_agency.add_argument("--name", required=True)
+    post = actions.add_parser("post", help="post a decision on a dossier (as the hub's operator)")
     _store_args(post)
-    post.add_argument("--dossier", required=True, help="dossier code")
+    post.add_argument("--dossier", required=True, help="dossier id, or code (unique at the hub)")
     post.add_argument("--event", required=True, choices=AGENCY_TYPES)
     post.add_argument("--file", type=Path, action="append", default=[])
     post.add_argument("--note")
@@ -69,35 +82,45 @@ def _settings(args: argparse.Namespace) -> HubSettings:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    os.umask(0o077)  # hub data (database, scans, uploads) readable by the hub's own user only
     settings = _settings(args)
     if args.command == "serve":
-        import os
-
-        import uvicorn
-
-        from central.main import create_app
-
-        if args.workers > 1:  # each worker builds the app from the same settings, passed by environment
-            os.environ["MOTCUA_HUB_DATA_DIR"] = str(settings.data_dir)
-            os.environ["MOTCUA_HUB_DATABASE_URL"] = settings.database_url
-            create_app(settings)  # migrate once, before the workers start
-            uvicorn.run(
-                "central.main:app_from_env",
-                factory=True,
-                host=args.host,
-                port=args.port,
-                workers=args.workers,
-                log_level="warning",
-            )
-        else:
-            uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="warning")
-        return 0
+        return _serve(args, settings)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     database = Database(settings.db_url)
     migrate(database.engine)
     from central import commands
 
     return commands.run(args, settings, database)
+
+
+def _serve(args: argparse.Namespace, settings: HubSettings) -> int:
+    import uvicorn
+
+    from central.main import create_app
+
+    if bool(args.tls_cert) != bool(args.tls_key):
+        raise SystemExit("give both --tls-cert and --tls-key")
+    tls = {"ssl_certfile": str(args.tls_cert), "ssl_keyfile": str(args.tls_key)} if args.tls_cert else {}
+    if not tls and args.host not in ("127.0.0.1", "::1", "localhost"):
+        logger.warning("serving plain HTTP on %s: put a TLS proxy in front, or give --tls-cert", args.host)
+    if args.workers > 1:  # each worker builds the app from the same settings, passed by environment
+        os.environ["MOTCUA_HUB_DATA_DIR"] = str(settings.data_dir)
+        os.environ["MOTCUA_HUB_DATABASE_URL"] = settings.database_url
+        create_app(settings)  # migrate once, before the workers start
+        uvicorn.run(
+            "central.main:app_from_env",
+            factory=True,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            log_level="warning",
+            **tls,  # type: ignore[arg-type]
+        )
+    else:
+        app = create_app(settings)
+        uvicorn.run(app, host=args.host, port=args.port, log_level="warning", **tls)  # type: ignore[arg-type]
+    return 0
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import uuid
 from pathlib import Path
 
 
@@ -27,6 +28,24 @@ class HubBlobs:
         with open(tmp, "rb") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, target)
+
+    def put_file(self, source: Path) -> tuple[str, int]:
+        """Copy a file into the store (hashing as it streams); returns (sha256, size)."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        tmp = self.root / f".in-{uuid.uuid4().hex}.part"
+        digest, size = hashlib.sha256(), 0
+        with open(source, "rb") as src, open(tmp, "wb") as dst:
+            for chunk in iter(lambda: src.read(1 << 20), b""):
+                digest.update(chunk)
+                dst.write(chunk)
+                size += len(chunk)
+            dst.flush()
+            os.fsync(dst.fileno())
+        sha = digest.hexdigest()
+        target = self.path(sha)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(tmp, target)
+        return sha, size
 
     def put_bytes(self, data: bytes) -> str:
         sha = hashlib.sha256(data).hexdigest()

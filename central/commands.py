@@ -7,37 +7,68 @@ import json
 import sys
 from typing import Any
 
-from central import agency, crud, ingest
+from pydantic import ValidationError
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from central import agency, agency_accounts, crud, ingest
 from central.blobs import HubBlobs
 from central.core.config import HubSettings
 from central.core.db import Database
+from central.models import Dossier
 from sync.protocol import AgencyPost
 
 
 def run(args: argparse.Namespace, settings: HubSettings, database: Database) -> int:
-    with database.session() as s:
-        if args.command == "enroll-code":
-            code = crud.create_enroll_code(s, args.point, args.desk, settings.enroll_code_hours)
-            print(f"Mã đăng ký một lần cho điểm {args.point}, bàn {args.desk}:")
-            print(code)
-        elif args.command == "revoke-device":
-            if not crud.revoke_device(s, args.device):
-                print(f"no device {args.device}", file=sys.stderr)
-                return 1
-            print(f"revoked {args.device}")
-        elif args.command == "dossiers":
-            rows = [d.model_dump() for d in crud.summaries(s, point_code=args.point)]
-            print(json.dumps(rows, ensure_ascii=False, indent=None if args.json else 2))
-        elif args.command == "agency":
-            return _post(args, s, HubBlobs(settings.blobs_dir))
-        elif args.command in ("catalog", "calendar"):
-            body: dict[str, Any] = json.loads(args.file.read_text(encoding="utf-8"))
-            pub = ingest.publish(s, args.command, body)
-            print(f"published {args.command} #{pub}")
+    try:
+        with database.session() as s:
+            return _run(args, settings, s)
+    except (crud.PointSetupError, agency_accounts.AgencyAccountError, agency.AgencyInputError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _run(args: argparse.Namespace, settings: HubSettings, s: Session) -> int:
+    if args.command == "enroll-code":
+        code = crud.create_enroll_code(s, args.point, args.desk, settings.enroll_code_hours, args.agency_code)
+        print(f"Mã đăng ký một lần cho điểm {args.point}, bàn {args.desk}:")
+        print(code)
+    elif args.command == "revoke-device":
+        if not crud.revoke_device(s, args.device):
+            print(f"no device {args.device}", file=sys.stderr)
+            return 1
+        print(f"revoked {args.device}")
+    elif args.command == "dossiers":
+        rows = [d.model_dump() for d in crud.summaries(s, point_code=args.point)]
+        print(json.dumps(rows, ensure_ascii=False, indent=None if args.json else 2))
+    elif args.command == "agency":
+        return _agency(args, s, HubBlobs(settings.blobs_dir))
+    elif args.command in ("catalog", "calendar"):
+        body: dict[str, Any] = json.loads(args.file.read_text(encoding="utf-8"))
+        pub = ingest.publish(s, args.command, body)
+        print(f"published {args.command} #{pub}")
     return 0
 
 
-def _post(args: argparse.Namespace, s: Any, blobs: HubBlobs) -> int:
+def _agency(args: argparse.Namespace, s: Session, blobs: HubBlobs) -> int:
+    if args.action == "add":
+        token = agency_accounts.add(s, args.name, args.point, args.procedure)
+        print(f"agency {args.name}: token (shown once, keep it secret):")
+        print(token)
+        return 0
+    if args.action == "revoke":
+        if not agency_accounts.revoke(s, args.name):
+            print(f"no agency {args.name}", file=sys.stderr)
+            return 1
+        print(f"revoked agency {args.name}")
+        return 0
+    return _post(args, s, blobs)
+
+
+def _post(args: argparse.Namespace, s: Session, blobs: HubBlobs) -> int:
+    dossier = s.scalar(select(Dossier).where(or_(Dossier.id == args.dossier, Dossier.code == args.dossier)))
+    if dossier is None:
+        raise agency.AgencyInputError(f"no dossier {args.dossier}")
     payload: dict[str, Any] = {}
     if args.file:
         payload["files"] = [agency.store_result_file(s, blobs, f) for f in args.file]
@@ -47,11 +78,9 @@ def _post(args: argparse.Namespace, s: Any, blobs: HubBlobs) -> int:
     if args.event == "supplement_requested":
         payload.setdefault("reason", args.note or "")
     try:
-        event = agency.post(
-            s, AgencyPost(dossier_code=args.dossier, type=args.event, note=args.note, payload=payload)
-        )
-    except agency.AgencyInputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+        body = AgencyPost(dossier_id=dossier.id, type=args.event, note=args.note, payload=payload)
+    except ValidationError as exc:
+        raise agency.AgencyInputError(f"{exc.error_count()} invalid fields") from exc
+    event = agency.post(s, body)
     print(json.dumps(event.model_dump(), ensure_ascii=False))
     return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
 import uuid
 
@@ -11,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from central.core import security
 from central.models import Blob, Device, Dossier, DossierFile, EnrollCode, FeedItem, Point, Publication
-from sync.protocol import DossierSummary
+from sync.protocol import AGENCY_CODE_PATTERN, POINT_PATTERN, DossierSummary
 
 logger = logging.getLogger(__name__)
 
@@ -69,8 +70,33 @@ def add_feed(
     return seq
 
 
-def create_enroll_code(s: Session, point_code: str, desk: int, hours: int) -> str:
-    ensure_point(s, point_code)
+class PointSetupError(ValueError):
+    """The point has no agency code yet, or the one given is another point's or differs from its own."""
+
+
+def set_agency_code(s: Session, point: Point, agency_code: str | None) -> str:
+    """The point's agency code: kept once set; given the first time; never another point's."""
+    if agency_code is not None and not re.match(AGENCY_CODE_PATTERN, agency_code):
+        raise PointSetupError(f"agency code {agency_code!r} is not of the form 000.00.01.H26")
+    if point.agency_code:
+        if agency_code and agency_code != point.agency_code:
+            raise PointSetupError(f"point {point.code} already has agency code {point.agency_code}")
+        return point.agency_code
+    if not agency_code:
+        raise PointSetupError(f"point {point.code} has no agency code yet: give --agency-code")
+    other = s.scalar(select(Point.code).where(Point.agency_code == agency_code))
+    if other is not None:
+        raise PointSetupError(f"agency code {agency_code} belongs to point {other}")
+    point.agency_code = agency_code
+    return agency_code
+
+
+def create_enroll_code(
+    s: Session, point_code: str, desk: int, hours: int, agency_code: str | None = None
+) -> str:
+    if not 1 <= desk <= 99 or not re.match(POINT_PATTERN, point_code):
+        raise PointSetupError("the point code is letters, digits, '.', '_' or '-'; the desk is 1 to 99")
+    set_agency_code(s, ensure_point(s, point_code), agency_code)
     code = security.new_enroll_code()
     s.add(
         EnrollCode(
@@ -84,7 +110,7 @@ def create_enroll_code(s: Session, point_code: str, desk: int, hours: int) -> st
     return code
 
 
-def redeem_enroll_code(s: Session, code: str, label: str) -> tuple[Device, str] | None:
+def redeem_enroll_code(s: Session, code: str, label: str) -> tuple[Device, str, str] | None:
     """Exchange a valid, unused, unexpired code for a new device and its secret (shown once)."""
     digest = security.hash_secret(security.normalize_code(code))
     row = s.execute(
@@ -104,7 +130,8 @@ def redeem_enroll_code(s: Session, code: str, label: str) -> tuple[Device, str] 
     s.add(device)
     row.used_at, row.device_id = now_ms(), device.id
     logger.info("device %s enrolled for point %s desk %d", device.id, row.point_code, row.desk)
-    return device, secret
+    agency_code = s.scalar(select(Point.agency_code).where(Point.code == row.point_code))
+    return device, secret, str(agency_code or "")
 
 
 def revoke_device(s: Session, device_id: str) -> bool:

@@ -1,6 +1,6 @@
 """Events into the hub: stored once, folded into the dossier projection, appended to the point's feed.
 
-One function serves desks (`push`) and the agency (`post_agency_event`). The fold is the desk's own
+One function stores for desks (`push`) and the agency (`central.agency.post`). The fold is the desk's own
 `app.domain.fold.fold`, so both sides compute the same state from the same events.
 """
 
@@ -14,63 +14,39 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from app.domain.events import POINT_EVENTS, Event, EventType, files_of
+from app.domain.events import Event, EventType, files_of
 from app.domain.fold import fold
-from app.domain.hlc import HybridClock
+from app.domain.hlc import MAX_AHEAD_MS, HybridClock
+from central.admission import claim_codes, reason_to_refuse, stamped
 from central.crud import add_feed, lock_point, now_ms
+from central.files import readable
 from central.models import Blob, Device, Dossier, DossierFile, EventRow, FeedItem, Point, Publication
-from sync.protocol import PushResponse, Rejection, WireEvent, WireFile
+from central.sql import insert_ignore
+from sync.protocol import PushResponse, Rejection, WireEvent, WireFile, is_ahead
 
 logger = logging.getLogger(__name__)
-CLOCK = HybridClock()  # the hub's own clock for agency events; observes every event it stores
-AGENCY_ONLY = frozenset(EventType) - POINT_EVENTS
-
-
-def _insert_ignore(s: Session, table: Any, rows: list[dict[str, Any]], key: str) -> set[str]:
-    """INSERT ... ON CONFLICT DO NOTHING RETURNING key: the keys that were really new."""
-    if not rows:
-        return set()
-    dialect = s.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert  # type: ignore[assignment]
-    stmt = dialect_insert(table).values(rows).on_conflict_do_nothing().returning(getattr(table.c, key))
-    return {str(r[0]) for r in s.execute(stmt)}
-
-
-def _check(s: Session, device: Device, wire: WireEvent, owners: dict[str, str]) -> str | None:
-    """Why this event may not be accepted from this device, or None."""
-    try:
-        event = Event.from_dict(wire.model_dump())
-    except (ValueError, KeyError) as exc:
-        return f"malformed event: {exc}"
-    if event.type in AGENCY_ONLY:
-        return f"{event.type.value} is an agency event"
-    owner = owners.get(event.dossier_id)
-    if owner is not None and owner != device.point_code:
-        return "dossier belongs to another point"
-    point = event.payload.get("point_code") if event.type is EventType.RECEIVED else None
-    if point is not None and point != device.point_code:
-        return "received for another point"
-    return None
+# the hub's own clock for agency events; observes every event it stores, never pulled past the bound
+CLOCK = HybridClock(max_ahead_ms=MAX_AHEAD_MS)
 
 
 def push(s: Session, device: Device, events: list[WireEvent]) -> PushResponse:
-    """Store a batch from a desk; a batch sent again is acknowledged without storing anything twice."""
+    """Store a batch from a desk; a batch sent again is acknowledged without storing anything twice.
+
+    CodeConflict (nothing stored) if a `received` carries a code that is not the desk's to use."""
     ids = {e.dossier_id for e in events}
     owners = dict(s.execute(select(Dossier.id, Dossier.point_code).where(Dossier.id.in_(ids))).tuples().all())
     rejected, good = [], []
     for wire in events:
-        reason = _check(s, device, wire, owners)
+        reason = reason_to_refuse(device, wire, owners)
         if reason:
             logger.warning("event %s from device %s rejected: %s", wire.id, device.id, reason)
             rejected.append(Rejection(id=wire.id, reason=reason))
         else:
-            good.append(wire)
+            good.append(stamped(device, wire))
+    claim_codes(s, device, good)
     stored = store_events(s, device.point_code, good, device.id)
     named = {f.sha256: f for w in good for f in files_of(w.payload)}
-    have = set(s.scalars(select(Blob.sha256).where(Blob.sha256.in_(named)))) if named else set()
+    have = readable(s, device.point_code, list(named))
     missing = [WireFile(sha256=sha, size=f.size) for sha, f in named.items() if sha not in have]
     return PushResponse(
         stored=[w.id for w in good if w.id in stored],
@@ -100,7 +76,7 @@ def store_events(s: Session, point_code: str, events: Iterable[WireEvent], devic
         }
         for e in events
     ]
-    new = _insert_ignore(s, EventRow.__table__, rows, "id")
+    new = insert_ignore(s, EventRow.__table__, rows, "id")
     fresh = [e for e in events if e.id in new]
     if not fresh:
         return new
@@ -120,25 +96,34 @@ def store_events(s: Session, point_code: str, events: Iterable[WireEvent], devic
         ],
     )
     for e in fresh:
-        CLOCK.observe(e.at)
+        if not is_ahead(e.at, now_ms()):  # never adopt a stamp from the future (admission refuses them)
+            CLOCK.observe(e.at)
     files = [
         {"dossier_id": e.dossier_id, "sha256": f.sha256, "size": f.size}
         for e in fresh
         for f in files_of(e.payload)
     ]
-    _insert_ignore(s, DossierFile.__table__, files, "sha256")
-    refold(s, sorted({e.dossier_id for e in fresh}), point_code)
+    insert_ignore(s, DossierFile.__table__, files, "sha256")
+    refold(s, sorted({e.dossier_id for e in fresh}), point_code, fresh)
     return new
 
 
-def refold(s: Session, dossier_ids: list[str], point_code: str) -> None:
-    """Recompute these dossiers' projections from all of their events with the shared fold."""
+def refold(s: Session, dossier_ids: list[str], point_code: str, fresh: list[WireEvent] | None = None) -> None:
+    """Recompute these dossiers' projections from all of their events with the shared fold.
+
+    A dossier the hub has no row for yet has no stored events but `fresh` ones (this point's lock is
+    held, and every stored event makes its row): its log is not read back."""
     existing = {
         d.id: d for d in s.scalars(select(Dossier).where(Dossier.id.in_(dossier_ids)).with_for_update())
     }
     logs: dict[str, list[Event]] = {d: [] for d in dossier_ids}
-    for row in s.scalars(select(EventRow).where(EventRow.dossier_id.in_(dossier_ids))):
-        logs[row.dossier_id].append(_to_event(row))
+    known = [d for d in dossier_ids if d in existing or fresh is None]
+    if known:
+        for row in s.scalars(select(EventRow).where(EventRow.dossier_id.in_(known))):
+            logs[row.dossier_id].append(_to_event(row))
+    for e in fresh or []:
+        if e.dossier_id not in existing:
+            logs[e.dossier_id].append(Event.from_dict(e.model_dump()))
     for dossier_id in dossier_ids:
         state = fold(logs[dossier_id], dossier_id)
         dossier = existing.get(dossier_id)
@@ -174,4 +159,4 @@ def publish(s: Session, kind: str, body: dict[str, Any]) -> int:
 
 
 def insert_blob(s: Session, sha256: str, size: int) -> None:
-    _insert_ignore(s, Blob.__table__, [{"sha256": sha256, "size": size, "stored_at": now_ms()}], "sha256")
+    insert_ignore(s, Blob.__table__, [{"sha256": sha256, "size": size, "stored_at": now_ms()}], "sha256")

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import os
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError
 
+from central import tus_store
+from central.api.guard import RequestGuard
 from central.api.idle import BodyIdleTimeout
 from central.api.routes import agency, dossiers, enroll, events, files, health, reconcile, uploads
 from central.blobs import HubBlobs
 from central.core.config import HubSettings
-from central.core.db import Database, migrate
+from central.core.db import Database, describe_error, migrate
 from sync.protocol import API, HUB_TIME_HEADER, PROTOCOL_HEADER, PROTOCOL_VERSION, is_compatible
 
 logger = logging.getLogger(__name__)
@@ -21,14 +29,22 @@ logger = logging.getLogger(__name__)
 
 def create_app(settings: HubSettings) -> FastAPI:
     """Build the hub: migrate the database, mount the routes, stamp every reply with the hub's clock."""
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.chmod(settings.data_dir, 0o700)
     database = Database(settings.db_url)
     migrate(database.engine)
     # No /docs, /redoc or /openapi.json: they would describe every route to anyone, unauthenticated.
     app = FastAPI(
-        title="Một Cửa hub", version=str(PROTOCOL_VERSION), docs_url=None, redoc_url=None, openapi_url=None
+        title="Một Cửa hub",
+        version=str(PROTOCOL_VERSION),
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        lifespan=_housekeeping(settings),
     )
     app.state.settings, app.state.db, app.state.blobs = settings, database, HubBlobs(settings.blobs_dir)
+    # innermost first: the guard (credentials and body limits) runs before any route reads a body
+    app.add_middleware(RequestGuard, database=database)
 
     @app.middleware("http")
     async def protocol_and_clock(
@@ -49,12 +65,50 @@ def create_app(settings: HubSettings) -> FastAPI:
         response.headers[PROTOCOL_HEADER] = str(PROTOCOL_VERSION)
         return response
 
+    app.add_exception_handler(RequestValidationError, _invalid)  # type: ignore[arg-type]
+    app.add_exception_handler(DBAPIError, _database_error)  # type: ignore[arg-type]
     for module in (health, enroll, events, dossiers, files, agency):
         app.include_router(module.router, prefix=API)
     app.include_router(reconcile.router, prefix=API)
     app.include_router(uploads.tus_router(settings))
     app.add_middleware(BodyIdleTimeout, seconds=settings.body_idle_timeout_s)
     return app
+
+
+async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    """422 naming where and why, never echoing the input (it may be personal data, or not even JSON)."""
+    errors = [
+        {"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": e.get("type")}
+        for e in exc.errors()
+    ]
+    return JSONResponse({"detail": errors[:20]}, status_code=422)
+
+
+async def _database_error(request: Request, exc: DBAPIError) -> JSONResponse:
+    """A database failure: logged by kind only (the driver's text may quote a row of personal data)."""
+    logger.error("%s %s: database error %s", request.method, request.url.path, describe_error(exc))
+    return JSONResponse({"detail": {"code": "hub_error", "message": "database error"}}, status_code=503)
+
+
+def _housekeeping(settings: HubSettings) -> Callable[[FastAPI], Any]:
+    """While the hub runs: remove abandoned uploads at start and every `cleanup_interval_s`."""
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        async def loop() -> None:
+            while True:
+                await asyncio.to_thread(
+                    tus_store.expire_uploads, settings.tus_dir, settings.upload_expiry_hours * 3600
+                )
+                await asyncio.sleep(settings.cleanup_interval_s)
+
+        task = asyncio.create_task(loop())
+        try:
+            yield
+        finally:
+            task.cancel()
+
+    return lifespan
 
 
 def app_from_env() -> FastAPI:

@@ -14,6 +14,7 @@ class Point(Base):
     __tablename__ = "points"
     code: Mapped[str] = mapped_column(String(40), primary_key=True)
     next_seq: Mapped[int] = mapped_column(BigInteger, default=1)  # feed counter, locked FOR UPDATE
+    agency_code: Mapped[str | None] = mapped_column(String(40), nullable=True, unique=True)
 
 
 class Device(Base):
@@ -93,3 +94,40 @@ class Publication(Base):
 
 
 Index("ix_enroll_device", EnrollCode.device_id)
+
+
+class DossierCode(Base):
+    """Every dossier code the hub has accepted, once: a second dossier can never take it."""
+
+    __tablename__ = "dossier_codes"
+    code: Mapped[str] = mapped_column(String(80), primary_key=True)
+    dossier_id: Mapped[str] = mapped_column(String(64), unique=True)
+    point_code: Mapped[str] = mapped_column(String(40))
+
+
+class BlobGrant(Base):
+    """A point may read a file: one of its devices uploaded it, or an agency attached it to its dossier."""
+
+    __tablename__ = "blob_grants"
+    point_code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+
+class Agency(Base):
+    """An agency's credentials (a random token, stored hashed) and what it may act on."""
+
+    __tablename__ = "agencies"
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    points: Mapped[str] = mapped_column(Text, default="")  # comma-separated point codes; "" = none
+    procedures: Mapped[str] = mapped_column(Text, default="*")  # comma-separated codes, or "*"
+    created_at: Mapped[int] = mapped_column(BigInteger)
+    revoked_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+
+
+class AgencyFile(Base):
+    """A result file an agency uploaded: it may attach only these."""
+
+    __tablename__ = "agency_files"
+    agency: Mapped[str] = mapped_column(String(64), primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)

@@ -15,7 +15,7 @@ from app.logs import setup_logging
 from sync.backoff import Backoff
 from sync.engine import SyncConfig, run_once
 from sync.enroll import enroll
-from sync.errors import EnrollCodeError, OfflineError
+from sync.errors import EnrollCodeError, InsecureHubError, OfflineError
 from sync.repair import reconcile_now, requeue, reset_cursor
 from sync.status import status
 from sync.transport import wait
@@ -29,6 +29,8 @@ def _parser() -> argparse.ArgumentParser:
     en = sub.add_parser("enroll", help="enroll this desk with the hub")
     en.add_argument("--hub", required=True)
     en.add_argument("--code", required=True)
+    en.add_argument("--ca-bundle", help="PEM file of the CA that signed the hub's certificate")
+    en.add_argument("--insecure-http", action="store_true", help="allow plain http:// (IT testing only)")
     run = sub.add_parser("run", help="sync now (--once) or keep syncing")
     run.add_argument("--once", action="store_true")
     run.add_argument("--interval", type=float, default=60.0)
@@ -53,8 +55,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     setup_logging(home)
     if args.command == "enroll":
         try:
-            answer = enroll(home, args.hub, args.code)
-        except (EnrollCodeError, OfflineError) as exc:
+            answer = enroll(
+                home, args.hub, args.code, ca_bundle=args.ca_bundle, allow_insecure=args.insecure_http
+            )
+        except (EnrollCodeError, OfflineError, InsecureHubError) as exc:
             print(exc.user_message, file=sys.stderr)
             return 2
         print(f"Đã đăng ký: điểm {answer.point_code}, bàn {answer.desk}, thiết bị {answer.device_id}")

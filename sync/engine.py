@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from app.domain.errors import AppError, AuthError
-from app.domain.hlc import Hlc
+from app.domain.hlc import Hlc, HybridClock
 from sync import clock
-from sync.enroll import IDENTITY_FILE, load_identity
+from sync.enroll import IDENTITY_FILE, load_identity, load_tls
 from sync.errors import (
     CancelledError,
     HubRedirectError,
@@ -110,6 +110,8 @@ def run_once(config: SyncConfig, progress: Progress, is_cancelled: IsCancelled) 
     report = SyncReport()
     try:
         store = DeskOutbox(config.home)
+        # the store stamps on the same wall clock the pass measures the hub's offset against
+        store.db.clock = HybridClock(wall=lambda: int(config.wall() * 1000))
     except AppError as exc:
         report.outcome, report.error_code = "error", exc.code
         report.user_message, report.log_message = exc.user_message, exc.log_message
@@ -149,7 +151,15 @@ def _transport(config: SyncConfig) -> HubTransport:
     hub_url, creds = config.hub_url, config.credentials
     if hub_url is None or creds is None:
         hub_url, creds = load_identity(config.home)
-    return HubTransport(hub_url, creds, ca_bundle=config.ca_bundle, timeout=config.timeout, wall=config.wall)
+    ca_bundle, insecure = load_tls(config.home)  # as given at enrollment; --ca-bundle overrides
+    return HubTransport(
+        hub_url,
+        creds,
+        ca_bundle=config.ca_bundle or ca_bundle,
+        timeout=config.timeout,
+        wall=config.wall,
+        allow_insecure=insecure,
+    )
 
 
 def _point_of(home: Path) -> str | None:

@@ -32,9 +32,19 @@ def has_keyring() -> bool:
     return not isinstance(backend, keyring.backends.fail.Keyring) and getattr(backend, "priority", 0) > 0
 
 
-def enroll(home: Path, hub_url: str, code: str, label: str = "") -> EnrollResponse:
-    """Redeem `code` at the hub and save the identity; returns what the hub assigned."""
-    transport = HubTransport(hub_url)
+def enroll(
+    home: Path,
+    hub_url: str,
+    code: str,
+    label: str = "",
+    *,
+    ca_bundle: str | None = None,
+    allow_insecure: bool = False,
+) -> EnrollResponse:
+    """Redeem `code` at the hub and save the identity; returns what the hub assigned.
+
+    The hub gives the point's agency code, which starts every dossier code this desk makes."""
+    transport = HubTransport(hub_url, ca_bundle=ca_bundle, allow_insecure=allow_insecure)
     try:
         answer = transport.enroll(code, label)
     finally:
@@ -46,10 +56,14 @@ def enroll(home: Path, hub_url: str, code: str, label: str = "") -> EnrollRespon
         "device_id": answer.device_id,
         "point_code": answer.point_code,
         "desk": answer.desk,
+        "agency_code": answer.agency_code,
+        "ca_bundle": ca_bundle,
+        "allow_insecure": allow_insecure,
     }
     _write_private(home / IDENTITY_FILE, json.dumps(identity), mode=0o644)
     settings = load_settings(home)
     settings.point_code, settings.desk, settings.hub_url = answer.point_code, answer.desk, hub_url
+    settings.agency_code = answer.agency_code
     save_settings(settings, home)
     logger.info("enrolled as device %s of point %s desk %d", answer.device_id, answer.point_code, answer.desk)
     return answer
@@ -65,6 +79,15 @@ def load_identity(home: Path) -> tuple[str, Credentials]:
     if not secret:
         raise NotEnrolledError(f"no secret stored for device {identity['device_id']}")
     return str(identity["hub_url"]), Credentials(identity["device_id"], secret)
+
+
+def load_tls(home: Path) -> tuple[str | None, bool]:
+    """(CA bundle, plain http allowed) as given at enrollment."""
+    path = home / IDENTITY_FILE
+    if not path.exists():
+        return None, False
+    identity = json.loads(path.read_text(encoding="utf-8"))
+    return identity.get("ca_bundle") or None, bool(identity.get("allow_insecure", False))
 
 
 def _save_secret(home: Path, device_id: str, secret: str) -> None:

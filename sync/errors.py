@@ -135,3 +135,13 @@ class UnexpectedSyncError(SyncError):
     default_user_message = (
         "Đồng bộ gặp lỗi không mong muốn; dữ liệu trên máy vẫn nguyên vẹn và hệ thống sẽ thử lại sau."
     )
+
+
+class InsecureHubError(AuthError):
+    """The hub address is plain http:// to another machine (credentials and personal data in clear)."""
+
+    code = "hub_insecure"
+    default_user_message = (
+        "Địa chỉ máy chủ Trung tâm phải bắt đầu bằng https://. Kết nối http:// không được mã hóa; "
+        "hãy báo bộ phận kỹ thuật."
+    )

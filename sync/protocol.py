@@ -8,9 +8,10 @@ Every reply carries the hub's clock in `X-Hub-Time` (Unix ms), which the desk's 
 
 from __future__ import annotations
 
-from typing import Any, Literal
+import math
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 PROTOCOL_VERSION = 1
 PROTOCOL_HEADER = "X-Motcua-Protocol"
@@ -20,6 +21,102 @@ TUS_PREFIX = "/api/v1/tus"
 MAX_BATCH = 500
 CLOCK_WARN_SECONDS = 120.0
 
+# Bounds of every wire field (the hub refuses anything outside them; the desk checks replies too).
+MAX_CURSOR = 2**62  # feed positions are BIGINT on the hub
+MAX_FILE_BYTES = 2 * 1024**3
+MAX_AMOUNT = 10**12  # VND
+MAX_JSON_DEPTH = 12  # a payload nested deeper is refused (nothing the desk writes goes past 6)
+MAX_JSON_NODES = 20_000  # values in one payload
+MAX_STRING = 100_000  # characters in one string value
+MAX_PUSH_BYTES = 8 * 1024**2  # one POST /events body
+MAX_AGENCY_FILE_BYTES = 64 * 1024**2
+MAX_AHEAD_MS = 5 * 60 * 1000  # an HLC stamp further ahead of the receiver's clock is refused
+MIN_WALL_MS = 1_577_836_800_000  # 2020-01-01: nothing older was ever written
+MAX_WALL_MS = 7_258_118_400_000  # 2200-01-01: beyond any clock, and inside every date type
+SHA256_PATTERN = r"^[0-9a-f]{64}$"
+HLC_PATTERN = r"^\d{15}-\d{6}$"
+ID_PATTERN = r"^[0-9A-Za-z._:-]{1,64}$"
+AGENCY_CODE_PATTERN = r"^[0-9A-Za-z]{2,4}(\.[0-9A-Za-z]{1,6}){1,5}$"  # e.g. 000.00.01.H26: no "-"
+POINT_PATTERN = r"^[0-9A-Za-z._-]{1,40}$"
+FILE_NAME_PATTERN = r"^[^\x00-\x1f\x7f/\\]{1,200}$"  # plus: not "." or ".." (check_file_name)
+TEXT_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"  # no NUL or other control characters
+
+
+def check_json(value: Any, max_depth: int = MAX_JSON_DEPTH) -> Any:
+    """Refuse JSON a store cannot keep or a fold cannot read: too deep or too many values, NUL in a
+    string, a non-finite or huge number. Iterative, so a hostile depth cannot exhaust the stack."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    nodes = 0
+    while stack:
+        node, depth = stack.pop()
+        nodes += 1
+        if nodes > MAX_JSON_NODES:
+            raise ValueError(f"more than {MAX_JSON_NODES} values")
+        if isinstance(node, dict | list) and depth > max_depth:
+            raise ValueError(f"nested deeper than {max_depth}")
+        if isinstance(node, dict):
+            for key, item in node.items():
+                _check_str(key)
+                stack.append((item, depth + 1))
+        elif isinstance(node, list):
+            stack.extend((item, depth + 1) for item in node)
+        elif isinstance(node, str):
+            _check_str(node)
+        elif isinstance(node, int | float) and not _is_sane_number(node):
+            raise ValueError("number out of range")
+    return value
+
+
+def _is_sane_number(number: float) -> bool:
+    return math.isfinite(number) and abs(number) <= 2**53
+
+
+def _check_str(text: object) -> None:
+    if not isinstance(text, str) or "\x00" in text or len(text) > MAX_STRING:
+        raise ValueError("string with NUL, too long, or not a string")
+
+
+def check_hlc(text: str) -> str:
+    """Format and plausibility of an HLC stamp (how far ahead is the receiver's check)."""
+    wall, counter = int(text[:15]), int(text[16:])
+    if not MIN_WALL_MS <= wall <= MAX_WALL_MS or counter > 999_999:
+        raise ValueError("HLC stamp out of range")
+    return text
+
+
+def check_file_name(name: str) -> str:
+    if name.strip(" .") == "":
+        raise ValueError("a file name needs a letter or digit")
+    return name
+
+
+def code_belongs(code: str, agency_code: str, desk: int) -> bool:
+    """True if `code` is `<agency_code>-YYMMDD-<seq>` with `seq` in desk `desk`'s daily range
+    (desk d draws d*1000+1 .. d*1000+999, as `app.codes` allocates them)."""
+    head, _, seq = code.rpartition("-")
+    prefix, _, day = head.rpartition("-")
+    if prefix != agency_code or len(day) != 6 or not day.isdigit() or not seq.isdigit() or len(seq) > 5:
+        return False
+    return desk * 1000 + 1 <= int(seq) <= desk * 1000 + 999
+
+
+def hlc_wall_ms(text: str) -> int:
+    return int(text[:15])
+
+
+def is_ahead(text: str, now_ms: int) -> bool:
+    """True if `text` is more than MAX_AHEAD_MS ahead of `now_ms` (the receiver must refuse it)."""
+    return hlc_wall_ms(text) > now_ms + MAX_AHEAD_MS
+
+
+JsonObject = Annotated[dict[str, Any], AfterValidator(check_json)]
+Hlc = Annotated[str, Field(pattern=HLC_PATTERN), AfterValidator(check_hlc)]
+Sha256 = Annotated[str, Field(pattern=SHA256_PATTERN)]
+WireId = Annotated[str, Field(pattern=ID_PATTERN)]
+Text = Annotated[str, Field(pattern=TEXT_PATTERN)]
+FileName = Annotated[str, Field(pattern=FILE_NAME_PATTERN), AfterValidator(check_file_name)]
+Cursor = Annotated[int, Field(ge=0, le=MAX_CURSOR)]
+
 
 class Wire(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
@@ -28,18 +125,18 @@ class Wire(BaseModel):
 class WireEvent(Wire):
     """An event exactly as `app.domain.events.Event.to_dict()` writes it."""
 
-    id: str = Field(min_length=1, max_length=64)
-    dossier_id: str = Field(min_length=1, max_length=64)
-    type: str = Field(min_length=1, max_length=40)
-    at: str = Field(pattern=r"^\d{15}-\d{6}$")
-    actor: str = Field(max_length=200)
-    device: str = Field(max_length=64)
-    payload: dict[str, Any] = Field(default_factory=dict)
+    id: WireId
+    dossier_id: WireId
+    type: str = Field(pattern=r"^[a-z_]{1,40}$")
+    at: Hlc
+    actor: Text = Field(max_length=64)
+    device: Text = Field(max_length=64)
+    payload: JsonObject = Field(default_factory=dict)
 
 
 class WireFile(Wire):
-    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
-    size: int = Field(ge=0)
+    sha256: Sha256
+    size: int = Field(ge=0, le=MAX_FILE_BYTES)
 
 
 class ErrorBody(Wire):
@@ -50,14 +147,15 @@ class ErrorBody(Wire):
 class EnrollRequest(Wire):
     protocol: int = PROTOCOL_VERSION
     code: str = Field(min_length=4, max_length=64)
-    label: str = ""
+    label: Text = Field(default="", max_length=200)
 
 
 class EnrollResponse(Wire):
-    device_id: str
-    secret: str
-    point_code: str
-    desk: int
+    device_id: WireId
+    secret: str = Field(min_length=16, max_length=200)
+    point_code: str = Field(pattern=POINT_PATTERN)
+    desk: int = Field(ge=1, le=99)
+    agency_code: str = Field(pattern=AGENCY_CODE_PATTERN)  # starts every dossier code of the point
 
 
 class PushRequest(Wire):
@@ -66,8 +164,8 @@ class PushRequest(Wire):
 
 
 class Rejection(Wire):
-    id: str
-    reason: str
+    id: str = Field(max_length=64)
+    reason: str = Field(max_length=500)
 
 
 class PushResponse(Wire):
@@ -78,7 +176,7 @@ class PushResponse(Wire):
 
 
 class Change(Wire):
-    seq: int
+    seq: Cursor
     kind: Literal["event", "catalog", "calendar"]
     event: WireEvent | None = None
     document: dict[str, Any] | None = None  # catalog or calendar body
@@ -86,13 +184,13 @@ class Change(Wire):
 
 class ChangesResponse(Wire):
     changes: list[Change]
-    cursor: int  # pass back as `after=`; never smaller than the one sent
+    cursor: Cursor  # pass back as `after=`; never smaller than the one sent
     has_more: bool
 
 
 class FileStatus(Wire):
-    sha256: str
-    size: int
+    sha256: Sha256
+    size: int = Field(ge=0, le=MAX_FILE_BYTES)
     complete: bool
 
 
@@ -114,15 +212,40 @@ class Health(Wire):
     protocol: int = PROTOCOL_VERSION
 
 
-class AgencyPost(Wire):
-    """A decision by the competent agency; `files` must already be at the hub (upload first)."""
+class AgencyFile(Wire):
+    """A result file the agency uploaded (`PUT /agency/files`), as named in `payload.files`."""
 
-    dossier_code: str
+    sha256: Sha256
+    size: int = Field(ge=0, le=MAX_AGENCY_FILE_BYTES)
+    mime: str = Field(default="application/octet-stream", pattern=r"^[\w.+-]{1,60}/[\w.+-]{1,60}$")
+    name: FileName
+
+
+class AgencyPost(Wire):
+    """A decision by the competent agency on a dossier named by id, or by its point and code.
+
+    `payload.files` lists result files the same agency uploaded first (`AgencyFile`)."""
+
+    dossier_id: WireId | None = None
+    point_code: str | None = Field(default=None, pattern=POINT_PATTERN)
+    dossier_code: str | None = Field(default=None, max_length=80, pattern=r"^[0-9A-Za-z.-]{1,80}$")
     type: Literal[
         "accepted", "processing", "supplement_requested", "result_ready", "rejected", "due_extended"
     ]
-    note: str | None = None
-    payload: dict[str, Any] = Field(default_factory=dict)
+    note: Text | None = Field(default=None, max_length=2000)
+    payload: JsonObject = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _addressed(self) -> AgencyPost:
+        if self.dossier_id is None and not (self.point_code and self.dossier_code):
+            raise ValueError("name the dossier by dossier_id, or by point_code and dossier_code")
+        files = self.payload.get("files")
+        if files is not None:
+            if not isinstance(files, list) or len(files) > 50:
+                raise ValueError("payload.files must be a list of at most 50 files")
+            for ref in files:
+                AgencyFile.model_validate(ref)
+        return self
 
 
 def is_compatible(version: int | str | None) -> bool:
@@ -139,15 +262,15 @@ MAX_RECONCILE = 1000  # ids (events plus files) per reconcile request
 
 
 class ReconcileRequest(Wire):
-    event_ids: list[str] = Field(default_factory=list, max_length=MAX_RECONCILE)
-    files: list[str] = Field(default_factory=list, max_length=MAX_RECONCILE)
+    event_ids: list[WireId] = Field(default_factory=list, max_length=MAX_RECONCILE)
+    files: list[Sha256] = Field(default_factory=list, max_length=MAX_RECONCILE)
 
 
 class HeldFile(Wire):
-    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
-    size: int = Field(ge=0, le=2**53)
+    sha256: Sha256
+    size: int = Field(ge=0, le=MAX_FILE_BYTES)
 
 
 class ReconcileResponse(Wire):
-    events: list[str] = Field(max_length=MAX_RECONCILE)  # held, of those asked
+    events: list[WireId] = Field(max_length=MAX_RECONCILE)  # held, of those asked
     files: list[HeldFile] = Field(max_length=MAX_RECONCILE)  # complete at the hub

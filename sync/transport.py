@@ -47,6 +47,7 @@ from sync.errors import (
     HubRefusedError,
     HubReplyError,
     HubServerError,
+    InsecureHubError,
     OfflineError,
     ProtocolMismatchError,
 )
@@ -78,6 +79,32 @@ MIN_DOWNLOAD_RATE = 16 * 1024  # bytes/s a download is allowed on top of the req
 HUB_TIME = re.compile(r"[0-9]{1,15}")
 
 
+LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
+
+
+def check_hub_url(hub_url: str, allow_insecure: bool = False) -> None:
+    """HTTPS only, except to this machine (tests, a local proxy) or when IT allowed plain HTTP."""
+    parts = urlsplit(hub_url)
+    if parts.scheme == "https" and parts.hostname:
+        return
+    if parts.scheme == "http" and parts.hostname and (parts.hostname in LOOPBACK or allow_insecure):
+        return
+    raise InsecureHubError(f"refusing hub URL scheme {parts.scheme!r} to {parts.hostname!r}")
+
+
+class PinnedSession(requests.Session):
+    """A session whose configured CA bundle wins over REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE.
+
+    requests lets those variables replace `session.verify` on every request; a desk configured with
+    the centre's CA must not silently trust whatever bundle the environment names."""
+
+    def merge_environment_settings(self, url: Any, proxies: Any, stream: Any, verify: Any, cert: Any) -> Any:
+        merged = super().merge_environment_settings(url, proxies, stream, verify, cert)
+        if verify is None and isinstance(self.verify, str):
+            merged["verify"] = self.verify
+        return merged
+
+
 @dataclass(frozen=True)
 class Credentials:
     device_id: str
@@ -93,7 +120,9 @@ class HubTransport:
         ca_bundle: str | None = None,
         timeout: tuple[float, float] = (5.0, 30.0),
         wall: Callable[[], float] = clock.now,
+        allow_insecure: bool = False,
     ) -> None:
+        check_hub_url(hub_url, allow_insecure)
         self.base = hub_url.rstrip("/")
         self.credentials = credentials
         self.timeout = timeout
@@ -102,7 +131,7 @@ class HubTransport:
         self.request_deadline_s = REQUEST_DEADLINE_S
         self.pass_deadline: float | None = None  # time.monotonic() by which the pass must end
         self.watchdog = Watchdog()  # ends a request whose headers trickle in past its deadline
-        self.session = requests.Session()
+        self.session = PinnedSession()
         self.session.verify = ca_bundle or True
         self.session.headers[PROTOCOL_HEADER] = str(PROTOCOL_VERSION)
         if credentials:

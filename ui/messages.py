@@ -25,9 +25,24 @@ UNREADABLE_QR = (
     "Không đọc được mã QR trên căn cước. Hãy đặt thẻ ngay ngắn, quét lại, hoặc nhập thông tin bằng tay."
 )
 
+# The hub's refusal codes (HubRefusedError.hub_code) that need their own sentence.
+HUB_REFUSALS = {
+    "dossier_code_taken": (
+        "Mã hồ sơ này đã được một hồ sơ khác dùng trên Trung tâm. Hồ sơ được giữ trên máy và đánh dấu; "
+        "hãy báo bộ phận kỹ thuật kiểm tra số bàn và mã cơ quan của máy."
+    ),
+    "dossier_code_foreign": (
+        "Mã hồ sơ không thuộc mã cơ quan hoặc số bàn mà Trung tâm cấp cho máy này. Hồ sơ được giữ trên máy "
+        "và đánh dấu; hãy báo bộ phận kỹ thuật đăng ký lại máy."
+    ),
+}
+
 
 def user_message(exc: BaseException) -> str:
     """The Vietnamese sentence for the clerk; logs the English detail (never personal data)."""
+    hub_code = getattr(exc, "hub_code", "")
+    if isinstance(exc, AppError) and hub_code in HUB_REFUSALS:
+        return HUB_REFUSALS[hub_code]
     if isinstance(exc, ValidationError) and exc.problems:
         text = " ".join(dict.fromkeys(p for p in exc.problems if p))
         return text or exc.user_message

@@ -1,19 +1,16 @@
-"""Request dependencies: a database session, the authenticated device, the agency."""
+"""Request dependencies: the database, settings and blobs; the principal the guard authenticated."""
 
 from __future__ import annotations
 
-import base64
-import binascii
-import hmac
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
 
+from central.auth import AuthFailure, authenticate_agency, authenticate_device
 from central.blobs import HubBlobs
-from central.core import security
 from central.core.config import HubSettings
 from central.core.db import Database
-from central.models import Device
+from central.models import Agency, Device
 
 
 def get_database(request: Request) -> Database:
@@ -34,43 +31,29 @@ def get_blobs(request: Request) -> HubBlobs:
     return blobs
 
 
-def _credentials(request: Request) -> tuple[str, str]:
-    scheme, _, value = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "basic":
-        raise HTTPException(401, {"code": "auth_missing", "message": "device credentials required"})
-    try:
-        device_id, sep, secret = base64.b64decode(value, validate=True).decode("utf-8").partition(":")
-    except (binascii.Error, UnicodeDecodeError):
-        sep = ""
-    if not sep:
-        raise HTTPException(401, {"code": "auth_invalid", "message": "malformed credentials"})
-    return device_id, secret
-
-
 def get_device(request: Request) -> Device:
-    """The device named by HTTP Basic `device_id:secret`; 401 if unknown, wrong or revoked.
-
-    Uses its own short transaction so the tus routes (which have no session) can use it too."""
-    device_id, secret = _credentials(request)
-    database: Database = request.app.state.db
-    with database.session() as s:
-        device = s.get(Device, device_id)
-    if device is None or not security.check_secret(secret, device.secret_hash):
-        raise HTTPException(401, {"code": "auth_invalid", "message": "unknown device or wrong secret"})
-    if device.revoked_at is not None:
-        raise HTTPException(401, {"code": "auth_revoked", "message": "this device has been revoked"})
-    return device
+    """The device `central.api.guard` authenticated for this request (or, outside it, from the header)."""
+    principal = getattr(request.state, "principal", None)
+    if isinstance(principal, Device):
+        return principal
+    try:
+        return authenticate_device(request.app.state.db, request.headers.get("authorization", ""))
+    except AuthFailure as exc:
+        raise HTTPException(401, {"code": exc.code, "message": exc.message}) from exc
 
 
-def require_agency(request: Request) -> None:
-    token = request.app.state.settings.agency_token
-    scheme, _, value = request.headers.get("authorization", "").partition(" ")
-    if not token or scheme.lower() != "bearer" or not hmac.compare_digest(value, token):
-        raise HTTPException(401, {"code": "auth_invalid", "message": "agency token required"})
+def get_agency(request: Request) -> Agency:
+    principal = getattr(request.state, "principal", None)
+    if isinstance(principal, Agency):
+        return principal
+    try:
+        return authenticate_agency(request.app.state.db, request.headers.get("authorization", ""))
+    except AuthFailure as exc:
+        raise HTTPException(401, {"code": exc.code, "message": exc.message}) from exc
 
 
 DbDep = Annotated[Database, Depends(get_database)]
 DeviceDep = Annotated[Device, Depends(get_device)]
 SettingsDep = Annotated[HubSettings, Depends(get_settings)]
 BlobsDep = Annotated[HubBlobs, Depends(get_blobs)]
-AgencyDep = Annotated[None, Depends(require_agency)]
+AgencyDep = Annotated[Agency, Depends(get_agency)]

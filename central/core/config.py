@@ -12,8 +12,10 @@ class HubSettings(BaseSettings):
 
     data_dir: Path = Path("central-data")  # blobs/ and tus/ live here (and hub.db by default)
     database_url: str = ""  # empty: SQLite file data_dir/hub.db
-    agency_token: str = ""  # bearer token of the agency's HTTP side; empty disables it
     enroll_code_hours: int = 72
+    upload_expiry_hours: float = 6.0  # an unfinished tus upload older than this is removed
+    open_uploads_per_device: int = 50  # unfinished tus uploads one device may hold at once
+    cleanup_interval_s: float = 600.0
     changes_page: int = 500
     body_idle_timeout_s: float = 30.0  # a request body silent this long counts as a disconnect
 
@@ -28,3 +30,7 @@ class HubSettings(BaseSettings):
     @property
     def tus_dir(self) -> Path:
         return self.data_dir / "tus"
+
+    @property
+    def tmp_dir(self) -> Path:
+        return self.data_dir / "tmp"

@@ -1,4 +1,8 @@
-"""Engine, sessions and migrations. SQLite (WAL, one writer at a time) by default, PostgreSQL by URL."""
+"""Engine, sessions and migrations. SQLite (WAL, one writer at a time) by default, PostgreSQL by URL.
+
+PostgreSQL's own log: the session turns off parameters in error reports; the server must also keep
+`log_statement = none` and `log_min_duration_statement = -1` (the defaults), or statements with their
+values would reach its log (docs/hub.md)."""
 
 from __future__ import annotations
 
@@ -20,7 +24,9 @@ MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 def make_engine(url: str) -> Engine:
     """An engine; on SQLite every transaction takes the write lock up front (BEGIN IMMEDIATE)."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        engine = create_engine(
+            url, connect_args={"timeout": 30, "check_same_thread": False}, hide_parameters=True
+        )
 
         @event.listens_for(engine, "connect")
         def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -36,7 +42,37 @@ def make_engine(url: str) -> Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
-    return create_engine(url, pool_size=20, max_overflow=20, pool_pre_ping=True)
+    # Statement parameters carry names, ID numbers and phones: never in our logs (hide_parameters),
+    # nor in PostgreSQL's (no parameters in its error reports for this session).
+    engine = create_engine(
+        url,
+        pool_size=20,
+        max_overflow=20,
+        pool_pre_ping=True,
+        hide_parameters=True,
+        connect_args={"options": "-c log_parameter_max_length_on_error=0"},
+    )
+    event.listen(engine, "connect", _terse_server_errors)
+    return engine
+
+
+def _terse_server_errors(dbapi_conn: Any, _record: Any) -> None:
+    """PostgreSQL writes a failing row's values in an error's DETAIL (and its log): ask for terse errors.
+    Only a superuser may; otherwise the server's own `log_error_verbosity = terse` must say it."""
+    try:
+        with dbapi_conn.cursor() as cur:
+            cur.execute("SET log_error_verbosity = terse")
+        dbapi_conn.commit()
+    except Exception:  # insufficient privilege: the server's configuration decides
+        dbapi_conn.rollback()
+        logger.warning("cannot SET log_error_verbosity = terse: set it in postgresql.conf")
+
+
+def describe_error(exc: BaseException) -> str:
+    """A database error for the log: its kind and SQLSTATE, never its text (it may quote a row)."""
+    orig = getattr(exc, "orig", None) or exc
+    state = getattr(orig, "sqlstate", None) or getattr(orig, "sqlite_errorname", None) or "?"
+    return f"{type(exc).__name__}/{type(orig).__name__} ({state})"
 
 
 def migrate(engine: Engine) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import time
 from pathlib import Path
 
 import pytest
@@ -154,7 +155,7 @@ def test_desk_cannot_post_agency_decisions(sqlite_hub: Hub, two_points):
         "id": "fake-accept",
         "dossier_id": dossier_id,
         "type": "accepted",
-        "at": "999999999999999-000000",
+        "at": f"{time.time_ns() // 1_000_000:015d}-000000",
         "actor": "x",
         "device": "d",
         "payload": {},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import shutil
 import signal
@@ -12,6 +13,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +28,21 @@ ROOT = Path(__file__).resolve().parents[2]
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 
 
+_CODES = itertools.count()
+
+
+def agency_code_for(point: str) -> str:
+    """The agency code the test hubs give a point at its first enrollment (unique per point)."""
+    return f"T{hashlib.sha256(point.encode()).hexdigest()[:3].upper()}.00.H26"
+
+
+def next_code(point: str, desk: int) -> str:
+    """A dossier code of this point and desk's range, never the same twice in a test run."""
+    n = next(_CODES)
+    day = date(2026, 1, 1) + timedelta(days=n // 999)
+    return f"{agency_code_for(point)}-{day:%y%m%d}-{desk * 1000 + 1 + n % 999:04d}"
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -33,7 +50,7 @@ def free_port() -> int:
 
 
 def env() -> dict[str, str]:
-    return {**os.environ, "PYTHONPATH": str(ROOT), "MOTCUA_HUB_AGENCY_TOKEN": "agency-test-token"}
+    return {**os.environ, "PYTHONPATH": str(ROOT)}
 
 
 def run_py(*args: str, home: Path | None = None, check: bool = True) -> subprocess.CompletedProcess[str]:
@@ -146,7 +163,8 @@ class Hub:
         return [*rest, *self.store_args()]
 
     def enroll_code(self, point: str, desk: int) -> str:
-        return self.cli("enroll-code", "--point", point, "--desk", str(desk)).strip().splitlines()[-1]
+        args = ("--point", point, "--desk", str(desk), "--agency-code", agency_code_for(point))
+        return self.cli("enroll-code", *args).strip().splitlines()[-1]
 
     def dossiers(self, point: str | None = None) -> list[dict[str, Any]]:
         import json
@@ -183,7 +201,7 @@ def make_dossier(
     blobs = BlobStore(home / "blobs")
     shas, pages_meta = [], []
     dossier_id = new_id()
-    code = f"{point}-{desk:02d}-{dossier_id[-10:]}"
+    code = next_code(point, desk)
     with db.transaction():
         for i in range(pages):
             data = hashlib.sha256(f"{dossier_id}:{i}:{seed}".encode()).digest() * (page_size // 32)

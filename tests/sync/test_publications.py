@@ -7,6 +7,7 @@ from pathlib import Path
 
 from app.calendar import CALENDAR_DIR
 from app.catalog import SHIPPED_CATALOG
+from app.config import load_settings
 from app.services.intake import receive
 from sync.engine import SyncConfig, run_once
 from sync.enroll import load_identity
@@ -68,7 +69,9 @@ def test_published_catalog_and_calendar_reach_the_desk_and_bad_ones_are_skipped(
     assert "1.001193" in run_py("-m", "app", "catalog", "search", "khai sinh", home=home).stdout
     assert (home / "calendar" / "2026.json").exists()
 
-    desk = make_desk(home)  # Friday 2026-11-20 09:30; 24/11 is a holiday, 23 and 25 now closed too
+    desk = make_desk(
+        home, agency_code=load_settings(home).agency_code
+    )  # as the hub gave it; Friday 2026-11-20 09:30; 24/11 is a holiday, 23 and 25 now closed too
     state = receive(desk, request(desk, procedure=NEW_CODE))
     desk.db.close()
     assert state.due_date == "2026-11-27"  # 2 working days: Thursday 26, Friday 27

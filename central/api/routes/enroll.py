@@ -16,5 +16,11 @@ def enroll(body: EnrollRequest, db: DbDep) -> EnrollResponse:
         redeemed = crud.redeem_enroll_code(s, body.code, body.label)
     if redeemed is None:
         raise HTTPException(401, {"code": "enroll_invalid", "message": "code unknown, used or expired"})
-    device, secret = redeemed
-    return EnrollResponse(device_id=device.id, secret=secret, point_code=device.point_code, desk=device.desk)
+    device, secret, agency_code = redeemed
+    return EnrollResponse(
+        device_id=device.id,
+        secret=secret,
+        point_code=device.point_code,
+        desk=device.desk,
+        agency_code=agency_code,
+    )

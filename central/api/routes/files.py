@@ -1,43 +1,32 @@
-"""File status and download for desks (their own point's files only)."""
+"""File status and download for desks: only files their point may read (see `central.files`)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, HTTPException, Path
 from fastapi.responses import FileResponse
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
+from central import files
 from central.api.deps import BlobsDep, DbDep, DeviceDep
-from central.models import Blob, Dossier, DossierFile
-from sync.protocol import FileStatus
+from sync.protocol import SHA256_PATTERN, FileStatus
 
 router = APIRouter()
-
-
-def named_size(s: Session, point_code: str, sha256: str) -> int | None:
-    """The size of a file that some dossier of this point names, else None (not this point's)."""
-    return s.scalar(
-        select(DossierFile.size)
-        .join(Dossier, Dossier.id == DossierFile.dossier_id)
-        .where(DossierFile.sha256 == sha256, Dossier.point_code == point_code)
-        .limit(1)
-    )
+ShaPath = Path(pattern=SHA256_PATTERN)
+NOT_FOUND = {"code": "not_found", "message": "no such file for this point"}
 
 
 @router.get("/files/{sha256}")
-def file_status(sha256: str, device: DeviceDep, db: DbDep) -> FileStatus:
+def file_status(device: DeviceDep, db: DbDep, sha256: str = ShaPath) -> FileStatus:
     with db.session() as s:
-        size = named_size(s, device.point_code, sha256)
-        complete = s.get(Blob, sha256) is not None
-    if size is None:
-        raise HTTPException(404, {"code": "not_found", "message": "no such file for this point"})
-    return FileStatus(sha256=sha256, size=size, complete=complete)
+        found = files.status(s, device.point_code, sha256)
+    if found is None:
+        raise HTTPException(404, NOT_FOUND)
+    return found
 
 
-@router.get("/files/{sha256}/content")
-def file_content(sha256: str, device: DeviceDep, db: DbDep, blobs: BlobsDep) -> FileResponse:
+@router.get("/files/{sha256}/content", response_class=FileResponse)
+def file_content(device: DeviceDep, db: DbDep, blobs: BlobsDep, sha256: str = ShaPath) -> FileResponse:
     with db.session() as s:
-        known = named_size(s, device.point_code, sha256) is not None and s.get(Blob, sha256) is not None
-    if not known:
-        raise HTTPException(404, {"code": "not_found", "message": "no such file for this point"})
+        known = bool(files.readable(s, device.point_code, [sha256]))
+    if not known or not blobs.has(sha256):
+        raise HTTPException(404, NOT_FOUND)
     return FileResponse(blobs.path(sha256), media_type="application/octet-stream")

@@ -3,7 +3,9 @@
 A desk asks this periodically, and after its hub address changes, so that anything it once
 believed delivered (a reply from a proxy or a pretender, an older version's bug) but the hub does
 not hold is sent again. Only the device's own point is looked at: an id or hash of another point
-is answered as not held, so the route tells nothing about other points.
+is answered as not held, so the route tells nothing about other points: a file counts as held
+only if this point may read it (`central.files`: one of its devices uploaded it, or an agency
+attached it to one of its dossiers), never because a dossier of the point names its hash.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from fastapi import APIRouter, HTTPException
 from sqlalchemy import select
 
 from central.api.deps import DbDep, DeviceDep
-from central.models import Blob, Dossier, DossierFile, FeedItem
+from central.models import Blob, BlobGrant, FeedItem
 from sync.protocol import HeldFile, ReconcileRequest, ReconcileResponse
 
 router = APIRouter()
@@ -36,9 +38,8 @@ def reconcile(body: ReconcileRequest, device: DeviceDep, db: DbDep) -> Reconcile
         )
         files = s.execute(
             select(Blob.sha256, Blob.size)
-            .join(DossierFile, DossierFile.sha256 == Blob.sha256)
-            .join(Dossier, Dossier.id == DossierFile.dossier_id)
-            .where(Blob.sha256.in_(body.files), Dossier.point_code == device.point_code)
+            .join(BlobGrant, BlobGrant.sha256 == Blob.sha256)
+            .where(Blob.sha256.in_(body.files), BlobGrant.point_code == device.point_code)
             .distinct()
         ).all()
     return ReconcileResponse(

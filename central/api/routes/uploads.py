@@ -3,7 +3,9 @@
 tuspyserver keeps partial uploads under `<data>/tus/<uid>` with a JSON `.info` beside it. We add:
 - every tus route authenticates the device, and an upload belongs to the device that created it
   (a router-level dependency: tuspyserver's own `auth` runs only after a PATCH body was written);
-- creation is allowed only for a file that an event of the device's point names, with that size;
+- creation is allowed only for a file that an event of the device's point names, with that size
+  declared up front (`Upload-Length`; no deferred length, no concatenation, no body on creation), and
+  while the device holds fewer than `open_uploads_per_device` unfinished uploads;
 - before a PATCH, the data file is cut back to the offset the `.info` records: if the hub was killed
   between writing bytes and saving the offset, appending would otherwise corrupt the file;
 - on completion the SHA-256 is checked; a match moves the file into the blob store, a mismatch
@@ -24,13 +26,13 @@ from fastapi.concurrency import run_in_threadpool
 from tuspyserver import create_tus_router
 from tuspyserver.lock import FileLock, LockTimeoutError
 
+from central import files, tus_store
 from central.api.deps import get_device
-from central.api.routes.files import named_size
 from central.blobs import sha256_file
 from central.core.config import HubSettings
 from central.ingest import insert_blob
 from central.models import Blob
-from sync.protocol import TUS_PREFIX
+from sync.protocol import MAX_FILE_BYTES, TUS_PREFIX
 
 logger = logging.getLogger(__name__)
 SHA = re.compile(r"^[0-9a-f]{64}$")
@@ -41,15 +43,20 @@ def _info(tus_dir: Path, uid: str) -> dict[str, object] | None:
     if not re.fullmatch(r"[0-9A-Za-z_-]{1,80}", uid):
         raise HTTPException(404)
     path = tus_dir / f"{uid}.info"
-    if not path.exists():
-        return None
-    data: dict[str, object] = json.loads(path.read_text())
-    return data
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None  # none, or torn by a crash: the upload is as good as gone
+    return data if isinstance(data, dict) else None
 
 
 def tus_auth(request: Request) -> None:
     """Device auth for every tus route; uploads are private to their device; repair after a crash."""
     device = get_device(request)
+    if request.headers.get("upload-concat") is not None or request.headers.get("upload-defer-length"):
+        raise HTTPException(
+            400, {"code": "unsupported", "message": "declare Upload-Length; no concatenation"}
+        )
     uid = request.path_params.get("uuid")
     if not uid:
         return
@@ -90,25 +97,35 @@ def _repair(tus_dir: Path, uid: str) -> None:
 def pre_create_dep(request: Request) -> Callable[[dict[str, str], dict[str, object]], None]:
     device = get_device(request)
 
+    settings: HubSettings = request.app.state.settings
+
     def check(metadata: dict[str, str], params: dict[str, object]) -> None:
         sha = metadata.get("sha256", "")
         if not SHA.match(sha) or metadata.get("device") != device.id:
             raise HTTPException(
                 400, {"code": "bad_metadata", "message": "sha256 and device metadata required"}
             )
+        if params.get("size") is None or params.get("defer_length"):
+            raise HTTPException(400, {"code": "length_required", "message": "Upload-Length is required"})
         with request.app.state.db.session() as s:
-            size = named_size(s, device.point_code, sha)
+            size = files.named_size(s, device.point_code, sha)
         if size is None:
             raise HTTPException(
                 403, {"code": "not_named", "message": "no event of this point names this file"}
             )
-        if params.get("size") is not None and int(str(params["size"])) != size:
+        if int(str(params["size"])) != size:
             raise HTTPException(400, {"code": "bad_size", "message": "size differs from the event's"})
+        if tus_store.open_uploads(settings.tus_dir, device.id) >= settings.open_uploads_per_device:
+            raise HTTPException(
+                429, {"code": "too_many_uploads", "message": "finish or wait for the open uploads first"}
+            )
 
     return check
 
 
 def complete_dep(request: Request) -> Callable[[str, dict[str, str]], Awaitable[None]]:
+    device = get_device(request)
+
     async def complete(file_path: str, metadata: dict[str, str]) -> None:
         await run_in_threadpool(finish, file_path, metadata)
 
@@ -128,6 +145,7 @@ def complete_dep(request: Request) -> Callable[[str, dict[str, str]], Awaitable[
         with request.app.state.db.session() as s:
             if s.get(Blob, sha) is None:
                 insert_blob(s, sha, size)
+            files.grant(s, device.point_code, sha)  # the upload proved this point holds the bytes
         info.unlink(missing_ok=True)
         logger.info("file %s complete (%d bytes)", sha[:12], size)
 
@@ -148,9 +166,9 @@ def tus_router(settings: HubSettings) -> APIRouter:
     inner = create_tus_router(
         prefix=TUS_PREFIX,
         files_dir=str(settings.tus_dir),
-        max_size=2 * 1024**3,
+        max_size=MAX_FILE_BYTES,
         auth=_no_auth,  # type: ignore[arg-type]
-        days_to_keep=30,
+        days_to_keep=30,  # tuspyserver's own expiry is not enforced; `tus_store.expire_uploads` is
         pre_create_dep=pre_create_dep,
         upload_complete_dep=complete_dep,  # type: ignore[arg-type]  # awaited by tuspyserver
         strict_offset_validation=True,
