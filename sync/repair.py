@@ -9,7 +9,7 @@ from typing import Any
 
 from app.domain.errors import AppError
 from sync import clock
-from sync.enroll import load_identity
+from sync.enroll import load_identity, load_tls
 from sync.outbox import CURSOR_KEY, LAST_ERROR_KEY, DeskOutbox
 from sync.reconcile import reconcile
 from sync.transport import HubTransport
@@ -23,7 +23,8 @@ def reconcile_now(home: Path, ca_bundle: str | None = None) -> tuple[str, dict[s
     transport: HubTransport | None = None
     try:
         hub_url, creds = load_identity(home)
-        transport = HubTransport(hub_url, creds, ca_bundle=ca_bundle)
+        enrolled_ca, insecure = load_tls(home)  # as given at enrollment; --ca-bundle overrides
+        transport = HubTransport(hub_url, creds, ca_bundle=ca_bundle or enrolled_ca, allow_insecure=insecure)
         transport.begin_pass(600.0)
         result = reconcile(store, transport, clock.now())
         return "ok", dict(result.__dict__)

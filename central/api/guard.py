@@ -22,7 +22,7 @@ from anyio import to_thread
 
 from central.auth import AuthFailure, authenticate_agency, authenticate_device
 from central.core.db import Database
-from sync.protocol import API, MAX_AGENCY_FILE_BYTES, MAX_PUSH_BYTES, MAX_RECONCILE, TUS_PREFIX
+from sync.protocol import API, MAX_AGENCY_FILE_BYTES, MAX_PUSH_BYTES, TUS_PREFIX
 
 logger = logging.getLogger(__name__)
 Message = MutableMapping[str, Any]
@@ -30,7 +30,7 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 Asgi = Callable[[MutableMapping[str, Any], Receive, Send], Awaitable[None]]
 TUS_CHUNK_LIMIT = 16 * 1024**2  # one PATCH; the desk sends 256 KiB chunks
-RECONCILE_BYTES = 2 * MAX_RECONCILE * 128  # ids and hashes, at most 68 bytes each as JSON, with room
+RECONCILE_BYTES = 256 * 1024  # MAX_RECONCILE ids and as many hashes, at most 68 bytes each as JSON
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ its dossier views render), IT can re-queue rejected events and re-read the feed.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from types import SimpleNamespace
@@ -16,7 +17,7 @@ from app.storage.db import open_db
 from app.storage.events import append_event, load_state, refresh_projection
 from sync.enroll import load_identity
 from sync.outbox import CURSOR_KEY, DeskOutbox
-from sync.protocol import ReconcileResponse
+from sync.protocol import MAX_RECONCILE, ReconcileResponse
 from sync.status import status
 from sync.transport import HubTransport
 from tests.sync.fakehub import PROTOCOL, Answer, FakeHub, Request, json_answer
@@ -116,6 +117,9 @@ def test_reconcile_on_demand_finds_an_event_the_hub_never_got(hub: Hub, tmp_path
     try:
         mine = sorted(desk.event_ids())
         assert transport.reconcile(mine, sorted(desk.local_shas())) == ReconcileResponse(events=[], files=[])
+        longest = [f"{i:04d}" + "x" * 60 for i in range(MAX_RECONCILE)]  # the largest request fits the guard
+        shas = [hashlib.sha256(str(i).encode()).hexdigest() for i in range(MAX_RECONCILE)]
+        assert transport.reconcile(longest, shas) == ReconcileResponse(events=[], files=[])
         assert set(HubTransport(url, load_identity(home)[1]).reconcile(mine, []).events) == set(mine)
     finally:
         transport.close()
