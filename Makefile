@@ -8,11 +8,12 @@ APT_PACKAGES := \
 	tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng tesseract-ocr-osd \
 	libsane1 libsane-dev sane-utils \
 	postgresql \
-	fonts-noto-core fonts-dejavu-core fontconfig poppler-utils \
+	fonts-noto-core fonts-dejavu-core fontconfig poppler-utils qpdf mupdf-tools unpaper \
 	libgl1 libegl1 libglib2.0-0 libdbus-1-3 libfontconfig1 libxkbcommon0 libxkbcommon-x11-0 \
 	libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 \
 	libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libcups2 xvfb xauth \
-	python3-venv python3-dev gcc binutils
+	python3-venv python3-dev gcc binutils \
+	chromium
 
 .PHONY: setup system-packages run test lint typecheck contracts pytest dist clean screenshots
 

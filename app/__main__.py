@@ -16,11 +16,17 @@ COMMANDS: dict[str, str] = {
     "check": "app.cli.check",
     "audit": "app.cli.audit",
     "clerk": "app.cli.clerk",
+    "key": "app.cli.key",
     "setup": "ui.cli.setup",
     "backup": "app.cli.backup",
     "restore": "app.cli.restore",
     "diagnostics": "app.cli.diagnostics",
     "gc": "app.cli.gc",
+    "forms": "app.cli.forms",
+    "cash": "app.cli.cash",
+    "report": "app.cli.report",
+    "queue": "sync.queue_service",  # the point's LAN queue service (HTTP lives outside app/)
+    "queue-screen": "ui.cli.queue_screens",  # its kiosk and hall display
 }
 
 # The desk window is composed by ui/ on top of app/. The entry point loads it by name so that app/

@@ -1,7 +1,12 @@
-"""One-file backups of a desk: `desk.db` (SQLite online backup), `blobs/` and `config.toml`.
+"""One-file backups of a desk: `desk.db` (SQLCipher online backup), `blobs/`, `config.toml`,
+`keys.json` and the centre's calendar publications (`calendar/YYYY.json`).
 
-The archive is a tar file: `desk.db`, `config.toml`, `blobs/ab/cd/<sha256>`, then `manifest.json`
-with the SHA-256 of every member and the store's marker (last event HLC, counts). It is consistent
+The archive is a tar file: `desk.db`, `config.toml`, `keys.json`, `calendar/YYYY.json`,
+`blobs/ab/cd/<sha256>`, then `manifest.json` with the SHA-256 of every member and the store's marker
+(last event HLC, counts). It is sealed as the desk is: desk.db stays SQLCipher-encrypted and the
+blobs stay AES-256-GCM sealed under the store key, so the recovery key (or a clerk's password,
+through the wraps in keys.json) opens it and nobody else; config, calendar and manifest hold no
+personal data. (The catalog publication lives in desk.db.) It is consistent
 while the desk runs and writes: the database is copied in one read transaction (WAL lets writers go
 on), and every file a committed event names was written before its event, so it is on disk by then.
 Files added after the snapshot are taken too (harmless: they are content-addressed).
@@ -26,8 +31,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
+from app import keys as key_store
 from app.config import blobs_dir, config_path, data_home, db_path
 from app.domain.errors import DiskFullError, IntegrityError, StorageError
+from app.storage.blobs import BlobStore
+from app.storage.cipher import connect_sealed
+from app.storage.db import store_keys
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +44,8 @@ FORMAT = "motcua-backup"
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 BLOB_NAME = re.compile(r"^blobs/([0-9a-f]{2})/([0-9a-f]{2})/([0-9a-f]{64})$")
-TOP_MEMBERS = ("desk.db", "config.toml", MANIFEST)
+TOP_MEMBERS = ("desk.db", "config.toml", key_store.KEY_FILE, MANIFEST)
+CALENDAR_NAME = re.compile(r"^calendar/\d{4}\.json$")
 
 Progress = Callable[[int, int], None]
 IsCancelled = Callable[[], bool]
@@ -81,10 +91,11 @@ def read_marker(con: sqlite3.Connection) -> StoreMarker:
     return StoreMarker(last, events, dossiers, blobs)
 
 
-def _snapshot_db(src_path: Path, dst_path: Path) -> StoreMarker:
-    """Online backup in one step (one read transaction), then a self-contained rollback-journal file."""
-    src = sqlite3.connect(src_path, timeout=30)
-    dst = sqlite3.connect(dst_path)
+def _snapshot_db(src_path: Path, dst_path: Path, keys: key_store.StoreKeys) -> StoreMarker:
+    """Online backup in one step (one read transaction), then a self-contained rollback-journal file,
+    encrypted under the same key (SQLCipher copies the sealed pages)."""
+    src = connect_sealed(src_path, keys.db_key, 30)
+    dst = connect_sealed(dst_path, keys.db_key, 30)
     try:
         src.backup(dst, pages=-1)
         dst.execute("PRAGMA journal_mode=DELETE")
@@ -97,8 +108,8 @@ def _snapshot_db(src_path: Path, dst_path: Path) -> StoreMarker:
         src.close()
 
 
-def _referenced_blobs(db_file: Path) -> set[str]:
-    con = sqlite3.connect(db_file)
+def _referenced_blobs(db_file: Path, keys: key_store.StoreKeys) -> set[str]:
+    con = connect_sealed(db_file, keys.db_key, 30)
     try:
         tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if "blobs" not in tables:
@@ -136,6 +147,7 @@ def create_backup(
 ) -> BackupInfo:
     """Write a verified backup of the desk at `home` to `out` (atomically); see the module docstring."""
     home = home or data_home()
+    keys = store_keys(db_path(home))  # StoreLockedError: a sealed desk backs up only once unlocked
     out = Path(out)
     partial = out.with_name(out.name + ".partial")
     created = datetime.now(UTC).isoformat(timespec="seconds")
@@ -143,8 +155,8 @@ def create_backup(
         with tempfile.TemporaryDirectory(prefix="motcua-backup-", dir=out.parent) as tmp:
             snap = Path(tmp) / "desk.db"
             src = db_path(home)
-            marker = _snapshot_db(src, snap) if src.exists() else StoreMarker(None, 0, 0, 0)
-            files = _write_archive(partial, home, snap, marker, created, progress, is_cancelled)
+            marker = _snapshot_db(src, snap, keys) if src.exists() else StoreMarker(None, 0, 0, 0)
+            files = _write_archive(partial, home, snap, marker, created, (keys, progress, is_cancelled))
         verify_backup(partial)
         with open(partial, "rb") as fh:
             os.fsync(fh.fileno())
@@ -171,28 +183,29 @@ def _write_archive(
     snap: Path,
     marker: StoreMarker,
     created: str,
-    progress: Progress,
-    is_cancelled: IsCancelled,
+    run: tuple[key_store.StoreKeys, Progress, IsCancelled],
 ) -> int:
+    keys, progress, is_cancelled = run
+    store = BlobStore(blobs_dir(home), keys)
     blobs = list_blob_files(blobs_dir(home))
-    missing = _referenced_blobs(snap) - {Path(name).name for name, _ in blobs} if snap.exists() else set()
+    missing = (
+        _referenced_blobs(snap, keys) - {Path(name).name for name, _ in blobs} if snap.exists() else set()
+    )
     if missing:
         raise IntegrityError(f"{len(missing)} file(s) named by the store are missing from {blobs_dir(home)}")
     hashes: dict[str, str] = {}
+    os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))  # owner-only, like the desk
     with tarfile.open(partial, "w", format=tarfile.PAX_FORMAT) as tar:
         if snap.exists():
             hashes["desk.db"] = _add_bytes(tar, "desk.db", snap.read_bytes(), snap.stat().st_mtime)
-        cfg = config_path(home)
-        if cfg.exists():
-            hashes["config.toml"] = _add_bytes(tar, "config.toml", cfg.read_bytes(), cfg.stat().st_mtime)
+        for name, path in _small_files(home):
+            hashes[name] = _add_bytes(tar, name, path.read_bytes(), path.stat().st_mtime)
         for i, (name, path) in enumerate(blobs):
             if is_cancelled():
                 raise InterruptedError("backup cancelled")
-            data = path.read_bytes()
-            digest = _add_bytes(tar, name, data, path.stat().st_mtime)
-            if digest != Path(name).name:
+            if not store.verify(Path(name).name):
                 raise IntegrityError(f"blob {Path(name).name} on disk does not match its hash")
-            hashes[name] = digest
+            hashes[name] = _add_bytes(tar, name, path.read_bytes(), path.stat().st_mtime)
             progress(i + 1, len(blobs))
         manifest = {
             "format": FORMAT,
@@ -203,6 +216,16 @@ def _write_archive(
         }
         _add_bytes(tar, MANIFEST, json.dumps(manifest, indent=1).encode(), datetime.now().timestamp())
     return len(hashes)
+
+
+def _small_files(home: Path) -> list[tuple[str, Path]]:
+    """config.toml, keys.json and the calendar publications (a restored desk keeps the centre's
+    calendar that matches its sync cursor)."""
+    found = [
+        (name, p) for name, p in (("config.toml", config_path(home)), ("keys.json", key_store.key_path(home)))
+    ]
+    found += [(f"calendar/{p.name}", p) for p in sorted((home / "calendar").glob("*.json"))]
+    return [(name, p) for name, p in found if p.is_file() and safe_member_name(name)]
 
 
 def read_manifest(tar: tarfile.TarFile) -> dict[str, Any]:
@@ -217,7 +240,7 @@ def read_manifest(tar: tarfile.TarFile) -> dict[str, Any]:
 
 
 def safe_member_name(name: str) -> bool:
-    return name in TOP_MEMBERS or bool(BLOB_NAME.match(name))
+    return name in TOP_MEMBERS or bool(BLOB_NAME.match(name) or CALENDAR_NAME.match(name))
 
 
 def verify_backup(path: Path) -> dict[str, Any]:

@@ -28,17 +28,17 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
-from zoneinfo import ZoneInfo
 
 import holidays
 
 from app.domain.errors import CalendarError
+from app.domain.vocabulary import VN_TZ, vn_date
 
 logger = logging.getLogger(__name__)
 
-TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+TZ = VN_TZ  # Hanoi wall time (app.domain.vocabulary)
 CALENDAR_DIR = Path(__file__).resolve().parent.parent / "resources" / "calendar"
-ProcessingKind = Literal["working_days", "same_day", "immediate"]
+ProcessingKind = Literal["working_days", "calendar_days", "hours", "same_day", "immediate"]
 
 
 @dataclass(frozen=True)
@@ -67,6 +67,7 @@ class Appointment:
     due_date: date
     due_time: time
     explanation: str  # Vietnamese, for the clerk
+    warning: str = ""  # set when a year counted has no calendar published by the centre
 
     @property
     def due_time_text(self) -> str:
@@ -181,6 +182,21 @@ class WorkCalendar:
         chosen = shipped_overlays() if overlays is None else overlays
         return cls(chosen, saturday_reception=bool(settings.saturday_reception), times=times)
 
+    def published_years(self) -> frozenset[int]:
+        """Years the centre published (an estimate marked UNCONFIRMED in its source does not count)."""
+        return frozenset(ov.year for ov in self.overlays if "UNCONFIRMED" not in ov.source)
+
+    def calendar_warning(self, first: date, last: date) -> str:
+        """'' or the visible warning for the years from `first` to `last` that have no published calendar."""
+        missing = [y for y in range(first.year, last.year + 1) if y not in self.published_years()]
+        if not missing:
+            return ""
+        years = ", ".join(str(y) for y in missing)
+        logger.warning(
+            "due date counted over year(s) %s without a published calendar (python-holidays)", years
+        )
+        return f"lịch năm {years} chưa được Trung tâm công bố"
+
     def is_working_day(self, day: date) -> bool:
         if day in self._work:
             return True
@@ -233,15 +249,52 @@ class WorkCalendar:
                 )
             due = self.add_working_days(start, days)
             return Appointment(
-                local, start, due, self.times.working_days, f"{days} ngày làm việc kể từ {_vn(start)}"
+                local,
+                start,
+                due,
+                self.times.working_days,
+                f"{days} ngày làm việc kể từ {vn_date(start)}",
+                self.calendar_warning(start, due),
             )
+        if kind in ("calendar_days", "hours"):
+            return self._counted_appointment(local, start, kind, days)
         if kind not in ("same_day", "immediate"):
             raise CalendarError(f"unknown processing kind {kind!r}", "Loại thời hạn giải quyết không hợp lệ.")
         if self._saturday_counter(local):
             start = local.date()
         return Appointment(
-            local, start, start, self._short_time(local, start, kind), _short_why(local, start)
+            local,
+            start,
+            start,
+            self._short_time(local, start, kind),
+            _short_why(local, start),
+            self.calendar_warning(start, start),
         )
+
+    def _counted_appointment(self, local: datetime, start: date, kind: str, n: int | None) -> Appointment:
+        """N calendar days (the last day moved to the next working day if it is not one), or N hours
+        counted in opening hours (08:00 to the same-day hour) from the receipt, or from the opening of
+        the day the period counts from. `n` is the number of days or hours."""
+        if n is None or n < 1:
+            raise CalendarError(f"{kind} needs a count >= 1, got {n!r}", "Thời hạn giải quyết không hợp lệ.")
+        if kind == "calendar_days":
+            due = start + timedelta(days=n)
+            if not self.is_working_day(due):
+                due = self.next_working_day(due)
+            return Appointment(local, start, due, self.times.working_days, f"{n} ngày kể từ {vn_date(start)}")
+        day = start
+        moment = local if start == local.date() else datetime.combine(start, self.times.opening, TZ)
+        left = timedelta(hours=n)
+        for _ in range(400):
+            close = datetime.combine(day, self.times.same_day, TZ)
+            if moment + left <= close:
+                moment += left
+                break
+            left -= max(close - moment, timedelta(0))
+            day = self.next_working_day(day)
+            moment = datetime.combine(day, self.times.opening, TZ)
+        due_time = moment.time().replace(second=0, microsecond=0)
+        return Appointment(local, start, moment.date(), due_time, f"{n} giờ làm việc kể từ khi tiếp nhận")
 
     def _saturday_counter(self, local: datetime) -> bool:
         in_time = local.time().replace(second=0, microsecond=0) <= self.times.cutoff
@@ -257,14 +310,10 @@ class WorkCalendar:
         return min(max(soon, self.times.opening), self.times.same_day)
 
 
-def _vn(day: date) -> str:
-    return day.strftime("%d/%m/%Y")
-
-
 def _short_why(local: datetime, start: date) -> str:
     if start == local.date():
         return "Trả trong ngày tiếp nhận"
-    return f"Nhận sau giờ hoặc ngày nghỉ: tính từ ngày làm việc {_vn(start)}"
+    return f"Nhận sau giờ hoặc ngày nghỉ: tính từ ngày làm việc {vn_date(start)}"
 
 
 def to_local(moment: datetime) -> datetime:

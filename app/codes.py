@@ -9,7 +9,9 @@ writes the `received` event, so a crash can never burn or reuse one.
 from __future__ import annotations
 
 import logging
+import secrets
 from datetime import date
+from urllib.parse import urlencode
 
 from app.domain.errors import StorageError, ValidationError
 from app.storage.db import Database
@@ -68,3 +70,17 @@ def allocate_code(db: Database, agency_code: str, desk: int, day: date) -> str:
             (prefix, desk, seq),
         )
     return format_code(agency_code, day, seq)
+
+
+STATUS_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud or typed from paper
+STATUS_PATH = "/tra-cuu"  # the hub's public citizen status page
+
+
+def new_status_secret() -> str:
+    """Eight random characters (40 bits) printed on the receipt beside the code."""
+    return "".join(secrets.choice(STATUS_ALPHABET) for _ in range(8))
+
+
+def status_url(hub_url: str, code: str, secret: str) -> str:
+    """What the receipt's QR carries: the hub's citizen page with the code and its secret."""
+    return f"{hub_url.rstrip('/')}{STATUS_PATH}?{urlencode({'ma': code, 'k': secret})}"

@@ -20,7 +20,7 @@ def data_home() -> Path:
     """`$MOTCUA_HOME`, else the platform's user data dir; created if missing."""
     env = os.environ.get("MOTCUA_HOME")
     home = Path(env) if env else Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
-    home.mkdir(parents=True, exist_ok=True)
+    home.mkdir(mode=0o700, parents=True, exist_ok=True)  # desk data is owner-only
     return home
 
 
@@ -46,6 +46,9 @@ class Settings:
 
     point_code: str = "DEMO"  # short code of the service point (used by the hub and in the code space)
     point_name: str = "Điểm Phục vụ hành chính công (chưa cấu hình)"
+    point_address: str = ""  # printed on the guidance sheet
+    point_hours: str = ""  # opening hours, e.g. "Thứ Hai–Thứ Sáu 8:00–17:00; sáng Thứ Bảy 8:00–11:30"
+    point_hotline: str = ""
     agency_code: str = "000.00.00.H26"  # agency id that starts every dossier code
     desk: int = 1  # desk number given at enrollment; splits the dossier-code sequence space
     hub_url: str = ""
@@ -96,7 +99,7 @@ def save_settings(settings: Settings, home: Path | None = None) -> None:
     data.update(data.pop("extra"))
     path = config_path(home)
     tmp = path.with_suffix(".toml.tmp")
-    with open(tmp, "wb") as fh:
+    with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as fh:
         tomli_w.dump(data, fh)
         fh.flush()
         os.fsync(fh.fileno())

@@ -28,6 +28,9 @@ from typing import Any
 from app import bundle
 from app.config import data_home, db_path, load_settings, logs_dir
 from app.domain.errors import AppError
+from app.keys import StoreLockedError
+from app.storage.cipher import cipher_version
+from app.storage.db import connect_store
 
 logger = logging.getLogger(__name__)
 
@@ -56,7 +59,10 @@ def personal_terms(db: Path) -> set[str]:
     """Every name, ID number, address, phone and e-mail in the store's events (kept in memory only)."""
     if not db.exists():
         return set()
-    con = sqlite3.connect(db, timeout=10)
+    try:
+        con = connect_store(db)
+    except StoreLockedError:  # sealed and locked: the ID/phone/mail patterns still scrub
+        return set()
     try:
         tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         rows = con.execute("SELECT payload FROM events") if "events" in tables else []
@@ -92,7 +98,10 @@ def db_stats(db: Path) -> dict[str, Any]:
     """Counts only: rows per table, events per type, outbox states, blob bytes, file sizes."""
     if not db.exists():
         return {"exists": False}
-    con = sqlite3.connect(db, timeout=10)
+    try:
+        con = connect_store(db)
+    except StoreLockedError:
+        return {"exists": True, "sealed": True, "locked": True, "size_bytes": db.stat().st_size}
     try:
         tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")]
         stats: dict[str, Any] = {
@@ -139,6 +148,7 @@ def versions() -> dict[str, Any]:
         "machine": platform.machine(),
         "frozen": bundle.is_frozen(),
         "sqlite": sqlite3.sqlite_version,
+        "sqlcipher": cipher_version(),
         "packages": {},
     }
     for name in ("motcua", *PACKAGES):

@@ -5,8 +5,10 @@ Log lines name records by id only; never a citizen's name, ID number, address or
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import logging.handlers
+import os
 import re
 from pathlib import Path
 
@@ -26,8 +28,12 @@ class RedactingFormatter(logging.Formatter):
 def setup_logging(home: Path | None = None, level: int = logging.INFO, stderr: bool = True) -> Path:
     """Install the handlers once per process; returns the log file path."""
     folder = logs_dir(home)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     path = folder / "motcua.log"
+    with contextlib.suppress(OSError):  # desk data is owner-only (0700 folder, 0600 file)
+        os.chmod(folder, 0o700)
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
+        os.chmod(path, 0o600)
     root = logging.getLogger()
     if any(getattr(h, "_motcua", False) for h in root.handlers):
         return path

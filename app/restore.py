@@ -5,6 +5,11 @@ store holds an event the backup lacks, or its last event HLC is later than the b
 must be closed (the database is locked exclusively during the swap). Files are extracted into a
 staging folder inside the data folder and verified, then moved into place; the previous desk.db and
 config.toml are kept beside it as `*.pre-restore-<stamp>`.
+
+The backup is sealed under its store's key: it is opened with the keys given (the recovery key, or a
+clerk's password through the backup's keys.json), or those this process already unlocked for the
+same store. Before anything is replaced the staged desk.db must open with that key and pass
+`integrity_check`, and every staged blob must decrypt to its SHA-256.
 """
 
 from __future__ import annotations
@@ -13,15 +18,17 @@ import hashlib
 import logging
 import os
 import shutil
-import sqlite3
 import tarfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from app import keys as key_store
 from app.backup import MANIFEST, IsCancelled, Progress, _never, _no_progress, safe_member_name, verify_backup
 from app.config import blobs_dir, config_path, data_home, db_path
 from app.domain.errors import AppError, IntegrityError, StorageError
+from app.storage.blobs import BlobStore
+from app.storage.cipher import DB_ERRORS, OperationalError, connect_sealed
 
 logger = logging.getLogger(__name__)
 
@@ -43,14 +50,20 @@ class RestoreInfo:
     kept_previous: Path | None
 
 
-def newer_reason(current_db: Path, backup_db: Path, backup_hlc: str | None) -> str | None:
+def newer_reason(
+    current_db: Path,
+    current_keys: key_store.StoreKeys,
+    backup_db: Path,
+    keys: key_store.StoreKeys,
+    backup_hlc: str | None,
+) -> str | None:
     """Why the store at `current_db` is newer than the backup's database, or None."""
-    con = sqlite3.connect(current_db, timeout=5)
+    con = connect_sealed(current_db, current_keys.db_key, 5)
     try:
         tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if "events" not in tables:
             return None
-        con.execute("ATTACH DATABASE ? AS bk", (f"file:{backup_db}?mode=ro",))
+        con.execute(f"ATTACH DATABASE ? AS bk KEY \"x'{keys.db_key.hex()}'\"", (str(backup_db),))
         bk_tables = {r[0] for r in con.execute("SELECT name FROM bk.sqlite_master WHERE type='table'")}
         extra_sql = "SELECT count(*) FROM main.events"
         if "events" in bk_tables:
@@ -66,12 +79,12 @@ def newer_reason(current_db: Path, backup_db: Path, backup_hlc: str | None) -> s
     return None
 
 
-def _assert_not_in_use(current_db: Path) -> None:
-    con = sqlite3.connect(current_db, timeout=2)
+def _assert_not_in_use(current_db: Path, keys: key_store.StoreKeys) -> None:
+    con = connect_sealed(current_db, keys.db_key, 2)
     try:
         con.execute("BEGIN EXCLUSIVE")
         con.rollback()
-    except sqlite3.OperationalError as exc:
+    except OperationalError as exc:
         raise StorageError(
             f"{current_db} is in use: {exc}",
             "Cơ sở dữ liệu đang được dùng. Hãy đóng phần mềm một cửa rồi khôi phục lại.",
@@ -93,12 +106,12 @@ def _extract(
             if cancel():
                 raise InterruptedError("restore cancelled")
             target = staging / member.name
-            target.parent.mkdir(parents=True, exist_ok=True)
+            target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             src = tar.extractfile(member)
             if src is None:
                 raise IntegrityError(f"backup member {member.name} is not a file")
             digest = hashlib.sha256()
-            with open(target, "wb") as out:
+            with open(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as out:
                 while chunk := src.read(1 << 20):
                     digest.update(chunk)
                     out.write(chunk)
@@ -122,11 +135,14 @@ def _move_into_place(staging: Path, home: Path, stamp: str) -> Path | None:
                 dest.parent.mkdir(parents=True, exist_ok=True)
                 if not dest.exists():
                     os.replace(path, dest)
-    if (staging / "config.toml").exists():
-        cfg = config_path(home)
-        if cfg.exists():
-            os.replace(cfg, cfg.with_name(f"config.toml.pre-restore-{stamp}"))
-        os.replace(staging / "config.toml", cfg)
+    for name, dest in (("config.toml", config_path(home)), (key_store.KEY_FILE, key_store.key_path(home))):
+        if (staging / name).exists():
+            if dest.exists():
+                os.replace(dest, dest.with_name(f"{name}.pre-restore-{stamp}"))
+            os.replace(staging / name, dest)
+    for path in sorted((staging / "calendar").glob("*.json")):
+        (home / "calendar").mkdir(exist_ok=True)
+        os.replace(path, home / "calendar" / path.name)
     if (staging / "desk.db").exists():
         db = db_path(home)
         if db.exists():
@@ -146,6 +162,7 @@ def restore_backup(
     force: bool = False,
     progress: Progress = _no_progress,
     is_cancelled: IsCancelled = _never,
+    keys: key_store.StoreKeys | None = None,
 ) -> RestoreInfo:
     """Verify `archive`, check the target is not newer (unless `force`), then restore into `home`."""
     home = home or data_home()
@@ -153,19 +170,57 @@ def restore_backup(
     marker = manifest["marker"]
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     staging = home / f".restore-{stamp}"
-    staging.mkdir(parents=True)
+    staging.mkdir(mode=0o700, parents=True)
     try:
         files = _extract(Path(archive), staging, manifest["files"], progress, is_cancelled)
+        keys = _backup_keys(staging, home, keys)
+        _verify_staged(staging, keys)
         current = db_path(home)
         if current.exists() and (staging / "desk.db").exists():
-            _assert_not_in_use(current)
-            reason = newer_reason(current, staging / "desk.db", marker["last_hlc"])
+            current_keys = key_store.unlock(home)
+            _assert_not_in_use(current, current_keys)
+            reason = newer_reason(current, current_keys, staging / "desk.db", keys, marker["last_hlc"])
             if reason and not force:
                 raise RestoreRefusedError(f"restore refused: {reason}")
             if reason:
                 logger.warning("restore forced although %s", reason)
         kept = _move_into_place(staging, home, stamp)
+        key_store.remember(home, keys)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     logger.info("restored %s into %s: %d files, %d events", archive, home, files, marker["events"])
     return RestoreInfo(home, marker["events"], marker["dossiers"], files, kept)
+
+
+def _backup_keys(staging: Path, home: Path, given: key_store.StoreKeys | None) -> key_store.StoreKeys:
+    """The key that opens the backup: given, its own local key (an unsealed desk), or the one this
+    process unlocked for the same store. StoreLockedError: ask for the recovery key."""
+    data = key_store.load_file(staging)
+    candidates = [given, key_store.remembered(home), key_store.unlock_unattended(staging)]
+    for keys in candidates:
+        if keys is not None and (data is None or data.get("check") == keys.check):
+            return keys
+    if given is not None:
+        raise key_store.WrongSecretError("the key given does not open this backup")
+    raise key_store.StoreLockedError("the backup is sealed; its recovery key is needed")
+
+
+def _verify_staged(staging: Path, keys: key_store.StoreKeys) -> None:
+    db = staging / "desk.db"
+    if db.exists():
+        try:
+            con = connect_sealed(db, keys.db_key, 5)
+            try:
+                check = con.execute("PRAGMA integrity_check").fetchone()[0]
+            finally:
+                con.close()
+        except DB_ERRORS as exc:
+            raise key_store.WrongSecretError(f"backup database does not open with this key: {exc}") from exc
+        if check != "ok":
+            raise IntegrityError(f"backup database fails integrity_check: {check}", "Tệp sao lưu bị hỏng.")
+    store = BlobStore(staging / "blobs", keys)
+    bad = [sha for sha in store.iter_shas() if not store.verify(sha)]
+    if bad:
+        raise IntegrityError(
+            f"{len(bad)} backup file(s) do not open to their SHA-256", "Tệp sao lưu bị hỏng."
+        )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import sqlite3
+import secrets
 import subprocess
 import tempfile
 import unicodedata
@@ -19,7 +19,10 @@ from pathlib import Path
 
 from app import bundle
 from app.config import blobs_dir, data_home, db_path
+from app.keys import StoreKeys, StoreLockedError
 from app.storage import BlobStore, open_db
+from app.storage.cipher import cipher_version, connect_sealed, is_plaintext, sqlcipher
+from app.storage.db import connect_store
 
 logger = logging.getLogger(__name__)
 
@@ -109,7 +112,8 @@ def check_fonts() -> str:
 def check_database() -> str:
     """A scratch database exercises WAL, FTS5 and a transaction; the real desk.db gets integrity_check."""
     with tempfile.TemporaryDirectory(prefix="motcua-selftest-") as tmp:
-        con = sqlite3.connect(Path(tmp) / "t.db")
+        scratch_keys = StoreKeys(secrets.token_bytes(32))
+        con = connect_sealed(Path(tmp) / "t.db", scratch_keys.db_key, 10)
         try:
             mode = con.execute("PRAGMA journal_mode=WAL").fetchone()[0]
             with con:
@@ -122,15 +126,22 @@ def check_database() -> str:
             con.close()
         if mode != "wal" or hits != 1:
             raise RuntimeError(f"scratch database misbehaves (journal {mode}, fts hits {hits})")
-        db = open_db(Path(tmp) / "desk.db")  # the store's own migrations, on a scratch file
+        if is_plaintext(Path(tmp) / "t.db"):
+            raise RuntimeError("scratch database was written in clear: SQLCipher is not in use")
+        db = open_db(Path(tmp) / "desk.db", keys=scratch_keys)  # the store's migrations, sealed
         try:
             version = db.conn.execute("PRAGMA user_version").fetchone()[0]
         finally:
             db.close()
-    detail = f"SQLite {sqlite3.sqlite_version} (WAL, FTS5); schema {version} migrates"
+        db = open_db(Path(tmp) / "desk.db", keys=scratch_keys)  # and it opens again with its key
+        db.close()
+    detail = f"SQLCipher {cipher_version()} on SQLite {sqlcipher.sqlite_version} (WAL, FTS5); schema {version} migrates sealed"
     real = db_path()
     if real.exists():
-        con = sqlite3.connect(real, timeout=10)  # not mode=ro: a WAL file may need its -shm made
+        try:
+            con = connect_store(real)  # not mode=ro: a WAL file may need its -shm made
+        except StoreLockedError:
+            return detail + f"; {real} is sealed (unlock to check it)"
         try:
             result = con.execute("PRAGMA integrity_check").fetchone()[0]
         finally:
@@ -148,15 +159,17 @@ def check_blobs() -> str:
     data = os.urandom(64 * 1024)
     digest = hashlib.sha256(data).hexdigest()
     with tempfile.TemporaryDirectory(prefix="motcua-selftest-") as tmp:
-        store = BlobStore(Path(tmp))
+        store = BlobStore(Path(tmp), StoreKeys(secrets.token_bytes(32)))
         ref = store.put_bytes(data)
         if ref.sha256 != digest or store.read_bytes(ref.sha256) != data:
             raise RuntimeError("blob read back differs")
+        if data[:4096] in store.path(ref.sha256).read_bytes():
+            raise RuntimeError("blob was written in clear")
     real = blobs_dir()
     real.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(dir=real, prefix=".selftest-"):
         pass
-    return f"64 KiB written, read back and verified by SHA-256; {real} writable"
+    return f"64 KiB sealed (AES-256-GCM), read back and verified by SHA-256; {real} writable"
 
 
 def check_catalog_data() -> str:

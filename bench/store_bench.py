@@ -1,6 +1,7 @@
 """Store benchmark: dossier search p95 on N dossiers (goal <= 50 ms) and receive throughput with 3 pages.
 
     python bench/store_bench.py [--dossiers 100000] [--receive 100] [--pages 3] [--dir DIR]
+    python bench/store_bench.py --compare [--dossiers 100000]   # sealed vs plaintext, one run
 
 The N dossiers are written straight into the event log + outbox + projection (the same code paths
 as `receive`, minus validation) so that setting up 100,000 takes a minute, not an hour; the receive
@@ -74,13 +75,17 @@ def populate(db, n: int, rng: random.Random) -> list[dict]:
                 wall += 1
                 events = [Event(new_id(), did, EventType.RECEIVED, str(Hlc(wall, 0)), "c1", "d1", payload)]
                 status = rng.choice(STATUSES)
-                if status == "returned":
+                if status == "returned":  # a hand-back needs the result first (recorded at the point)
+                    result = {"at": f"{day + timedelta(days=2)}T09:00:00+07:00", "kind": "paper"}
+                    events.append(
+                        Event(new_id(), did, EventType.RESULT_RECORDED, str(Hlc(wall, 1)), "c1", "d1", result)
+                    )
                     events.append(
                         Event(
                             new_id(),
                             did,
                             EventType.RESULT_RETURNED,
-                            str(Hlc(wall, 1)),
+                            str(Hlc(wall, 2)),
                             "c1",
                             "d1",
                             {"returned_at": f"{day + timedelta(days=2)}T10:00:00+07:00"},
@@ -212,8 +217,15 @@ def main() -> int:
     parser.add_argument("--dir", type=Path, default=None)
     parser.add_argument("--reuse", action="store_true", help="search an already populated --dir")
     parser.add_argument("--no-receive", action="store_true", help="skip the receive throughput part")
+    parser.add_argument(
+        "--compare", action="store_true", help="sealed vs plaintext side by side (bench/seal_compare.py)"
+    )
     args = parser.parse_args()
     folder = args.dir or Path(tempfile.mkdtemp(prefix="store-bench-"))
+    if args.compare:
+        from bench.seal_compare import run
+
+        return run(args, folder, populate, bench_search, bench_receive, p95)
     rng = random.Random(2026)
     db = open_db(folder / "desk.db")
     blobs = BlobStore(folder / "blobs")

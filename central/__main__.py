@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from central import catalog_cli
 from central.core.config import HubSettings
 from central.core.db import Database, migrate
 
@@ -65,7 +66,17 @@ def _parser() -> argparse.ArgumentParser:
         p = pub.add_parser("publish", help=f"publish a {kind} JSON file to every desk")
         _store_args(p)
         p.add_argument("file", type=Path)
+        if kind == "catalog":
+            catalog_cli.add_publish_options(p)
+            catalog_cli.register(pub, _store_args)
+    _console_commands(sub)
     return parser
+
+
+def _console_commands(sub: argparse._SubParsersAction) -> None:
+    from central.console import cli
+
+    cli.add_commands(sub, _store_args)
 
 
 def _settings(args: argparse.Namespace) -> HubSettings:
@@ -83,6 +94,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     os.umask(0o077)  # hub data (database, scans, uploads) readable by the hub's own user only
+    if args.command == "catalog":  # import-portal, diff, publish (a draft or a plain catalog file)
+        return catalog_cli.run(args, lambda: _open_store(args))
     settings = _settings(args)
     if args.command == "serve":
         return _serve(args, settings)
@@ -90,6 +103,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     database = Database(settings.db_url)
     migrate(database.engine)
     from central import commands
+    from central.console import cli, index
+
+    index.install()  # agency posts from the command line keep the console's index in step too
+    if args.command in cli.COMMANDS:
+        return cli.run(args, database)
 
     return commands.run(args, settings, database)
 
@@ -121,6 +139,14 @@ def _serve(args: argparse.Namespace, settings: HubSettings) -> int:
         app = create_app(settings)
         uvicorn.run(app, host=args.host, port=args.port, log_level="warning", **tls)  # type: ignore[arg-type]
     return 0
+
+
+def _open_store(args: argparse.Namespace) -> Database:
+    settings = _settings(args)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    database = Database(settings.db_url)
+    migrate(database.engine)
+    return database
 
 
 if __name__ == "__main__":

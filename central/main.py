@@ -15,7 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError
 
-from central import tus_store
+from central import console, tus_store
 from central.api.guard import RequestGuard
 from central.api.idle import BodyIdleTimeout
 from central.api.routes import agency, dossiers, enroll, events, files, health, reconcile, uploads
@@ -43,36 +43,38 @@ def create_app(settings: HubSettings) -> FastAPI:
         lifespan=_housekeeping(settings),
     )
     app.state.settings, app.state.db, app.state.blobs = settings, database, HubBlobs(settings.blobs_dir)
-    # innermost first: the guard (credentials and body limits) runs before any route reads a body
-    app.add_middleware(RequestGuard, database=database)
-
-    @app.middleware("http")
-    async def protocol_and_clock(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        version = request.headers.get(PROTOCOL_HEADER)
-        if version is not None and not is_compatible(version):
-            body = {
-                "detail": {
-                    "code": "protocol_version",
-                    "message": f"hub speaks protocol {PROTOCOL_VERSION}, desk sent {version}",
-                }
-            }
-            response: Response = JSONResponse(body, status_code=426)
-        else:
-            response = await call_next(request)
-        response.headers[HUB_TIME_HEADER] = str(time.time_ns() // 1_000_000)
-        response.headers[PROTOCOL_HEADER] = str(PROTOCOL_VERSION)
-        return response
-
     app.add_exception_handler(RequestValidationError, _invalid)  # type: ignore[arg-type]
     app.add_exception_handler(DBAPIError, _database_error)  # type: ignore[arg-type]
     for module in (health, enroll, events, dossiers, files, agency):
         app.include_router(module.router, prefix=API)
     app.include_router(reconcile.router, prefix=API)
     app.include_router(uploads.tus_router(settings))
+    console.install(app)  # the web console at / and the citizen page; /api/v1 unchanged
+    # after the console's own middlewares, so outside them: the guard (credentials and body limits,
+    # the console's too) runs before any route or console session check reads a body
+    app.add_middleware(RequestGuard, database=database)
+    app.middleware("http")(_protocol_and_clock)
     app.add_middleware(BodyIdleTimeout, seconds=settings.body_idle_timeout_s)
     return app
+
+
+async def _protocol_and_clock(
+    request: Request, call_next: Callable[[Request], Awaitable[Response]]
+) -> Response:
+    version = request.headers.get(PROTOCOL_HEADER)
+    if version is not None and not is_compatible(version):
+        body = {
+            "detail": {
+                "code": "protocol_version",
+                "message": f"hub speaks protocol {PROTOCOL_VERSION}, desk sent {version}",
+            }
+        }
+        response: Response = JSONResponse(body, status_code=426)
+    else:
+        response = await call_next(request)
+    response.headers[HUB_TIME_HEADER] = str(time.time_ns() // 1_000_000)
+    response.headers[PROTOCOL_HEADER] = str(PROTOCOL_VERSION)
+    return response
 
 
 async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:

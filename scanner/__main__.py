@@ -38,6 +38,7 @@ def _parser() -> argparse.ArgumentParser:
     ocr.add_argument("--text", type=Path)
     ocr.add_argument("--pdf", type=Path)
     ocr.add_argument("--json", type=Path)
+    ocr.add_argument("--pages", type=Path, help="write each cleaned page image here (page-001.png...)")
     ocr.add_argument("--workers", type=int, default=None)
     ocr.add_argument("--keep-blank", action="store_true")
     idc = sub.add_parser("idcard", help="read the QR code of a CCCD / căn cước card")
@@ -104,6 +105,12 @@ def _ocr(args: argparse.Namespace) -> int:
         args.text.write_text(doc.text, encoding="utf-8")
     if args.pdf and doc.pdf:
         args.pdf.write_bytes(doc.pdf)
+    if args.pages:
+        from scanner.pipeline import page_image, page_png
+
+        args.pages.mkdir(parents=True, exist_ok=True)
+        for n, result in enumerate(doc.pages, 1):
+            (args.pages / f"page-{n:03d}.png").write_bytes(page_png(page_image(result.page)))
     summary = {
         "pages": doc.page_summaries(),
         "dropped_blank": doc.dropped_blank,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from app.domain.errors import AppError
+from app.domain.errors import CancelledError as AnyCancelledError
 
 
 class ScannerError(AppError):
@@ -39,7 +40,7 @@ class UnsupportedSettingError(ScannerError):
     )
 
 
-class CancelledError(ScannerError):
+class CancelledError(ScannerError, AnyCancelledError):
     code = "cancelled"
     default_user_message = "Đã hủy thao tác."
 

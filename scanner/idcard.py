@@ -8,6 +8,7 @@ We return warnings, never guesses: the clerk corrects what is doubtful.
 from __future__ import annotations
 
 import logging
+import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -22,6 +23,7 @@ from scanner.sources.base import Image
 
 logger = logging.getLogger(__name__)
 
+KNOWN_LENGTHS = (7, 11)  # chip CCCD (2021) and căn cước (2024)
 CENTURY = {0: 1900, 1: 1900, 2: 2000, 3: 2000, 4: 2100, 5: 2100, 6: 2200, 7: 2200, 8: 1800, 9: 1800}
 
 
@@ -37,6 +39,8 @@ class IdCardData:
     issue_date: str | None
     fields: list[str]
     warnings: list[str] = field(default_factory=list)
+    # the 2024 căn cước card: old and cancelled ID numbers, kept as secondary identifiers
+    other_numbers: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, object]:
         return asdict(self)
@@ -84,8 +88,11 @@ def parse_qr_payload(payload: str) -> IdCardData:
     warnings: list[str] = []
     if len(fields) < 7:
         warnings.append(f"Mã QR chỉ có {len(fields)} trường (cần ít nhất 7): kiểm tra lại toàn bộ thông tin.")
-    if len(fields) > 7:
+    if len(fields) > 7 and len(fields) not in KNOWN_LENGTHS:
         warnings.append(f"Mã QR có {len(fields)} trường; chỉ đọc 7 trường đầu, hãy kiểm tra lại.")
+    # 2024 card (TT 16/2024/TT-BCA): more fields, among them old and cancelled numbers (order not
+    # published): every 9- or 12-digit extra field is kept as a secondary identifier, never as the number
+    others = [f for f in fields[7:] if re.fullmatch(r"\d{9}|\d{12}", f)]
     get = lambda i: fields[i] if i < len(fields) and fields[i] else None  # noqa: E731
     number, old, name = get(0), get(1), get(2)
     birth = parse_date(get(3) or "")
@@ -99,6 +106,8 @@ def parse_qr_payload(payload: str) -> IdCardData:
         warnings.append("Ngày cấp trong mã QR không hợp lệ.")
     if old is not None and not (len(old) == 9 and old.isdigit()):
         warnings.append("Số CMND cũ không đúng 9 chữ số.")
+    if name is not None and "\ufffd" in name:
+        warnings.append("Họ tên trong mã QR có ký tự lỗi (�): hãy nhập lại họ tên theo thẻ.")
     if name is not None and name == _fold(name).upper() and any(c.isalpha() for c in name):
         warnings.append("Họ tên không có dấu (máy đọc đã bỏ dấu): hãy nhập lại họ tên có dấu.")
     valid = number is not None and _check_number(number, birth, gender, warnings)
@@ -117,6 +126,7 @@ def parse_qr_payload(payload: str) -> IdCardData:
         issue_date=issued.isoformat() if issued else None,
         fields=fields,
         warnings=warnings,
+        other_numbers=others,
     )
 
 

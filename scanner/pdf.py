@@ -5,8 +5,11 @@
 - pages with coloured ink (red stamp, blue signature): mixed raster, a 1-bit G4 mask of the black
   text at full resolution painted over a low-resolution JPEG colour background;
 - photographic gray pages (a portrait, a picture): one gray JPEG at 150 dpi.
-Metadata: title, scan time, dpi; XMP with PDF/A-2b identification and an sRGB output intent
-(built without Ghostscript; not checked by a validator here).
+Every image XObject names its colour space (DeviceGray for the 1-bit and gray images, DeviceRGB for a
+colour background; the text mask is an /ImageMask, which takes none), so Poppler, MuPDF and PDFium all
+draw it (tests/test_pdf_readers.py renders every kind with all three). Metadata: title, scan time,
+dpi, XMP and an sRGB output intent. No PDF/A conformance is claimed: no validator is installable here
+(see README, "PDF files").
 """
 
 from __future__ import annotations
@@ -55,6 +58,7 @@ def g4_stream(pdf: pikepdf.Pdf, black: np.ndarray) -> pikepdf.Stream:
     stream = pikepdf.Stream(pdf, data)
     stream.Type, stream.Subtype = pikepdf.Name.XObject, pikepdf.Name.Image
     stream.Width, stream.Height, stream.BitsPerComponent = w, h, 1
+    stream.ColorSpace = pikepdf.Name.DeviceGray
     stream.Filter = pikepdf.Name.CCITTFaxDecode
     stream.DecodeParms = pikepdf.Dictionary(K=-1, Columns=w, Rows=h, BlackIs1=tiff.tag_v2.get(262) == 1)
     return stream
@@ -78,6 +82,7 @@ def _images(pdf: pikepdf.Pdf, page: PdfPage) -> list[tuple[pikepdf.Stream, bool]
         ink = (page.gray < INK_THRESHOLD) & (color_mask(page.color) == 0)
         mask = g4_stream(pdf, ink)
         mask.ImageMask = True
+        del mask.ColorSpace  # a stencil mask takes the fill colour, never a colour space
         del mask.DecodeParms.BlackIs1
         mask.Decode = pikepdf.Array([1, 0])
         # The mask carries the black text; lifting it from the background leaves paper and coloured
@@ -100,13 +105,27 @@ def _add_page(pdf: pikepdf.Pdf, page: PdfPage) -> None:
         target = pdf.pages[-1]
         target.mediabox = pikepdf.Array([0, 0, width, height])
     else:
-        target = pdf.add_blank_page(page_size=(width, height))
+        target = pikepdf.Page(
+            pdf.make_indirect(
+                pikepdf.Dictionary(
+                    Type=pikepdf.Name.Page,
+                    MediaBox=pikepdf.Array([0, 0, width, height]),
+                    Resources=pikepdf.Dictionary(),
+                )
+            )
+        )
+        pdf.pages.append(target)
+        target = pdf.pages[-1]
     ops = []
     for n, (stream, is_mask) in enumerate(_images(pdf, page)):
         name = target.add_resource(stream, pikepdf.Name.XObject, prefix=f"Scan{n}")
         fill = "0 g " if is_mask else ""
         ops.append(f"q {fill}{width:.3f} 0 0 {height:.3f} 0 0 cm {name} Do Q")
-    target.contents_add(pikepdf.Stream(pdf, "\n".join(ops).encode()), prepend=True)
+    images = pikepdf.Stream(pdf, "\n".join(ops).encode())
+    if "/Contents" in target.obj:
+        target.contents_add(images, prepend=True)
+    else:
+        target.obj.Contents = images  # never an empty Flate stream (MuPDF warns on one)
 
 
 def _srgb_icc() -> bytes:
@@ -123,8 +142,6 @@ def _metadata(pdf: pikepdf.Pdf, title: str, scanned_at: datetime, dpi: int) -> N
         meta["dc:title"] = title
         meta["xmp:CreateDate"] = stamp
         meta["pdf:Producer"] = "Một Cửa Desk scanner"
-        meta["pdfaid:part"] = "2"
-        meta["pdfaid:conformance"] = "B"
     icc = pikepdf.Stream(pdf, _srgb_icc())
     icc.N = 3
     intent = pikepdf.Dictionary(

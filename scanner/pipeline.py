@@ -1,19 +1,28 @@
-"""scan_document: acquire → clean → OCR → one searchable PDF. The UI runs it as a job."""
+"""acquire → clean → OCR (worker processes) → one searchable PDF: the one path for the desk and the CLI.
+
+`digitize` yields each page with what OCR read as soon as it is ready (the desk shows thumbnails
+while the feeder still runs); `scan_document` collects a whole document and builds its PDF
+(`python -m scanner ocr`). `page_image` and `page_png` are the page image both store.
+"""
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+
+import cv2
 
 from scanner.errors import CancelledError
 from scanner.ocr import OcrOptions, OcrPool, PageResult, ocr_pages
 from scanner.pdf import PdfPage, build_pdf
+from scanner.processing import CleanPage
 from scanner.sources.base import (
     Image,
     IsCancelled,
+    Page,
     Progress,
     ScanSettings,
     ScanSource,
@@ -55,18 +64,55 @@ class ScannedDocument:
                     "is_color": r.page.is_color,
                     "ocr_error": r.ocr.error if r.ocr else None,
                     "timings": {k: round(v, 3) for k, v in r.timings.items()},
+                    "steps": r.page.steps,
                 }
             )
         return out
 
 
-def _acquire(
-    source: ScanSource, settings: ScanSettings, progress: Progress, is_cancelled: IsCancelled
-) -> Iterator[tuple[Image, int]]:
-    for page in source.scan(settings, progress, is_cancelled):
-        if is_cancelled():
-            raise CancelledError("scan cancelled by the user")
-        yield page.image, page.dpi
+def page_image(page: CleanPage) -> Image:
+    """The cleaned page as kept: colour when the page needs it, else gray."""
+    return page.color if page.color is not None else page.gray
+
+
+def page_png(image: Image) -> bytes:
+    """PNG bytes of an RGB or gray page (the desk's blob, the CLI's --pages file)."""
+    bgr = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_RGB2BGR)
+    ok, buf = cv2.imencode(".png", bgr, [cv2.IMWRITE_PNG_COMPRESSION, 3])
+    if not ok:
+        raise ValueError("PNG encoding failed")
+    return bytes(buf)
+
+
+def digitize(
+    pages: Iterable[Page],
+    options: OcrOptions,
+    progress: Progress = no_progress,
+    is_cancelled: IsCancelled = never_cancelled,
+    *,
+    pool: OcrPool | None = None,
+    workers: int | None = None,
+) -> Iterator[tuple[Page, PageResult]]:
+    """Clean and OCR each acquired page (in `pool`'s processes, or `workers` new ones; 0: here).
+
+    Yields (acquired page, result) in page order as results arrive; the acquired page is the page
+    as scanned, which the desk keeps so the clerk can go back to it.
+    """
+    held: dict[int, Page] = {}
+
+    def items() -> Iterator[tuple[Image, int, bool]]:
+        for n, page in enumerate(pages):
+            if is_cancelled():
+                raise CancelledError("scan cancelled by the user")
+            held[n] = page
+            yield page.image, page.dpi, page.photo
+
+    if pool is not None:
+        results: Iterable[PageResult] = pool.run(items(), options, progress, is_cancelled)
+    else:
+        results = ocr_pages(items(), options, progress, is_cancelled, workers=workers)
+    for result in results:
+        yield held.pop(result.index), result
 
 
 def scan_document(
@@ -89,11 +135,10 @@ def scan_document(
     start = time.perf_counter()
     settings = settings or ScanSettings()
     options = options or OcrOptions()
-    pages = _acquire(source, settings, no_progress, is_cancelled)
-    if pool is not None:
-        results = list(pool.run(pages, options, progress, is_cancelled))
-    else:
-        results = ocr_pages(pages, options, progress, is_cancelled, workers=workers)
+    acquired = source.scan(settings, no_progress, is_cancelled)
+    results = [
+        r for _page, r in digitize(acquired, options, progress, is_cancelled, pool=pool, workers=workers)
+    ]
     kept = [r for r in results if not (drop_blank and r.page.is_blank)]
     ocr_done = time.perf_counter()
     pdf = None

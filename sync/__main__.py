@@ -53,6 +53,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     home = data_home()
     setup_logging(home)
+    try:  # a sealed desk: the key from the keyring or the environment (README, "Sealed at rest")
+        from app.keys import StoreLockedError, WrongSecretError, load_file, unlock
+
+        if load_file(home) is not None:
+            unlock(home)
+    except (StoreLockedError, WrongSecretError) as exc:
+        print(f"Lỗi: {exc.user_message}", file=sys.stderr)
+        return 2
     if args.command == "enroll":
         try:
             answer = enroll(

@@ -285,9 +285,8 @@ def _upload_one(
     def save_url(url: str | None) -> None:
         store.set(key, url)
 
-    transport.upload(
-        store.blobs.path(sha256), sha256, store.get(key), save_url, chunk_size, on_progress, is_cancelled
-    )
+    plain = store.blobs.read_bytes(sha256)  # decrypted in memory: the hub checks the plaintext SHA-256
+    transport.upload(plain, sha256, store.get(key), save_url, chunk_size, on_progress, is_cancelled)
     check_cancelled(is_cancelled)
     status = transport.file_status(sha256)
     if status is None or not status.complete or status.size != size:

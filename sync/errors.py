@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 from app.domain.errors import AppError, AuthError
+from app.domain.errors import CancelledError as AnyCancelledError
 
 
 class SyncError(AppError):
@@ -63,7 +64,7 @@ class HubRefusedError(SyncError):
         self.hub_code = hub_code
 
 
-class CancelledError(SyncError):
+class CancelledError(SyncError, AnyCancelledError):
     code = "cancelled"
     default_user_message = "Đã dừng đồng bộ."
 

@@ -127,10 +127,9 @@ class DeskOutbox:
         with self.db.transaction():
             self.db.observe(stamp)
 
-    def adopt_download(self, tmp: Path, ref: dict[str, Any]) -> None:
-        """Keep a downloaded (already hash-checked) file in the blob store and the blobs table."""
-        stored = self.blobs.put_file(tmp)
-        tmp.unlink(missing_ok=True)
+    def adopt_download(self, data: bytes, ref: dict[str, Any]) -> None:
+        """Keep a downloaded (already hash-checked) file, sealed, in the blob store and the blobs table."""
+        stored = self.blobs.put_bytes(data)
         mime = str(
             ref.get("mime") or mimetypes.guess_type(str(ref.get("name", "")))[0] or "application/octet-stream"
         )

@@ -154,13 +154,13 @@ def _fetch_files(store: DeskOutbox, transport: HubTransport, event: WireEvent, r
         if store.blobs.has(ref.sha256):
             continue
         try:
-            tmp = transport.download(ref.sha256, ref.size, store.blobs.root)
+            data = transport.download(ref.sha256, ref.size)
         except HubRefusedError as exc:  # the hub's 404: a colleague's upload has not arrived yet
             logger.info(
                 "file %s of event %s not at the hub yet (%s)", ref.sha256[:12], event.id, exc.hub_code
             )
             return False
-        store.adopt_download(tmp, _file_info(event.payload, ref.sha256))
+        store.adopt_download(data, _file_info(event.payload, ref.sha256))
         report.files_downloaded += 1
     return True
 

@@ -20,14 +20,12 @@ hub's own error shape is a `HubRefusedError`; anything else is a `HubReplyError`
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
-import os
 import re
-import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -54,6 +52,7 @@ from sync.errors import (
 from sync.protocol import (
     API,
     HUB_TIME_HEADER,
+    MAX_FILE_BYTES,
     PROTOCOL_HEADER,
     PROTOCOL_VERSION,
     TUS_PREFIX,
@@ -252,10 +251,12 @@ class HubTransport:
             raise HubReplyError(f"file status for {sha256[:12]} names another file")
         return status
 
-    def download(self, sha256: str, size: int, dest_dir: Path) -> Path:
-        """Fetch a file of the announced `size` into a temporary file in `dest_dir`, stopping as
-        soon as more arrives, then checking its SHA-256; returns its path."""
+    def download(self, sha256: str, size: int) -> bytes:
+        """Fetch a file of the announced `size` into memory (the blob store seals it: never clear on
+        disk), stopping as soon as more arrives or the deadline passes, then checking its SHA-256."""
         what = f"download {sha256[:12]}"
+        if not 0 <= size <= MAX_FILE_BYTES:
+            raise FileMismatchError(f"{what}: announced size {size} outside 0..{MAX_FILE_BYTES}")
         resp = self._request(
             "GET", f"{API}/files/{sha256}/content", raw=True, extra_s=size / MIN_DOWNLOAD_RATE
         )
@@ -264,29 +265,22 @@ class HubTransport:
         if declared.isascii() and declared.isdigit() and int(declared) != size:
             resp.close()
             raise FileMismatchError(f"{what}: announced {declared} bytes, the event says {size}")
-        digest = hashlib.sha256()
-        fd, name = tempfile.mkstemp(dir=dest_dir, suffix=".download")
+        digest, chunks = hashlib.sha256(), []
         try:
-            with os.fdopen(fd, "wb") as fh:
-                for chunk in _chunks(resp, size, deadline, what):
-                    digest.update(chunk)
-                    fh.write(chunk)
+            for chunk in _chunks(resp, size, deadline, what):
+                digest.update(chunk)
+                chunks.append(chunk)
         except requests.RequestException as exc:
-            os.unlink(name)
             raise OfflineError(f"{what} cut: {exc}") from exc
-        except BaseException:
-            os.unlink(name)
-            raise
         finally:
             resp.close()
         if digest.hexdigest() != sha256:
-            os.unlink(name)
             raise FileMismatchError(f"{what} arrived with another SHA-256")
-        return Path(name)
+        return b"".join(chunks)
 
     def upload(
         self,
-        path: Path,
+        data: bytes,
         sha256: str,
         resume_url: str | None,
         save_url: Callable[[str | None], None],
@@ -294,7 +288,8 @@ class HubTransport:
         progress: Progress,
         is_cancelled: Callable[[], bool],
     ) -> None:
-        """Send one file through tus, resuming from the hub's offset at `resume_url` if it still exists."""
+        """Send one file through tus, resuming from the hub's offset at `resume_url` if it still exists.
+        `data` is the file's plaintext, decrypted in memory by the blob store (never a clear file on disk)."""
         assert self.credentials is not None
         meta = {
             "filename": sha256,
@@ -305,12 +300,12 @@ class HubTransport:
         # Only the path is kept: the hub may be reached by another address next time (proxy, new IP).
         url = self.base + urlsplit(resume_url).path if resume_url else None
         try:
-            uploader = self._uploader(path, meta, url, chunk_size)
+            uploader = self._uploader(data, meta, url, chunk_size)
             if uploader.url is None:
                 uploader.set_url(uploader.create_url())
                 uploader.offset = 0
             save_url(urlsplit(str(uploader.url)).path)
-            size = path.stat().st_size
+            size = len(data)
             if uploader.offset:
                 logger.info("upload of %s resumes at byte %d of %d", sha256[:12], uploader.offset, size)
             while uploader.offset < size:
@@ -328,15 +323,15 @@ class HubTransport:
                 raise HubRefusedError(f"upload {sha256[:12]}: {status}", status) from exc
             raise OfflineError(f"upload {sha256[:12]} interrupted: {exc}") from exc
 
-    def _uploader(self, path: Path, meta: dict[str, str], url: str | None, chunk_size: int) -> Uploader:
+    def _uploader(self, data: bytes, meta: dict[str, str], url: str | None, chunk_size: int) -> Uploader:
         if url:
             try:
-                return SessionUploader(self, path, url=url, chunk_size=chunk_size, metadata=meta)
+                return SessionUploader(self, data, url=url, chunk_size=chunk_size, metadata=meta)
             except TusCommunicationError as exc:
                 if getattr(exc, "status_code", None) not in (404, 410):
                     raise
                 logger.info("upload of %s gone at the hub; starting it again", meta["sha256"][:12])
-        return SessionUploader(self, path, chunk_size=chunk_size, metadata=meta)
+        return SessionUploader(self, data, chunk_size=chunk_size, metadata=meta)
 
 
 # Upload answers that mean "try again later", not "this file is refused": gone (404/410, started
@@ -349,11 +344,11 @@ class SessionUploader(Uploader):
     """tuspy's Uploader with every request sent through the transport's session: timeouts on
     connect, send and read, TLS verification against the CA bundle, device auth, hub clock."""
 
-    def __init__(self, transport: HubTransport, path: Path, **kwargs: Any) -> None:
+    def __init__(self, transport: HubTransport, data: bytes, **kwargs: Any) -> None:
         self.transport = transport  # before super(): it asks the hub for the offset of a known URL
-        self.path = path
+        self.data = data
         self.create_endpoint = transport.base + TUS_PREFIX + "/"
-        super().__init__(str(path), client=TusClient(self.create_endpoint), **kwargs)
+        super().__init__(file_stream=_KeptOpen(data), client=TusClient(self.create_endpoint), **kwargs)
 
     def _url(self) -> str:
         if not self.url:
@@ -375,7 +370,7 @@ class SessionUploader(Uploader):
 
     def _offset(self, text: str | None) -> int:
         """An upload offset from the hub: an integer within the file, or the reply is void."""
-        size = self.path.stat().st_size
+        size = len(self.data)
         if text is None or not (text.isascii() and text.isdigit() and len(text) <= 16) or int(text) > size:
             raise HubReplyError(f"upload offset {str(text)[:20]!r} is not within the file's {size} bytes")
         return int(text)
@@ -391,9 +386,7 @@ class SessionUploader(Uploader):
         if not self.url:
             self.set_url(self.create_url())
             self.offset = 0
-        with open(self.path, "rb") as fh:
-            fh.seek(self.offset)
-            chunk = fh.read(self.get_request_length())
+        chunk = self.data[self.offset : self.offset + self.get_request_length()]
         headers = {
             **self.get_headers(),
             "upload-offset": str(self.offset),
@@ -442,6 +435,13 @@ def read_bounded(resp: requests.Response, limit: int, deadline: float, what: str
         return b"".join(_chunks(resp, limit, deadline, what))
     except FileMismatchError as exc:
         raise HubReplyError(exc.log_message) from exc
+
+
+class _KeptOpen(io.BytesIO):
+    """tuspy closes the stream it measures; ours must stay readable."""
+
+    def close(self) -> None:
+        return None
 
 
 def _raise_for(resp: requests.Response, what: str) -> None:

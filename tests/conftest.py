@@ -11,6 +11,10 @@ ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["SANE_CONFIG_DIR"] = str(ROOT / "resources" / "sane")
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+# the behaviour tests written against the first, hand-written catalog keep it (also in subprocesses)
+os.environ["MOTCUA_SHIPPED_CATALOG"] = str(
+    ROOT / "tests" / "fixtures" / "catalog" / "handwritten_2026-11-01.json"
+)
 
 
 @pytest.fixture

@@ -166,3 +166,17 @@ def test_overlay_in_the_data_folder_replaces_the_shipped_year(tmp_path: Path) ->
     assert not cal.is_working_day(date(2026, 11, 19))
     # the whole shipped 2026 arrangement is replaced: 2/1 off and make-up 10/1 came only from it
     assert cal.is_working_day(date(2026, 1, 2)) and not cal.is_working_day(date(2026, 1, 10))
+
+
+def test_a_due_date_in_a_year_with_no_published_calendar_is_warned_and_logged(caplog):
+    from app.calendar import TZ
+    from app.calendar import WorkCalendar as Cal
+
+    cal = Cal()  # the shipped overlays: 2026 published, 2027 only an estimate
+    received = datetime(2027, 12, 28, 9, 0, tzinfo=TZ)
+    with caplog.at_level("WARNING", logger="app.calendar"):
+        appt = cal.appointment(received, "working_days", 7)
+    assert appt.due_date.year == 2028
+    assert appt.warning == "lịch năm 2027, 2028 chưa được Trung tâm công bố"
+    assert "without a published calendar" in caplog.text
+    assert cal.appointment(datetime(2026, 11, 20, 9, 0, tzinfo=TZ), "working_days", 3).warning == ""

@@ -98,7 +98,7 @@ def test_invalid_field_is_named_with_its_procedure_and_nothing_is_imported(tmp_p
         (lambda d: d["procedures"][3]["processing"].update(kind="working_days"), "procedures[3]"),
         (lambda d: d["procedures"][4]["components"][0].update(copy_kind="scan"), "components[0].copy_kind"),
         (lambda d: d["procedures"].append(d["procedures"][0]), "duplicate procedure(s): 1.001193 v1"),
-        (lambda d: d.update(format=2), "format"),
+        (lambda d: d.update(format=3), "format"),
         (lambda d: d.update(procedures={}), "procedures"),
     ],
 )

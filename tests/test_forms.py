@@ -79,7 +79,7 @@ def test_refusal_and_apology() -> None:
     refusal = flat(render_refusal(sample_state(), SETTINGS, day=DAY))
     assert "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ" in refusal and "tẩy xóa" in refusal
     apology = flat(render_apology(sample_state(), SETTINGS, day=DAY))
-    assert "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ" in apology
+    assert "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT" in apology
     assert "ngày 25 tháng 11 năm 2026" in apology and "ngày 18 tháng 11 năm 2026" in apology
 
 

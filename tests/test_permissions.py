@@ -1,5 +1,5 @@
-"""Roles in the services: every account receives and returns; refusal (03) and apology (04) are for
-clerk and head; account management for admin; a deactivated account does nothing."""
+"""Roles in the services: every account receives and returns; refusal (03) is for clerk and head, the
+apology (04) for the head; account management for admin; a deactivated account does nothing."""
 
 from __future__ import annotations
 
@@ -30,12 +30,13 @@ def test_every_role_receives_and_returns(desks):
 
 
 @pytest.mark.parametrize("role", ["clerk", "head"])
-def test_clerk_and_head_may_refuse_and_apologise(desks, role):
+def test_clerk_and_head_may_refuse_and_the_head_apologises(desks, role):
     desk = desks[role]
     refused = intake.receive(desk, request(desk, "2.000815"))
     assert intake.refuse(desk, refused.id, "Không thuộc thẩm quyền").status.value == "refused"
     late = intake.receive(desk, request(desk, "1.004222"))
-    assert returns.issue_apology(desk, late.id, "Chậm xác minh", "2026-12-04").due_date == "2026-12-04"
+    head = desks["head"]  # form 04 is signed for the head of the unit (TT 03/2025)
+    assert returns.issue_apology(head, late.id, "Chậm xác minh", "2026-12-04").due_date == "2026-12-04"
 
 
 def test_admin_may_not_refuse_or_apologise_and_nothing_is_written(desks):
@@ -76,3 +77,14 @@ def test_a_clerk_deactivated_while_working_is_stopped_at_the_next_action(desks):
     with pytest.raises(PermissionDenied):
         intake.receive(desk, request(desk, "2.000815"))
     assert desk.db.conn.execute("SELECT count(*) FROM dossiers").fetchone()[0] == 1
+
+
+def test_only_an_admin_changes_a_role_and_the_last_admin_stays(desks):
+    db = desks["clerk"].db
+    clerk_id, head, admin = desks["clerk"].clerk_id, desks["head"].clerk_id, desks["admin"].clerk_id
+    with pytest.raises(PermissionDenied):
+        clerks.set_role(db, clerk_id, "head", actor=head)
+    clerks.set_role(db, clerk_id, "head", actor=admin)
+    assert clerks.get_clerk(db, clerk_id).role == "head"
+    with pytest.raises(ValidationError):
+        clerks.set_role(db, admin, "clerk", actor=admin)

@@ -1,3 +1,4 @@
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -5,7 +6,7 @@ import pytest
 from app.calendar import TZ
 from app.codes import format_code
 from app.domain.errors import NotFoundError, StateError, ValidationError
-from app.services import intake, queries, returns
+from app.services import clerks, intake, lifecycle, queries, returns
 from app.services.integrity import run as check
 from tests.store_helpers import applicant, make_desk, request
 
@@ -45,7 +46,7 @@ def test_unknown_procedure_is_refused_in_vietnamese_and_writes_nothing(desk):
 
 
 @pytest.mark.parametrize(
-    "bad", [{"id_number": "00109001234"}, {"id_number": "099090012345"}, {"birth_date": "1991-05-01"}]
+    "bad", [{"id_number": "00109001234"}, {"id_number": "0010900123456"}, {"id_number": "00109001234A"}]
 )
 def test_invalid_id_number_is_refused_and_writes_nothing(desk, bad):
     req = request(desk)
@@ -55,6 +56,14 @@ def test_invalid_id_number_is_refused_and_writes_nothing(desk, bad):
     assert info.value.problems and "CCCD" in info.value.user_message
     assert _counts(desk) == (0, 0, 0)
     assert desk.db.conn.execute("SELECT count(*) FROM code_sequences").fetchone()[0] == 0  # no code burnt
+
+
+@pytest.mark.parametrize("doubt", [{"id_number": "099090012345"}, {"birth_date": "1991-05-01"}])
+def test_a_12_digit_number_with_a_doubtful_prefix_is_received(desk, doubt):
+    # since 1/7/2024 the law fixes only the length: the prefix is a doubt the clerk sees, not a refusal
+    req = request(desk)
+    req["applicant"] = applicant(**doubt)
+    assert intake.receive(desk, req).status.value == "received"
 
 
 def test_missing_mandatory_component_asks_for_a_supplement(desk):
@@ -81,10 +90,11 @@ def test_life_of_a_dossier_supplement_then_result_then_rating(desk):
     state = intake.add_documents(desk, state.id, [doc], completes_supplement=True)
     assert state.status.value == "received" and len(state.due_history) == 1
     returns.record_fee(desk, state.id, 20_000)
+    lifecycle.record_result(desk, state.id, kind="paper")  # the agency's paper result reaches the point
     returns.return_result(desk, state.id, "Nguyễn Văn Đức")
     state = returns.rate(desk, state.id, "rat_hai_long")
     assert (state.status.value, state.rating, state.fees_collected) == ("returned", "rat_hai_long", 20_000)
-    assert not state.flags and state.event_count == 6
+    assert not state.flags and state.event_count == 7
     assert all(r.ok for r in check(desk.db, desk.blobs))
 
 
@@ -94,6 +104,8 @@ def test_refusal_and_apology(desk):
     with pytest.raises(StateError):
         intake.refuse(desk, refused.id, "again")
     late = intake.receive(desk, request(desk, "1.004222"))
+    head = clerks.add_clerk(desk.db, "truong", "Lê Thị Mai", "head", "mat-khau-123", "system")
+    desk = replace(desk, clerk_id=head.id)  # the apology (form 04) is signed for the head of the unit
     with pytest.raises(ValidationError):
         returns.issue_apology(desk, late.id, "Cần xác minh", late.due_date)
     state = returns.issue_apology(desk, late.id, "Cần xác minh", "2026-12-04")
@@ -165,3 +177,23 @@ def test_validate_return_method_is_the_services_rule():
         with pytest.raises(ValidationError) as info:
             intake.validate_return_method(bad)
         assert info.value.user_message
+
+
+def test_search_by_phone_number_as_the_citizen_says_it(desk):
+    req = request(desk)
+    req["applicant"] = applicant(phone="0987 654 321")
+    mine = intake.receive(desk, req)
+    intake.receive(desk, request(desk))  # another applicant, phone 0912345678
+
+    def ids(query):
+        return [d["id"] for d in queries.list_dossiers(desk.db, query=query, today=date(2026, 11, 20)).items]
+
+    assert ids("0987654321") == [mine.id]
+    assert ids("0987 654 321") == [mine.id]
+    assert ids("+84 987 654 321") == [mine.id]
+
+
+def test_a_correction_needs_a_reason(desk):
+    state = intake.receive(desk, request(desk))
+    with pytest.raises(ValidationError, match="reason"):
+        intake.correct(desk, state.id, {"applicant": {"phone": "0987654321"}}, "  ")

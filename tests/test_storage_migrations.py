@@ -10,8 +10,10 @@ from app.services.queries import status_counts
 from app.storage import open_db
 from app.storage import outbox as ob
 from app.storage.audit import verify_chain
+from app.storage.cipher import is_plaintext
 from app.storage.events import load_state, projection_row
 from app.storage.migrations import LATEST, all_migrations, schema_version
+from tests.fixtures.db.make_fixtures import FIRST_SEALED, FIXTURE_KEY
 
 FIXTURES = Path(__file__).parent / "fixtures" / "db"
 
@@ -27,7 +29,10 @@ def test_there_is_a_fixture_database_for_every_schema_version():
 def test_upgrade_from_each_schema_version_keeps_every_event(tmp_path, version):
     path = tmp_path / "desk.db"
     shutil.copy(FIXTURES / f"schema_{version}.db", path)
-    with open_db(path) as db:
+    sealed = version >= FIRST_SEALED
+    assert is_plaintext(path) != sealed
+    with open_db(path, keys=FIXTURE_KEY if sealed else None) as db:
+        assert not is_plaintext(path)  # a plaintext store is sealed in place at its first open
         assert schema_version(db.conn) == LATEST
         assert db.conn.execute("SELECT count(*) FROM events").fetchone()[0] == 2
         assert len(ob.pending_events(db, 10)) == 2

@@ -1,5 +1,3 @@
-import sqlite3
-
 import pytest
 
 from app.domain.events import Event, EventType
@@ -7,6 +5,7 @@ from app.domain.hlc import Hlc
 from app.domain.ids import new_id
 from app.storage import BlobStore, open_db, record_blob
 from app.storage import outbox as ob
+from app.storage.cipher import IntegrityErrors
 from app.storage.events import append_event, load_state, refresh_projection
 
 
@@ -44,7 +43,7 @@ def test_event_and_outbox_row_commit_together_or_not_at_all(db):
 
 
 def test_outbox_row_cannot_name_a_missing_event(db):
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(IntegrityErrors):
         db.conn.execute("INSERT INTO outbox (event_id, created_at) VALUES ('nope', 'x')")
 
 

@@ -2,31 +2,34 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from app.config import Settings
+from app.services.clerks import Clerk
+from app.storage import Database
 from ui.workers.jobs import JobRunner
 
 
 @dataclass
 class DeskContext:
+    """Built whole by `ui.main.make_context`; `clerk` changes at login and lock, `settings` when the
+    Cài đặt page or an enrollment saves new ones (jobs take a copy when they start)."""
+
     home: Path
     settings: Settings
     runner: JobRunner
-    db: Any = None  # the UI thread's connection to the desk store (each job opens its own)
-    clerk: Any = None  # the logged-in clerk (from app.services)
-    extras: dict[str, Any] = field(default_factory=dict)
+    db: Database  # the UI thread's connection to the desk store (each job opens its own)
+    clerk: Clerk | None = None  # the logged-in clerk
 
     @property
     def clerk_name(self) -> str:
         if self.clerk is None:
             return ""
-        return str(getattr(self.clerk, "full_name", None) or getattr(self.clerk, "username", ""))
+        return self.clerk.full_name or self.clerk.username
 
     @property
     def clerk_id(self) -> str:
         if self.clerk is None:
             return "unknown"
-        return str(getattr(self.clerk, "id", None) or getattr(self.clerk, "username", "unknown"))
+        return self.clerk.id or self.clerk.username or "unknown"

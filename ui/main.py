@@ -17,11 +17,15 @@ from PySide6.QtWidgets import QApplication
 
 from app.config import data_home, load_settings
 from app.logs import setup_logging
-from ui import backend, backend_dossiers
+from ui.adapters import session
+from ui.adapters.sync import sync_status_text
 from ui.context import DeskContext
 from ui.main_window import MainWindow
 from ui.theme import apply_theme
+from ui.views.base import ViewPage
 from ui.workers.jobs import JobRunner
+from ui.workers.sync_scheduler import SyncScheduler
+from ui.workers.upkeep import Upkeep
 
 logger = logging.getLogger(__name__)
 
@@ -35,12 +39,14 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     return p.parse_args(list(argv))
 
 
-def build_views(ctx: DeskContext) -> list[tuple[str, str, object]]:
+def build_views(ctx: DeskContext, upkeep: Upkeep, sync: SyncScheduler) -> list[tuple[str, str, ViewPage]]:
     """The navigation entries, in order: (key, Vietnamese label, view)."""
+    from ui.views.accounts import AccountsView
     from ui.views.dossiers import DossiersView
     from ui.views.home import HomeView
     from ui.views.procedures import ProceduresView
     from ui.views.receive import ReceiveView
+    from ui.views.report_view import ReportView
     from ui.views.returns import ReturnsView
     from ui.views.settings import SettingsView
     from ui.views.sync import SyncView
@@ -51,20 +57,22 @@ def build_views(ctx: DeskContext) -> list[tuple[str, str, object]]:
         ("receive", "Tiếp nhận", ReceiveView(ctx)),
         ("dossiers", "Hồ sơ", DossiersView(ctx)),
         ("returns", "Trả kết quả", ReturnsView(ctx)),
-        ("sync", "Đồng bộ", SyncView(ctx)),
-        ("settings", "Cài đặt", SettingsView(ctx)),
+        ("sync", "Đồng bộ", SyncView(ctx, sync)),
+        ("settings", "Cài đặt", SettingsView(ctx, upkeep)),
+        ("accounts", "Tài khoản", AccountsView(ctx)),
+        ("report", "Báo cáo", ReportView(ctx)),  # the point's numbers (ui.views.report_view)
     ]
 
 
 def build_window(ctx: DeskContext) -> MainWindow:
-    from ui.workers.upkeep import Upkeep
+    """The window with its views and the session's background work (started after login)."""
+    upkeep = Upkeep(ctx)
+    sync = SyncScheduler(ctx, sync_status_text)
+    window = MainWindow(ctx, build_views(ctx, upkeep, sync), upkeep, sync)
+    window.set_sync_text(sync_status_text(ctx))
+    from ui.views.queue.callbar import attach_call_bar
 
-    window = MainWindow(ctx, build_views(ctx))  # type: ignore[arg-type]
-    window.set_sync_text(backend_dossiers.sync_status_text(ctx))
-    upkeep = Upkeep(ctx, parent=window)  # started with the session (ui.session), after login
-    upkeep.sig_message.connect(window.show_status_message)
-    window.upkeep = upkeep
-    window.views["settings"].attach_upkeep(upkeep)  # type: ignore[attr-defined]
+    attach_call_bar(window, ctx)  # only when the point runs a queue service (setting queue_url)
     from ui.views.base import show_keys
 
     show_keys(window)
@@ -72,14 +80,16 @@ def build_window(ctx: DeskContext) -> MainWindow:
 
 
 def make_context(home: Path, *, demo: bool) -> DeskContext:
-    settings = load_settings(home)
-    ctx = DeskContext(home=home, settings=settings, runner=JobRunner())
-    ctx.db = backend.open_store(home)
+    """The whole context: settings, the job runner, the UI thread's store (and with `demo`, the demo
+    point, dossiers and clerk)."""
+    ctx = DeskContext(
+        home=home, settings=load_settings(home), runner=JobRunner(), db=session.open_ui_store(home)
+    )
     if demo:
         try:
-            backend.seed_demo(ctx)
+            session.seed_demo(ctx)
             ctx.settings = load_settings(home)
-            ctx.clerk = backend.demo_clerk(ctx)
+            ctx.clerk = session.demo_clerk(ctx.db)
         except Exception:  # the desk still opens; the log says what is missing
             logger.exception("demo data could not be seeded")
     return ctx
@@ -98,7 +108,13 @@ def main(argv: Sequence[str]) -> int:
     from ui.workers.collector import UiThreadCollector
 
     collector = UiThreadCollector(parent=app)  # noqa: F841 (lives as long as the app)
+    from ui.session import unlock_store
+
+    opened, clerk = unlock_store(home, load_settings(home).point_name)  # a sealed store: clerk login
+    if not opened:
+        return 0
     ctx = make_context(home, demo=args.demo or bool(args.screenshots))
+    ctx.clerk = ctx.clerk or clerk
     window = build_window(ctx)
     if args.screenshots:
         from ui.screenshots import render_all
@@ -110,7 +126,9 @@ def main(argv: Sequence[str]) -> int:
         if args.screenshot:
             args.screenshot.parent.mkdir(parents=True, exist_ok=True)
             window.grab().save(str(args.screenshot))
-        window.views["receive"].confirm_discard = lambda: True  # type: ignore[attr-defined]
+        from ui.views.receive import ReceiveView
+
+        window.view_as("receive", ReceiveView).confirm_discard = lambda: True
         window.close()
         return 0
     from ui.session import start_session

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from typing import Any
+from typing import TypeVar
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
@@ -22,26 +21,36 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.adapters.sync import SYNC_NOT_CONFIGURED
 from ui.context import DeskContext
 from ui.views.base import ViewPage
+from ui.workers.sync_scheduler import SyncScheduler
+from ui.workers.upkeep import Upkeep
 
 logger = logging.getLogger(__name__)
-
-SYNC_NOT_CONFIGURED = "Đồng bộ: chưa kết nối trung tâm"
+V = TypeVar("V", bound=ViewPage)
 
 
 class MainWindow(QMainWindow):
     """Sidebar navigation on the left, the current view on the right, status bar at the bottom."""
 
-    def __init__(self, ctx: DeskContext, views: list[tuple[str, str, ViewPage]]) -> None:
+    sig_lock_requested = Signal()  # the Khóa button or Ctrl+L
+
+    def __init__(
+        self,
+        ctx: DeskContext,
+        views: list[tuple[str, str, ViewPage]],
+        upkeep: Upkeep,
+        sync: SyncScheduler,
+    ) -> None:
         super().__init__()
         self.ctx = ctx
         self.setWindowTitle("Một Cửa Desk")
         self.resize(1280, 800)
         self.views: dict[str, ViewPage] = {}
         self._keys: list[str] = []
-        self.lock_handler: Callable[[], None] | None = None
-        self.upkeep: Any = None  # ui.workers.upkeep.Upkeep, set by the composition root
+        self.upkeep = upkeep  # started with the session (ui.session), after login
+        self.sync = sync  # the one sync scheduler; started with the session
         central = QWidget()
         outer = QHBoxLayout(central)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -61,10 +70,20 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self.nav.currentRowChanged.connect(self._on_nav_changed)
         for i, _ in enumerate(views[:9]):
-            QShortcut(QKeySequence(f"Alt+{i + 1}"), self, activated=lambda i=i: self.nav.setCurrentRow(i))
+            QShortcut(QKeySequence(f"Alt+{i + 1}"), self).activated.connect(
+                lambda i=i: self.nav.setCurrentRow(i)
+            )
         ctx.runner.sig_busy_changed.connect(self._on_runner_busy)
         ctx.runner.sig_progress.connect(self._on_runner_progress)
+        self._connect_background(upkeep, sync)
         self.nav.setCurrentRow(0)
+
+    def _connect_background(self, upkeep: Upkeep, sync: SyncScheduler) -> None:
+        upkeep.setParent(self)
+        sync.setParent(self)
+        upkeep.sig_message.connect(self.show_status_message)
+        upkeep.sig_enrolled.connect(sync.on_enrolled)  # enrolled while a clerk works: sync starts
+        sync.sig_status.connect(self.set_sync_text)
 
     # ----- layout -----
     def _build_sidebar(self, views: list[tuple[str, str, ViewPage]]) -> QWidget:
@@ -106,7 +125,7 @@ class MainWindow(QMainWindow):
         self.lock_button = QPushButton("Khóa màn hình")
         self.lock_button.setToolTip("Khóa màn hình (Ctrl+L)")
         self.lock_button.clicked.connect(self._on_lock_clicked)
-        QShortcut(QKeySequence("Ctrl+L"), self, activated=self._on_lock_clicked)
+        QShortcut(QKeySequence("Ctrl+L"), self).activated.connect(self._on_lock_clicked)
         lay.addWidget(self.lock_button)
         self.update_identity()
         return head
@@ -145,6 +164,17 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(self._keys.index(key))
         return self.views[key]
 
+    def view_as(self, key: str, kind: type[V]) -> V:
+        """The view under `key`, typed (the composition root chose its class)."""
+        view = self.views[key]
+        if not isinstance(view, kind):
+            raise TypeError(f"view {key} is a {type(view).__name__}, not a {kind.__name__}")
+        return view
+
+    def show_view_as(self, key: str, kind: type[V]) -> V:
+        self.show_view(key)
+        return self.view_as(key, kind)
+
     def _on_nav_changed(self, row: int) -> None:
         if row < 0:
             return
@@ -159,8 +189,7 @@ class MainWindow(QMainWindow):
             view.show_error(exc)
 
     def _on_lock_clicked(self) -> None:
-        if self.lock_handler:
-            self.lock_handler()
+        self.sig_lock_requested.emit()  # the session locks the desk (ui.session.install_lock)
 
     def _on_runner_busy(self, busy: bool) -> None:
         for w in (self.job_label, self.job_progress, self.job_cancel):

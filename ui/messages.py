@@ -15,15 +15,6 @@ GENERIC = (
 DISK_FULL = DiskFullError.default_user_message
 NO_PERMISSION = "Không có quyền ghi vào thư mục dữ liệu. Hãy báo bộ phận kỹ thuật."
 FILE_MISSING = "Không tìm thấy tệp đã chọn. Hãy chọn lại tệp."
-PRINTER_MISSING = (
-    "Không tìm thấy máy in. Hãy kiểm tra máy in trong phần Cài đặt hoặc lưu phiếu thành tệp PDF."
-)
-CORRUPT_IMAGE = (
-    "Tệp ảnh bị hỏng hoặc không đúng định dạng (JPEG, PNG, TIFF, PDF). Hãy chọn tệp khác hoặc quét lại."
-)
-UNREADABLE_QR = (
-    "Không đọc được mã QR trên căn cước. Hãy đặt thẻ ngay ngắn, quét lại, hoặc nhập thông tin bằng tay."
-)
 
 # The hub's refusal codes (HubRefusedError.hub_code) that need their own sentence.
 HUB_REFUSALS = {

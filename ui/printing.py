@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import shutil
 from pathlib import Path
 
 from PySide6.QtCore import QRectF, Qt
@@ -27,7 +26,9 @@ def render_pdf_pages(pdf: Path, dpi: int = 150) -> list[QImage]:
     """Each page of the PDF as an image (pypdfium2, permissively licensed)."""
     import pypdfium2 as pdfium
 
-    doc = pdfium.PdfDocument(str(pdf))
+    from app.storage import scratch
+
+    doc = pdfium.PdfDocument(scratch.read(pdf))  # decrypted in memory only
     try:
         images = []
         for page in doc:
@@ -100,8 +101,10 @@ def print_to_pdf_file(pdf: Path, out: Path) -> Path:
 
 
 def save_pdf_copy(pdf: Path, out: Path) -> Path:
-    """Save the generated form as is (keeps its text and embedded fonts)."""
+    """Save the generated form as is (keeps its text and embedded fonts), in clear where the clerk chose."""
+    from app.storage import scratch
+
     tmp = out.with_suffix(out.suffix + ".part")
-    shutil.copyfile(pdf, tmp)
+    tmp.write_bytes(scratch.read(pdf))
     tmp.replace(out)
     return out

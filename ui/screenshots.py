@@ -13,6 +13,11 @@ from PySide6.QtWidgets import QApplication, QWidget
 from ui.context import DeskContext
 from ui.main_window import MainWindow
 from ui.samples import sample_page
+from ui.screenshots_life import later_actions
+from ui.views.dossiers import DossiersView
+from ui.views.procedures import ProceduresView
+from ui.views.receive import ReceiveView
+from ui.views.returns import ReturnsView
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +57,11 @@ class Shooter:
         self.out = out
         self.names: list[str] = []
 
+    def show(self, key: str) -> None:
+        """Show the view under `key` and save it as `key`.png."""
+        self.window.show_view(key)
+        self.shot(key)
+
     def shot(self, name: str, widget: QWidget | None = None) -> None:
         settle()
         target = widget or self.window
@@ -67,8 +77,6 @@ def _step(label: str, fn: Callable[[], None]) -> None:
 
 
 def receive_flow(s: Shooter, ctx: DeskContext) -> None:
-    from ui.views.receive import ReceiveView
-
     w = s.window
     view = w.show_view("receive")
     assert isinstance(view, ReceiveView)
@@ -115,40 +123,41 @@ def render_all(window: MainWindow, ctx: DeskContext, out: Path) -> int:
     window.resize(1366, 820)
     window.show()
     s = Shooter(window, out)
-    _step("home", lambda: (window.show_view("home"), s.shot("home")))
+    _step("home", lambda: s.show("home"))
 
     def procedures() -> None:
-        view = window.show_view("procedures")
-        view.search.query.setText("chung thuc")  # type: ignore[attr-defined]
-        view.search.search()  # type: ignore[attr-defined]
+        view = window.show_view_as("procedures", ProceduresView)
+        view.search.query.setText("chung thuc")
+        view.search.search()
         s.shot("procedures")
 
     _step("procedures", procedures)
     _step("receive", lambda: receive_flow(s, ctx))
 
     def dossiers() -> None:
-        view = window.show_view("dossiers")
-        view.table.selectRow(0)  # type: ignore[attr-defined]
+        view = window.show_view_as("dossiers", DossiersView)
+        view.table.selectRow(0)
         s.shot("dossiers")
-        view.detail.tabs.setCurrentIndex(1)  # type: ignore[attr-defined]
+        view.detail.tabs.setCurrentIndex(1)
         s.shot("dossier-timeline")
-        view.detail.tabs.setCurrentIndex(2)  # type: ignore[attr-defined]
-        view.detail.documents.setCurrentRow(0)  # type: ignore[attr-defined]
+        view.detail.tabs.setCurrentIndex(2)
+        view.detail.documents.setCurrentRow(0)
         s.shot("dossier-documents")
 
     _step("dossiers", dossiers)
 
     def returns() -> None:
-        view = window.show_view("returns")
-        result = getattr(window.views["receive"], "result", None)
+        view = window.show_view_as("returns", ReturnsView)
+        result = window.view_as("receive", ReceiveView).result
         if result:
-            view.code.setText(result["code"])  # type: ignore[attr-defined]
-            view.find()  # type: ignore[attr-defined]
+            view.code.setText(result.code)
+            view.find()
         s.shot("returns")
 
     _step("returns", returns)
-    _step("sync", lambda: (window.show_view("sync"), s.shot("sync")))
-    _step("settings", lambda: (window.show_view("settings"), s.shot("settings")))
+    _step("later actions", lambda: later_actions(s, ctx))
+    _step("sync", lambda: s.show("sync"))
+    _step("settings", lambda: s.show("settings"))
 
     def login() -> None:
         from ui.dialogs.login import LoginDialog
@@ -160,7 +169,7 @@ def render_all(window: MainWindow, ctx: DeskContext, out: Path) -> int:
         dialog.close()
 
     _step("login", login)
-    window.views["receive"].confirm_discard = lambda: True  # type: ignore[attr-defined]
+    window.view_as("receive", ReceiveView).confirm_discard = lambda: True
     window.close()
     logger.info("screenshots saved: %s", ", ".join(s.names))
     print(f"{len(s.names)} screenshots in {out}: {', '.join(s.names)}")

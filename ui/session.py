@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 from functools import partial
+from pathlib import Path
+from typing import Any
 
 from PySide6.QtWidgets import QApplication, QDialog
 
-from ui import backend, backend_dossiers
+from ui.adapters.session import authenticate, has_clerks
 from ui.context import DeskContext
 from ui.dialogs.login import InactivityWatcher, LoginDialog
 from ui.main_window import MainWindow
@@ -22,10 +24,8 @@ NO_CLERKS = (
 
 
 def login(ctx: DeskContext, window: MainWindow | None = None) -> bool:
-    from app.services.clerks import list_clerks
-
-    dialog = LoginDialog(partial(backend.authenticate, ctx), ctx.settings.point_name, window)
-    if not list_clerks(ctx.db):
+    dialog = LoginDialog(partial(authenticate, ctx), ctx.settings.point_name, window)
+    if not has_clerks(ctx):
         dialog.error.setText(NO_CLERKS)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return False
@@ -33,17 +33,42 @@ def login(ctx: DeskContext, window: MainWindow | None = None) -> bool:
     return True
 
 
+def unlock_store(home: Path, point_name: str) -> tuple[bool, Any]:
+    """A sealed store opens at a clerk's login: the password unwraps the store key, then logs in.
+    Returns (opened, clerk); clerk is None when the store opened unattended (demo, keyring)."""
+    from app import keys
+    from app.config import db_path
+    from app.services.clerks import login as clerk_login
+    from app.storage import open_db
+
+    if keys.load_file(home) is None or keys.unlock_unattended(home) is not None:
+        return True, None  # a new home (its key is made at the first open), demo, keyring
+
+    def authenticate(username: str, password: str) -> Any:
+        keys.unlock_with_password(home, username, password)  # WrongSecretError: nothing touched
+        with open_db(db_path(home)) as db:
+            return clerk_login(db, username, password)
+
+    dialog = LoginDialog(authenticate, point_name)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return False, None
+    return True, dialog.clerk
+
+
 def lock(ctx: DeskContext, window: MainWindow, watcher: InactivityWatcher | None = None) -> None:
     """Cover the desk until the same clerk types the password again."""
     if watcher:
         watcher.paused = True
-    username = str(getattr(ctx.clerk, "username", ""))
+    username = ctx.clerk.username if ctx.clerk else ""
     dialog = LoginDialog(
-        partial(backend.authenticate, ctx), ctx.settings.point_name, window, username=username, locked=True
+        partial(authenticate, ctx), ctx.settings.point_name, window, username=username, locked=True
     )
-    window.centralWidget().setVisible(False)  # hide citizens' data behind the lock
+    central = window.centralWidget()
+    if central is not None:
+        central.setVisible(False)  # hide citizens' data behind the lock
     dialog.exec()
-    window.centralWidget().setVisible(True)
+    if central is not None:
+        central.setVisible(True)
     if watcher:
         watcher.paused = False
         watcher.timer.start()
@@ -53,7 +78,7 @@ def install_lock(ctx: DeskContext, window: MainWindow, app: QApplication) -> Ina
     watcher = InactivityWatcher(ctx.settings.lock_minutes, window)
     app.installEventFilter(watcher)
     watcher.sig_idle.connect(lambda: lock(ctx, window, watcher))
-    window.lock_handler = lambda: lock(ctx, window, watcher)
+    window.sig_lock_requested.connect(lambda: lock(ctx, window, watcher))
     return watcher
 
 
@@ -63,14 +88,9 @@ def start_session(app: QApplication, window: MainWindow, ctx: DeskContext) -> in
     window.update_identity()
     install_lock(ctx, window, app)
     window.upkeep.start()  # a pending enrollment code, the daily backup: jobs, outcome in the status bar
-    if backend_dossiers.is_enrolled(ctx):
-        from ui.backend_jobs import sync_once_job
-        from ui.workers.sync_scheduler import SyncScheduler
-
-        scheduler = SyncScheduler(ctx, sync_once_job, backend_dossiers.sync_status_text, parent=window)
-        scheduler.sig_status.connect(window.set_sync_text)
-        scheduler.start()
+    window.sync.start()  # syncs now if enrolled; else from the moment an enrollment succeeds
     window.show()
     code = app.exec()
+    window.sync.stop()  # no new pass while the live jobs are cancelled and waited for
     ctx.runner.shutdown()
     return int(code)

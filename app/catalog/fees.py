@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass
 
 from app.catalog.model import FeeRule, Procedure
 from app.domain.errors import ValidationError
+from app.domain.vocabulary import vnd as vnd  # one amount format, defined in the vocabulary
 
 
 @dataclass(frozen=True)
@@ -21,11 +22,6 @@ class FeeLine:
         return asdict(self)
 
 
-def vnd(amount: int) -> str:
-    """12000 → '12.000đ' (Vietnamese thousands separator)."""
-    return f"{amount:,}".replace(",", ".") + "đ"
-
-
 def _page_price(rule: FeeRule, page: int) -> int:
     return next(t.amount for t in reversed(rule.tiers) if t.from_page <= page)
 
@@ -39,8 +35,16 @@ def _per_page(rule: FeeRule, pages: int, copies: int) -> tuple[int, str]:
     return per_copy * copies, basis
 
 
-def _line(rule: FeeRule, pages: int, copies: int, online: bool) -> FeeLine:
+def _line(rule: FeeRule, pages: int, copies: int, online: bool, postal: bool = False) -> FeeLine:
     legal = f"; {rule.basis}" if rule.basis else ""
+    if rule.kind == "words":  # the catalog states the fee only in words: the clerk enters the amount
+        return FeeLine(
+            rule.code, rule.label, 0, f"{rule.words[:300]} (danh mục chưa có số tiền: nhập mức thu){legal}"
+        )
+    if postal and rule.postal_amount is not None and rule.kind in ("fixed", "per_copy"):
+        unit = rule.postal_amount
+        total_ = unit * copies if rule.kind == "per_copy" else unit
+        return FeeLine(rule.code, rule.label, total_, f"{vnd(unit)} (nộp qua bưu chính){legal}")
     if rule.kind == "free":
         return FeeLine(rule.code, rule.label, 0, "Miễn" + legal)
     if rule.kind == "per_page":
@@ -53,16 +57,39 @@ def _line(rule: FeeRule, pages: int, copies: int, online: bool) -> FeeLine:
     return FeeLine(rule.code, rule.label, unit, f"{vnd(unit)}/hồ sơ{channel}{legal}")
 
 
+def _exempted(line: FeeLine, rule: FeeRule, who: str) -> FeeLine:
+    """The line for a citizen the rule exempts (amount 0) or reduces (percent off), saying who and why."""
+    found = next((e for e in rule.exemptions if e.who == who), None)
+    if found is None:
+        return line
+    proof = f"; giấy tờ: {found.proof[:200]}" if found.proof else ""
+    if found.kind == "reduced" and found.percent is not None:
+        amount = line.amount * (100 - found.percent) // 100
+        return FeeLine(
+            line.code, line.label, amount, f"Giảm {found.percent}% cho {found.who}{proof}; {line.basis}"
+        )
+    return FeeLine(line.code, line.label, 0, f"Miễn cho {found.who}{proof}")
+
+
 def compute_fees(
-    procedure: Procedure, pages_per_copy: int, copies: int, online: bool = False
+    procedure: Procedure,
+    pages_per_copy: int,
+    copies: int,
+    online: bool = False,
+    *,
+    postal: bool = False,
+    exempt: str | None = None,
 ) -> list[FeeLine]:
-    """One FeeLine per fee rule of the procedure (a free rule gives a 0 line, so the slip says "Miễn")."""
+    """One FeeLine per fee rule of the procedure (a free rule gives a 0 line, so the slip says "Miễn").
+    `postal`: filed by post (its price if the catalog has one); `exempt`: the `who` of an exemption the
+    citizen proves (the rules that list it give 0, or the reduced amount)."""
     if not 0 <= pages_per_copy <= 10_000 or not 1 <= copies <= 1_000:
         raise ValidationError(
             f"fee input out of range: pages_per_copy={pages_per_copy} copies={copies}",
             "Số trang phải từ 0 đến 10.000 và số bản từ 1 đến 1.000.",
         )
-    return [_line(rule, pages_per_copy, copies, online) for rule in procedure.fees]
+    lines = [(rule, _line(rule, pages_per_copy, copies, online, postal)) for rule in procedure.fees]
+    return [_exempted(line, rule, exempt) if exempt else line for rule, line in lines]
 
 
 def total(lines: list[FeeLine]) -> int:

@@ -22,7 +22,7 @@ from app.domain.errors import StorageError
 from app.storage import open_db
 from app.storage.migrations import migrate, schema_version
 
-SCHEMA_VERSION = 1  # catalog_meta.schema_version: the layout of the catalog tables
+SCHEMA_VERSION = 2  # catalog_meta.schema_version: the catalog layout (2: format-2 procedures, migration 8)
 CATALOG_MIGRATION = 6  # the store schema version that creates them
 
 

@@ -11,16 +11,20 @@ from app.catalog.text import fold
 logger = logging.getLogger(__name__)
 
 # Order: the exact code, then names that start with the query (shortest first, so "dang ky" offers
-# "Đăng ký khai tử" before long variants), then bm25 with column weights: code, name, extra.
+# "Đăng ký khai tử" before long variants), then names that hold the query as a phrase (shortest first:
+# real portal records carry long component texts that would otherwise outweigh a short name), then bm25
+# with column weights: code, name, extra.
 _WEIGHTS = (20.0, 8.0, 1.0)
 _SQL = f"""
 SELECT p.code, p.name, p.field, p.version,
        (p.code = :code) AS exact_code,
        (substr(p.name_folded, 1, length(:folded)) = :folded) AS name_prefix,
+       (instr(p.name_folded, :folded) > 0) AS name_has,
        bm25(catalog_fts, {", ".join(str(w) for w in _WEIGHTS)}) AS score
 FROM catalog_fts f JOIN catalog_procedure p ON p.id = f.rowid
 WHERE catalog_fts MATCH :match
-ORDER BY exact_code DESC, name_prefix DESC, CASE WHEN name_prefix THEN length(p.name_folded) END, score, p.code
+ORDER BY exact_code DESC, name_prefix DESC, CASE WHEN name_prefix THEN length(p.name_folded) END,
+         name_has DESC, CASE WHEN name_has THEN length(p.name_folded) END, score, p.code
 LIMIT :limit
 """
 
@@ -54,4 +58,4 @@ def search(conn: sqlite3.Connection, query: str, limit: int = 20) -> list[Search
         return []
     params = {"match": match, "code": query.strip(), "folded": fold(query), "limit": limit}
     rows = conn.execute(_SQL, params).fetchall()
-    return [SearchHit(r[0], r[1], r[2], int(r[3]), float(r[6])) for r in rows]
+    return [SearchHit(r[0], r[1], r[2], int(r[3]), float(r[7])) for r in rows]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import sqlite3
@@ -59,13 +60,19 @@ def _fts_row(proc: Procedure) -> tuple[str, str, str]:
     return fold(code_text), fold(proc.name), fold(extra)
 
 
+def _ranking_name(name: str) -> str:
+    """The folded name search ranks by: the portal's leading "Thủ tục" is not part of what clerks type."""
+    folded = fold(name)
+    return folded[len("thu tuc ") :] if folded.startswith("thu tuc ") else folded
+
+
 def _set_current(conn: sqlite3.Connection, proc: Procedure, now: str) -> None:
     row = conn.execute("SELECT id FROM catalog_procedure WHERE code = ?", (proc.code,)).fetchone()
     if row is None:
         cur = conn.execute(
             "INSERT INTO catalog_procedure (code, version, name, name_folded, field, updated_at) "
             "VALUES (?, ?, ?, ?, ?, ?)",
-            (proc.code, proc.version, proc.name, fold(proc.name), proc.field, now),
+            (proc.code, proc.version, proc.name, _ranking_name(proc.name), proc.field, now),
         )
         rowid = cur.lastrowid
     else:
@@ -73,7 +80,7 @@ def _set_current(conn: sqlite3.Connection, proc: Procedure, now: str) -> None:
         conn.execute(
             "UPDATE catalog_procedure SET version = ?, name = ?, name_folded = ?, field = ?, updated_at = ? "
             "WHERE id = ?",
-            (proc.version, proc.name, fold(proc.name), proc.field, now, rowid),
+            (proc.version, proc.name, _ranking_name(proc.name), proc.field, now, rowid),
         )
         conn.execute("DELETE FROM catalog_fts WHERE rowid = ?", (rowid,))
     conn.execute(
@@ -135,13 +142,30 @@ def import_file(conn: sqlite3.Connection, path: Path) -> ImportReport:
 
 
 def ensure_loaded(conn: sqlite3.Connection) -> int:
-    """Load the shipped catalog into an empty database; returns the number of current procedures."""
+    """Load the shipped catalog into an empty database, or again when the program ships a different one
+    (an upgraded desk gets the new procedures; a version it already has stays as it is). Returns the
+    number of current procedures. A shipped catalog that cannot be imported over a working one is logged
+    and the working one kept."""
     ensure_schema(conn)
+    outer = conn.in_transaction
     count = int(conn.execute("SELECT count(*) FROM catalog_procedure").fetchone()[0])
-    if count == 0:
+    digest = hashlib.sha256(SHIPPED_CATALOG.read_bytes()).hexdigest()
+    row = conn.execute("SELECT value FROM catalog_meta WHERE key = 'shipped_sha256'").fetchone()
+    if count and row is not None and row[0] == digest:
+        return count
+    try:
         import_catalog(conn, read_catalog(SHIPPED_CATALOG), source="shipped:" + SHIPPED_CATALOG.name)
-        count = int(conn.execute("SELECT count(*) FROM catalog_procedure").fetchone()[0])
-    return count
+    except CatalogError:
+        if not count:
+            raise
+        logger.warning("shipped catalog %s not imported over the current one", SHIPPED_CATALOG.name)
+    with _savepoint(conn, "catalog_shipped"):
+        conn.execute(
+            "INSERT OR REPLACE INTO catalog_meta (key, value) VALUES ('shipped_sha256', ?)", (digest,)
+        )
+    if conn.in_transaction and not outer:
+        conn.commit()
+    return int(conn.execute("SELECT count(*) FROM catalog_procedure").fetchone()[0])
 
 
 def get_procedure(conn: sqlite3.Connection, code: str, version: int | None = None) -> Procedure:

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from app.backup import create_backup
 from app.backup_schedule import backup_to_dir, run_scheduled_backup
-from app.config import load_settings
+from app.cli.common import unlock
+from app.config import data_home, load_settings
 from app.domain.errors import AppError
 from app.logs import setup_logging
 
@@ -33,6 +34,7 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     setup_logging(stderr=False)
     try:
+        unlock(data_home())  # a sealed desk: the key from the keyring, the environment or a prompt
         if args.out:
             info = create_backup(args.out)
         elif args.to_dir:

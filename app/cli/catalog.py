@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 
 from app.catalog import ensure_loaded, get_procedure, import_file, list_procedures, search, write_catalog
-from app.config import db_path
+from app.cli.common import unlock
+from app.config import data_home, db_path
 from app.domain.errors import AppError
 from app.storage import open_db
 
@@ -27,7 +28,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _run(args: argparse.Namespace) -> int:
-    with open_db(db_path()) as db:  # WAL, busy timeout, foreign keys, migrations
+    with open_db(db_path(), keys=unlock(data_home())) as db:  # WAL, busy timeout, foreign keys, migrations
         conn = db.conn
         ensure_loaded(conn)
         if args.command == "search":

@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
+from app import keys as key_store
 from app.cli.common import fail, open_store
+from app.config import data_home, db_path
 from app.domain.errors import AppError
 from app.services.demo import seed_demo
 
@@ -23,6 +25,9 @@ def main(argv: list[str]) -> int:
         print(f"received {done}/{total}", flush=True)
 
     try:
+        home = data_home()
+        if key_store.load_file(home) is None and not db_path(home).exists():
+            key_store.create(home, demo=True)  # a demo home: a demo clerk, unlocks unattended
         db, blobs, settings = open_store()
         with db:
             ids = seed_demo(db, blobs, settings, args.dossiers, args.pages, progress=progress, seed=args.seed)

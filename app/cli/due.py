@@ -11,6 +11,7 @@ from pathlib import Path
 
 from app.calendar import Appointment, WorkCalendar, installed_overlays, load_overlay, parse_received
 from app.catalog import ensure_loaded, get_procedure
+from app.cli.common import unlock
 from app.config import data_home, db_path, load_settings
 from app.domain.errors import AppError
 from app.storage import open_db
@@ -35,10 +36,12 @@ def _appointment(args: argparse.Namespace) -> Appointment:
     cal = WorkCalendar.from_settings(load_settings(), overlays)
     received = parse_received(args.received)
     if args.procedure:
-        with open_db(db_path()) as db:  # WAL, busy timeout, foreign keys, migrations
+        with open_db(
+            db_path(), keys=unlock(data_home())
+        ) as db:  # WAL, busy timeout, foreign keys, migrations
             ensure_loaded(db.conn)
             proc = get_procedure(db.conn, args.procedure.strip())
-        return cal.appointment(received, proc.processing.kind, proc.processing.days)
+        return cal.appointment(received, proc.processing.kind, proc.processing.count)
     if args.days is not None:
         return cal.appointment(received, "working_days", args.days)
     return cal.appointment(received, "same_day" if args.same_day else "immediate")

@@ -7,16 +7,27 @@ later last event), unless `--force`; the previous database is kept as `desk.db.p
 from __future__ import annotations
 
 import argparse
+import getpass
 import logging
 import sys
 from pathlib import Path
 
+from app import keys as key_store
 from app.config import data_home
 from app.domain.errors import AppError
 from app.logs import setup_logging
 from app.restore import restore_backup
 
 logger = logging.getLogger(__name__)
+
+
+def _recovery_key() -> key_store.StoreKeys:
+    text = key_store.read_secret(key_store.ENV_RECOVERY, key_store.ENV_RECOVERY_FILE)
+    if text is None and sys.stdin.isatty():
+        text = getpass.getpass("Khóa khôi phục của bản sao lưu: ")
+    if not text:
+        raise key_store.StoreLockedError("sealed backup and no recovery key given")
+    return key_store.parse_recovery(text)
 
 
 def main(argv: list[str]) -> int:
@@ -30,7 +41,10 @@ def main(argv: list[str]) -> int:
         print(f"Không tìm thấy tệp sao lưu: {args.file}", file=sys.stderr)
         return 2
     try:
-        info = restore_backup(args.file, home, force=args.force)
+        try:
+            info = restore_backup(args.file, home, force=args.force)
+        except key_store.StoreLockedError:  # a sealed backup: its recovery key opens it
+            info = restore_backup(args.file, home, force=args.force, keys=_recovery_key())
     except AppError as exc:
         logger.error("restore failed: %s", exc.log_message)
         print(exc.user_message, file=sys.stderr)

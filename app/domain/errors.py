@@ -76,6 +76,14 @@ class IntegrityError(StorageError):
     default_user_message = "Dữ liệu bị hỏng hoặc không khớp mã kiểm tra."
 
 
+class CancelledError(AppError):
+    """The clerk (or the desk closing) stopped the work: not a failure. The scanner's and the sync
+    engine's cancellations are kinds of this one, so a job stops the same way whoever noticed."""
+
+    code = "cancelled"
+    default_user_message = "Đã hủy thao tác."
+
+
 class AuthError(AppError):
     code = "auth"
     default_user_message = "Tên đăng nhập hoặc mật khẩu không đúng."

@@ -26,6 +26,13 @@ class EventType(StrEnum):
     APOLOGY_ISSUED = "apology_issued"
     RESULT_RETURNED = "result_returned"
     RATED = "rated"
+    CANCELLED = "cancelled"  # an entry made in error, same day, approved by the head
+    STOPPED = "stopped"  # form 05: the processing is stopped (signed for the head)
+    HANDED_OFF = "handed_off"  # the paper dossier or the result changed hands (form 06 rows)
+    RESULT_RECORDED = "result_recorded"  # the result reached the point (on paper, or settled here)
+    POSTAL_UPDATED = "postal_updated"  # a postal return: sent, delivered, returned to sender
+    RECEIPT_VOIDED = "receipt_voided"  # a biên lai cancelled with its reason (app.services.cashdesk)
+    CASH_REPORTED = "cash_reported"  # a clerk's end-of-day cash report, on the desk's ledger stream
     # written by the hub / the competent agency
     ACCEPTED = "accepted"
     PROCESSING = "processing"
@@ -45,6 +52,13 @@ POINT_EVENTS = frozenset(
         EventType.APOLOGY_ISSUED,
         EventType.RESULT_RETURNED,
         EventType.RATED,
+        EventType.CANCELLED,
+        EventType.STOPPED,
+        EventType.HANDED_OFF,
+        EventType.RESULT_RECORDED,
+        EventType.POSTAL_UPDATED,
+        EventType.RECEIPT_VOIDED,
+        EventType.CASH_REPORTED,
     }
 )
 AGENCY_EVENTS = frozenset(

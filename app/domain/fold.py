@@ -12,9 +12,12 @@ from typing import Any
 
 from app.domain.events import Event, EventType
 from app.domain.state import TERMINAL, DossierState, Flag, Status
+from app.domain.vocabulary import RATING_LABELS_VI as RATING_LABELS_VI
+from app.domain.vocabulary import RATINGS as RATINGS
 
 S = Status
 _BEFORE_RESULT = frozenset({S.RECEIVED, S.SUPPLEMENT_REQUESTED, S.ACCEPTED, S.PROCESSING})
+_HAS_RESULT = frozenset({S.RESULT_READY, S.REJECTED})
 
 # Which statuses each status-changing event may start from.
 ALLOWED_FROM: dict[EventType, frozenset[Status]] = {
@@ -25,15 +28,26 @@ ALLOWED_FROM: dict[EventType, frozenset[Status]] = {
     EventType.PROCESSING: frozenset({S.RECEIVED, S.ACCEPTED}),
     EventType.RESULT_READY: _BEFORE_RESULT,
     EventType.REJECTED: _BEFORE_RESULT,
-    # a same-day procedure is settled at the desk, so a result may be handed back from any open state
-    EventType.RESULT_RETURNED: _BEFORE_RESULT | {S.RESULT_READY, S.REJECTED},
+    # hand-back only with a result: from the agency, or recorded at the point (`result_recorded`)
+    EventType.RESULT_RETURNED: _HAS_RESULT,
+    EventType.RESULT_RECORDED: _BEFORE_RESULT,
+    EventType.CANCELLED: _BEFORE_RESULT,
+    EventType.STOPPED: _BEFORE_RESULT,
+    EventType.HANDED_OFF: _BEFORE_RESULT | _HAS_RESULT,
+    # a postal return was sent (returned by post); it is delivered, or comes back to the point
+    EventType.POSTAL_UPDATED: frozenset({S.RETURNED}),
     EventType.CORRECTED: _BEFORE_RESULT | {S.RESULT_READY, S.REJECTED},
     EventType.DOCUMENTS_ADDED: _BEFORE_RESULT,
     EventType.APOLOGY_ISSUED: _BEFORE_RESULT | {S.RESULT_READY},
     EventType.DUE_EXTENDED: _BEFORE_RESULT | {S.RESULT_READY},
     EventType.FEE_COLLECTED: frozenset(Status) - {S.NEW},
     EventType.RATED: frozenset({S.RETURNED, S.REFUSED}),
+    # cash-desk facts: any state; NEW too, for the desk's ledger stream that no `received` opens
+    EventType.RECEIPT_VOIDED: frozenset(Status),
+    EventType.CASH_REPORTED: frozenset(Status),
 }
+# a status-changing event must not start from a terminal status (the cancellation is final)
+assert not ALLOWED_FROM[EventType.CANCELLED] & TERMINAL
 
 
 def fold(events: Iterable[Event], dossier_id: str | None = None) -> DossierState:
@@ -93,14 +107,19 @@ def _received(state: DossierState, p: dict[str, Any]) -> None:
         "counted_from": p.get("counted_from"),
         "due_date": str(p["due_date"]) if p.get("due_date") else None,
         "due_time": str(p["due_time"]) if p.get("due_time") else None,
+        "status_secret": str(p["status_secret"])[:40] if p.get("status_secret") else None,
     }
     for key, value in values.items():
         setattr(state, key, value)
     state.original_due_date = state.due_date
+    register = p.get("register")
+    if register:
+        state.register = {"book": str(register["book"]), "no": int(register["no"])}
     state.status = S.RECEIVED
 
 
 def _corrected(state: DossierState, p: dict[str, Any]) -> None:
+    state.corrections.append({"reason": str(p.get("reason") or ""), "at": p.get("at")})
     for key in ("applicant", "return_method"):
         if key in p:
             getattr(state, key).update(p[key])
@@ -114,6 +133,8 @@ def _documents_added(state: DossierState, p: dict[str, Any]) -> None:
         state.status = S.RECEIVED
         if p.get("new_due_date"):
             _set_due(state, p, "supplement")
+            if p.get("due_time"):  # the new appointment's hour, as the new slip prints it
+                state.due_time = str(p["due_time"])
 
 
 def _supplement_requested(state: DossierState, p: dict[str, Any]) -> None:
@@ -130,8 +151,19 @@ def _fee_collected(state: DossierState, p: dict[str, Any]) -> None:
     state.fees_collected += int(p["amount"])
 
 
+def _receipt_voided(state: DossierState, p: dict[str, Any]) -> None:
+    state.fees_collected -= int(p.get("amount", 0))  # the money of a voided biên lai was given back
+
+
+def _no_state_change(state: DossierState, p: dict[str, Any]) -> None:
+    return None
+
+
 def _apology(state: DossierState, p: dict[str, Any]) -> None:
-    state.apologies.append({"reason": str(p["reason"]), "new_due_date": str(p["new_due_date"])})
+    apology = {"reason": str(p["reason"]), "new_due_date": str(p["new_due_date"])}
+    if p.get("signer"):
+        apology["signer"] = str(p["signer"])
+    state.apologies.append(apology)
     _set_due(state, p, "apology")
 
 
@@ -159,6 +191,9 @@ def _rejected(state: DossierState, p: dict[str, Any]) -> None:
 
 
 def _returned(state: DossierState, p: dict[str, Any]) -> None:
+    if p.get("by_post") and p.get("tracking_no"):
+        sent = {"status": "sent", "at": str(p["returned_at"])}
+        state.postal = {"tracking_no": str(p["tracking_no"]), "status": "sent", "history": [sent]}
     state.returned = {
         "at": str(p["returned_at"]),
         "receiver_name": p.get("receiver_name"),
@@ -168,19 +203,50 @@ def _returned(state: DossierState, p: dict[str, Any]) -> None:
     state.status = S.RETURNED
 
 
+def _cancelled(state: DossierState, p: dict[str, Any]) -> None:
+    state.cancelled = {"reason": str(p["reason"]), "approved_by": str(p["approved_by"]), "at": p.get("at")}
+    state.status = S.CANCELLED
+
+
+def _stopped(state: DossierState, p: dict[str, Any]) -> None:
+    state.stopped = {"reason": str(p["reason"]), "signer": p.get("signer")}
+    state.status = S.STOPPED
+
+
+def _handed_off(state: DossierState, p: dict[str, Any]) -> None:
+    direction = str(p["direction"])
+    if direction not in ("to_agency", "to_point"):
+        raise ValueError(f"unknown hand-off direction {direction!r}")
+    keys = ("from", "to", "at", "giver", "taker", "note")
+    state.handoffs.append({"direction": direction, **{k: p.get(k) for k in keys}})
+
+
+def _result_recorded(state: DossierState, p: dict[str, Any]) -> None:
+    outcome = str(p.get("outcome") or "result")
+    state.result_recorded = {"at": str(p["at"]), "kind": p.get("kind"), "note": p.get("note")}
+    state.status = S.REJECTED if outcome == "rejected" else S.RESULT_READY
+
+
+POSTAL_STATUSES = ("sent", "delivered", "returned_to_sender")
+
+
+def _postal_updated(state: DossierState, p: dict[str, Any]) -> None:
+    status = str(p["status"])
+    if status not in POSTAL_STATUSES:
+        raise ValueError(f"unknown postal status {status!r}")
+    history = [*state.postal.get("history", []), {"status": status, "at": p.get("at")}]
+    tracking = p.get("tracking_no") or state.postal.get("tracking_no")
+    state.postal = {"tracking_no": tracking, "status": status, "history": history}
+    if status == "returned_to_sender":  # the result is back at the point, to be handed over again
+        state.status = S.RESULT_READY
+
+
 def _rated(state: DossierState, p: dict[str, Any]) -> None:
     rating = str(p["rating"])
     if rating not in RATINGS:
         raise ValueError(f"unknown rating {rating!r}")
     state.rating = rating
 
-
-RATINGS = ("rat_hai_long", "hai_long", "khong_hai_long")
-RATING_LABELS_VI = {
-    "rat_hai_long": "Rất hài lòng",
-    "hai_long": "Hài lòng",
-    "khong_hai_long": "Không hài lòng",
-}
 
 _HANDLERS: dict[EventType, Callable[[DossierState, dict[str, Any]], None]] = {
     EventType.RECEIVED: _received,
@@ -197,6 +263,13 @@ _HANDLERS: dict[EventType, Callable[[DossierState, dict[str, Any]], None]] = {
     EventType.REJECTED: _rejected,
     EventType.RESULT_RETURNED: _returned,
     EventType.RATED: _rated,
+    EventType.CANCELLED: _cancelled,
+    EventType.STOPPED: _stopped,
+    EventType.HANDED_OFF: _handed_off,
+    EventType.RESULT_RECORDED: _result_recorded,
+    EventType.POSTAL_UPDATED: _postal_updated,
+    EventType.RECEIPT_VOIDED: _receipt_voided,
+    EventType.CASH_REPORTED: _no_state_change,
 }
 
 assert set(_HANDLERS) == set(EventType) == set(ALLOWED_FROM), "every event type needs a rule"

@@ -18,6 +18,8 @@ class Status(StrEnum):
     REJECTED = "rejected"
     RETURNED = "returned"
     REFUSED = "refused"
+    CANCELLED = "cancelled"  # entered in error and cancelled (its code is never reused)
+    STOPPED = "stopped"  # processing stopped (form 05)
 
 
 STATUS_LABELS_VI: dict[Status, str] = {
@@ -30,9 +32,11 @@ STATUS_LABELS_VI: dict[Status, str] = {
     Status.REJECTED: "Không giải quyết",
     Status.RETURNED: "Đã trả kết quả",
     Status.REFUSED: "Từ chối tiếp nhận",
+    Status.CANCELLED: "Đã hủy (nhập nhầm)",
+    Status.STOPPED: "Dừng giải quyết",
 }
 
-TERMINAL = frozenset({Status.RETURNED, Status.REFUSED})
+TERMINAL = frozenset({Status.RETURNED, Status.REFUSED, Status.CANCELLED, Status.STOPPED})
 OPEN = frozenset(
     {
         Status.RECEIVED,
@@ -82,6 +86,14 @@ class DossierState:
     agency_notes: list[dict[str, Any]] = field(default_factory=list)
     returned: dict[str, Any] | None = None
     rating: str | None = None
+    register: dict[str, Any] = field(default_factory=dict)  # {book, no}: Sổ theo dõi hồ sơ (form 07)
+    cancelled: dict[str, Any] | None = None  # {reason, approved_by, at}
+    stopped: dict[str, Any] | None = None  # {reason, signer}
+    handoffs: list[dict[str, Any]] = field(default_factory=list)  # {direction, from, to, at, giver, taker}
+    result_recorded: dict[str, Any] | None = None  # {at, kind, note}: the result at the point
+    postal: dict[str, Any] = field(default_factory=dict)  # {tracking_no, status, history}
+    corrections: list[dict[str, Any]] = field(default_factory=list)  # {reason, at}: receipts replaced
+    status_secret: str | None = None  # printed on the receipt: opens the citizen status page with the code
     flags: list[Flag] = field(default_factory=list)
     event_count: int = 0
     last_event_at: str | None = None

@@ -45,9 +45,13 @@ class ApplicantCheck:
 
 
 def check_cccd(number: str, birth_date: date | None, gender: str | None) -> list[str]:
-    """Problems of a 12-digit CCCD `PPP G YY NNNNNN` against the birth date and gender."""
+    """Doubts about a 12-digit number `PPP G YY NNNNNN` against the birth date and gender.
+
+    Since 1/7/2024 the law fixes only the length (TT 59/2021's province and century codes expired),
+    so these are warnings for the clerk to look again, never a reason to refuse; the length is checked
+    by `_id_number`."""
     if not re.fullmatch(r"\d{12}", number):
-        return ["Số CCCD phải gồm đúng 12 chữ số."]
+        return []
     problems = []
     if number[:3] not in province_codes():
         problems.append(f"Số CCCD có mã tỉnh {number[:3]} không tồn tại.")
@@ -107,7 +111,9 @@ def _birth_date(raw: Any, today: date, problems: list[str]) -> date | None:
 def _id_number(kind: str, raw: str, born: date | None, gender: str | None, check: ApplicantCheck) -> str:
     number = re.sub(r"\s", "", raw).upper()
     if kind == "cccd":
-        check.problems.extend(check_cccd(number, born, gender))
+        if not re.fullmatch(r"\d{12}", number):
+            check.problems.append("Số CCCD phải gồm đúng 12 chữ số.")
+        check.warnings.extend(check_cccd(number, born, gender))
     elif kind == "cmnd":
         if not re.fullmatch(r"\d{9}", number):
             check.problems.append("Số CMND phải gồm đúng 9 chữ số.")
@@ -130,6 +136,8 @@ def check_applicant(data: dict[str, Any], today: date | None = None) -> Applican
     check = ApplicantCheck(values=dict(data))
     values = check.values
     name = " ".join(nfc(str(data.get("full_name") or "")).split())
+    if "\ufffd" in name:  # a QR or a paste garbled the encoding: the clerk must retype the name
+        check.warnings.append("Họ và tên có ký tự lỗi (�); hãy nhập lại họ tên theo giấy tờ.")
     if not name:
         check.problems.append("Chưa nhập họ và tên người nộp hồ sơ.")
     elif any(c.isdigit() for c in name):
@@ -160,7 +168,48 @@ def check_applicant(data: dict[str, Any], today: date | None = None) -> Applican
                 check.problems.append(exc.user_message)
     if not values["phone"]:
         check.warnings.append("Chưa có số điện thoại liên hệ của người nộp.")
+    _check_filer(data, values, check)
     return check
+
+
+APPLICANT_KINDS = ("person", "organisation")
+FILER_ROLES = ("owner", "submitter", "representative", "legal_representative")
+_TAX_CODE = re.compile(r"^\d{10}(-\d{3})?$|^\d{13}$")  # mã số thuế / mã số doanh nghiệp
+_TEXT_MAX = 400
+
+
+def _short_text(value: Any) -> str:
+    return " ".join(nfc(str(value or "")).split())[:_TEXT_MAX]
+
+
+def _check_filer(data: dict[str, Any], values: dict[str, Any], check: ApplicantCheck) -> None:
+    """An organisation (name, tax or enterprise code, legal representative), the filer's role, the owner."""
+    kind = str(data.get("kind") or "person")
+    if kind not in APPLICANT_KINDS:
+        check.problems.append("Người nộp phải là cá nhân hoặc tổ chức.")
+    values["kind"] = kind
+    if data.get("role") and data["role"] not in FILER_ROLES:
+        check.problems.append("Tư cách người nộp không hợp lệ.")
+    for key in ("org_name", "legal_rep", "authorisation"):
+        if key in data:
+            values[key] = _short_text(data[key])
+    if kind == "organisation":
+        if not values.get("org_name"):
+            check.problems.append("Chưa nhập tên tổ chức.")
+        tax = re.sub(r"\s", "", str(data.get("tax_code") or ""))
+        if tax and not _TAX_CODE.match(tax):
+            check.problems.append("Mã số thuế/mã số doanh nghiệp phải gồm 10 hoặc 13 chữ số.")
+        values["tax_code"] = tax or None
+    if data.get("role") == "representative" and not values.get("authorisation"):
+        check.warnings.append("Người được ủy quyền: hãy ghi số, ngày của giấy ủy quyền.")
+    owner = data.get("owner")
+    if owner is not None:
+        if not isinstance(owner, dict):
+            check.problems.append("Thông tin chủ hồ sơ không hợp lệ.")
+        else:
+            values["owner"] = {
+                k: _short_text(owner.get(k)) for k in ("full_name", "address", "id_number") if owner.get(k)
+            }
 
 
 def validate_applicant(data: dict[str, Any], today: date | None = None) -> ApplicantCheck:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
@@ -13,13 +13,16 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from app.config import Settings
+from app.domain.vocabulary import copy_kind_vi as copy_kind_vi
+from app.domain.vocabulary import vn_long_date as vn_long_date
+from app.domain.vocabulary import vn_time_date as vn_time_date
+from app.forms.citizen import strip_internal
 
 FONT_DIR = Path(__file__).resolve().parents[2] / "resources" / "fonts"
 FONT = "NotoSerif"
 _FONT_FILES = {"": "NotoSerif-Regular.ttf", "B": "NotoSerif-Bold.ttf", "I": "NotoSerif-Italic.ttf"}
 _FONT_FILES["BI"] = "NotoSerif-BoldItalic.ttf"
 PARENT_AGENCY_DEFAULT = "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG\nTHÀNH PHỐ HÀ NỘI"
-COPY_KIND_VI = {"original": "Bản chính", "certified": "Bản sao chứng thực", "copy": "Bản sao"}
 
 
 class FormPDF(FPDF):
@@ -44,14 +47,21 @@ class FormPDF(FPDF):
         subtitle: str = "",
         place_date: date | None = None,
         orientation: Literal["portrait", "landscape"] = "portrait",
+        form_no: str = "",
     ) -> FormPDF:
         """A one-page-to-start form: document title, first page, national header and form heading."""
         pdf = cls(orientation=orientation)
         pdf.set_title(doc_title)
         pdf.add_page()
+        if form_no:
+            pdf.form_number(form_no)
         pdf.national_header(settings, place_date=place_date)
         pdf.form_title(heading, subtitle)
         return pdf
+
+    def normalize_text(self, text: str) -> str:
+        """Every string drawn on a form passes here: no internal word ever reaches a citizen."""
+        return str(super().normalize_text(strip_internal(text)))
 
     @property
     def width(self) -> float:
@@ -87,6 +97,14 @@ class FormPDF(FPDF):
             self.font("I", 11)
             self.cell(right_w, 5, f"Hà Nội, {vn_long_date(place_date)}", align="C")
         self.set_y(max(self.get_y() + 6, left_bottom))
+
+    def form_number(self, form_no: str) -> None:
+        """`Mẫu số 0N` in the top right corner, as Phụ lục I of Thông tư 03/2025/TT-VPCP numbers its forms."""
+        y = self.get_y()
+        self.set_xy(self.l_margin, 6)
+        self.font("I", 9)
+        self.cell(self.width, 4, f"Mẫu số {form_no} (Thông tư 03/2025/TT-VPCP)", align="R")
+        self.set_xy(self.l_margin, y)
 
     def _rule(self, center_x: float, y: float, length: float) -> None:
         self.set_line_width(0.3)
@@ -192,19 +210,7 @@ def _heading_style() -> Any:
     return FontFace(family=FONT, emphasis="BOLD", fill_color=(235, 235, 235))
 
 
-def vn_long_date(day: date) -> str:
-    return f"ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
-
-
-def vn_time_date(moment: datetime) -> str:
-    return f"{moment.hour:02d} giờ {moment.minute:02d} phút, {vn_long_date(moment.date())}"
-
-
 def applicant_name(applicant: dict[str, Any]) -> str:
     name = str(applicant.get("full_name") or "").strip()
     prefix = {"male": "Ông ", "female": "Bà "}.get(str(applicant.get("gender")), "Ông/Bà ")
     return prefix + name if name else ""
-
-
-def copy_kind_vi(kind: object) -> str:
-    return COPY_KIND_VI.get(str(kind), str(kind or ""))

@@ -1,4 +1,4 @@
-"""Mẫu 05: Phiếu kiểm soát quá trình giải quyết hồ sơ (one row per hand-off, signatures of both sides)."""
+"""Mẫu số 06 (TT 03/2025): Phiếu kiểm soát quá trình giải quyết hồ sơ (one row per hand-off, signatures of both sides)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Any
 
 from app.config import Settings
 from app.domain.state import DossierState
+from app.domain.vocabulary import vn_date
 from app.forms.base import FormPDF, applicant_name, vn_long_date
 
 
@@ -14,11 +15,14 @@ def _when(value: object) -> str:
     if not value:
         return "...giờ...ngày.../.../..."
     moment = datetime.fromisoformat(str(value))
-    return f"{moment.hour:02d} giờ {moment.minute:02d}, ngày {moment:%d/%m/%Y}"
+    return f"{moment.hour:02d} giờ {moment.minute:02d}, ngày {vn_date(moment)}"
 
 
 def default_handoffs(state: DossierState, settings: Settings) -> list[dict[str, Any]]:
-    """The first hand-off (reception → processing) plus blank rows for the ones written by hand."""
+    """The hand-offs recorded in the log (plus a blank row for the next), or, when none is recorded
+    yet, the first hand-off (reception → processing) plus blank rows for the ones written by hand."""
+    if state.handoffs:
+        return [*state.handoffs, {"from": "", "to": "", "at": ""}]
     first = {"from": f"Bộ phận tiếp nhận và trả kết quả ({settings.point_name})", "to": "Cơ quan giải quyết"}
     first["at"] = state.received_at or ""
     blank = {"from": "", "to": "", "at": ""}
@@ -33,13 +37,14 @@ def default_handoffs(state: DossierState, settings: Settings) -> list[dict[str, 
 def render_control_slip(
     state: DossierState, settings: Settings, handoffs: list[dict[str, Any]] | None = None
 ) -> bytes:
-    """Form 05. A hand-off is {from, to, at (ISO 8601 or ""), note}."""
+    """Form 06. A hand-off is {from, to, at (ISO 8601 or ""), note}."""
     rows_in = handoffs if handoffs is not None else default_handoffs(state, settings)
     received = date.fromisoformat(state.received_at[:10]) if state.received_at else None
     pdf = FormPDF.opened(
         settings,
         doc_title=f"Phiếu kiểm soát {state.code or ''}",
         heading="PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ",
+        form_no="06",
         place_date=received,
     )
     pdf.rich(("Mã hồ sơ: ", ""), (state.code or "", "B"))
@@ -50,7 +55,9 @@ def render_control_slip(
     rows = []
     for h in rows_in:
         handed = f"1. Giao: {h.get('from', '')}\n2. Nhận: {h.get('to', '')}"
-        rows.append([f"{handed}\n{h.get('note', '')}".strip(), _when(h.get("at")), "", ""])
+        note = h.get("note") or ""
+        giver, taker = str(h.get("giver") or ""), str(h.get("taker") or "")
+        rows.append([f"{handed}\n{note}".strip(), _when(h.get("at")), giver, taker])
     pdf.grid(
         ["Tên cơ quan, bộ phận giao - nhận", "Thời gian giao, nhận", "Người giao", "Người nhận"],
         rows,
@@ -60,7 +67,7 @@ def render_control_slip(
     pdf.checkboxes("Kết quả giải quyết hồ sơ:", ["Trước hạn", "Đúng hạn", "Quá hạn"])
     pdf.para(
         "Ghi chú: mỗi lần giao, nhận hồ sơ hai bên ký và ghi rõ thời gian; "
-        "hồ sơ quá hạn kèm Phiếu xin lỗi và hẹn lại ngày trả kết quả.",
+        "hồ sơ quá hạn kèm Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết.",
         style="I",
         size=10,
     )

@@ -1,4 +1,4 @@
-"""Mẫu 01: Giấy tiếp nhận hồ sơ và hẹn trả kết quả (Liên 1 kept at the point, Liên 2 to the applicant)."""
+"""Mẫu số 01 (TT 03/2025): Giấy tiếp nhận hồ sơ và hẹn trả kết quả (Liên 1 kept at the point, Liên 2 to the applicant)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,25 @@ from fpdf.enums import XPos, YPos
 
 from app.catalog.fees import vnd
 from app.catalog.model import Procedure
+from app.codes import status_url
 from app.config import Settings
 from app.domain.state import DossierState
+from app.domain.vocabulary import register_no_text
 from app.forms.base import FormPDF, applicant_name, copy_kind_vi, vn_long_date, vn_time_date
+from app.forms.citizen import public_note
 
+BRING_BACK_VI = "Ông/Bà (tổ chức) vui lòng mang theo Giấy tiếp nhận này khi đến nhận kết quả."
+RESULT_FORM_VI = {
+    "paper": "Bản giấy",
+    "electronic": "Bản điện tử",
+    "both": "Bản giấy và bản điện tử",
+}
+ROLE_VI = {
+    "owner": "chủ hồ sơ",
+    "submitter": "người nộp thay",
+    "representative": "người được ủy quyền",
+    "legal_representative": "người đại diện theo pháp luật",
+}
 LIEN = (
     ("Liên 1", "Lưu tại Bộ phận tiếp nhận và trả kết quả"),
     ("Liên 2", "Giao cho người nộp hồ sơ"),
@@ -34,7 +49,8 @@ class ReceiptExtras:
 def _processing_text(procedure: Procedure | None) -> tuple[str, str]:
     if procedure is None:
         return "", ""
-    note = f" ({procedure.processing.note})" if procedure.processing.note else ""
+    public = public_note(procedure.processing.note)
+    note = f" ({public})" if public else ""
     return procedure.processing.label_vi(), note
 
 
@@ -67,8 +83,9 @@ def _body(
     a = state.applicant
     dots = "..............."
     pdf.field("Bộ phận tiếp nhận và trả kết quả", settings.point_name)
-    pdf.field("Tiếp nhận hồ sơ của", applicant_name(a))
-    pdf.field("Địa chỉ", a.get("address", ""))
+    if hotline := str(settings.extra.get("hotline") or "").strip():
+        pdf.rich(("Đường dây nóng: ", ""), (hotline, "B"), size=11)
+    applicant_lines(pdf, a)
     pdf.rich(
         ("Số điện thoại: ", ""),
         (a.get("phone") or dots, "B"),
@@ -96,15 +113,19 @@ def _body(
     due = _due(state, ex)
     pdf.rich(("5. Thời gian trả kết quả giải quyết hồ sơ: ", ""), (vn_time_date(due) if due else dots, "B"))
     pdf.rich(("6. Nơi nhận kết quả: ", ""), ("; ".join(_return_place(state, settings)), ""))
+    result_form = RESULT_FORM_VI.get(str((state.return_method or {}).get("result_form") or "paper"))
+    pdf.rich(("   Hình thức nhận kết quả: ", ""), (result_form or RESULT_FORM_VI["paper"], "B"))
     fees = "; ".join(f"{f.get('label')}: {vnd(int(f.get('amount', 0)))}" for f in state.fee_lines) or "Không"
     pdf.rich(("7. Phí, lệ phí: ", ""), (fees + ". ", ""), ("Tổng cộng: ", ""), (vnd(state.fees_quoted), "B"))
+    book, no = register_of(state, ex)
     pdf.rich(
         ("Vào Sổ theo dõi hồ sơ, Quyển số: ", ""),
-        (ex.register_book or "......", "B"),
+        (book or "......", "B"),
         (", Số thứ tự: ", ""),
-        (ex.register_no or "......", "B"),
+        (no or "......", "B"),
         size=11,
     )
+    pdf.para(BRING_BACK_VI, style="I", size=11)
 
 
 def render_receipt(
@@ -120,21 +141,84 @@ def render_receipt(
     received_day = date.fromisoformat(state.received_at[:10]) if state.received_at else None
     for lien, purpose in LIEN:
         pdf.add_page()
+        pdf.form_number("01")
         pdf.national_header(settings, place_date=received_day)
         y = pdf.get_y()
-        pdf.qr(state.code or state.id, x=pdf.w - pdf.r_margin - 24, y=y)
+        pdf.qr(receipt_qr_text(state, settings), x=pdf.w - pdf.r_margin - 24, y=y)
         pdf.form_title("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ")
         pdf.font("", 12)
         pdf.cell(
             pdf.width, 6, f"Mã hồ sơ: {state.code or ''}", align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT
         )
+        if state.status_secret:
+            pdf.para(f"Mã tra cứu trực tuyến: {state.status_secret}", size=10, align="C")
         pdf.para(f"{lien}: {purpose}", style="I", size=11, align="C")
+        book, no = register_of(state, ex)
+        if no:
+            pdf.para(f"Số phiếu: {no}/{book}", size=11, align="C")
+        if state.corrections:  # a reprint after a correction replaces the slip given before
+            n = len(state.corrections)
+            pdf.para(
+                f"(Cấp lại lần {n}, thay thế Giấy tiếp nhận đã cấp trước đó)", style="I", size=10, align="C"
+            )
         pdf.set_y(max(pdf.get_y(), y + 26))
         _body(pdf, state, settings, procedure, ex)
         pdf.signatures([("NGƯỜI NỘP HỒ SƠ", ""), ("NGƯỜI TIẾP NHẬN HỒ SƠ", ex.clerk_name)], gap=18)
     return pdf.bytes()
 
 
+def receipt_qr_text(state: DossierState, settings: Settings) -> str:
+    """The hub's citizen status page for this dossier when the desk knows its hub, else the code."""
+    code = state.code or state.id
+    if settings.hub_url and state.status_secret:
+        return status_url(settings.hub_url, code, state.status_secret)
+    return code
+
+
 def receipt_day(state: DossierState) -> str:
     """`ngày dd tháng mm năm yyyy` of receipt, for other forms."""
     return vn_long_date(date.fromisoformat(state.received_at[:10])) if state.received_at else ""
+
+
+def register_of(state: DossierState, ex: ReceiptExtras) -> tuple[str, str]:
+    """Quyển số and số thứ tự: given at receipt (state.register), or as the caller passes them."""
+    if ex.register_no:
+        return ex.register_book, ex.register_no
+    if state.register:
+        return str(state.register["book"]), register_no_text(int(state.register["no"]))
+    return ex.register_book, ""
+
+
+def applicant_lines(pdf: FormPDF, a: dict[str, Any]) -> None:
+    """Who filed: a person (with their ID number), or an organisation; the submitter's role; the owner."""
+    if a.get("kind") == "organisation":
+        pdf.field("Tiếp nhận hồ sơ của tổ chức", a.get("org_name", ""))
+        pdf.rich(("Mã số thuế/mã số doanh nghiệp: ", ""), (str(a.get("tax_code") or "......"), "B"))
+        if a.get("legal_rep"):
+            pdf.rich(("Người đại diện theo pháp luật: ", ""), (str(a["legal_rep"]), "B"))
+        submitter = applicant_name(a)
+        if submitter:
+            pdf.rich(("Người nộp hồ sơ: ", ""), (submitter, "B"), (_role(a), ""))
+    else:
+        pdf.rich(("Tiếp nhận hồ sơ của: ", ""), (applicant_name(a), "B"), (_role(a), ""))
+    if a.get("id_number"):
+        label = ID_LABEL_VI.get(str(a.get("id_kind") or "cccd"), "Số giấy tờ tùy thân")
+        pdf.rich((f"{label}: ", ""), (str(a["id_number"]), "B"))
+    pdf.field("Địa chỉ", a.get("address", ""))
+    owner = a.get("owner") or {}
+    if owner.get("full_name") or owner.get("name"):
+        pdf.rich(
+            ("Chủ hồ sơ: ", ""),
+            (str(owner.get("full_name") or owner.get("name")), "B"),
+            (f", địa chỉ: {owner['address']}" if owner.get("address") else "", ""),
+        )
+    if a.get("authorisation"):
+        pdf.rich(("Giấy ủy quyền: ", ""), (str(a["authorisation"]), ""), size=11)
+
+
+ID_LABEL_VI = {"cccd": "Số định danh cá nhân", "cmnd": "Số CMND", "passport": "Số hộ chiếu"}
+
+
+def _role(a: dict[str, Any]) -> str:
+    role = ROLE_VI.get(str(a.get("role") or ""))
+    return f" ({role})" if role else ""

@@ -1,4 +1,4 @@
-"""Mẫu 02 (yêu cầu bổ sung), 03 (từ chối tiếp nhận), 04 (xin lỗi và hẹn lại ngày trả kết quả)."""
+"""Mẫu số 02 (yêu cầu bổ sung), 03 (từ chối tiếp nhận), 04 (xin lỗi và đề nghị gia hạn) of TT 03/2025."""
 
 from __future__ import annotations
 
@@ -14,9 +14,8 @@ from app.forms.receipt import receipt_day
 def _intro(pdf: FormPDF, state: DossierState, settings: Settings) -> None:
     a = state.applicant
     pdf.field("Bộ phận tiếp nhận và trả kết quả", settings.point_name)
-    pdf.rich(
-        ("Mã hồ sơ: ", ""), (state.code or "", "B"), ("   ngày tiếp nhận: ", ""), (receipt_day(state), "")
-    )
+    if state.code:  # form 02 at intake has no code: nothing was received
+        pdf.rich(("Mã hồ sơ: ", ""), (state.code, "B"), ("   ngày tiếp nhận: ", ""), (receipt_day(state), ""))
     pdf.field("Kính gửi", applicant_name(a))
     pdf.field("Địa chỉ", a.get("address", ""))
     pdf.rich(("Số điện thoại: ", ""), (a.get("phone") or "...............", "B"))
@@ -53,6 +52,7 @@ def render_supplement_request(
         settings,
         doc_title=f"Phiếu yêu cầu bổ sung {state.code or ''}",
         heading="PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ",
+        form_no="02",
         place_date=day or date.today(),
     )
     _intro(pdf, state, settings)
@@ -62,7 +62,7 @@ def render_supplement_request(
     pdf.rich(("Lý do: ", "B"), (reason or "." * 60, ""))
     pdf.para(
         "Trong quá trình hoàn thiện hồ sơ, nếu có vướng mắc, Ông/Bà liên hệ với "
-        f"{settings.point_name} để được hướng dẫn. Mã hồ sơ: {state.code or ''}."
+        f"{settings.point_name} để được hướng dẫn." + (f" Mã hồ sơ: {state.code}." if state.code else "")
     )
     pdf.signatures([("NGƯỜI NỘP HỒ SƠ", ""), ("NGƯỜI HƯỚNG DẪN", clerk_name)])
     return pdf.bytes()
@@ -81,6 +81,7 @@ def render_refusal(
         settings,
         doc_title=f"Phiếu từ chối tiếp nhận {state.code or ''}",
         heading="PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ",
+        form_no="03",
         place_date=day or date.today(),
     )
     _intro(pdf, state, settings)
@@ -102,14 +103,15 @@ def render_apology(
     signer_name: str = "",
     day: date | None = None,
 ) -> bytes:
-    """Form 04: Phiếu xin lỗi và hẹn lại ngày trả kết quả (defaults: the latest apology of the dossier)."""
+    """Form 04: Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết (defaults: the latest apology)."""
     last = state.apologies[-1] if state.apologies else {}
     reason = reason if reason is not None else str(last.get("reason") or "")
     new_due = new_due_date or last.get("new_due_date") or state.due_date
     pdf = FormPDF.opened(
         settings,
-        doc_title=f"Phiếu xin lỗi và hẹn lại {state.code or ''}",
-        heading="PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ",
+        doc_title=f"Văn bản xin lỗi và đề nghị gia hạn {state.code or ''}",
+        heading="VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT",
+        form_no="04",
         place_date=day or date.today(),
     )
     _intro(pdf, state, settings)

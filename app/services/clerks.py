@@ -1,6 +1,9 @@
 """Clerk accounts: argon2 hashes, offline login, roles, lockout after repeated failures.
 
-Every login, failure, lockout and account change goes to the audit log by clerk id only.
+Every login, failure, lockout and account change goes to the audit log by clerk id only. Each
+active clerk's password also wraps the store key (`app.keys`, argon2id), so a sealed desk opens at
+that clerk's login: an account change re-wraps (never re-keys) the store; a deactivated account
+loses its wrap.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from app import keys as key_store
 from app.domain.errors import AuthError, NotFoundError, PermissionDenied, ValidationError
 from app.domain.ids import new_id
 from app.services.permissions import authorize_actor
@@ -51,8 +55,19 @@ def _row_to_clerk(row: tuple[object, ...]) -> Clerk:
     return Clerk(str(row[0]), str(row[1]), str(row[2]), str(row[3]), bool(row[4]))
 
 
+def _wrap(db: Database, username: str, password: str) -> None:
+    key_store.wrap_for_clerk(db.path.parent, db.keys, username, password)
+
+
 def add_clerk(
-    db: Database, username: str, full_name: str, role: str, password: str, actor: str = "system"
+    db: Database,
+    username: str,
+    full_name: str,
+    role: str,
+    password: str,
+    actor: str = "system",
+    *,
+    wrap: bool = True,
 ) -> Clerk:
     """Create an account. `actor` is an admin's clerk id, or a process ('system', 'cli') with direct
     access to the store (the first account is made that way); any other clerk gets PermissionDenied."""
@@ -83,6 +98,8 @@ def add_clerk(
             ),
         )
         append_audit(db, actor, "clerk.add", clerk.id, {"role": role})
+    if wrap:  # after the commit: a wrap for an account that was rolled back would be dead weight
+        _wrap(db, username, password)
     logger.info("clerk %s added with role %s", clerk.id, role)
     return clerk
 
@@ -150,6 +167,8 @@ def login(db: Database, username: str, password: str, now: datetime | None = Non
             append_audit(db, clerk.id, "login.ok", clerk.id)
     if failed:  # raised after the commit, so the failure count is kept
         raise failed
+    if clerk.username not in key_store.clerk_wraps(db.path.parent):  # an account from before sealing
+        _wrap(db, clerk.username, password)
     return clerk
 
 
@@ -166,6 +185,7 @@ def change_password(db: Database, clerk_id: str, new_password: str, actor: str) 
         if cur.rowcount != 1:
             raise NotFoundError("clerk not found", "Không tìm thấy tài khoản cán bộ.")
         append_audit(db, actor, "clerk.passwd", clerk_id)
+    _wrap(db, get_clerk(db, clerk_id).username, new_password)  # re-wraps the same key
 
 
 def set_active(db: Database, clerk_id: str, active: bool, actor: str) -> None:
@@ -183,7 +203,30 @@ def set_active(db: Database, clerk_id: str, active: bool, actor: str) -> None:
                 )
         conn.execute("UPDATE clerks SET is_active = ? WHERE id = ?", (int(active), clerk.id))
         append_audit(db, actor, "clerk.activate" if active else "clerk.deactivate", clerk.id)
+    if not active:  # a deactivated clerk's password no longer opens the store
+        key_store.drop_clerk(db.path.parent, db.keys, clerk.username)
     logger.info("clerk %s %s by %s", clerk_id, "activated" if active else "deactivated", actor)
+
+
+def set_role(db: Database, clerk_id: str, role: str, actor: str) -> None:
+    """Change an account's role: admin only; the last active admin keeps the admin role."""
+    if role not in ROLES:
+        raise ValidationError(
+            f"unknown role {role!r}", "Vai trò phải là cán bộ tiếp nhận, trưởng điểm hoặc quản trị."
+        )
+    with db.transaction() as conn:
+        authorize_actor(db, actor, "clerk.manage")
+        clerk = get_clerk(db, clerk_id)
+        if clerk.role == "admin" and role != "admin" and clerk.is_active:
+            admins = conn.execute("SELECT count(*) FROM clerks WHERE role = 'admin' AND is_active = 1")
+            if admins.fetchone()[0] <= 1:
+                raise ValidationError(
+                    f"refusing to demote the last admin {clerk_id}",
+                    "Không thể đổi vai trò của quản trị cuối cùng.",
+                )
+        conn.execute("UPDATE clerks SET role = ? WHERE id = ?", (role, clerk.id))
+        append_audit(db, actor, "clerk.role", clerk.id, {"role": role})
+    logger.info("clerk %s given role %s by %s", clerk_id, role, actor)
 
 
 def ensure_clerk(db: Database, username: str, full_name: str, role: str = "clerk") -> Clerk:
@@ -191,7 +234,7 @@ def ensure_clerk(db: Database, username: str, full_name: str, role: str = "clerk
     try:
         return get_clerk(db, username)
     except NotFoundError:
-        return add_clerk(db, username, full_name, role, new_id())
+        return add_clerk(db, username, full_name, role, new_id(), wrap=False)  # nobody knows it
 
 
 def demo_clerk(db: Database) -> Clerk:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import random
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -12,10 +13,11 @@ from app.calendar import TZ
 from app.catalog import Procedure, ensure_loaded, list_procedures
 from app.config import Settings
 from app.domain.errors import AppError
-from app.services import intake, returns
-from app.services.clerks import demo_clerk
+from app.services import intake, lifecycle, returns
+from app.services.clerks import demo_clerk, ensure_clerk
 from app.services.context import Desk, vn_now
 from app.services.demo_data import make_applicant, make_page
+from app.services.dossier_write import current_state
 from app.storage import BlobStore, Database
 
 logger = logging.getLogger(__name__)
@@ -78,9 +80,19 @@ def _follow_up(rng: random.Random, desk: Desk, dossier_id: str, due: date, today
     if roll < 0.20:
         desk.now = vn_now
         new_due = desk.calendar.add_working_days(today, 3)
-        returns.issue_apology(desk, dossier_id, "Cần xác minh thêm thông tin.", new_due)
+        head = replace(desk, clerk_id=ensure_clerk(desk.db, "truongdiem", "Lê Thị Mai", "head").id)
+        returns.issue_apology(head, dossier_id, "Cần xác minh thêm thông tin.", new_due)
         return
-    if roll < 0.90:
+    if not returns.may_hand_back(desk.db, current_state(desk, dossier_id)):
+        unit = desk.settings.point_name or "Bộ phận một cửa"
+        lifecycle.hand_off(
+            desk, dossier_id, "to_agency", "Cán bộ tiếp nhận", "Cán bộ thụ lý", unit, "Cơ quan giải quyết"
+        )
+        lifecycle.hand_off(
+            desk, dossier_id, "to_point", "Cán bộ thụ lý", "Cán bộ tiếp nhận", "Cơ quan giải quyết", unit
+        )
+        lifecycle.record_result(desk, dossier_id, kind="paper")
+    if roll < 0.85:
         state = returns.return_result(desk, dossier_id, "Người nộp hồ sơ")
         if state.fees_quoted:
             returns.record_fee(desk, dossier_id, state.fees_quoted)

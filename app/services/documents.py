@@ -10,11 +10,11 @@ from app.domain.errors import ValidationError
 from app.domain.events import FileRef
 from app.domain.ids import new_id
 from app.domain.text import fold_text
+from app.domain.vocabulary import COPY_KINDS
 from app.storage import BlobStore, Database, record_blob
 
 logger = logging.getLogger(__name__)
 
-COPY_KINDS = ("original", "certified", "copy")
 PAGE_KEYS = ("sha256", "size", "mime", "width", "height", "dpi", "ocr_confidence", "rotation", "skew")
 
 
@@ -24,7 +24,7 @@ def _page(raw: Mapping[str, Any], blobs: BlobStore) -> dict[str, Any]:
         raise ValidationError(
             f"page file {sha[:16]} is not in the blob store", "Không tìm thấy tệp ảnh trang đã quét."
         )
-    size = blobs.path(sha).stat().st_size
+    size = blobs.size(sha)
     if int(raw.get("size", size)) != size:
         raise ValidationError(
             f"page file {sha[:16]} size mismatch", "Tệp ảnh trang đã quét không khớp kích thước."

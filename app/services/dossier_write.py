@@ -25,6 +25,11 @@ ACTION_VI = {
     EventType.APOLOGY_ISSUED: "xin lỗi và hẹn lại",
     EventType.RESULT_RETURNED: "trả kết quả",
     EventType.RATED: "ghi nhận đánh giá",
+    EventType.CANCELLED: "hủy hồ sơ",
+    EventType.STOPPED: "dừng giải quyết",
+    EventType.HANDED_OFF: "ghi giao nhận",
+    EventType.RESULT_RECORDED: "ghi nhận kết quả",
+    EventType.POSTAL_UPDATED: "cập nhật bưu chính",
 }
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
+from dataclasses import asdict
 from typing import Any
 
-from app.catalog import Procedure, compute_fees, ensure_loaded, get_procedure
-from app.codes import allocate_code
+from app.catalog import Procedure, ensure_loaded, get_procedure
+from app.codes import allocate_code, new_status_secret
 from app.domain.errors import ValidationError
 from app.domain.events import EventType
 from app.domain.ids import new_id
@@ -16,8 +17,11 @@ from app.domain.validation import normalise_phone, validate_applicant
 from app.services.context import Desk
 from app.services.documents import clean_documents, index_texts, register_files
 from app.services.dossier_write import current_state, write_event
+from app.services.fees import receive_fees
 from app.services.permissions import authorize
 from app.services.quality import paper_note_problem
+from app.services.receive_request import ReceiveRequest
+from app.services.register import allocate_entry
 from app.storage.events import append_event, refresh_projection
 
 logger = logging.getLogger(__name__)
@@ -39,6 +43,7 @@ def _checklist(
 ) -> list[dict[str, Any]]:
     given = {d["component"] for d in documents}
     paper = paper_checks(request.get("paper_checked"), {c.id for c in proc.components}, given)
+    case, presented = case_and_presented(proc, request)
     checklist: list[dict[str, Any]] = []
     for c in proc.components:
         item: dict[str, Any] = {
@@ -46,12 +51,13 @@ def _checklist(
             "name": c.name,
             "copy_kind": c.copy_kind,
             "count": c.count,
-            "mandatory": c.mandatory,
-            "provided": c.id in given or c.id in paper,
+            "mandatory": c.mandatory and (not c.case or c.case == case),
+            "provided": c.id in given or c.id in paper or c.id in presented,
             "digitized": c.id in given,
         }
         if c.id in paper:
             item["paper_note"] = paper[c.id]
+        item.update(_rich_marks(c, presented))
         checklist.append(item)
     missing = [item["name"] for item in checklist if item["mandatory"] and not item["provided"]]
     if missing and not request.get("allow_incomplete"):
@@ -63,6 +69,39 @@ def _checklist(
             problems=[f"Thiếu: {m}" for m in missing],
         )
     return checklist
+
+
+def case_and_presented(proc: Procedure, request: Mapping[str, Any]) -> tuple[str, set[str]]:
+    """The applicant's case ("Trường hợp …", a case id of the procedure, or "") and the present-only
+    components shown at the desk; components of another case are not required."""
+    case = str(request.get("case") or "")
+    if case and case not in {c.id for c in proc.cases}:
+        raise ValidationError(f"unknown case {case!r}", "Trường hợp đã chọn không có trong thủ tục.")
+    raw = request.get("presented") or []
+    if not isinstance(raw, (list, tuple)) or len(raw) > 200:
+        raise ValidationError(
+            "presented must be a list of component ids", "Danh sách giấy tờ xuất trình không hợp lệ."
+        )
+    shown = {str(x) for x in raw}
+    present_only = {c.id for c in proc.components if c.present_only}
+    if shown - present_only:
+        raise ValidationError(
+            f"presented marks for components that are not present-only: {sorted(shown - present_only)}",
+            "Chỉ thành phần “xuất trình” mới được đánh dấu đã xuất trình.",
+        )
+    return case, shown
+
+
+def _rich_marks(c: Any, presented: set[str]) -> dict[str, Any]:
+    marks: dict[str, Any] = {}
+    if c.case:
+        marks["case"] = c.case
+    if c.one_of:
+        marks["one_of"] = list(c.one_of)
+    if c.present_only:
+        marks["present_only"] = True
+        marks["presented"] = c.id in presented
+    return marks
 
 
 def paper_checks(raw: Any, known: set[str], scanned: set[str]) -> dict[str, str]:
@@ -88,25 +127,6 @@ def paper_checks(raw: Any, known: set[str], scanned: set[str]) -> dict[str, str]
     return out
 
 
-def _fees(proc: Procedure, request: Mapping[str, Any], pages: int) -> tuple[list[dict[str, Any]], int]:
-    copies = int(request.get("copies") or 1)
-    computed: list[dict[str, Any]] = [
-        line.to_dict() for line in compute_fees(proc, pages, copies, bool(request.get("online")))
-    ]
-    lines = [dict(x) for x in request.get("fees") or computed]
-    for line in lines:
-        if not isinstance(line.get("amount"), int) or line["amount"] < 0:
-            raise ValidationError(
-                "fee amount must be a non-negative integer", "Số tiền phí, lệ phí không hợp lệ."
-            )
-    total = sum(int(line["amount"]) for line in lines)
-    if total != sum(int(c["amount"]) for c in computed) and not request.get("fee_override_reason"):
-        raise ValidationError(
-            "fees differ from the catalog without a reason", "Phí khác biểu phí quy định: hãy ghi lý do."
-        )
-    return lines, total
-
-
 def validate_return_method(raw: Mapping[str, Any] | None) -> dict[str, Any]:
     """The return method to store (kind desk|post, phone normalised); ValidationError in Vietnamese."""
     method = {"kind": "desk", **dict(raw or {})}
@@ -123,16 +143,18 @@ def validate_return_method(raw: Mapping[str, Any] | None) -> dict[str, Any]:
     return method
 
 
-def receive(desk: Desk, request: Mapping[str, Any]) -> DossierState:
+def receive(desk: Desk, request: ReceiveRequest | Mapping[str, Any]) -> DossierState:
     """Receive a new dossier: validate, allocate its code, write `received` + outbox in one transaction."""
+    if isinstance(request, ReceiveRequest):
+        request = request.as_mapping()
     proc = find_procedure(desk, request.get("procedure") or "")
     received = desk.local_now()
     applicant = validate_applicant(dict(request.get("applicant") or {}), received.date()).values
     documents, texts = clean_documents(request.get("documents") or [], desk.blobs)
     checklist = _checklist(proc, documents, request)
     pages = sum(len(d["pages"]) for d in documents)
-    fees, fees_total = _fees(proc, request, pages)
-    appt = desk.calendar.appointment(received, proc.processing.kind, proc.processing.days)
+    fees, fees_total = receive_fees(proc, request, pages)
+    appt = desk.calendar.appointment(received, proc.processing.kind, proc.processing.count)
     payload: dict[str, Any] = {
         "point_code": desk.settings.point_code,
         "desk": desk.settings.desk,
@@ -147,7 +169,10 @@ def receive(desk: Desk, request: Mapping[str, Any]) -> DossierState:
         "counted_from": appt.counted_from.isoformat(),
         "due_date": appt.due_date.isoformat(),
         "due_time": appt.due_time_text,
+        "status_secret": new_status_secret(),
     }
+    if appt.warning:  # shown on the screen; the slip keeps the date as computed
+        payload["calendar_warning"] = appt.warning
     if request.get("fee_override_reason"):
         payload["fee_override_reason"] = str(request["fee_override_reason"])
     dossier_id = new_id()
@@ -156,6 +181,7 @@ def receive(desk: Desk, request: Mapping[str, Any]) -> DossierState:
         payload["code"] = allocate_code(
             desk.db, desk.settings.agency_code, desk.settings.desk, received.date()
         )
+        payload["register"] = asdict(allocate_entry(desk.db, desk.settings.desk, received.date()))
         register_files(desk.db, documents)
         append_event(desk.db, dossier_id, EventType.RECEIVED, payload, desk.clerk_id)
         state = refresh_projection(desk.db, dossier_id)
@@ -165,9 +191,14 @@ def receive(desk: Desk, request: Mapping[str, Any]) -> DossierState:
 
 
 def correct(desk: Desk, dossier_id: str, changes: Mapping[str, Any], reason: str = "") -> DossierState:
-    """Correct the applicant, return method or checklist (a new `corrected` event; nothing is edited)."""
+    """Correct the applicant, return method or checklist (a new `corrected` event; nothing is edited).
+
+    The reason is required; the receipt printed after it says it replaces the one given before."""
     state = current_state(desk, dossier_id)
-    payload: dict[str, Any] = {"reason": reason}
+    payload: dict[str, Any] = {
+        "reason": reason.strip()[:1000],
+        "at": desk.local_now().isoformat(timespec="seconds"),
+    }
     if "applicant" in changes:
         merged = {**state.applicant, **dict(changes["applicant"])}
         payload["applicant"] = validate_applicant(merged, desk.local_now().date()).values
@@ -177,6 +208,8 @@ def correct(desk: Desk, dossier_id: str, changes: Mapping[str, Any], reason: str
         )
     if "checklist" in changes:
         payload["checklist"] = list(changes["checklist"])
+    if not reason.strip():  # checked after the values, so the clerk hears every problem of the data first
+        raise ValidationError("correction without a reason", "Hãy ghi lý do sửa thông tin.")
     return write_event(desk, dossier_id, EventType.CORRECTED, payload)
 
 
@@ -191,8 +224,9 @@ def add_documents(
     payload: dict[str, Any] = {"documents": docs, "completes_supplement": completes_supplement}
     if completes_supplement:
         proc = find_procedure(desk, current_state(desk, dossier_id).procedure)
-        appt = desk.calendar.appointment(desk.local_now(), proc.processing.kind, proc.processing.days)
+        appt = desk.calendar.appointment(desk.local_now(), proc.processing.kind, proc.processing.count)
         payload["new_due_date"] = appt.due_date.isoformat()
+        payload["due_time"] = appt.due_time_text
         payload["reason"] = "Công dân đã bổ sung hồ sơ"
     with desk.db.transaction():
         register_files(desk.db, docs)

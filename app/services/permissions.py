@@ -3,8 +3,11 @@
     action              clerk  head  admin
     receive, correct, add_documents, request_supplement (02), record_fee, return_result, rate
                           x     x     x      day-to-day desk work: every active account
-    refuse (03), apology (04)
-                          x     x     -      decisions signed for the point; admin is a technical account
+    refuse (03)           x     x     -      decisions for the point; admin is a technical account
+    apology (04), stop (05), cancel.approve
+                          -     x     -      signed for / approved by the head of the unit
+    handed_off, result_recorded, postal_updated, cancelled (with a head's approval)
+                          x     x     x
     clerk.manage          -     -     x      add accounts, (de)activate them, set another's password
     store.restore         -     -     x      restore a backup / replace the store
 A deactivated account may do nothing (checked inside each write's transaction, so an account
@@ -33,16 +36,32 @@ RULES: dict[str, tuple[str, ...]] = {
     EventType.RESULT_RETURNED.value: ANY,
     EventType.RATED.value: ANY,
     EventType.REFUSED.value: ("clerk", "head"),
-    EventType.APOLOGY_ISSUED.value: ("clerk", "head"),
+    EventType.HANDED_OFF.value: ANY,
+    EventType.RESULT_RECORDED.value: ANY,
+    EventType.POSTAL_UPDATED.value: ANY,
+    # signed for the head of the unit (TT 03/2025 forms 04 and 05), or approved by the head
+    EventType.APOLOGY_ISSUED.value: ("head",),
+    EventType.STOPPED.value: ("head",),
+    EventType.CANCELLED.value: ANY,  # written by the clerk who entered it ...
+    "cancel.approve": ("head",),  # ... with the head's approval
     "clerk.manage": ("admin",),
     "store.restore": ("admin",),
+    # the cash desk (app.services.cashdesk, receipts, cash_report)
+    EventType.RECEIPT_VOIDED.value: ("clerk", "head"),
+    EventType.CASH_REPORTED.value: ("clerk", "head"),
+    "receipt.ranges": ("head", "admin"),
 }
 ACTION_VI = {
     "receive": "tiếp nhận hồ sơ",
     EventType.REFUSED.value: "từ chối tiếp nhận hồ sơ (mẫu 03)",
-    EventType.APOLOGY_ISSUED.value: "lập phiếu xin lỗi, hẹn lại (mẫu 04)",
+    EventType.APOLOGY_ISSUED.value: "lập văn bản xin lỗi và đề nghị gia hạn (mẫu 04)",
+    EventType.STOPPED.value: "lập thông báo dừng giải quyết hồ sơ (mẫu 05)",
+    "cancel.approve": "duyệt hủy hồ sơ nhập nhầm",
     "clerk.manage": "quản lý tài khoản cán bộ",
     "store.restore": "khôi phục dữ liệu",
+    EventType.RECEIPT_VOIDED.value: "hủy biên lai",
+    EventType.CASH_REPORTED.value: "lập báo cáo thu tiền cuối ngày",
+    "receipt.ranges": "cấp dải số biên lai",
 }
 ROLE_VI = {"clerk": "cán bộ tiếp nhận", "head": "trưởng điểm", "admin": "quản trị"}
 

@@ -37,7 +37,7 @@ def _filter_sql(name: str, today: date, due_soon_days: int) -> tuple[str, list[A
     t = today.isoformat()
     soon = (today + timedelta(days=due_soon_days)).isoformat()
     table: dict[str, tuple[str, list[Any]]] = {
-        "all": ("1", []),
+        "all": ("d.code IS NOT NULL", []),  # a desk's cash ledger stream (no code) is not a dossier
         "today": ("d.received_date = ?", [t]),
         "due_today": (f"d.status IN {_OPEN} AND d.due_date = ?", [t]),
         "due_soon": (f"d.status IN {_OPEN} AND d.due_date BETWEEN ? AND ?", [t, soon]),
@@ -86,7 +86,14 @@ def _match_sql(query: str) -> tuple[str, list[Any]]:
     text = query.strip()
     if _CODE_LIKE.match(text):  # a (partial) dossier code: an index range scan on dossiers.code
         return "d.code >= ? AND d.code < ?", [text.upper(), text.upper() + "\U0010ffff"]
-    words = search_words(query)
+    compact = re.sub(r"[\s.\-()]", "", text)
+    if re.fullmatch(r"(\+84|84|0)\d{8,10}", compact):  # a phone number typed with spaces or +84
+        compact = (
+            "0" + compact.removeprefix("+").removeprefix("84") if not compact.startswith("0") else compact
+        )
+        words = [compact]
+    else:
+        words = search_words(query)
     if not words:
         return "1", []
     fts = " ".join(f'"{w}"*' for w in words)

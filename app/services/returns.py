@@ -5,12 +5,14 @@ from __future__ import annotations
 import logging
 from datetime import date
 
-from app.domain.errors import ValidationError
+from app.catalog import ensure_loaded, get_procedure
+from app.domain.errors import NotFoundError, ValidationError
 from app.domain.events import EventType
-from app.domain.fold import RATINGS
-from app.domain.state import DossierState
+from app.domain.fold import ALLOWED_FROM, RATINGS
+from app.domain.state import DossierState, Status
 from app.services.context import Desk
 from app.services.dossier_write import current_state, write_event
+from app.storage import Database
 
 logger = logging.getLogger(__name__)
 
@@ -34,8 +36,11 @@ def record_fee(
     return write_event(desk, dossier_id, EventType.FEE_COLLECTED, payload)
 
 
-def issue_apology(desk: Desk, dossier_id: str, reason: str, new_due_date: date | str) -> DossierState:
-    """Form 04: apologise and set a new appointment date (later than the current one)."""
+def issue_apology(
+    desk: Desk, dossier_id: str, reason: str, new_due_date: date | str, signer_name: str = ""
+) -> DossierState:
+    """Form 04: apologise and ask for a new appointment date (later than the current one); the acting
+    account must be a head's, whose name signs the letter."""
     new_due = date.fromisoformat(str(new_due_date))
     state = current_state(desk, dossier_id)
     if not reason.strip():
@@ -47,6 +52,8 @@ def issue_apology(desk: Desk, dossier_id: str, reason: str, new_due_date: date |
     if not desk.calendar.is_working_day(new_due):
         raise ValidationError("new due date is not a working day", "Ngày hẹn mới phải là ngày làm việc.")
     payload = {"reason": reason.strip(), "new_due_date": new_due.isoformat()}
+    if signer_name.strip():
+        payload["signer"] = " ".join(signer_name.split())[:200]
     return write_event(desk, dossier_id, EventType.APOLOGY_ISSUED, payload)
 
 
@@ -58,17 +65,51 @@ def return_result(
     by_post: bool = False,
     tracking_no: str = "",
 ) -> DossierState:
-    """The result was handed to the citizen (or to the post)."""
+    """The result was handed to the citizen (or to the post): only when the result is there.
+
+    For a procedure the point settles itself (same day / immediately) the result is recorded at the
+    point first, in the same transaction; any other dossier waits for its result."""
     if not receiver_name.strip():
         raise ValidationError("result returned without receiver", "Hãy ghi tên người nhận kết quả.")
+    if by_post and len(tracking_no.strip()) > 40:
+        raise ValidationError("tracking number too long", "Số hiệu bưu gửi quá dài.")
     payload = {
         "returned_at": desk.local_now().isoformat(timespec="seconds"),
         "receiver_name": receiver_name.strip(),
         "id_checked": id_checked,
         "by_post": by_post,
-        "tracking_no": tracking_no,
+        "tracking_no": tracking_no.strip(),
     }
-    return write_event(desk, dossier_id, EventType.RESULT_RETURNED, payload)
+    with desk.db.transaction():
+        state = current_state(desk, dossier_id)
+        if state.status in SETTLE_FROM and is_settled_here(desk.db, state):
+            settled = {"kind": "paper", "note": "", "outcome": "result", "at": payload["returned_at"]}
+            write_event(desk, dossier_id, EventType.RESULT_RECORDED, settled)
+        return write_event(desk, dossier_id, EventType.RESULT_RETURNED, payload)
+
+
+# a dossier waiting for the citizen's supplement has no result to hand back, even a same-day one
+SETTLE_FROM = ALLOWED_FROM[EventType.RESULT_RECORDED] - {Status.SUPPLEMENT_REQUESTED}
+
+
+def is_settled_here(db: Database, state: DossierState) -> bool:
+    """A procedure settled at the point (same day or immediately): the desk itself has the result."""
+    version = state.procedure.get("version")
+    try:
+        ensure_loaded(db.conn)
+        proc = get_procedure(
+            db.conn, str(state.procedure.get("code") or ""), int(version) if version else None
+        )
+    except NotFoundError:
+        return False
+    return proc.processing.kind in ("same_day", "immediate")
+
+
+def may_hand_back(db: Database, state: DossierState) -> bool:
+    """The result may be handed back now: it is there, or the point settles the procedure itself."""
+    if state.status in ALLOWED_FROM[EventType.RESULT_RETURNED]:
+        return True
+    return state.status in SETTLE_FROM and is_settled_here(db, state)
 
 
 def rate(desk: Desk, dossier_id: str, rating: str) -> DossierState:

@@ -1,4 +1,7 @@
-"""The desk database (`$MOTCUA_HOME/desk.db`): one SQLite file in WAL mode.
+"""The desk database (`$MOTCUA_HOME/desk.db`): one SQLCipher 4 file in WAL mode, owner-only.
+
+Its key is the store's `db_key` (`app.keys`); a plaintext desk.db from an older version is sealed in
+place at its first open (`app.storage.seal`).
 
 Durability: WAL with `synchronous=FULL`. With NORMAL a power cut may roll back the last commits
 (never corrupt the file); but the clerk hands the citizen a receipt as soon as `receive` returns, so
@@ -12,6 +15,7 @@ from __future__ import annotations
 
 import errno
 import logging
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,15 +24,19 @@ from pathlib import Path
 
 import sqlite_utils
 
+from app import keys as key_store
 from app.domain.errors import DiskFullError, StorageError
 from app.domain.hlc import MAX_AHEAD_MS, Hlc, HybridClock, correction_for, repaired
 from app.domain.ids import new_id
 from app.domain.text import fold_text
 from app.storage import migrations
+from app.storage.cipher import DB_ERRORS, SQLITE_FULL, connect_sealed, is_plaintext
 
 logger = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 10_000
+CACHE_KIB = -65536  # 64 MiB page cache per connection
+DB_OR_OS_ERRORS: tuple[type[BaseException], ...] = (*DB_ERRORS, OSError)
 HLC_KEY = "hlc"
 HLC_OWN_KEY = "hlc.own"  # wall ms of this desk's last own stamp (the base of the remote bound)
 CLOCK_OFFSET_KEY = "sync.clock_offset_s"  # desk minus hub, as the sync engine last measured it
@@ -43,9 +51,9 @@ def utc_now() -> str:
 def is_disk_full(exc: BaseException) -> bool:
     if isinstance(exc, OSError):
         return exc.errno in (errno.ENOSPC, errno.EDQUOT)
-    if isinstance(exc, sqlite3.Error):
+    if isinstance(exc, DB_ERRORS):
         code = getattr(exc, "sqlite_errorcode", None)
-        return code == sqlite3.SQLITE_FULL or "disk is full" in str(exc)
+        return code == SQLITE_FULL or "disk is full" in str(exc)
     return False
 
 
@@ -59,9 +67,10 @@ def storage_error(exc: BaseException, what: str) -> StorageError:
 class Database:
     """A connection to the desk store plus its device clock. Use `with db.transaction():` to write."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+    def __init__(self, conn: sqlite3.Connection, path: Path, keys: key_store.StoreKeys) -> None:
         self.conn = conn
         self.path = path
+        self.keys = keys
         self.utils = sqlite_utils.Database(conn)  # introspection and convenient reads
         self.clock = HybridClock()
         self.ready: set[str] = set()  # one-time set-ups done on this connection (e.g. 'catalog')
@@ -93,7 +102,7 @@ class Database:
             return
         try:
             self.conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error as exc:
+        except DB_ERRORS as exc:
             raise storage_error(exc, "starting a transaction") from exc
         self._depth = 1
         try:
@@ -102,7 +111,7 @@ class Database:
         except BaseException as exc:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
-            if isinstance(exc, sqlite3.Error | OSError):
+            if isinstance(exc, (*DB_ERRORS, OSError)):
                 raise storage_error(exc, "writing a transaction") from exc
             raise
         finally:
@@ -183,31 +192,69 @@ class Database:
         return value
 
 
-def connect(path: Path | str) -> sqlite3.Connection:
-    """A configured connection (no migrations): WAL, foreign keys, busy timeout, FULL sync."""
-    conn = sqlite3.connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+def connect(path: Path | str, keys: key_store.StoreKeys) -> sqlite3.Connection:
+    """A configured sealed connection (no migrations): WAL, foreign keys, busy timeout, FULL sync."""
+    conn: sqlite3.Connection = connect_sealed(path, keys.db_key, BUSY_TIMEOUT_MS / 1000)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
     mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
     if str(mode).lower() != "wal" and str(path) != ":memory:":
         raise StorageError(f"could not switch {path} to WAL (got {mode})")
     conn.execute("PRAGMA synchronous = FULL")
+    # decrypted pages stay in memory: a page read from the OS cache costs an AES + HMAC pass
+    conn.execute(f"PRAGMA cache_size = {CACHE_KIB}")
     conn.create_function("motcua_fold", 1, fold_text, deterministic=True)
     return conn
 
 
-def open_db(path: Path | str, *, migrate: bool = True) -> Database:
-    """Open (creating if needed) and migrate the desk database."""
+def store_keys(path: Path) -> key_store.StoreKeys:
+    """The keys for the store at `path` without asking anyone (StoreLockedError if it is sealed)."""
+    home = path.parent
+    if (
+        key_store.load_file(home) is None
+        and path.is_file()
+        and path.stat().st_size
+        and not is_plaintext(path)
+    ):
+        raise key_store.StoreLockedError(
+            f"{path.name} is sealed but {key_store.KEY_FILE} is missing",
+            "Thiếu tệp khóa của kho dữ liệu. Bộ phận kỹ thuật chạy: python -m app key recover",
+        )
+    return key_store.for_home(home)
+
+
+def owner_only(path: Path) -> None:
+    """0700 on the data folder, 0600 on the database and its WAL files (best effort on Windows)."""
+    for item, mode in ((path.parent, 0o700), (path, 0o600)):
+        if item.exists():
+            os.chmod(item, mode)
+    for suffix in ("-wal", "-shm"):
+        side = path.with_name(path.name + suffix)
+        if side.exists():
+            os.chmod(side, 0o600)
+
+
+def open_db(path: Path | str, *, migrate: bool = True, keys: key_store.StoreKeys | None = None) -> Database:
+    """Open (creating if needed), seal if still plaintext, and migrate the desk database."""
     path = Path(path)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        conn = connect(path)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        keys = keys or store_keys(path)
+        if is_plaintext(path):
+            from app.storage.seal import seal_store
+
+            seal_store(path, keys)
+        fresh = not path.exists()
+        if fresh:  # created owner-only: SQLite gives its -wal and -shm the same mode
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+        conn = _connect_checked(path, keys)
+        owner_only(path)
         applied: list[int] = []
         if migrate:
             applied = migrations.migrate(conn)
-    except (sqlite3.Error, OSError) as exc:
+    except DB_OR_OS_ERRORS as exc:
         raise storage_error(exc, f"opening {path.name}") from exc
-    db = Database(conn, path)
+    db = Database(conn, path, keys)
     if migrate:
         db.repair_clock()  # a clock an earlier version let run to the year 9999 restarts here
     if migrate and applied and applied[0] > 1:
@@ -216,4 +263,26 @@ def open_db(path: Path | str, *, migrate: bool = True) -> Database:
 
         count = refresh_all(db)
         logger.info("database %s migrated to schema %s, %d dossiers re-folded", path.name, applied[-1], count)
+    if migrate:
+        from app.storage.audit import adopt_chain
+
+        adopt_chain(db)
     return db
+
+
+def _connect_checked(path: Path, keys: key_store.StoreKeys) -> sqlite3.Connection:
+    try:
+        return connect(path, keys)
+    except DB_ERRORS as exc:
+        if "not a database" in str(exc):
+            raise key_store.WrongSecretError(
+                f"{path.name} does not open with this key",
+                "Khóa không mở được kho dữ liệu này. Chưa có gì bị thay đổi.",
+            ) from exc
+        raise
+
+
+def connect_store(path: Path, timeout: float = 10) -> sqlite3.Connection:
+    """A bare sealed connection to an existing store (read-mostly tools: diagnostics, self-test)."""
+    conn: sqlite3.Connection = connect_sealed(path, store_keys(path).db_key, timeout)
+    return conn

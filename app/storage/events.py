@@ -17,7 +17,7 @@ from app.domain.fold import fold
 from app.domain.ids import new_id
 from app.domain.state import DossierState
 from app.domain.text import fold_text
-from app.storage.audit import append_audit
+from app.storage.audit import audit_event
 from app.storage.db import Database, utc_now
 
 logger = logging.getLogger(__name__)
@@ -39,13 +39,13 @@ def append_event(
         )
         insert_event(db, event, "local")
         db.conn.execute("INSERT INTO outbox (event_id, created_at) VALUES (?, ?)", (event.id, utc_now()))
-        append_audit(db, actor, f"event.{event.type.value}", dossier_id, {"event_id": event.id})
     logger.info("event %s %s appended to dossier %s", event.id, event.type.value, dossier_id)
     return event
 
 
 def insert_event(db: Database, event: Event, origin: str) -> bool:
-    """Insert one event if its id is new (idempotent); returns True if it was inserted."""
+    """Insert one event if its id is new (idempotent), sealed by its audit row; True if inserted.
+    Call inside a transaction."""
     cur = db.conn.execute(
         "INSERT OR IGNORE INTO events (id, dossier_id, type, at, actor, device, payload, origin, stored_at) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -67,6 +67,8 @@ def insert_event(db: Database, event: Event, origin: str) -> bool:
         "INSERT OR IGNORE INTO event_files (event_id, sha256) VALUES (?, ?)",
         [(event.id, ref.sha256) for ref in files_of(event.payload)],
     )
+    actor = event.actor if origin == "local" else "sync"
+    audit_event(db, event.id, actor, f"event.{event.type.value}", event.dossier_id)
     return True
 
 
@@ -124,8 +126,11 @@ def update_pending(db: Database, dossier_ids: Iterable[str]) -> None:
     )
 
 
-def search_terms(row: Mapping[str, Any]) -> str:
-    parts = (row.get("code"), row.get("applicant_name"), row.get("id_number"), row.get("procedure_code"))
+def search_terms(row: Mapping[str, Any], state: DossierState | None = None) -> str:
+    parts = [row.get("code"), row.get("applicant_name"), row.get("id_number"), row.get("procedure_code")]
+    if state is not None:  # the phone number and an organisation's name and tax code are searchable too
+        a = state.applicant or {}
+        parts += [a.get("phone"), a.get("org_name"), a.get("tax_code")]
     return fold_text(" ".join(str(p) for p in parts if p))
 
 
@@ -143,7 +148,7 @@ def refresh_projection(db: Database, dossier_id: str) -> DossierState:
         ).fetchone()[0]
         update_pending(db, [dossier_id])
         conn.execute("DELETE FROM dossier_fts WHERE rowid = ?", (rid,))
-        conn.execute("INSERT INTO dossier_fts (rowid, terms) VALUES (?, ?)", (rid, search_terms(row)))
+        conn.execute("INSERT INTO dossier_fts (rowid, terms) VALUES (?, ?)", (rid, search_terms(row, state)))
     return state
 
 

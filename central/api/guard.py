@@ -5,7 +5,8 @@ checked there come too late: a stranger's 100 MB POST was read and parsed before
 ASGI middleware runs first. It finds the route's policy (credentials, largest body), authenticates
 from the headers alone (the principal is kept in the request state for the route's dependencies),
 refuses a declared `Content-Length` over the limit with 413 before reading a byte, and counts a
-streamed body as it passes, ending it with 413 as soon as it goes over.
+streamed body as it passes, ending it with 413 as soon as it goes over. The web console's posts
+are bounded here too (and need a `Content-Length`); the console itself checks only their session.
 """
 
 from __future__ import annotations
@@ -31,12 +32,15 @@ Send = Callable[[Message], Awaitable[None]]
 Asgi = Callable[[MutableMapping[str, Any], Receive, Send], Awaitable[None]]
 TUS_CHUNK_LIMIT = 16 * 1024**2  # one PATCH; the desk sends 256 KiB chunks
 RECONCILE_BYTES = 256 * 1024  # MAX_RECONCILE ids and as many hashes, at most 68 bytes each as JSON
+CONSOLE_RESULT_BYTES = 50 * 1024**2  # a result file uploaded from the console's decision form
+CONSOLE_DECISION_BYTES = CONSOLE_RESULT_BYTES + 1024**2  # the file and the form around it
 
 
 @dataclass(frozen=True)
 class Policy:
     auth: str  # "none", "device" or "agency"
     max_body: int
+    length_required: bool = False  # 411 without a Content-Length (the console's posts)
 
 
 NO_BODY = 0
@@ -52,9 +56,11 @@ POLICIES: list[tuple[str, re.Pattern[str], Policy]] = [
     ("PATCH", re.compile(rf"^{TUS_PREFIX}/[^/]+$"), Policy("device", TUS_CHUNK_LIMIT)),
     ("*", re.compile(rf"^{API}(/.*)?$"), Policy("device", NO_BODY)),
     # the web console checks its own session; its decision form may carry a result file
-    ("POST", re.compile(r"^/co-quan/[^/]+/quyet-dinh$"), Policy("none", MAX_AGENCY_FILE_BYTES)),
+    ("POST", re.compile(r"^/co-quan/[^/]+/quyet-dinh$"), Policy("none", CONSOLE_DECISION_BYTES, True)),
+    # the console's other forms (a calendar is up to 200,000 characters, form-encoded)
+    ("POST", re.compile(r"^/"), Policy("none", 1024**2, True)),
 ]
-FALLBACK = Policy("none", 64 * 1024)  # any other path (console forms, citizen page, 404s): small bodies
+FALLBACK = Policy("none", 64 * 1024)  # any other request (console pages, citizen page, 404s): small bodies
 
 
 def policy_for(method: str, path: str) -> Policy:
@@ -87,6 +93,9 @@ class RequestGuard:
         if principal is not None:
             scope.setdefault("state", {})["principal"] = principal
         declared = headers.get("content-length")
+        if declared is None and policy.length_required:
+            await _reply(send, 411, "length_required", "this route needs a Content-Length")
+            return
         streamed = "transfer-encoding" in headers and declared is None
         if (declared is not None and (not declared.isdigit() or int(declared) > policy.max_body)) or (
             streamed and policy.max_body == NO_BODY
@@ -144,7 +153,7 @@ def _override(scope: MutableMapping[str, Any]) -> str | None:
 async def _reply(send: Send, status: int, code: str, message: str) -> None:
     body = json.dumps({"detail": {"code": code, "message": message}}).encode()
     headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
-    if status in (401, 413):  # the unread body is never drained: this connection ends here
+    if status in (401, 411, 413):  # the unread body is never drained: this connection ends here
         headers.append((b"connection", b"close"))
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})

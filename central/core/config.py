@@ -18,6 +18,8 @@ class HubSettings(BaseSettings):
     cleanup_interval_s: float = 600.0
     changes_page: int = 500
     body_idle_timeout_s: float = 30.0  # a request body silent this long counts as a disconnect
+    citizen_rate_per_s: float = 0.5  # citizen status page: requests refilled per second per client address
+    citizen_burst: int = 20  # ... and how many it may make at once
 
     @property
     def db_url(self) -> str:

@@ -29,8 +29,17 @@ def _worker_cancelled() -> bool:
     return _cancel_event is not None and _cancel_event.is_set()
 
 
-def _task(index: int, image: Image, dpi: int, options: OcrOptions) -> PageResult:
-    return process_page(index, image, dpi, options, _worker_cancelled)
+# A page to read: (image, dpi), or (image, dpi, photo) where photo says the sheet may need finding
+# (see scanner.sources.base.Page.photo; without it the sheet is looked for).
+PageItem = tuple[Image, int] | tuple[Image, int, bool]
+
+
+def _unpack(item: PageItem) -> tuple[Image, int, bool]:
+    return (item[0], item[1], item[2]) if len(item) == 3 else (item[0], item[1], True)
+
+
+def _task(index: int, image: Image, dpi: int, options: OcrOptions, photo: bool = True) -> PageResult:
+    return process_page(index, image, dpi, options, _worker_cancelled, photo)
 
 
 def default_workers() -> int:
@@ -60,7 +69,7 @@ class OcrPool:
 
     def run(
         self,
-        pages: Iterable[tuple[Image, int]],
+        pages: Iterable[PageItem],
         options: OcrOptions,
         progress: Progress = no_progress,
         is_cancelled: IsCancelled = never_cancelled,
@@ -78,8 +87,8 @@ class OcrPool:
                 if item is None:
                     exhausted = True
                     break
-                index, (image, dpi) = item
-                pending[index] = self._executor.submit(_task, index, image, dpi, options)
+                index, (image, dpi, photo) = item[0], _unpack(item[1])
+                pending[index] = self._executor.submit(_task, index, image, dpi, options, photo)
             if not pending and next_out not in ready:
                 return
             finished, _ = wait(list(pending.values()), timeout=0.1, return_when=FIRST_COMPLETED)
@@ -102,7 +111,7 @@ class OcrPool:
 
 
 def ocr_pages(
-    pages: Iterable[tuple[Image, int]],
+    pages: Iterable[PageItem],
     options: OcrOptions | None = None,
     progress: Progress = no_progress,
     is_cancelled: IsCancelled = never_cancelled,
@@ -113,10 +122,11 @@ def ocr_pages(
     total = len(pages) if isinstance(pages, list) else 0
     if workers == 0:
         out = []
-        for index, (image, dpi) in enumerate(pages):
+        for index, item in enumerate(pages):
             if is_cancelled():
                 raise CancelledError("OCR cancelled by the user")
-            out.append(process_page(index, image, dpi, options, is_cancelled))
+            image, dpi, photo = _unpack(item)
+            out.append(process_page(index, image, dpi, options, is_cancelled, photo))
             progress(index + 1, total)
         return out
     with OcrPool(workers) as pool:

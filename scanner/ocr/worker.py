@@ -64,12 +64,20 @@ def _read(page: CleanPage, options: OcrOptions, is_cancelled: Callable[[], bool]
 
 
 def process_page(
-    index: int, image: Image, dpi: int, options: OcrOptions, is_cancelled: Callable[[], bool] = lambda: False
+    index: int,
+    image: Image,
+    dpi: int,
+    options: OcrOptions,
+    is_cancelled: Callable[[], bool] = lambda: False,
+    photo: bool = True,
 ) -> PageResult:
-    """Clean one page and OCR it; a page that reads badly and was not turned gets one OSD check."""
+    """Clean one page and OCR it; a page that reads badly and was not turned gets one OSD check.
+
+    The sheet is looked for only when `options.find_page` and the page may be a `photo`.
+    """
     start = time.perf_counter()
     page = (
-        clean_page(image, dpi, find_page=options.find_page, orientation=options.orientation)
+        clean_page(image, dpi, find_page=options.find_page, orientation=options.orientation, photo=photo)
         if options.clean
         else (_raw_page(image, dpi))
     )

@@ -14,6 +14,10 @@ logger = logging.getLogger(__name__)
 WORK_SIDE = 1000  # page finding works on a copy this long
 MIN_PAGE_AREA = 0.2  # of the photo
 MAX_PAGE_AREA = 0.97  # above this the image already is the page (a flatbed scan)
+# Outside a found sheet lies the desk: at most this share of it may be as bright as the paper, and at
+# most this share of it may look like ink on paper (a ruled frame on a scan has the page around it).
+MAX_PAPER_OUTSIDE = 0.35
+MAX_INK_OUTSIDE = 0.02
 
 
 def _gray(image: Image) -> Image:
@@ -39,8 +43,35 @@ def _candidates(small: Image) -> list[np.ndarray]:
     return out
 
 
+def outside_is_background(small: Image, quad: np.ndarray) -> bool:
+    """True when what lies outside `quad` is a background (desk, table), not more paper with ink.
+
+    A ruled table, a frame or a stamp's box on a page is a bright quadrilateral too; what tells it from
+    a sheet is what surrounds it: paper (bright, with text on it) around a frame, a darker and plain
+    surface around a sheet.
+    """
+    inside = np.zeros(small.shape, np.uint8)
+    cv2.fillConvexPoly(inside, quad.astype(np.int32), 1)
+    band = max(3, round(min(small.shape) * 0.01))
+    grown = cv2.dilate(inside, np.ones((2 * band + 1, 2 * band + 1), np.uint8)).astype(bool)
+    shrunk = cv2.erode(inside, np.ones((2 * band + 1, 2 * band + 1), np.uint8)).astype(bool)
+    outside = ~grown
+    if outside.sum() < 0.02 * small.size or not shrunk.any():
+        return False
+    paper = float(np.percentile(small[shrunk], 90))
+    out = small[outside].astype(np.float32)
+    if float((out > 0.85 * paper).mean()) > MAX_PAPER_OUTSIDE:
+        return False
+    strokes = cv2.adaptiveThreshold(small, 1, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 15, 25)
+    inky = (strokes.astype(bool) & outside & (cv2.blur(small, (15, 15)) > 0.75 * paper)).sum()
+    return bool(inky / outside.sum() <= MAX_INK_OUTSIDE)
+
+
 def find_page_quad(image: Image) -> np.ndarray | None:
-    """The four corners of the sheet in a photo (full-resolution pixels), or None."""
+    """The four corners of the sheet in a photo (full-resolution pixels), or None.
+
+    None also when the bright quadrilateral found has paper with ink around it (a frame on a page).
+    """
     gray = _gray(image)
     scale = WORK_SIDE / max(gray.shape)
     small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else gray
@@ -52,8 +83,12 @@ def find_page_quad(image: Image) -> np.ndarray | None:
             continue
         hull = cv2.convexHull(contour)
         approx = cv2.approxPolyDP(hull, 0.02 * cv2.arcLength(hull, True), True)
-        if len(approx) == 4:
-            return _order(approx) / scale
+        if len(approx) != 4:
+            continue
+        quad = _order(approx)
+        if outside_is_background(small, quad):
+            return quad / scale
+        logger.info("page finding: a quadrilateral with paper around it is not the sheet, kept whole")
     return None
 
 

@@ -27,8 +27,18 @@ def normalize(image: Image, dpi: int) -> Image:
     return cv2.divide(gray, bg, scale=255)
 
 
-def crop_borders(image: Image, max_fraction: float = 0.12) -> tuple[Image, tuple[int, int, int, int]]:
-    """Trim dark scanner-lid or table edges (rows/columns mostly dark) from each side."""
+BORDER_DARK = 0.9  # share of a row or column that must be dark for it to be a scanner or desk edge
+
+
+def crop_borders(
+    image: Image, max_fraction: float = 0.12, dpi: int = 300
+) -> tuple[Image, tuple[int, int, int, int]]:
+    """Trim dark scanner-lid or table edges from each side; returns the image and (top, bottom, left, right).
+
+    Only rows and columns that are dark nearly all along are trimmed, from the edge inwards: a strip
+    that holds paper (and so may hold ink: text, a table's rule, a stamp) stops the trim. A dark run
+    thinner than 1 mm is a ruled line on the sheet, not an edge, and is kept.
+    """
     gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY) if image.ndim == 3 else image
     h, w = gray.shape
     dark = gray < 90
@@ -36,9 +46,9 @@ def crop_borders(image: Image, max_fraction: float = 0.12) -> tuple[Image, tuple
 
     def edge(profile: np.ndarray, limit: int) -> int:
         n = 0
-        while n < limit and profile[n] > 0.6:
+        while n < limit and profile[n] > BORDER_DARK:
             n += 1
-        return n
+        return n if n >= dpi / 25.4 else 0
 
     top, bottom = edge(rows, int(h * max_fraction)), edge(rows[::-1], int(h * max_fraction))
     left, right = edge(cols, int(w * max_fraction)), edge(cols[::-1], int(w * max_fraction))

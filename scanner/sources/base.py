@@ -86,6 +86,9 @@ class Page:
     mode: ColorMode
     source: str
     index: int = 0
+    # True when the picture may show the sheet on a background (a camera, a photo file): only then is
+    # the sheet looked for. A flatbed or feeder scan, a page of a PDF or TIFF, is the sheet already.
+    photo: bool = False
 
     @property
     def width(self) -> int:

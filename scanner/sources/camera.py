@@ -102,4 +102,6 @@ class CameraSource:
         image = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY) if mode == "gray" else rgb
         progress(1, 1)
         h, w = image.shape[:2]
-        yield Page(image=image, dpi=guess_dpi(None, w, h), mode=mode, source=f"{PREFIX}{self.index}")
+        yield Page(
+            image=image, dpi=guess_dpi(None, w, h), mode=mode, source=f"{PREFIX}{self.index}", photo=True
+        )

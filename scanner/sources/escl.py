@@ -7,11 +7,13 @@ import time
 from collections.abc import Iterator
 from xml.sax.saxutils import escape
 
+import cv2
 import requests
 
 from scanner.errors import DeviceBusyError, DeviceIOError, DeviceNotFoundError, FeederEmptyError
 from scanner.sources.base import (
     Capabilities,
+    ColorMode,
     Device,
     IsCancelled,
     Page,
@@ -216,7 +218,7 @@ class EsclSource:
                 mime = resp.headers.get("Content-Type", fmt).split(";")[0].strip()
                 for page in decode_document(resp.content, mime, dpi, is_cancelled, count):
                     page.source, page.dpi = PREFIX + self.url, dpi  # the dpi the job asked for
-                    page.mode = settings.mode if settings.mode != "bw" or page.mode != "color" else page.mode
+                    in_asked_mode(page, settings.mode)
                     count += 1
                     progress(count, 0)
                     yield page
@@ -231,3 +233,15 @@ class EsclSource:
             self.http.delete(job, timeout=(2.0, 5.0))
         except requests.RequestException:
             logger.debug("eSCL job delete failed (harmless)")
+
+
+def in_asked_mode(page: Page, asked: ColorMode) -> None:
+    """The mode a page claims matches its pixels: a scanner that answers a gray (or black-and-white)
+    job in colour is converted to gray here; black-and-white is decided later by the pipeline."""
+    if asked != "color" and page.image.ndim == 3:
+        page.image = cv2.cvtColor(page.image, cv2.COLOR_RGB2GRAY)
+        page.mode = "gray"
+    elif page.image.ndim == 3:
+        page.mode = "color"
+    else:
+        page.mode = "bw" if asked == "bw" else "gray"

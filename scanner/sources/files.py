@@ -65,9 +65,16 @@ def _check_size(width: int, height: int, name: str) -> None:
 
 
 def read_image_pages(
-    path: Path | BinaryIO, is_cancelled: IsCancelled, start_index: int = 0, name: str = ""
+    path: Path | BinaryIO,
+    is_cancelled: IsCancelled,
+    start_index: int = 0,
+    name: str = "",
+    photo: bool = False,
 ) -> Iterator[Page]:
-    """Yield each frame of an image file (one for JPEG/PNG, several for TIFF), refusing bad files."""
+    """Yield each frame of an image file (one for JPEG/PNG, several for TIFF), refusing bad files.
+
+    photo: the file may be a photo of a sheet (not TIFF, which scanners write): page finding may look.
+    """
     name = name or getattr(path, "name", "image")
     try:
         with warnings.catch_warnings():
@@ -79,7 +86,9 @@ def read_image_pages(
                 _check_size(frame.width, frame.height, name)
                 frame.load()
                 dpi = guess_dpi(frame.info.get("dpi"), frame.width, frame.height)
-                yield pil_to_page(frame, dpi, f"file:{name}", start_index + n)
+                page = pil_to_page(frame, dpi, f"file:{name}", start_index + n)
+                page.photo = photo and img.format != "TIFF"
+                yield page
     except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning) as exc:
         raise ImageTooLargeError("image refused as a decompression bomb", file=name) from exc
     except PILImage.UnidentifiedImageError as exc:
@@ -156,7 +165,7 @@ class FileSource:
             if path.suffix.lower() in PDF_SUFFIXES:
                 pages = read_pdf_pages(path, settings.dpi, is_cancelled, index, gray=settings.mode != "color")
             else:
-                pages = read_image_pages(path, is_cancelled, index)
+                pages = read_image_pages(path, is_cancelled, index, photo=True)
             for page in pages:
                 index += 1
                 yield page

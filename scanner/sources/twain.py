@@ -70,7 +70,7 @@ class TwainSource:
             src.set_capability(twain.CAP_FEEDERENABLED, twain.TWTY_BOOL, settings.source == "adf")
             src.request_acquire(show_ui=False, modal_ui=False)
             more = True
-            while more:
+            while more and not _has_enough(settings, count):
                 check_cancelled(is_cancelled, "TWAIN scan")
                 try:
                     handle, more_count = src.xfer_image_natively()
@@ -86,3 +86,8 @@ class TwainSource:
                     progress(count, 0)
                     yield page
                 more = bool(more_count)
+
+
+def _has_enough(settings: ScanSettings, count: int) -> bool:
+    """`max_pages` is a ceiling, as for every source."""
+    return settings.max_pages is not None and count >= settings.max_pages

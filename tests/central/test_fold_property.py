@@ -31,6 +31,14 @@ DESK = [
     ("documents_added", lambda: {"documents": [{"id": "doc2", "pages": []}]}),
     ("result_returned", lambda: {"returned_at": "2026-12-01T10:00:00+07:00"}),
     ("rated", lambda: {"rating": "hai_long"}),
+    (
+        "handed_off",
+        lambda: {"direction": "to_agency", "from": "Một cửa", "to": "Công an xã", "giver": "A", "taker": "B"},
+    ),
+    ("result_recorded", lambda: {"at": "2026-12-01T09:00:00+07:00", "kind": "paper"}),
+    ("postal_updated", lambda: {"status": "returned_to_sender", "at": "2026-12-02T09:00:00+07:00"}),
+    ("stopped", lambda: {"reason": "dừng"}),
+    ("cancelled", lambda: {"reason": "nhập nhầm", "approved_by": "head"}),
 ]
 AGENCY = [
     ("accepted", lambda: {}),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 import tarfile
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -14,11 +13,12 @@ from app.backup_schedule import backup_to_dir, list_backups, run_scheduled_backu
 from app.config import Settings, save_settings
 from app.domain.errors import IntegrityError, StorageError
 from app.restore import RestoreRefusedError, restore_backup
+from app.storage.db import connect_store
 from tests.installer.seed import PEOPLE, seed
 
 
 def event_ids(home: Path) -> set[str]:
-    con = sqlite3.connect(home / "desk.db")
+    con = connect_store(home / "desk.db")
     try:
         return {r[0] for r in con.execute("SELECT id FROM events")}
     finally:
@@ -41,7 +41,7 @@ def test_backup_restores_every_event_file_and_setting_on_a_fresh_home(tmp_path: 
     assert event_ids(dst) == event_ids(src)
     assert blob_names(dst) == blob_names(src)
     assert "desk = 3" in (dst / "config.toml").read_text(encoding="utf-8")
-    con = sqlite3.connect(dst / "desk.db")
+    con = connect_store(dst / "desk.db")
     assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 

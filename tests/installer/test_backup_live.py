@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import subprocess
 import sys
 import tarfile
 import time
 from pathlib import Path
+
+from app.keys import StoreLockedError
+from app.storage.cipher import DB_ERRORS, OperationalError
+from app.storage.db import connect_store
 
 ROOT = Path(__file__).resolve().parents[2]
 N = 60
@@ -31,10 +34,13 @@ def app(home: Path, *args: str, check: bool = True) -> subprocess.CompletedProce
 def dossier_count(db: Path) -> int:
     if not db.exists():
         return 0
-    con = sqlite3.connect(db, timeout=10)
+    try:
+        con = connect_store(db)
+    except (*DB_ERRORS, StoreLockedError):  # being created by the demo
+        return 0
     try:
         return int(con.execute("SELECT count(DISTINCT dossier_id) FROM events").fetchone()[0])
-    except sqlite3.OperationalError:  # schema not created yet
+    except OperationalError:  # schema not created yet
         return 0
     finally:
         con.close()
@@ -78,7 +84,7 @@ def test_backup_while_receiving_restores_with_check_clean_and_every_file(tmp_pat
         assert check.returncode == 0, check.stdout + check.stderr
         listed = json.loads(app(fresh, "dossiers", "--json").stdout)
         assert len(listed) == marker["dossiers"]
-        con = sqlite3.connect(fresh / "desk.db")
+        con = connect_store(fresh / "desk.db")
         shas = {r[0] for r in con.execute("SELECT sha256 FROM event_files")}
         con.close()
         assert shas and all((fresh / "blobs" / s[:2] / s[2:4] / s).is_file() for s in shas)

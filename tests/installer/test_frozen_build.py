@@ -33,6 +33,7 @@ def test_frozen_self_test_passes_with_the_bundled_tesseract(tmp_path: Path) -> N
     done = frozen(tmp_path / "home", "self-test")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "(bundled:" in done.stdout
+    assert "SQLCipher 4." in done.stdout and "migrates sealed" in done.stdout  # a sealed scratch store opened
     assert "9/9 checks passed" in done.stdout or "checks passed" in done.stdout.splitlines()[-1]
 
 
@@ -46,6 +47,14 @@ def test_frozen_backup_and_diagnostics_commands_work(tmp_path: Path) -> None:
     assert diag.returncode == 0, diag.stderr
     with zipfile.ZipFile(tmp_path / "d.zip") as zf:
         assert "checks passed" in zf.read("self-test.txt").decode()
+
+
+def test_frozen_bundle_seals_the_store_it_makes(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    assert frozen(home, "demo", "--dossiers", "2", "--pages", "1").returncode == 0
+    assert (home / "desk.db").read_bytes()[:16] != b"SQLite format 3\x00"
+    assert frozen(home, "check").returncode == 0
+    assert frozen(home, "audit", "verify").returncode == 0
 
 
 def test_frozen_desk_starts_offscreen_with_demo_data(tmp_path: Path) -> None:

@@ -100,3 +100,21 @@ def test_setup_refuses_a_desk_number_out_of_range(tmp_path: Path) -> None:
     done = run_py("-m", "app", "setup", *ARGS[:6], "--desk", "0", home=tmp_path / "desk", check=False)
     assert done.returncode == 1
     assert "Số bàn phải từ 1 đến 99" in done.stderr
+
+
+def test_setup_refuses_a_plain_http_hub_on_another_machine_in_vietnamese(tmp_path: Path) -> None:
+    done = run_py(
+        "-m",
+        "app",
+        "setup",
+        *ARGS,
+        "--hub",
+        "http://192.0.2.10:8765",  # TEST-NET-1: never reached, refused before any connection
+        "--enroll-code",
+        "ABCD-EFGH-JKLM",
+        home=tmp_path / "desk",
+        check=False,
+    )
+    assert done.returncode == 1
+    assert "phải bắt đầu bằng https://" in done.stderr and "Mã đăng ký chưa bị dùng" in done.stderr
+    assert not (tmp_path / "desk" / "hub.json").exists()

@@ -84,3 +84,17 @@ def test_cli_prints_json_and_exits_2_without_a_code(tmp_path):
         text=True,
     )
     assert bad.returncode == 2 and "mã QR" in bad.stderr
+
+
+def test_a_2024_card_with_11_fields_gets_no_needless_warning_and_keeps_old_numbers():
+    payload = (
+        "001185012345|012345678|Nguyễn Thị Hương|15031985|Nữ|Hà Nội|10072024|001185099999|||Nguyễn Văn A"
+    )
+    data = parse_qr_payload(payload)
+    assert data.valid and data.warnings == [], data.warnings
+    assert data.id_number == "001185012345" and data.other_numbers == ["001185099999"]
+
+
+def test_a_garbled_name_warns():
+    data = parse_qr_payload("001185012345||Nguy\ufffdn Th\ufffd H\u01b0\u01a1ng|15031985|Nữ|Hà Nội|10052021")
+    assert any("ký tự lỗi" in w for w in data.warnings)

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QInputMethodEvent, QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
-from ui import backend
+from ui.adapters import session
 from ui.main import build_window, make_context
 from ui.samples import sample_page
 from ui.theme import apply_theme
@@ -60,11 +60,11 @@ def open_desk(qtbot, home):
     app = QApplication.instance()
     apply_theme(app)
     ctx = make_context(home, demo=False)
-    for key, value in backend.DEMO_POINT.items():
+    for key, value in session.DEMO_POINT.items():
         setattr(ctx.settings, key, value)
     ctx.settings.scanner_device = "sane:test:0"
     ctx.settings.scan_dpi = 150
-    ctx.clerk = backend.demo_clerk(ctx)
+    ctx.clerk = session.demo_clerk(ctx.db)
     window = build_window(ctx)
     window.views["receive"].confirm_discard = lambda: True  # pytest-qt closes the window at teardown
     qtbot.addWidget(window)

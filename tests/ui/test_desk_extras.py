@@ -6,9 +6,13 @@ from __future__ import annotations
 import pypdfium2 as pdfium
 from PySide6.QtCore import Qt
 
+from app.services import lifecycle
 from app.services.queries import get_dossier, list_dossiers
+from app.services.returns import may_hand_back
+from app.storage import scratch
 from tests.ui.conftest import press, type_text, wait_idle, wait_job
-from ui import backend_jobs
+from ui.adapters.session import service_desk
+from ui.ops import print_form
 from ui.views.receive import APPLICANT, PROCEDURE
 
 
@@ -29,10 +33,11 @@ def test_returning_applicant_is_found_by_id_number(qtbot, seeded):
 def test_return_found_by_the_qr_code_on_the_receipt(qtbot, seeded, tmp_path):
     ctx, window = seeded
     item = list_dossiers(ctx.db, "awaiting_result", limit=1).items[0]
-    pdf = backend_jobs.receipt_pdf_job(
-        ctx.home, item["id"], tmp_path / "r.pdf", progress=lambda d, t: None, is_cancelled=lambda: False
-    )
-    doc = pdfium.PdfDocument(str(pdf))
+    if not may_hand_back(ctx.db, get_dossier(ctx.db, item["id"])):  # the result reached the point first
+        lifecycle.record_result(service_desk(ctx), item["id"], kind="paper")
+    form = print_form.DossierForm("01", item["id"], tmp_path / "r.pdf", ctx.settings)
+    pdf = print_form.run(ctx.home, form, progress=lambda d, t: None, is_cancelled=lambda: False)
+    doc = pdfium.PdfDocument(scratch.read(pdf))  # sealed on disk
     photo = tmp_path / "receipt-photo.png"
     doc[0].render(scale=200 / 72).to_pil().save(photo)
     doc.close()
@@ -60,10 +65,9 @@ def test_escape_asks_before_discarding_and_keeps_the_draft_when_refused(qtbot, d
 
 def test_guidance_sheet_of_a_procedure_is_a_pdf(desk, tmp_path):
     ctx, _window = desk
-    out = backend_jobs.guidance_pdf_job(
-        ctx.home, "2.000815", tmp_path / "g.pdf", progress=lambda d, t: None, is_cancelled=lambda: False
-    )
-    doc = pdfium.PdfDocument(str(out))
+    sheet = print_form.GuidanceSheet("2.000815", tmp_path / "g.pdf", ctx.settings)
+    out = print_form.run_guidance(ctx.home, sheet, progress=lambda d, t: None, is_cancelled=lambda: False)
+    doc = pdfium.PdfDocument(scratch.read(out))
     assert "Chứng thực" in doc[0].get_textpage().get_text_range()
     doc.close()
 

@@ -43,7 +43,7 @@ def test_paper_only_component_with_reason_is_saved_and_the_banner_explains(qtbot
     view.save()
     wait_idle(qtbot, ctx)
     assert view.stack.currentIndex() == DONE, view.banner.text()
-    state = get_dossier(ctx.db, view.result["id"])
+    state = get_dossier(ctx.db, view.result.id)
     items = {c["component"]: c for c in state.checklist}
     for row in paper_rows:
         item = items[view.draft.components[row].component]

@@ -62,7 +62,7 @@ def test_whole_receive_from_qr_scanner_and_files_to_printed_receipt(qtbot, desk,
     press(view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     wait_idle(qtbot, ctx)
     assert view.stack.currentIndex() == DONE, view.banner.text()
-    state = get_dossier(ctx.db, view.result["id"])
+    state = get_dossier(ctx.db, view.result.id)
     assert state.applicant["full_name"] == "Nguyễn Thị Hồng Nhung"
     assert state.return_method["kind"] == "post"
     assert state.fees_quoted == view.draft.fees_computed_total + 5000

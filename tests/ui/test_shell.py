@@ -13,7 +13,7 @@ from PySide6.QtGui import QKeyEvent
 
 from app.services.clerks import add_clerk
 from tests.ui.conftest import press, type_text
-from ui import backend
+from ui.adapters import session
 from ui.dialogs.login import InactivityWatcher, LoginDialog
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_login_refuses_a_wrong_password_in_vietnamese_then_accepts(qtbot, desk):
     ctx, _window = desk
     add_clerk(ctx.db, "canbo1", "Đỗ Thị Lan", "clerk", "matkhau-dung-1", "test")
-    dialog = LoginDialog(partial(backend.authenticate, ctx), ctx.settings.point_name)
+    dialog = LoginDialog(partial(session.authenticate, ctx), ctx.settings.point_name)
     qtbot.addWidget(dialog)
     qtbot.keyClicks(dialog.username, "canbo1")
     qtbot.keyClicks(dialog.password, "sai-mat-khau")
@@ -61,7 +61,17 @@ def test_alt_number_moves_between_views_and_titles_are_vietnamese(qtbot, desk):
     assert window.stack.currentWidget() is window.views["dossiers"]
     assert window.title_label.text() == "Hồ sơ"
     labels = [window.nav.item(i).text() for i in range(window.nav.count())]
-    assert labels == ["Trang chủ", "Thủ tục", "Tiếp nhận", "Hồ sơ", "Trả kết quả", "Đồng bộ", "Cài đặt"]
+    assert labels == [
+        "Trang chủ",
+        "Thủ tục",
+        "Tiếp nhận",
+        "Hồ sơ",
+        "Trả kết quả",
+        "Đồng bộ",
+        "Cài đặt",
+        "Tài khoản",
+        "Báo cáo",
+    ]
     assert window.sync_label.text() == "Đồng bộ: chưa kết nối trung tâm"
 
 

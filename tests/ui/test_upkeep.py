@@ -9,7 +9,7 @@ from app.backup_schedule import list_backups
 from app.config import load_settings, save_settings
 from tests.sync.hubkit import Hub, free_port
 from tests.ui.conftest import wait_idle, wait_job
-from ui.cli.setup import PENDING_KEY
+from ui.ops.enroll import PENDING_KEY
 
 
 def _pend(ctx, hub_url: str, code: str) -> None:

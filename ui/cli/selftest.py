@@ -98,7 +98,7 @@ def check_escl() -> str:
 
     detail = f"zeroconf {zeroconf.__version__}"
     try:
-        import scanner.sources.escl  # type: ignore[import-not-found]  # noqa: F401
+        import scanner.sources.escl  # noqa: F401
     except ModuleNotFoundError as exc:
         if exc.name and exc.name.startswith("scanner"):
             return detail + " (eSCL source not in this build yet)"

@@ -5,8 +5,8 @@
         [--printer NAME] [--saturday-reception yes|no] [--test-scan] [--test-print] [--retry-enrollment]
 
 Settings go to `$MOTCUA_HOME/config.toml`. Enrollment works offline: without a link to the hub the
-code is kept (`pending_enrollment` in config.toml) and redeemed later by `complete_pending_enrollment`
-(called by `--retry-enrollment`, and by the desk at start-up).
+code is kept (`pending_enrollment` in config.toml) and redeemed later by `ui.ops.enroll.complete_pending`
+(called by `--retry-enrollment`, and by the desk at start-up). The work is `ui.ops.enroll`; this is its CLI.
 """
 
 from __future__ import annotations
@@ -14,87 +14,17 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
-from app.config import data_home, load_settings, save_settings
-from app.domain.errors import AppError, ValidationError
+from app.config import data_home, load_settings
+from app.domain.errors import AppError
 from app.logs import setup_logging
+from sync.errors import InsecureHubError
+from ui.ops import enroll
+from ui.ops.base import never_cancelled, no_progress
+from ui.ops.enroll import OUTCOME_VI, SetupRequest
 
 logger = logging.getLogger(__name__)
-
-PENDING_KEY = "pending_enrollment"
-
-
-@dataclass
-class SetupRequest:
-    point_code: str | None = None
-    point_name: str | None = None
-    agency_code: str | None = None
-    desk: int | None = None
-    hub_url: str | None = None
-    enroll_code: str | None = None
-    scanner: str | None = None
-    printer: str | None = None
-    saturday_reception: bool | None = None
-
-
-def apply_setup(request: SetupRequest, home: Path) -> str:
-    """Save the settings (only the fields given), then try the enrollment; returns its outcome."""
-    settings = load_settings(home)
-    for name in ("point_code", "point_name", "agency_code", "desk", "saturday_reception"):
-        value = getattr(request, name)
-        if value is not None:
-            setattr(settings, name, value.strip() if isinstance(value, str) else value)
-    if request.scanner is not None:
-        settings.scanner_device = request.scanner
-    if request.printer is not None:
-        settings.printer = request.printer
-    if not settings.point_code.strip() or not settings.agency_code.strip():
-        raise ValidationError("point/agency code empty", "Cần nhập mã điểm phục vụ và mã cơ quan.")
-    if request.enroll_code:
-        if not request.hub_url and not settings.hub_url:
-            raise ValidationError(
-                "enroll code without hub", "Cần nhập địa chỉ máy chủ trung tâm kèm mã đăng ký."
-            )
-        hub = (request.hub_url or settings.hub_url).rstrip("/")
-        settings.extra[PENDING_KEY] = {"hub_url": hub, "code": request.enroll_code.strip()}
-    elif request.hub_url is not None:
-        settings.hub_url = request.hub_url.rstrip("/")
-    save_settings(settings, home)
-    logger.info("setup saved: point %s desk %d", settings.point_code, settings.desk)
-    return complete_pending_enrollment(home)
-
-
-def complete_pending_enrollment(home: Path) -> str:
-    """Redeem a stored enrollment code if there is one: "none", "enrolled", "pending" (offline) or "refused"."""
-    pending = load_settings(home).extra.get(PENDING_KEY)
-    if not pending:
-        return "none"
-    try:
-        from sync.enroll import enroll
-        from sync.errors import EnrollCodeError, OfflineError
-    except ImportError:
-        logger.warning("sync is not part of this build; enrollment stays pending")
-        return "pending"
-    try:
-        answer = enroll(home, pending["hub_url"], pending["code"])
-    except OfflineError as exc:
-        logger.info("hub unreachable, enrollment stays pending: %s", exc.log_message)
-        return "pending"
-    except EnrollCodeError as exc:
-        logger.warning("hub refused the enrollment code: %s", exc.log_message)
-        _drop_pending(home)
-        return "refused"
-    _drop_pending(home)
-    logger.info("enrolled as device %s (point %s, desk %d)", answer.device_id, answer.point_code, answer.desk)
-    return "enrolled"
-
-
-def _drop_pending(home: Path) -> None:
-    settings = load_settings(home)  # enroll() may have rewritten point code, desk and hub
-    settings.extra.pop(PENDING_KEY, None)
-    save_settings(settings, home)
 
 
 def list_scanners() -> list[tuple[str, str]]:
@@ -124,14 +54,6 @@ def test_print(printer: str, pdf: Path | None = None) -> str:
     return print_test_page(printer, pdf)
 
 
-MESSAGES = {
-    "none": "Chưa đăng ký với máy chủ trung tâm (không có mã đăng ký).",
-    "enrolled": "Đã đăng ký với máy chủ trung tâm.",
-    "pending": "Chưa kết nối được máy chủ trung tâm: mã đăng ký đã được lưu, sẽ đăng ký khi có mạng.",
-    "refused": "Máy chủ trung tâm từ chối mã đăng ký (sai hoặc đã dùng). Hãy xin mã mới.",
-}
-
-
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="motcua setup", description=__doc__.split("\n", 1)[0])
     p.add_argument("--point-code")
@@ -151,6 +73,12 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+INSECURE_HUB_VI = (
+    "Không đăng ký: địa chỉ máy chủ Trung tâm phải bắt đầu bằng https:// (http:// chỉ dùng được "
+    "trên chính máy này). Mã đăng ký chưa bị dùng; hãy chạy lại với --hub https://… và mã đó."
+)
+
+
 def main(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
     home = data_home()
@@ -161,7 +89,7 @@ def main(argv: list[str]) -> int:
                 print(f"{dev_id}\t{name}")
             return 0
         if args.retry_enrollment:
-            outcome = complete_pending_enrollment(home)
+            outcome = enroll.complete_pending(home, no_progress, never_cancelled)
         else:
             saturday = None if args.saturday_reception is None else args.saturday_reception == "yes"
             fields = {k: getattr(args, k) for k in ("point_code", "point_name", "agency_code", "desk")}
@@ -173,14 +101,18 @@ def main(argv: list[str]) -> int:
                 printer=args.printer,
                 saturday_reception=saturday,
             )
-            outcome = apply_setup(request, home)
+            outcome = enroll.run(home, request, no_progress, never_cancelled)
         settings = load_settings(home)
         print(f"Đã lưu cấu hình: {home / 'config.toml'} (điểm {settings.point_code}, bàn {settings.desk})")
-        print(MESSAGES[outcome])
+        print(OUTCOME_VI[outcome])
         if args.test_scan:
             print(test_scan(settings.scanner_device))
         if args.test_print or args.test_print_pdf:
             print(test_print(settings.printer, args.test_print_pdf))
+    except InsecureHubError as exc:  # http:// to another machine: refused before anything was sent
+        logger.error("setup failed: %s", exc.log_message)
+        print(INSECURE_HUB_VI, file=sys.stderr)
+        return 1
     except AppError as exc:
         logger.error("setup failed: %s", exc.log_message)
         print(exc.user_message, file=sys.stderr)

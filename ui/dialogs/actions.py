@@ -22,7 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-RATINGS = [("rat_hai_long", "Rất hài lòng"), ("hai_long", "Hài lòng"), ("khong_hai_long", "Không hài lòng")]
+from app.domain.vocabulary import QT_DATE_FORMAT, RATING_LABELS_VI
+
+RATINGS = list(RATING_LABELS_VI.items())  # (value, label), in the order the form shows them
 
 
 class ActionDialog(QDialog):
@@ -145,13 +147,13 @@ class ApologyDialog(ActionDialog):
         super().__init__("Xin lỗi và hẹn lại ngày trả kết quả (mẫu 04)", parent)
         self.current = QDate.fromString(current_due or "", "yyyy-MM-dd")
         self.new_date = QDateEdit()
-        self.new_date.setDisplayFormat("dd/MM/yyyy")
+        self.new_date.setDisplayFormat(QT_DATE_FORMAT)
         self.new_date.setCalendarPopup(True)
         start = self.current if self.current.isValid() else QDate.currentDate()
         self.new_date.setDate(start.addDays(3))
         self.reason = _reason_edit("Lý do chậm trả kết quả")
         self.form.addRow(
-            "Hẹn trả cũ", QLabel(self.current.toString("dd/MM/yyyy") if self.current.isValid() else "—")
+            "Hẹn trả cũ", QLabel(self.current.toString(QT_DATE_FORMAT) if self.current.isValid() else "—")
         )
         self.form.addRow("Ngày hẹn mới *", self.new_date)
         self.form.addRow("Lý do *", self.reason)
@@ -174,8 +176,10 @@ class ReturnDialog(ActionDialog):
     def __init__(self, applicant_name: str, parent: QWidget | None = None) -> None:
         super().__init__("Trả kết quả", parent)
         self.receiver = QLineEdit(applicant_name)
-        self.id_checked = QCheckBox("Đã kiểm tra giấy tờ tùy thân của người nhận")
+        self.id_checked = QCheckBox("Đã kiểm tra Liên 2 giấy tiếp nhận hoặc giấy tờ tùy thân của người nhận")
         self.by_post = QCheckBox("Trả qua bưu chính")
+        self.tracking = QLineEdit()
+        self.tracking.setPlaceholderText("Số hiệu bưu gửi (khi trả qua bưu chính)")
         self.rating = QComboBox()
         self.rating.addItem("(chưa đánh giá)", None)
         for value, label in RATINGS:
@@ -183,6 +187,7 @@ class ReturnDialog(ActionDialog):
         self.form.addRow("Người nhận *", self.receiver)
         self.form.addRow("", self.id_checked)
         self.form.addRow("", self.by_post)
+        self.form.addRow("Số hiệu bưu gửi", self.tracking)
         self.form.addRow("Đánh giá của công dân", self.rating)
 
     def values(self) -> dict[str, Any]:
@@ -190,6 +195,7 @@ class ReturnDialog(ActionDialog):
             "receiver_name": self.receiver.text().strip(),
             "id_checked": self.id_checked.isChecked(),
             "by_post": self.by_post.isChecked(),
+            "tracking_no": self.tracking.text().strip(),
             "rating": self.rating.currentData(),
         }
 

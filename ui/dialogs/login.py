@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -17,11 +16,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.services.clerks import Clerk
 from ui.messages import user_message
 
 logger = logging.getLogger(__name__)
 
-Authenticate = Callable[[str, str], Any]  # (username, password) -> clerk, raises AuthError
+Authenticate = Callable[[str, str], Clerk | None]  # (username, password) -> clerk, raises AuthError
 
 
 class LoginDialog(QDialog):
@@ -38,7 +38,7 @@ class LoginDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self._authenticate = authenticate
-        self.clerk: Any = None
+        self.clerk: Clerk | None = None
         self.setWindowTitle("Mở khóa màn hình" if locked else "Đăng nhập")
         self.setMinimumWidth(420)
         lay = QVBoxLayout(self)
@@ -82,7 +82,7 @@ class LoginDialog(QDialog):
             self.password.clear()
             self.password.setFocus()
             return
-        logger.info("clerk %s logged in", getattr(self.clerk, "id", "?"))
+        logger.info("clerk %s logged in", self.clerk.id if self.clerk else "?")
         self.accept()
 
     def reject(self) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from PySide6.QtPrintSupport import QPrinterInfo
@@ -30,6 +31,8 @@ from PySide6.QtWidgets import (
 from app.config import Settings
 from app.domain.errors import AppError
 from ui.cli import setup as setup_core
+from ui.ops import enroll
+from ui.ops.base import never_cancelled, no_progress
 
 logger = logging.getLogger(__name__)
 
@@ -68,7 +71,8 @@ class SetupDialog(QDialog):
         self.point_name = QLineEdit(settings.point_name)
         self.agency_code = QLineEdit(settings.agency_code)
         self.desk = QSpinBox(minimum=1, maximum=99, value=settings.desk)
-        self.saturday = QCheckBox("Điểm nhận hồ sơ sáng thứ Bảy", checked=settings.saturday_reception)
+        self.saturday = QCheckBox("Điểm nhận hồ sơ sáng thứ Bảy")
+        self.saturday.setChecked(settings.saturday_reception)
         self.hub_url = QLineEdit(settings.hub_url, placeholderText="https://…")
         self.enroll_code = QLineEdit(placeholderText="mã đăng ký một lần do trung tâm cấp")
         self.scanner = QComboBox(editable=True)
@@ -135,8 +139,8 @@ class SetupDialog(QDialog):
             else self.scanner.currentText()
         )
 
-    def request(self) -> setup_core.SetupRequest:
-        return setup_core.SetupRequest(
+    def request(self) -> enroll.SetupRequest:
+        return enroll.SetupRequest(
             point_code=self.point_code.text(),
             point_name=self.point_name.text(),
             agency_code=self.agency_code.text(),
@@ -148,7 +152,7 @@ class SetupDialog(QDialog):
             saturday_reception=self.saturday.isChecked(),
         )
 
-    def _start(self, fn: Callable[[], str], on_done: Callable[[str], None]) -> None:
+    def _start(self, fn: Callable[[], str], on_done: Callable[[Any], None]) -> None:
         signals = _Signals()
         signals.sig_done.connect(on_done)
         signals.sig_failed.connect(self.status.setText)
@@ -158,10 +162,10 @@ class SetupDialog(QDialog):
 
     def save(self) -> None:
         request = self.request()
-        self._start(lambda: setup_core.apply_setup(request, self.home), self._on_saved)
+        self._start(lambda: enroll.run(self.home, request, no_progress, never_cancelled), self._on_saved)
 
-    def _on_saved(self, outcome: str) -> None:
-        self.status.setText(setup_core.MESSAGES[outcome])
+    def _on_saved(self, outcome: enroll.Outcome) -> None:
+        self.status.setText(enroll.OUTCOME_VI[outcome])
         self.sig_saved.emit(outcome)
 
     def _on_test_scan_clicked(self) -> None:

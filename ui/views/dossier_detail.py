@@ -26,9 +26,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui import backend_dossiers, backend_jobs, printing
+from ui import printing
+from ui.adapters import dossier
+from ui.adapters.dossier import DossierInfo
+from ui.context import DeskContext
 from ui.dialogs import actions as dlg
+from ui.dialogs.lifecycle import HeadApologyDialog, later_dialog
 from ui.messages import user_message
+from ui.ops import print_form
+from ui.views import dossier_supplement as supplement
 from ui.workers.jobs import Job
 
 logger = logging.getLogger(__name__)
@@ -41,19 +47,35 @@ ACTIONS = [
     ("return", "Trả &kết quả"),
     ("rating", "Đánh &giá"),
     ("reprint", "&In lại giấy tiếp nhận"),
+    ("correct", "&Sửa thông tin (in lại 01)"),
+    ("handoff", "Giao &nhận (06)"),
+    ("record_result", "Nhận kết &quả tại điểm"),
+    ("stop", "&Dừng giải quyết (05)"),
+    ("cancel", "&Hủy hồ sơ nhập nhầm"),
+    ("postal", "&Bưu chính"),
+    ("add_documents", "Nhận giấy tờ bổ s&ung"),
 ]
-FORM_OF = {"supplement": "02", "refuse": "03", "apology": "04", "reprint": "01"}
+FORM_OF: dict[str, print_form.FormCode] = {
+    "supplement": "02",
+    "refuse": "03",
+    "apology": "04",
+    "reprint": "01",
+    "correct": "01",
+    "handoff": "06",
+    "stop": "05",
+    "add_documents": "01",  # a new appointment after the supplement
+}
 
 
 class DossierDetail(QWidget):
     sig_changed = Signal(str)  # dossier id
     sig_message = Signal(str, bool)
 
-    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: DeskContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.dossier_id: str | None = None
-        self.detail: dict[str, Any] = {}
+        self.detail: DossierInfo | None = None
         self.last_form_pdf: Path | None = None
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -61,6 +83,11 @@ class DossierDetail(QWidget):
         self.header.setObjectName("SectionTitle")
         self.header.setWordWrap(True)
         lay.addWidget(self.header)
+        self.late = QLabel()  # a late dossier: flagged here, with the apology (04) offered
+        self.late.setObjectName("Error")
+        self.late.setWordWrap(True)
+        self.late.hide()
+        lay.addWidget(self.late)
         grid = QGridLayout()
         self.buttons: dict[str, QPushButton] = {}
         for i, (key, label) in enumerate(ACTIONS):
@@ -95,7 +122,7 @@ class DossierDetail(QWidget):
     # ----- showing -----
     def show_dossier(self, dossier_id: str) -> None:
         self.dossier_id = dossier_id
-        self.detail = backend_dossiers.dossier_detail(self.ctx, dossier_id)
+        self.detail = dossier.dossier_detail(self.ctx, dossier_id)
         d = self.detail
         self.header.setText(f"{d['code']} — {d['procedure_name']} — {d['status_label']}")
         self.overview.setHtml(d["overview_html"])
@@ -113,6 +140,8 @@ class DossierDetail(QWidget):
             item = QListWidgetItem(page["label"])
             item.setData(Qt.ItemDataRole.UserRole, page)
             self.documents.addItem(item)
+        self.late.setText(d["late_notice"])
+        self.late.setVisible(bool(d["late_notice"]))
         allowed = set(d["allowed_actions"])
         for key, b in self.buttons.items():
             b.setEnabled(key in allowed)
@@ -121,28 +150,57 @@ class DossierDetail(QWidget):
         if item is None:
             return
         page = item.data(Qt.ItemDataRole.UserRole)
-        pix = QPixmap(str(backend_dossiers.blob_path(self.ctx, page["sha256"])))
+        pix = QPixmap()
+        pix.loadFromData(dossier.blob_bytes(self.ctx, page["sha256"]))  # decrypted in memory
         self.page_view.setPixmap(pix.scaledToWidth(560, Qt.TransformationMode.SmoothTransformation))
         self.ocr_text.setPlainText(page.get("text") or "(không có văn bản nhận dạng)")
 
     # ----- actions -----
     def _dialog_for(self, action: str) -> dlg.ActionDialog | None:
         d = self.detail
+        if d is None:
+            return None
         if action == "supplement":
-            return dlg.SupplementDialog(d.get("checklist", []), self)
+            return dlg.SupplementDialog(d["checklist"], self)
         if action == "refuse":
             return dlg.RefuseDialog(self)
         if action == "fee":
-            return dlg.FeeDialog(int(d.get("fees_due", 0)), self)
+            return dlg.FeeDialog(d["fees_due"], self)
         if action == "apology":
-            return dlg.ApologyDialog(d.get("due_date"), self)
+            if self.ctx.clerk is not None and self.ctx.clerk.role == "head":
+                return dlg.ApologyDialog(d["due_date"], self)
+            return HeadApologyDialog(d["due_date"], self)  # a clerk asks; the head approves and signs
         if action == "return":
-            return dlg.ReturnDialog(d.get("applicant_name", ""), self)
+            return dlg.ReturnDialog(d["applicant_name"], self)
         if action == "rating":
             return dlg.RatingDialog(self)
-        return None
+        return later_dialog(action, self.ctx, d, self)
+
+    def add_document_files(self, paths: list[Path], name: str) -> Job | None:
+        """The papers brought back: processed as at intake, added, time counted again, new slip (01)."""
+        if not self.dossier_id:
+            return None
+
+        def added(metas: list[dict[str, Any]], text: str) -> None:
+            self.run_action("add_documents", {"documents": [supplement.document_of(name, metas, text)]})
+
+        return supplement.start_import(
+            self.ctx, paths, added, lambda e: self.sig_message.emit(user_message(e), True)
+        )
 
     def open_action(self, action: str) -> None:
+        if action == "fee":  # the cash desk: copies, VietQR, biên lai (ui.dialogs.collect_fee)
+            from ui.dialogs.collect_fee import open_collect_fee
+
+            open_collect_fee(self)
+            return
+        if action == "add_documents":
+            items = self.detail["missing"] if self.detail else []
+            missing = [str(i.get("name", "") if isinstance(i, dict) else i) for i in items]
+            chosen = supplement.ask_files(self, missing)
+            if chosen:
+                self.add_document_files(*chosen)
+            return
         dialog = self._dialog_for(action)
         if dialog is None:
             self.run_action(action, {})
@@ -157,7 +215,7 @@ class DossierDetail(QWidget):
         dossier_id = self.dossier_id
         try:
             if action != "reprint":
-                backend_dossiers.perform_action(self.ctx, action, dossier_id, values)
+                dossier.perform_action(self.ctx, action, dossier_id, values)
         except Exception as exc:
             self.sig_message.emit(user_message(exc), True)
             return None
@@ -167,8 +225,12 @@ class DossierDetail(QWidget):
         if not form:
             self.sig_message.emit("Đã ghi nhận.", False)
             return None
-        out = Path(tempfile.mkdtemp(prefix="motcua-form-")) / f"mau-{form}-{self.detail['code']}.pdf"
-        job = Job(f"Tạo mẫu {form}", backend_jobs.form_pdf_job, self.ctx.home, form, dossier_id, out)
+        out = (
+            Path(tempfile.mkdtemp(prefix="motcua-form-"))
+            / f"mau-{form}-{self.detail['code'] if self.detail else dossier_id}.pdf"
+        )
+        request = print_form.DossierForm(form, dossier_id, out, self.ctx.settings, self.ctx.clerk_name)
+        job = Job(f"Tạo mẫu {form}", print_form.run, self.ctx.home, request)
         return self.ctx.runner.start(
             job, on_done=self._on_form_ready, on_failed=lambda e: self.sig_message.emit(user_message(e), True)
         )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from functools import partial
-from typing import Any
 
 from PySide6.QtCore import QItemSelection, Qt, QTimer
 from PySide6.QtWidgets import (
@@ -16,7 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui import backend
+from ui.adapters.dossier import list_dossiers
+from ui.context import DeskContext
 from ui.models.dossier_table import DossierTableModel
 from ui.views.base import ViewPage
 from ui.views.dossier_detail import DossierDetail
@@ -36,19 +36,21 @@ FILTERS = [
 class DossiersView(ViewPage):
     title = "Hồ sơ"
 
-    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: DeskContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         bar = QHBoxLayout()
         self.filter = QComboBox()
         for key, label in FILTERS:
             self.filter.addItem(label, key)
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Tìm theo mã hồ sơ, họ tên, số giấy tờ hoặc nội dung tài liệu (OCR)")
+        self.search.setPlaceholderText(
+            "Tìm theo mã hồ sơ, họ tên, số giấy tờ, số điện thoại hoặc nội dung tài liệu (OCR)"
+        )
         self.search.setClearButtonEnabled(True)
         bar.addWidget(self.filter)
         bar.addWidget(self.search, 1)
         self.root.addLayout(bar)
-        self.model = DossierTableModel(partial(backend.list_dossiers, ctx))
+        self.model = DossierTableModel(partial(list_dossiers, ctx))
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -6,9 +6,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QGridLayout, QTableWidget, QTableWidgetItem
 
-from ui import backend
+from app.services.context import vn_now
+from ui.adapters.dossier import dashboard
 from ui.theme import DANGER
 from ui.views.base import ViewPage, card, section
+from ui.views.queue.figures import point_figures_strip
 
 CARDS = [
     ("received_today", "Tiếp nhận hôm nay", False),
@@ -18,6 +20,9 @@ CARDS = [
     ("returned_today", "Đã trả kết quả hôm nay", False),
     ("on_time_rate", "Tỉ lệ đúng hạn", False),
 ]
+
+
+PROCEDURE_WIDTH = 380
 
 
 class HomeView(ViewPage):
@@ -33,6 +38,8 @@ class HomeView(ViewPage):
             self.values[key] = value
             grid.addWidget(frame, i // 3, i % 3)
         self.root.addLayout(grid)
+        self.figures = point_figures_strip(ctx)  # satisfaction and today's wait (ui.views.queue.figures)
+        self.root.addWidget(self.figures)
         self.root.addWidget(section("Hồ sơ cần chú ý (đến hạn hôm nay và quá hạn)"))
         self.table = QTableWidget(0, 5)
         self.table.setHorizontalHeaderLabels(["Mã hồ sơ", "Thủ tục", "Người nộp", "Hẹn trả", "Tình trạng"])
@@ -44,7 +51,8 @@ class HomeView(ViewPage):
 
     def refresh(self) -> None:
         self.clear_message()
-        data = backend.dashboard(self.ctx)
+        data = dashboard(self.ctx)
+        self.figures.refresh(vn_now().date())
         for key, label in self.values.items():
             value = data.get(key)
             if key == "on_time_rate":
@@ -62,3 +70,5 @@ class HomeView(ViewPage):
                 cell.setData(Qt.ItemDataRole.UserRole, item.get("id"))
                 self.table.setItem(r, c, cell)
         self.table.resizeColumnsToContents()
+        if self.table.columnWidth(1) > PROCEDURE_WIDTH:  # a long name is elided, the state stays in view
+            self.table.setColumnWidth(1, PROCEDURE_WIDTH)

@@ -21,7 +21,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui import backend, backend_jobs, printing
+from ui import printing
+from ui.adapters.catalog import ProcedureView, procedure_detail, search_procedures
+from ui.context import DeskContext
+from ui.ops import print_form
 from ui.views.base import ViewPage, hint
 from ui.workers.jobs import Job
 
@@ -34,7 +37,7 @@ class ProcedureSearch(QWidget):
     sig_selected = Signal(str)  # procedure code
     sig_activated = Signal(str)
 
-    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: DeskContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         lay = QVBoxLayout(self)
@@ -63,7 +66,7 @@ class ProcedureSearch(QWidget):
         )
 
     def search(self) -> None:
-        hits = backend.search_procedures(self.ctx, self.query.text().strip(), limit=50)
+        hits = search_procedures(self.ctx, self.query.text().strip(), limit=50)
         self.results.clear()
         for code, name in hits:
             item = QListWidgetItem(f"{name}\n{code}")
@@ -91,7 +94,7 @@ class ProcedureSearch(QWidget):
 class ProceduresView(ViewPage):
     title = "Thủ tục hành chính"
 
-    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: DeskContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.search = ProcedureSearch(ctx)
         self.detail = QTextBrowser()
@@ -129,7 +132,7 @@ class ProceduresView(ViewPage):
     def show_procedure(self, code: str) -> None:
         self.clear_message()
         try:
-            proc = backend.procedure_detail(self.ctx, code)
+            proc = procedure_detail(self.ctx, code)
         except Exception as exc:
             self.show_error(exc)
             return
@@ -141,7 +144,8 @@ class ProceduresView(ViewPage):
     def _make_guidance(self, on_done: Any) -> None:
         assert self.code
         out = Path(tempfile.mkdtemp(prefix="motcua-guide-")) / f"huong-dan-{self.code}.pdf"
-        job = Job("Tạo phiếu hướng dẫn", backend_jobs.guidance_pdf_job, self.ctx.home, self.code, out)
+        sheet = print_form.GuidanceSheet(self.code, out, self.ctx.settings)
+        job = Job("Tạo phiếu hướng dẫn", print_form.run_guidance, self.ctx.home, sheet)
         self.ctx.runner.start(job, on_done=on_done, on_failed=self.show_error)
 
     def _on_print_clicked(self) -> None:
@@ -164,7 +168,7 @@ class ProceduresView(ViewPage):
         self.show_info(f"Đã lưu phiếu hướng dẫn: {path}")
 
 
-def procedure_html(proc: dict[str, Any]) -> str:
+def procedure_html(proc: ProcedureView) -> str:
     """The procedure's detail as simple HTML (components, fees, time)."""
     comps = "".join(
         f"<tr><td>{c['name']}</td><td>{c.get('copy_label', '')}</td><td align='center'>{c.get('count', 1)}</td>"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -19,9 +18,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui import backend_dossiers, backend_jobs
-from ui.dialogs.actions import RATINGS
+from app.domain.vocabulary import RATING_LABELS_VI
+from ui.adapters import dossier
+from ui.adapters.dossier import DossierInfo
+from ui.context import DeskContext
 from ui.messages import user_message
+from ui.ops import read_idcard
+from ui.ops.scan_source import PageFrom
 from ui.views.base import ViewPage, hint
 from ui.workers.jobs import Job
 
@@ -29,9 +32,9 @@ from ui.workers.jobs import Job
 class ReturnsView(ViewPage):
     title = "Trả kết quả"
 
-    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: DeskContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
-        self.dossier: dict[str, Any] | None = None
+        self.dossier: DossierInfo | None = None
         find = QHBoxLayout()
         self.code = QLineEdit()
         self.code.setPlaceholderText("Mã hồ sơ trên giấy tiếp nhận (hoặc quét mã QR)")
@@ -48,11 +51,11 @@ class ReturnsView(ViewPage):
         box = QGroupBox("Giao kết quả")
         form = QFormLayout(box)
         self.receiver = QLineEdit()
-        self.id_checked = QCheckBox("Đã kiểm tra giấy tờ tùy thân của người nhận")
+        self.id_checked = QCheckBox("Đã kiểm tra Liên 2 giấy tiếp nhận hoặc giấy tờ tùy thân của người nhận")
         rating_row = QHBoxLayout()
         self.rating_group = QButtonGroup(self)
         self.rating_buttons: dict[str, QRadioButton] = {}
-        for value, label in RATINGS:
+        for value, label in RATING_LABELS_VI.items():
             rb = QRadioButton(label)
             self.rating_group.addButton(rb)
             self.rating_buttons[value] = rb
@@ -76,10 +79,10 @@ class ReturnsView(ViewPage):
     def refresh(self) -> None:
         self.code.setFocus()
 
-    def find(self) -> bool:
+    def find(self) -> bool:  # type: ignore[override]  # the page's own "Tìm" (by code), not QWidget.find
         self.clear_message()
         try:
-            self.dossier = backend_dossiers.dossier_detail_by_code(self.ctx, self.code.text())
+            self.dossier = dossier.dossier_detail_by_code(self.ctx, self.code.text())
         except Exception as exc:
             self.dossier = None
             self.box.setEnabled(False)
@@ -96,7 +99,7 @@ class ReturnsView(ViewPage):
         return True
 
     def read_qr_file(self, path: Path) -> Job:
-        job = Job("Đọc mã QR giấy tiếp nhận", backend_jobs.read_receipt_qr_job, path)
+        job = Job("Đọc mã QR giấy tiếp nhận", read_idcard.run_receipt, PageFrom.file(path))
         return self.ctx.runner.start(job, on_done=self._on_code_read, on_failed=self.show_error)
 
     def _on_qr_file_clicked(self) -> None:
@@ -107,7 +110,7 @@ class ReturnsView(ViewPage):
             self.read_qr_file(Path(name))
 
     def _on_qr_scan_clicked(self) -> None:
-        job = Job("Quét giấy tiếp nhận", backend_jobs.scan_receipt_qr_job, self.ctx.settings)
+        job = Job("Quét giấy tiếp nhận", read_idcard.run_receipt, PageFrom.scanner(self.ctx.settings))
         self.ctx.runner.start(job, on_done=self._on_code_read, on_failed=self.show_error)
 
     def _on_code_read(self, code: str) -> None:
@@ -128,7 +131,7 @@ class ReturnsView(ViewPage):
             self.show_error("Hãy nhập tên người nhận và kiểm tra giấy tờ tùy thân trước khi trả.")
             return False
         try:
-            backend_dossiers.perform_action(self.ctx, "return", self.dossier["id"], values)
+            dossier.perform_action(self.ctx, "return", self.dossier["id"], values)
         except Exception as exc:
             self.show_error(user_message(exc))
             return False

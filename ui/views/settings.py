@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtPrintSupport import QPrinterInfo
@@ -24,9 +22,14 @@ from PySide6.QtWidgets import (
 )
 
 from app.config import save_settings
-from ui import backend_jobs, backend_upkeep
+from scanner.sources import Device
+from ui.adapters.upkeep import backup_status_text
+from ui.context import DeskContext
+from ui.ops import scanners
+from ui.ops.scan_source import PageFrom
 from ui.views.base import ViewPage, row
 from ui.workers.jobs import Job
+from ui.workers.upkeep import Upkeep
 
 MODES = [("color", "Màu"), ("gray", "Xám"), ("bw", "Đen trắng")]
 
@@ -34,8 +37,9 @@ MODES = [("color", "Màu"), ("gray", "Xám"), ("bw", "Đen trắng")]
 class SettingsView(ViewPage):
     title = "Cài đặt"
 
-    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: DeskContext, upkeep: Upkeep, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
+        self.upkeep = upkeep  # the session's background upkeep: runs "Sao lưu ngay" too
         cols = QHBoxLayout()
         left, right = QVBoxLayout(), QVBoxLayout()
         point = QGroupBox("Điểm phục vụ")
@@ -98,6 +102,7 @@ class SettingsView(ViewPage):
         self.root.addLayout(row(self.save_button))
         self.save_button.clicked.connect(self.save)
         self.refresh_devices.clicked.connect(self.find_devices)
+        self._connect_upkeep(upkeep)
         self.test_scan.clicked.connect(self.run_test_scan)
 
     # ----- Sao lưu -----
@@ -129,12 +134,9 @@ class SettingsView(ViewPage):
         bf.addRow("", hint)
         self.choose_backup_dir.clicked.connect(self._on_choose_backup_dir)
         self.backup_now_button.clicked.connect(self.backup_now)
-        self.upkeep: Any = None
         return box
 
-    def attach_upkeep(self, upkeep: Any) -> None:
-        """The session's background upkeep (ui.workers.upkeep.Upkeep): runs "Sao lưu ngay" too."""
-        self.upkeep = upkeep
+    def _connect_upkeep(self, upkeep: Upkeep) -> None:
         upkeep.sig_backup_started.connect(self._on_backup_started)
         upkeep.sig_backup_progress.connect(self._on_backup_progress)
         upkeep.sig_backup_finished.connect(self._on_backup_finished)
@@ -148,7 +150,7 @@ class SettingsView(ViewPage):
         if not self.backup_dir.text().strip():
             self.show_error("Hãy chọn thư mục sao lưu trước.")
             return None
-        if self.upkeep is None or not self.save():
+        if not self.save():
             return None
         job = self.upkeep.backup_now()
         if job is None:
@@ -168,14 +170,14 @@ class SettingsView(ViewPage):
     def _on_backup_finished(self) -> None:
         self.backup_now_button.setEnabled(True)
         self.backup_progress.hide()
-        self.backup_status.setText(backend_upkeep.backup_status_text(self.ctx.home, self.ctx.settings))
+        self.backup_status.setText(backup_status_text(self.ctx.home, self.ctx.settings))
 
     def refresh(self) -> None:
         s = self.ctx.settings
         self.backup_dir.setText(s.backup_dir)
         self.backup_keep.setValue(s.backup_keep)
         if self.backup_now_button.isEnabled():
-            self.backup_status.setText(backend_upkeep.backup_status_text(self.ctx.home, s))
+            self.backup_status.setText(backup_status_text(self.ctx.home, s))
         self.point_name.setText(s.point_name)
         self.point_code.setText(s.point_code)
         self.agency_code.setText(s.agency_code)
@@ -194,14 +196,14 @@ class SettingsView(ViewPage):
         self.printer.setCurrentIndex(max(self.printer.findData(s.printer), 0))
 
     def find_devices(self) -> Job:
-        job = Job("Tìm máy quét", backend_jobs.list_scanners_job)
+        job = Job("Tìm máy quét", scanners.run_list)
         return self.ctx.runner.start(job, on_done=self._on_devices, on_failed=self.show_error)
 
-    def _on_devices(self, devices: list[dict[str, str]]) -> None:
+    def _on_devices(self, devices: list[Device]) -> None:
         current = self.device.currentData()
         self.device.clear()
         for d in devices:
-            self.device.addItem(f"{d['name']} ({d['id']})", d["id"])
+            self.device.addItem(f"{d.name} ({d.id})", d.id)
         self.device.setCurrentIndex(max(self.device.findData(current), 0))
         if not devices:
             self.show_error(
@@ -210,11 +212,11 @@ class SettingsView(ViewPage):
 
     def run_test_scan(self) -> Job:
         self._apply()
-        job = Job("Quét thử", backend_jobs.test_scan_job, self.ctx.settings)
+        job = Job("Quét thử", scanners.run_test_scan, PageFrom.scanner(self.ctx.settings))
         return self.ctx.runner.start(job, on_done=self._on_test_scanned, on_failed=self.show_error)
 
     def _on_test_scanned(self, png: bytes) -> None:
-        img = QImage.fromData(png, "PNG")
+        img = QImage.fromData(png)
         self.preview.setPixmap(
             QPixmap.fromImage(img).scaledToHeight(160, Qt.TransformationMode.SmoothTransformation)
         )

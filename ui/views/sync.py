@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
@@ -14,16 +12,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui import backend_dossiers, backend_jobs
+from sync.engine import SyncReport
+from ui.adapters.sync import is_enrolled, sync_overview
+from ui.context import DeskContext
 from ui.views.base import ViewPage, hint, row, section
 from ui.workers.jobs import Job
+from ui.workers.sync_scheduler import SyncScheduler
 
 
 class SyncView(ViewPage):
     title = "Đồng bộ với trung tâm"
 
-    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: DeskContext, scheduler: SyncScheduler, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
+        self.scheduler = scheduler  # "Đồng bộ ngay" asks it: one pass at a time
         box = QGroupBox("Tình trạng")
         form = QFormLayout(box)
         self.labels: dict[str, QLabel] = {}
@@ -57,7 +59,7 @@ class SyncView(ViewPage):
         self.sync_button.clicked.connect(self.sync_now)
 
     def refresh(self) -> None:
-        info = backend_dossiers.sync_overview(self.ctx)
+        info = sync_overview(self.ctx)
         for key, lab in self.labels.items():
             lab.setText(str(info.get(key) or "—"))
         pending = info.get("pending", [])
@@ -66,20 +68,23 @@ class SyncView(ViewPage):
             for c, key in enumerate(("code", "label", "when")):
                 self.table.setItem(r, c, QTableWidgetItem(str(p.get(key, ""))))
         self.table.resizeColumnsToContents()
-        self.sync_button.setEnabled(backend_dossiers.is_enrolled(self.ctx))
+        self.sync_button.setEnabled(is_enrolled(self.ctx))
 
     def sync_now(self) -> Job | None:
-        if not backend_dossiers.is_enrolled(self.ctx):
+        if not is_enrolled(self.ctx):
             self.show_error(
                 "Máy chưa được đăng ký với trung tâm. Bộ phận kỹ thuật đăng ký bằng lệnh: python -m sync enroll --hub ĐỊA_CHỈ --code MÃ."
             )
             return None
-        job = Job("Đồng bộ", backend_jobs.sync_once_job, self.ctx.home)
-        return self.ctx.runner.start(job, on_done=self._on_synced, on_failed=self.show_error)
+        job = self.scheduler.run_now()  # the pass already running, if one is
+        if job is not None:
+            job.signals.sig_done.connect(self._on_synced)
+            job.signals.sig_failed.connect(self.show_error)
+        return job
 
-    def _on_synced(self, report: Any) -> None:
+    def _on_synced(self, report: SyncReport) -> None:
         self.refresh()
-        if getattr(report, "user_message", None):
-            self.show_error(str(report.user_message))
+        if report.user_message:
+            self.show_error(report.user_message)
         else:
             self.show_info("Đồng bộ xong.")

@@ -16,11 +16,19 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
+from app.domain.errors import CancelledError
+
 logger = logging.getLogger(__name__)
 
 
-class JobCancelled(Exception):
-    """Raised inside a job's function when it sees `is_cancelled()`; not an error for the clerk."""
+class JobCancelled(CancelledError):
+    """Raised inside a job's function when it sees `is_cancelled()`; not an error for the clerk.
+
+    A kind of the one cancellation of the code base (`app.domain.errors.CancelledError`, which the
+    scanner's and the sync engine's cancellations also are): a job stops the same way whoever saw it."""
+
+    def __init__(self, log_message: str = "job cancelled", user_message: str | None = None) -> None:
+        super().__init__(log_message, user_message)
 
 
 class JobSignals(QObject):
@@ -73,7 +81,7 @@ class Job(QRunnable):
             result = self._fn(
                 *self._args, progress=self._progress, is_cancelled=self.is_cancelled, **self._kwargs
             )
-        except JobCancelled:
+        except CancelledError:  # JobCancelled, or the scanner's or sync engine's own kind
             logger.info("job %s cancelled", self.name)
             self.signals.sig_cancelled.emit()
         except Exception as exc:  # every failure goes back to the UI thread as a message

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -19,9 +20,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui import backend_jobs, printing
+from ui import printing
+from ui.context import DeskContext
 from ui.messages import user_message
+from ui.ops import print_form, save_dossier
+from ui.ops.save_dossier import SavedDossier
 from ui.views.base import ViewPage
+from ui.views.receive import intake_guidance
 from ui.views.receive.draft import ReceiveDraft
 from ui.views.receive.step_applicant import ApplicantStep
 from ui.views.receive.step_documents import DocumentsStep
@@ -37,11 +42,14 @@ PROCEDURE, APPLICANT, DOCUMENTS, FEES, RETURN, REVIEW, DONE = range(7)
 
 class ReceiveView(ViewPage):
     title = "Tiếp nhận hồ sơ"
+    sig_saved = Signal(object)  # the SavedDossier (code...): the queue's call bar links its ticket
 
-    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: DeskContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.draft = ReceiveDraft()
-        self.result: dict[str, Any] | None = None
+        self.last_guidance_pdf: Path | None = None
+        self.result: SavedDossier | None = None
+        self.saving: Job | None = None  # the save job while it runs: the draft is locked
         self.confirm_discard: Callable[[], bool] = self._ask_discard
         bar = QWidget()
         bar.setObjectName("StepBar")
@@ -85,13 +93,19 @@ class ReceiveView(ViewPage):
         self.save_button.setToolTip("Lưu hồ sơ trong một giao dịch (Ctrl+Enter)")
         self.save_button.setObjectName("Primary")
         nav.addWidget(self.cancel_button)
+        self.guidance_button = QPushButton("Chưa đủ giấy tờ: &phiếu 02")
+        self.guidance_button.setToolTip(
+            "Không tiếp nhận; lập phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (mẫu 02)"
+        )
+        self.guidance_button.clicked.connect(self.give_guidance)
+        nav.addWidget(self.guidance_button)
         nav.addStretch(1)
         for b in (self.back_button, self.next_button, self.save_button):
             nav.addWidget(b)
         self.root.addLayout(nav)
         for seq in ("Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(seq), self, activated=self.save)
-        QShortcut(QKeySequence("Escape"), self, activated=self.discard)
+            QShortcut(QKeySequence(seq), self).activated.connect(self.save)
+        QShortcut(QKeySequence("Escape"), self).activated.connect(self.discard)
         self.next_button.clicked.connect(self.next_step)
         self.back_button.clicked.connect(lambda: self.go_to(self.stack.currentIndex() - 1))
         self.save_button.clicked.connect(self.save)
@@ -109,7 +123,10 @@ class ReceiveView(ViewPage):
         if self.stack.currentIndex() == PROCEDURE and not self.procedure_step.search.results.count():
             self.procedure_step.search.search()
 
-    def go_to(self, index: int) -> None:
+    def go_to(self, index: int) -> bool:
+        """Show step `index`; refused (False) while a save runs: the pages being saved stay as shown."""
+        if self.saving is not None:
+            return False
         index = max(PROCEDURE, min(index, DONE))
         self.clear_message()
         if index == DOCUMENTS:
@@ -131,6 +148,7 @@ class ReceiveView(ViewPage):
         self.next_button.setVisible(index < REVIEW)
         self.save_button.setVisible(index == REVIEW)
         self.cancel_button.setVisible(not done)
+        return True
 
     def next_step(self) -> bool:
         """Check the current step and move on; the message says what is missing."""
@@ -164,34 +182,76 @@ class ReceiveView(ViewPage):
 
     # ----- save -----
     def save(self) -> Job | None:
-        """Save the dossier in one transaction (as a job); the draft stays until it succeeded."""
-        if self.stack.currentIndex() == DONE:
+        """Save the dossier in one transaction (as a job on a frozen copy of the draft and settings);
+        editing is locked while it runs, and the draft stays until the save succeeded."""
+        if self.stack.currentIndex() == DONE or self.saving is not None:
             return None
         while self.stack.currentIndex() < REVIEW:
             if not self.next_step():
                 return None
         self.draft.applicant = self.applicant_step.applicant()
-        self.save_button.setEnabled(False)
-        job = Job("Lưu hồ sơ", backend_jobs.save_dossier_job, self.ctx.home, self.ctx.clerk_id, self.draft)
+        job = Job(
+            "Lưu hồ sơ",
+            save_dossier.run,
+            self.ctx.home,
+            self.draft.snapshot(self.ctx.settings, self.ctx.clerk_id),
+        )
+        job.signals.sig_cancelled.connect(self._unlock)
+        self._lock(job)
         return self.ctx.runner.start(job, on_done=self._on_saved, on_failed=self._on_save_failed)
 
-    def _on_saved(self, result: dict[str, Any]) -> None:
+    def _lock(self, job: Job) -> None:
+        self.saving = job
+        for widget in (self.back_button, self.save_button, self.cancel_button, self.documents_step):
+            widget.setEnabled(False)
+
+    def _unlock(self) -> None:
+        self.saving = None
+        for widget in (self.back_button, self.save_button, self.cancel_button, self.documents_step):
+            widget.setEnabled(True)
+
+    def is_locked(self) -> bool:
+        return self.saving is not None
+
+    def _on_saved(self, result: SavedDossier) -> None:
+        self._unlock()
         self.result = result
-        self.save_button.setEnabled(True)
         self.done_step.show_result(result)
         self.go_to(DONE)
-        self.show_info(f"Đã lưu hồ sơ {result['code']}.")
+        self.show_info(f"Đã lưu hồ sơ {result.code}.")
+        self.sig_saved.emit(result)
 
     def _on_save_failed(self, exc: BaseException) -> None:
-        self.save_button.setEnabled(True)
+        self._unlock()
         self.show_error(user_message(exc))
 
     # ----- receipt -----
+    def give_guidance(self, values: dict[str, Any] | None = None) -> Job | None:
+        """Form 02 at intake: nothing is received; the guidance is recorded and form 02 printed."""
+        if self.draft.procedure is None:
+            self.show_error("Hãy chọn thủ tục trước.")
+            return None
+        values = values if values is not None else intake_guidance.ask(self.draft, self)
+        if not values:
+            return None
+        name = self.applicant_step.applicant().get("full_name", "")
+
+        def done(pdf: Path) -> None:
+            self.last_guidance_pdf = pdf
+            self.show_info(f"Đã lập phiếu yêu cầu bổ sung (mẫu 02), hồ sơ chưa được tiếp nhận: {pdf.name}")
+            try:
+                printing.print_with_preview(pdf, self, self.ctx.settings.printer)
+            except printing.PrinterMissingError as exc:
+                self.show_info(f"Đã lập phiếu 02 (hồ sơ chưa được tiếp nhận): {pdf.name}. {exc.user_message}")
+
+        return intake_guidance.start(self.ctx, self.draft, str(name), values, done, self.show_error)
+
     def make_receipt(self, on_done: Callable[[Path], None]) -> Job | None:
         if not self.result:
             return None
-        out = Path(tempfile.mkdtemp(prefix="motcua-receipt-")) / f"giay-tiep-nhan-{self.result['code']}.pdf"
-        job = Job("Tạo giấy tiếp nhận", backend_jobs.receipt_pdf_job, self.ctx.home, self.result["id"], out)
+        out = Path(tempfile.mkdtemp(prefix="motcua-receipt-")) / f"giay-tiep-nhan-{self.result.code}.pdf"
+        form = print_form.DossierForm("01", self.result.id, out, self.ctx.settings, self.ctx.clerk_name)
+        job = Job("Tạo giấy tiếp nhận", print_form.run, self.ctx.home, form)
         return self.ctx.runner.start(job, on_done=on_done, on_failed=self.show_error)
 
     def print_receipt(self) -> Job | None:
@@ -215,7 +275,7 @@ class ReceiveView(ViewPage):
         return self.make_receipt(done)
 
     def _on_save_pdf_clicked(self) -> None:
-        code = self.result["code"] if self.result else "hoso"
+        code = self.result.code if self.result else "hoso"
         name, _ = QFileDialog.getSaveFileName(
             self, "Lưu giấy tiếp nhận", f"giay-tiep-nhan-{code}.pdf", "PDF (*.pdf)"
         )
@@ -237,13 +297,15 @@ class ReceiveView(ViewPage):
         return answer == QMessageBox.StandardButton.Yes
 
     def discard(self) -> bool:
+        if self.saving is not None:
+            return False  # the save decides: saved (then "new"), or failed (then the draft is intact)
         if self.has_unsaved() and not self.confirm_discard():
             return False
         self.reset()
         return True
 
     def can_close(self) -> bool:
-        return not self.has_unsaved() or self.confirm_discard()
+        return self.saving is None and (not self.has_unsaved() or self.confirm_discard())
 
     def reset(self) -> None:
         self.draft.__init__()  # type: ignore[misc]

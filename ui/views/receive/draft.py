@@ -1,13 +1,21 @@
-"""What the clerk has entered so far for one dossier: plain data the steps fill in.
+"""What the clerk has entered so far for one dossier: plain data the steps fill in (no Qt).
 
 Nothing is decided here: validation, fees, due dates and the save itself are app.services calls.
 The draft survives any failed step, so a bad file or a full disk never loses what was entered.
+`snapshot()` is what a save job gets: a frozen `ReceiveRequest` (and the settings), never the draft.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+
+from app.config import Settings
+from app.services.fees import adjust_fees
+from app.services.quality import document_warnings
+from app.services.receive_request import DocumentIn, PageMeta, ReceiveRequest
+from ui.adapters.catalog import ProcedureView
+from ui.ops.save_dossier import PageLayer, SaveDossier
 
 
 @dataclass
@@ -32,12 +40,16 @@ class DraftComponent:
     pages: list[DraftPage] = field(default_factory=list)
     paper_only: bool = False  # "đã kiểm tra bản giấy, không số hóa": shown and handed back
     paper_note: str = ""  # the short reason the service requires with paper_only
-    pdf: dict[str, Any] | None = None  # the searchable PDF, made when the dossier is saved
+    # catalog format 2
+    case: str = ""  # the case group it belongs to ("" = every case)
+    one_of: list[str] = field(default_factory=list)  # alternatives: any one of these papers
+    present_only: bool = False  # shown for checking (xuất trình): checked, scanned only if the clerk wants
+    base_mandatory: bool = True  # mandatory within its case; `mandatory` follows the chosen case
 
 
 @dataclass
 class ReceiveDraft:
-    procedure: dict[str, Any] | None = None
+    procedure: ProcedureView | None = None
     applicant: dict[str, Any] = field(default_factory=dict)
     components: list[DraftComponent] = field(default_factory=list)
     fees: list[dict[str, Any]] = field(default_factory=list)
@@ -46,6 +58,26 @@ class ReceiveDraft:
     fee_override_reason: str = ""
     return_method: dict[str, Any] = field(default_factory=lambda: {"kind": "desk"})
     idcard_source: str = ""
+    cases: list[tuple[str, str]] = field(default_factory=list)  # (id, label) of the procedure's cases
+    case: str = ""  # the applicant's case
+    channel: str = "truc_tiep"  # how the dossier is filed: truc_tiep | buu_chinh
+    exemption: str = ""  # the `who` of a fee exemption the citizen proves
+
+    def choose_case(self, case: str) -> None:
+        """Components of another case stop being required; those of this case (and of every case) are."""
+        self.case = case
+        for c in self.components:
+            c.mandatory = c.base_mandatory and (not c.case or c.case == case)
+
+    def presented(self) -> list[str]:
+        """Present-only components checked at the desk and not scanned."""
+        return [c.component for c in self.components if c.present_only and c.paper_only and not c.pages]
+
+    def procedure_ref(self) -> tuple[str, int | None]:
+        """(code, version) of the chosen procedure."""
+        if self.procedure is None:
+            return "", None
+        return self.procedure["code"], self.procedure["version"]
 
     def is_empty(self) -> bool:
         return self.procedure is None and not any(self.applicant.values()) and not self.page_count()
@@ -58,7 +90,12 @@ class ReceiveDraft:
 
     def paper_checked(self) -> dict[str, str]:
         """{component: reason} for the service, for components checked on paper and not scanned."""
-        return {c.component: c.paper_note for c in self.components if c.paper_only and not c.pages}
+        shown = set(self.presented())
+        return {
+            c.component: c.paper_note
+            for c in self.components
+            if c.paper_only and not c.pages and c.component not in shown
+        }
 
     def checklist(self) -> list[dict[str, Any]]:
         return [
@@ -72,3 +109,74 @@ class ReceiveDraft:
             }
             for c in self.components
         ]
+
+    def warnings(self) -> list[str]:
+        """What the clerk should look at before saving (app.services.quality)."""
+        return document_warnings(
+            [
+                {
+                    "name": c.name,
+                    "mandatory": c.mandatory,
+                    "paper_only": c.paper_only,
+                    "paper_note": c.paper_note,
+                    "pages": [p.meta for p in c.pages],
+                }
+                for c in self.components
+            ]
+        )
+
+    def request(self) -> ReceiveRequest:
+        """The frozen request `app.services.intake.receive` takes, as the draft stands now."""
+        code, version = self.procedure_ref()
+        documents = tuple(
+            DocumentIn(
+                component=c.component,
+                name=c.name,
+                copy_kind=c.copy_kind,
+                pages=tuple(PageMeta.from_dict(p.meta) for p in c.pages),
+                ocr_text="\n\n".join(p.text for p in c.pages if p.text),
+            )
+            for c in self.components
+            if c.pages
+        )
+        return ReceiveRequest(
+            procedure_code=code,
+            procedure_version=version,
+            applicant=tuple(self.applicant.items()),
+            documents=documents,
+            return_method=tuple(self.return_method.items()),
+            paper_checked=tuple(self.paper_checked().items()),
+            case=self.case,
+            presented=tuple(self.presented()),
+            channel=self.channel,
+            exemption=self.exemption,
+            fee_adjustment=adjust_fees(self.fees, self.fees_total, self.fee_override_reason),
+        )
+
+    def snapshot(self, settings: Settings, clerk_id: str) -> SaveDossier:
+        """A frozen copy for the save job: later edits of the draft never reach it."""
+        layers = tuple(
+            tuple(PageLayer(p.text_pdf, p.is_photo) for p in c.pages) for c in self.components if c.pages
+        )
+        return SaveDossier(self.request(), layers, settings, clerk_id)
+
+
+PRESENTED_NOTE = "Xuất trình bản chính, đã đối chiếu"
+
+
+def components_for(proc: ProcedureView) -> list[DraftComponent]:
+    """The checklist of a procedure (as `ui.adapters.catalog.procedure_detail` gives it), empty.
+
+    A present-only paper starts as checked, not scanned (the clerk may still scan it); a paper of one
+    case is not required until the clerk picks the applicant's case."""
+    out = []
+    for c in proc["components"]:
+        comp = DraftComponent(c["id"], c["name"], c["copy_kind"], int(c["count"]), bool(c["mandatory"]))
+        comp.case, comp.one_of = c["case"], list(c["one_of"])
+        comp.present_only, comp.base_mandatory = c["present_only"], comp.mandatory
+        if comp.present_only:
+            comp.paper_only, comp.paper_note = True, PRESENTED_NOTE
+        if comp.case:
+            comp.mandatory = False
+        out.append(comp)
+    return out

@@ -20,8 +20,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui import backend, backend_jobs
+from app.domain.vocabulary import QT_DATE_FORMAT
+from scanner.idcard import IdCardData
+from ui.adapters import receive
+from ui.context import DeskContext
+from ui.ops import read_idcard
+from ui.ops.scan_source import PageFrom
 from ui.views.base import hint, section, tab_chain
+from ui.views.receive.filer_fields import FilerFields
 from ui.workers.jobs import Job
 
 logger = logging.getLogger(__name__)
@@ -40,7 +46,7 @@ TEXT_FIELDS = [
 class ApplicantStep(QWidget):
     sig_message = Signal(str, bool)  # text, is_error
 
-    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: DeskContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         lay = QVBoxLayout(self)
@@ -75,12 +81,12 @@ class ApplicantStep(QWidget):
         for value, label in ID_KINDS:
             self.id_kind.addItem(label, value)
         self.birth = QDateEdit()
-        self.birth.setDisplayFormat("dd/MM/yyyy")
+        self.birth.setDisplayFormat(QT_DATE_FORMAT)
         self.birth.setCalendarPopup(True)
         self.birth.setDate(QDate(1990, 1, 1))
         self.gender = QComboBox()
-        for value, label in GENDERS:
-            self.gender.addItem(label, value)
+        for gender, label in GENDERS:
+            self.gender.addItem(label, gender)
         for key, _label in TEXT_FIELDS:
             self.edits[key] = QLineEdit()
         labels = dict(TEXT_FIELDS)
@@ -91,6 +97,8 @@ class ApplicantStep(QWidget):
         form.addRow("Giới tính", self.gender)
         for key in ("address", "phone", "email"):
             form.addRow(labels[key], self.edits[key])
+        self.filer = FilerFields()
+        self.filer.add_to(form)
         lay.addLayout(form)
         tab_chain(*self.tab_sequence())
         self.problems = QLabel()
@@ -110,6 +118,9 @@ class ApplicantStep(QWidget):
         self.id_kind.currentIndexChanged.connect(self.validate)
         self.birth.dateChanged.connect(self.validate)
         self.gender.currentIndexChanged.connect(self.validate)
+        for line in (self.filer.org_name, self.filer.tax_code, self.filer.authorisation):
+            line.textChanged.connect(self.validate)
+        self.filer.role.currentIndexChanged.connect(self.validate)
         self.edits["id_number"].editingFinished.connect(self._on_id_number_finished)
         self.fill_button.clicked.connect(self._on_fill_clicked)
         self.file_qr_button.clicked.connect(self._on_file_qr_clicked)
@@ -132,6 +143,7 @@ class ApplicantStep(QWidget):
             e["address"],
             e["phone"],
             e["email"],
+            *self.filer.widgets(),
         ]
 
     # ----- data -----
@@ -145,6 +157,7 @@ class ApplicantStep(QWidget):
             "address": self.edits["address"].text().strip(),
             "phone": self.edits["phone"].text().strip(),
             "email": self.edits["email"].text().strip(),
+            **self.filer.values(),
         }
 
     def set_applicant(self, data: dict[str, Any]) -> None:
@@ -170,7 +183,7 @@ class ApplicantStep(QWidget):
     def validate(self, *_a: object) -> bool:
         """Live validation by the core's applicant rules: problems in red, warnings in amber."""
         data = self.applicant()
-        problems, warnings = backend.validate_applicant(self.ctx, data)
+        problems, warnings = receive.validate_applicant(self.ctx, data)
         touched = any(self.edits[k].text().strip() for k in self.edits)
         self.problems.setText("\n".join(f"• {p}" for p in problems) if touched else "")
         self.problems.setVisible(bool(touched and problems))
@@ -185,7 +198,7 @@ class ApplicantStep(QWidget):
     # ----- returning applicant -----
     def _on_id_number_finished(self) -> None:
         number = self.edits["id_number"].text().strip()
-        self._found = backend.find_applicant(self.ctx, number) if number else None
+        self._found = receive.find_applicant(self.ctx, number) if number else None
         if self._found:
             self.returning.setText("Người nộp này đã từng nộp hồ sơ tại điểm.")
             self.returning.show()
@@ -200,7 +213,7 @@ class ApplicantStep(QWidget):
 
     # ----- ID card QR -----
     def read_qr_file(self, path: Path) -> Job:
-        job = Job("Đọc mã QR căn cước", backend_jobs.read_idcard_job, path)
+        job = Job("Đọc mã QR căn cước", read_idcard.run, PageFrom.file(path))
         return self.ctx.runner.start(job, on_done=self._on_idcard, on_failed=self._on_idcard_failed)
 
     def _on_file_qr_clicked(self) -> None:
@@ -211,15 +224,16 @@ class ApplicantStep(QWidget):
             self.read_qr_file(Path(name))
 
     def _on_scan_qr_clicked(self) -> None:
-        job = Job("Quét căn cước", backend_jobs.scan_idcard_job, self.ctx.settings)
+        job = Job("Quét căn cước", read_idcard.run, PageFrom.scanner(self.ctx.settings))
         self.ctx.runner.start(job, on_done=self._on_idcard, on_failed=self._on_idcard_failed)
 
     def _on_camera_qr_clicked(self) -> None:
-        job = Job("Chụp căn cước", backend_jobs.camera_idcard_job)
+        job = Job("Chụp căn cước", read_idcard.run, PageFrom.camera())
         self.ctx.runner.start(job, on_done=self._on_idcard, on_failed=self._on_idcard_failed)
 
-    def _on_idcard(self, card: dict[str, Any]) -> None:
-        self._card_warnings = [str(w) for w in card.get("warnings") or []]
+    def _on_idcard(self, data: IdCardData) -> None:
+        card = data.to_json()
+        self._card_warnings = [str(w) for w in data.warnings]
         self.set_applicant({**card, "id_kind": "cccd"})
         self.sig_message.emit(
             "Đã đọc thông tin từ căn cước. Hãy đối chiếu với thẻ trước khi tiếp tục.", False

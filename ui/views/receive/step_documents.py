@@ -12,6 +12,7 @@ from PySide6.QtGui import QColor, QFont, QIcon, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QComboBox,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -25,11 +26,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui import backend, backend_jobs
+from app.domain.vocabulary import copy_kind_vi
+from ui.adapters import receive
+from ui.context import DeskContext
 from ui.messages import user_message
 from ui.theme import DANGER, OK, WARNING
 from ui.views.base import section
 from ui.views.receive.draft import DraftComponent, DraftPage, ReceiveDraft
+from ui.workers import pages
 from ui.workers.jobs import Job
 
 logger = logging.getLogger(__name__)
@@ -39,7 +43,7 @@ FILE_FILTER = "Ảnh và PDF (*.png *.jpg *.jpeg *.tif *.tiff *.bmp *.pdf)"
 
 def badge_color(page: DraftPage) -> tuple[str, str]:
     """The badge text and colour for a page's OCR quality (the grade comes from the core)."""
-    grade, text = backend.page_quality(page.meta)
+    grade, text = receive.page_quality(page.meta)
     return text, {"good": OK, "fair": WARNING, "bad": DANGER}.get(grade, WARNING)
 
 
@@ -72,7 +76,7 @@ class DocumentsStep(QWidget):
     sig_message = Signal(str, bool)
     sig_changed = Signal()
 
-    def __init__(self, ctx: Any, draft: ReceiveDraft, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: DeskContext, draft: ReceiveDraft, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.draft = draft
@@ -84,6 +88,13 @@ class DocumentsStep(QWidget):
         ll = QVBoxLayout(left)
         ll.setContentsMargins(0, 0, 0, 0)
         ll.addWidget(section("Thành phần hồ sơ"))
+        self.case_box = QComboBox()  # the applicant's case, when the procedure groups papers by case
+        self.case_box.setAccessibleName("Trường hợp của người nộp hồ sơ")
+        self.case_box.setToolTip(
+            "Chọn trường hợp: chỉ giấy tờ của trường hợp này (và giấy tờ chung) là bắt buộc"
+        )
+        self.case_box.hide()
+        ll.addWidget(self.case_box)
         self.checklist = QListWidget()
         self.checklist.setWordWrap(True)
         self.checklist.setTextElideMode(Qt.TextElideMode.ElideNone)
@@ -96,7 +107,7 @@ class DocumentsStep(QWidget):
             "bản giấy và trả lại, không quét. Cần ghi lý do ngắn."
         )
         self.paper_note = QLineEdit()
-        self.paper_note.setMaxLength(backend.PAPER_NOTE_MAX)
+        self.paper_note.setMaxLength(receive.PAPER_NOTE_MAX)
         self.paper_note.setPlaceholderText("Lý do (ví dụ: bản chính chỉ xuất trình, đã trả lại)")
         self.paper_note.setAccessibleName("Lý do kiểm tra bản giấy")
         ll.addWidget(self.paper_check)
@@ -139,6 +150,10 @@ class DocumentsStep(QWidget):
             self.delete_button,
         ):
             tools.addWidget(b)
+        self.original_button = QPushButton("Dùng ảnh &gốc")
+        self.original_button.setToolTip("Thay trang đang chọn bằng ảnh gốc như khi quét (Alt+G)")
+        self.original_button.clicked.connect(self.use_original)
+        tools.addWidget(self.original_button)
         tools.addStretch(1)
         rl.addLayout(tools)
         self.pages = QListWidget()
@@ -163,6 +178,7 @@ class DocumentsStep(QWidget):
         self.warnings.setWordWrap(True)
         lay.addWidget(self.warnings)
         self.checklist.currentRowChanged.connect(self._show_component)
+        self.case_box.currentIndexChanged.connect(self._on_case_chosen)
         self.paper_check.toggled.connect(self._on_paper_toggled)
         self.paper_note.textEdited.connect(self._on_paper_note)
         self.pages.currentRowChanged.connect(self._on_page_current)
@@ -177,7 +193,23 @@ class DocumentsStep(QWidget):
         self.rescan_button.clicked.connect(self.rescan)
 
     # ----- checklist -----
+    def _load_cases(self) -> None:
+        self.case_box.blockSignals(True)
+        self.case_box.clear()
+        self.case_box.addItem("— Chọn trường hợp của người nộp —", "")
+        for case_id, label in self.draft.cases:
+            self.case_box.addItem(f"Trường hợp: {label[:140]}", case_id)
+        self.case_box.setCurrentIndex(max(self.case_box.findData(self.draft.case), 0))
+        self.case_box.setVisible(bool(self.draft.cases))
+        self.case_box.blockSignals(False)
+
+    def _on_case_chosen(self, _index: int) -> None:
+        self.draft.choose_case(str(self.case_box.currentData() or ""))
+        self.load()
+        self.sig_changed.emit()
+
     def load(self) -> None:
+        self._load_cases()
         row = max(self.checklist.currentRow(), 0)
         self.checklist.blockSignals(True)
         self.checklist.clear()
@@ -185,7 +217,10 @@ class DocumentsStep(QWidget):
             mark = "★ " if comp.mandatory else ""
             paper = comp.paper_only and not comp.pages
             state = "bản giấy, không số hóa" if paper else f"{len(comp.pages)} trang"
-            item = QListWidgetItem(f"{mark}{comp.name}\n{backend.copy_label(comp.copy_kind)} · {state}")
+            if comp.present_only and paper:
+                state = "xuất trình, đã đối chiếu"
+            alt = f"\nMột trong: {' / '.join(o[:60] for o in comp.one_of[:4])}" if comp.one_of else ""
+            item = QListWidgetItem(f"{mark}{comp.name}{alt}\n{copy_kind_vi(comp.copy_kind)} · {state}")
             if comp.mandatory and not comp.pages and not (paper and comp.paper_note.strip()):
                 item.setForeground(QColor(DANGER))
             self.checklist.addItem(item)
@@ -246,18 +281,18 @@ class DocumentsStep(QWidget):
             focus.setFocus()
 
     def update_warnings(self) -> None:
-        items = backend.draft_warnings(self.draft)
+        items = self.draft.warnings()
         self.warnings.setText("\n".join(f"⚠ {w}" for w in items))
         self.sig_changed.emit()
 
     # ----- adding pages -----
     def scan(self, replace_row: int | None = None) -> Job | None:
         return self._start_pages_job(
-            "Quét trang", backend_jobs.scan_pages_job, self.ctx.settings, replace_row=replace_row
+            "Quét trang", pages.scan_pages_job, self.ctx.settings, replace_row=replace_row
         )
 
     def import_files(self, paths: list[Path]) -> Job | None:
-        return self._start_pages_job("Nhập tệp", backend_jobs.import_pages_job, paths)
+        return self._start_pages_job("Nhập tệp", pages.import_pages_job, paths)
 
     def _on_import_clicked(self) -> None:
         names, _ = QFileDialog.getOpenFileNames(self, "Chọn tệp ảnh hoặc PDF", "", FILE_FILTER)
@@ -280,7 +315,7 @@ class DocumentsStep(QWidget):
                 text_pdf=item.get("text_pdf"),
                 is_photo=bool(item.get("is_photo")),
             )
-            page.thumb = QImage.fromData(item["thumb_png"], "PNG")
+            page.thumb = QImage.fromData(item["thumb_png"])
             if replace_row is not None and replace_row < len(comp.pages):
                 comp.pages[replace_row] = page
             else:
@@ -308,19 +343,19 @@ class DocumentsStep(QWidget):
         if not found:
             return None
         comp, row = found
-        job = Job("Xoay trang", backend_jobs.rotate_page_job, self.ctx.home, comp.pages[row].meta, degrees)
+        job = Job("Xoay trang", pages.rotate_page_job, self.ctx.home, comp.pages[row].meta, degrees)
 
         def done(item: dict[str, Any]) -> None:
             page = comp.pages[row]
             page.meta = item["meta"]
             page.text_pdf = None  # the text layer no longer matches the turned image
-            page.thumb = QImage.fromData(item["thumb_png"], "PNG")
+            page.thumb = QImage.fromData(item["thumb_png"])
             self.load()
             self.pages.setCurrentRow(row)
 
         return self.ctx.runner.start(job, on_done=done, on_failed=self._on_job_failed)
 
-    def move(self, delta: int) -> None:
+    def move(self, delta: int) -> None:  # type: ignore[override]  # moves a page, not QWidget.move
         found = self._page_index()
         if not found:
             return
@@ -355,3 +390,29 @@ class DocumentsStep(QWidget):
         comp = self.component()
         if comp and 0 <= row < len(comp.pages):
             self.ocr_text.setPlainText(comp.pages[row].text or "(chưa có văn bản nhận dạng)")
+
+    def use_original(self) -> Job | None:
+        """ "Dùng ảnh gốc": put back the page as scanned (no sheet finding, crop or turn), read again."""
+        from ui.workers.pages import restore_page_job
+
+        found = self._page_index()
+        if not found:
+            return None
+        comp, row = found
+        if not comp.pages[row].meta.get("original"):
+            self.sig_message.emit("Trang này không còn ảnh gốc.", True)
+            return None
+        job = Job(
+            "Dùng ảnh gốc", restore_page_job, self.ctx.home, comp.pages[row].meta, self.ctx.settings.ocr_lang
+        )
+
+        def done(item: dict[str, Any]) -> None:
+            page = DraftPage(
+                meta=item["meta"], text=item["text"], source=item["source"], text_pdf=item["text_pdf"]
+            )
+            page.thumb = QImage.fromData(item["thumb_png"])
+            comp.pages[row] = page
+            self.load()
+            self.pages.setCurrentRow(row)
+
+        return self.ctx.runner.start(job, on_done=done, on_failed=self._on_job_failed)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -18,25 +16,23 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
-from app.catalog.fees import vnd as money  # one amount format, on screen and on the forms
-from ui import backend
+from app.domain.vocabulary import vnd as money  # one amount format, on screen and on the forms
+from ui.adapters import receive
+from ui.context import DeskContext
 from ui.views.base import hint, section
 from ui.views.receive.draft import ReceiveDraft
+from ui.views.receive.step_base import DraftStep
 
 
-class FeesStep(QWidget):
+class FeesStep(DraftStep):
     sig_changed = Signal()
 
-    def __init__(self, ctx: Any, draft: ReceiveDraft, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.draft = draft
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
+    def __init__(self, ctx: DeskContext, draft: ReceiveDraft, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, draft, parent)
+        lay = self.lay
         lay.addWidget(section("Phí, lệ phí theo quy định của thủ tục"))
         self.table = QTableWidget(0, 3)
         self.table.setHorizontalHeaderLabels(["Khoản thu", "Cách tính", "Số tiền"])
@@ -59,19 +55,63 @@ class FeesStep(QWidget):
         self.reason.setPlaceholderText("Bắt buộc khi sửa số tiền khác với mức tính theo quy định")
         self.reason_error = QLabel()
         self.reason_error.setObjectName("Error")
+        self.channel = QComboBox()
+        self.channel.addItem("Trực tiếp tại Điểm", "truc_tiep")
+        self.channel.addItem("Qua dịch vụ bưu chính công ích", "buu_chinh")
+        self.exemption = QComboBox()
+        self.exemption.setAccessibleName("Đối tượng miễn, giảm phí")
+        self.proof = QLabel()
+        self.proof.setWordWrap(True)
+        self.proof.setMinimumHeight(self.proof.fontMetrics().lineSpacing() * 2 + 4)
+        form.addRow("Hình thức nộp", self.channel)
+        form.addRow("Miễn, giảm phí", self.exemption)
+        form.addRow("", self.proof)
         form.addRow("Tổng số tiền thu", self.total)
         form.addRow("Lý do điều chỉnh", self.reason)
         form.addRow("", self.reason_error)
         lay.addLayout(form)
         lay.addWidget(hint("Mức phí lấy từ danh mục thủ tục (theo số trang, số bản). Chỉ sửa khi có căn cứ."))
+        self.channel.currentIndexChanged.connect(self._on_terms_changed)
+        self.exemption.currentIndexChanged.connect(self._on_terms_changed)
         self.total.valueChanged.connect(self._on_total_changed)
         self.reason.textChanged.connect(self._on_total_changed)
+
+    def _load_terms(self) -> None:
+        """The channel and the exemptions the procedure's fee rules list (with the proof they ask)."""
+        self.proofs = dict(receive.fee_exemptions(self.ctx, *self.draft.procedure_ref()))
+        for box in (self.channel, self.exemption):
+            box.blockSignals(True)
+        self.exemption.clear()
+        self.exemption.addItem("Không" if self.proofs else "Thủ tục không có đối tượng miễn, giảm", "")
+        for who in self.proofs:
+            self.exemption.addItem(who[:90], who)
+        self.exemption.setEnabled(bool(self.proofs))
+        self.channel.setCurrentIndex(max(self.channel.findData(self.draft.channel), 0))
+        self.exemption.setCurrentIndex(max(self.exemption.findData(self.draft.exemption), 0))
+        for box in (self.channel, self.exemption):
+            box.blockSignals(False)
+        proof = self.proofs.get(self.draft.exemption, "")
+        short = proof if len(proof) <= 220 else proof[:219].rsplit(" ", 1)[0] + "…"
+        self.proof.setText(f"Giấy tờ chứng minh: {short}" if proof else "")
+        self.proof.setToolTip(proof)
+
+    def _on_terms_changed(self, _index: int) -> None:
+        self.draft.channel = str(self.channel.currentData() or "truc_tiep")
+        self.draft.exemption = str(self.exemption.currentData() or "")
+        self.load()
 
     def load(self) -> None:
         """Compute the fee lines from the catalog rules for the pages entered so far."""
         if self.draft.procedure is None:
             return
-        lines = backend.compute_fees(self.ctx, self.draft)
+        self._load_terms()
+        lines = receive.compute_fees(
+            self.ctx,
+            *self.draft.procedure_ref(),
+            self.draft.page_count(),
+            channel=self.draft.channel,
+            exemption=self.draft.exemption,
+        )
         overridden = self.draft.fees_total != self.draft.fees_computed_total
         self.draft.fees = lines
         self.draft.fees_computed_total = sum(int(f["amount"]) for f in lines)
@@ -102,15 +142,12 @@ class FeesStep(QWidget):
         self.sig_changed.emit()
 
 
-class ReturnStep(QWidget):
+class ReturnStep(DraftStep):
     sig_changed = Signal()
 
-    def __init__(self, ctx: Any, draft: ReceiveDraft, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.draft = draft
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
+    def __init__(self, ctx: DeskContext, draft: ReceiveDraft, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, draft, parent)
+        lay = self.lay
         lay.addWidget(section("Công dân nhận kết quả ở đâu?"))
         self.desk = QRadioButton("Nhận trực tiếp tại điểm phục vụ")
         self.post = QRadioButton("Nhận qua dịch vụ bưu chính công ích")
@@ -167,7 +204,7 @@ class ReturnStep(QWidget):
             }
         else:
             self.draft.return_method = {"kind": "desk"}
-        problems = backend.validate_return_method(self.ctx, self.draft.return_method)
+        problems = receive.validate_return_method(self.ctx, self.draft.return_method)
         self.post_error.setText(" ".join(problems))
         self.sig_changed.emit()
 

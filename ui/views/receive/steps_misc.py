@@ -7,20 +7,22 @@ from typing import Any
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QTextBrowser, QVBoxLayout, QWidget
 
-from ui import backend
+from app.domain.vocabulary import RETURN_METHOD_VI, copy_kind_vi
+from ui.adapters import receive
+from ui.adapters.catalog import procedure_detail
+from ui.context import DeskContext
+from ui.ops.save_dossier import SavedDossier
 from ui.views.base import hint, section
 from ui.views.procedures import ProcedureSearch, procedure_html
-from ui.views.receive.draft import ReceiveDraft
+from ui.views.receive.draft import ReceiveDraft, components_for
+from ui.views.receive.step_base import DraftStep
 from ui.views.receive.step_fees import money
 
 
-class ProcedureStep(QWidget):
-    def __init__(self, ctx: Any, draft: ReceiveDraft, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.draft = draft
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
+class ProcedureStep(DraftStep):
+    def __init__(self, ctx: DeskContext, draft: ReceiveDraft, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, draft, parent)
+        lay = self.lay
         split = QSplitter()
         self.search = ProcedureSearch(ctx)
         self.detail = QTextBrowser()
@@ -31,12 +33,14 @@ class ProcedureStep(QWidget):
         self.search.sig_selected.connect(self.choose)
 
     def choose(self, code: str) -> None:
-        proc = backend.procedure_detail(self.ctx, code)
+        proc = procedure_detail(self.ctx, code)
         self.detail.setHtml(procedure_html(proc))
         if self.draft.procedure and self.draft.procedure["code"] == code:
             return
         self.draft.procedure = proc
-        self.draft.components = backend.draft_components(proc)
+        self.draft.components = components_for(proc)
+        self.draft.cases, self.draft.case = list(proc["cases"]), ""
+        self.draft.channel, self.draft.exemption = "truc_tiep", ""
         self.draft.fees_total = self.draft.fees_computed_total = 0
 
 
@@ -47,13 +51,10 @@ def pages_or_paper(c: Any) -> str:
     return "0"
 
 
-class ReviewStep(QWidget):
-    def __init__(self, ctx: Any, draft: ReceiveDraft, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.draft = draft
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
+class ReviewStep(DraftStep):
+    def __init__(self, ctx: DeskContext, draft: ReceiveDraft, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, draft, parent)
+        lay = self.lay
         self.summary = QTextBrowser()
         lay.addWidget(self.summary, 1)
         self.warnings = QLabel()
@@ -66,15 +67,15 @@ class ReviewStep(QWidget):
         d = self.draft
         a = d.applicant
         esc = html.escape
-        due = backend.preview_due(self.ctx, d)
+        due = receive.preview_due(self.ctx, *d.procedure_ref())
         comps = "".join(
-            f"<tr><td>{esc(c.name)}</td><td>{esc(backend.copy_label(c.copy_kind))}</td>"
+            f"<tr><td>{esc(c.name)}</td><td>{esc(copy_kind_vi(c.copy_kind))}</td>"
             f"<td align='center'>{len(c.pages) or pages_or_paper(c)}</td></tr>"
             for c in d.components
         )
         ret = d.return_method
         ret_text = (
-            "Tại điểm phục vụ"
+            RETURN_METHOD_VI["desk"].capitalize()
             if ret.get("kind") == "desk"
             else f"Bưu chính: {esc(ret.get('recipient_name', ''))}, {esc(ret.get('address', ''))}, {esc(ret.get('phone', ''))}"
         )
@@ -91,7 +92,7 @@ class ReviewStep(QWidget):
             f"<h3>Trả kết quả</h3><p>{ret_text}</p>"
             f"<h3>Ngày hẹn trả</h3><p><b>{esc(due)}</b></p>"
         )
-        self.warnings.setText("\n".join(f"⚠ {w}" for w in backend.draft_warnings(d)))
+        self.warnings.setText("\n".join(f"⚠ {w}" for w in d.warnings()))
 
 
 class DoneStep(QWidget):
@@ -116,9 +117,9 @@ class DoneStep(QWidget):
         lay.addLayout(row)
         lay.addStretch(1)
 
-    def show_result(self, result: dict[str, Any]) -> None:
+    def show_result(self, result: SavedDossier) -> None:
         self.info.setText(
-            f"Mã hồ sơ: <b>{html.escape(str(result['code']))}</b><br>"
-            f"Hẹn trả kết quả: <b>{html.escape(str(result.get('due_text', result.get('due_date', ''))))}</b><br>"
+            f"Mã hồ sơ: <b>{html.escape(result.code)}</b><br>"
+            f"Hẹn trả kết quả: <b>{html.escape(result.due_text or result.due_date)}</b><br>"
             "Hãy in giấy tiếp nhận (2 liên) và giao liên 2 cho công dân."
         )

@@ -1,0 +1,33 @@
+"""Mẫu số 07 exported to XLSX (openpyxl): the same columns and rows as the printed register."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from app.config import Settings
+from app.domain.state import DossierState
+from app.forms.register import HEADER, register_rows
+
+
+def register_xlsx(states: Sequence[DossierState], settings: Settings, title: str) -> bytes:
+    """One sheet: the point, the period, then the register's header and one row per dossier."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None  # a new workbook always has its first sheet
+    sheet.title = "So theo doi ho so"
+    sheet.append([settings.point_name])
+    sheet.append([f"SỔ THEO DÕI HỒ SƠ - {title}"])
+    sheet.append(HEADER[:-1])  # no signature column in a spreadsheet
+    for cell in sheet[3]:
+        cell.font = Font(bold=True)
+    for row in register_rows(states):
+        sheet.append(row[:-1])
+    for column, width in zip("ABCDEFGHIJ", (5, 10, 28, 40, 28, 16, 12, 16, 12, 30), strict=True):
+        sheet.column_dimensions[column].width = width
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

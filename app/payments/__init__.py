@@ -1,0 +1,1 @@
+"""Payments at the desk: VietQR transfer codes (pure, no I/O)."""

@@ -1,0 +1,281 @@
+"""Console page times on PostgreSQL with generated data: dashboard, search, detail, citizen page.
+
+python bench/console_bench.py [--dossiers 1000000] [--points 126] [--repeat 40] [--concurrency 50]
+
+Data: PostgreSQL started here; the hub schema by its migrations; then, in SQL (generate_series),
+`--points` points in 12 branches with 2 desks each, and `--dossiers` dossiers spread evenly over the
+points: a `received` event each, the hub's projection row (state_json), the console's index row and
+the day counters aggregated from the index. 90% returned (received over the last 400 days), the rest
+open and received in the last 10 days. The index rows are generated, not folded one by one (that
+would take hours); a sample of them is checked against `central.console.index.row_for` of the same
+state, so they are the rows the hub itself would write.
+
+Times are per request on 127.0.0.1 against a real `python -m central serve` process (server time plus
+loopback), measured after 3 warm-up requests. The citizen page runs `--concurrency` clients at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import statistics
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import requests
+from sqlalchemy import text
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from central.console import auth  # noqa: E402
+from central.console.index import row_for  # noqa: E402
+from central.console.models import DossierIndex  # noqa: E402
+from central.core.db import Database, migrate  # noqa: E402
+from tests.sync.hubkit import Hub, Postgres  # noqa: E402
+
+NAMES = [
+    ("Nguyễn Văn An", "nguyen van an"),
+    ("Trần Thị Bình", "tran thi binh"),
+    ("Lê Hoàng Cường", "le hoang cuong"),
+    ("Phạm Thu Dung", "pham thu dung"),
+    ("Hoàng Minh Đức", "hoang minh duc"),
+    ("Vũ Ngọc Hà", "vu ngoc ha"),
+    ("Đặng Quốc Hùng", "dang quoc hung"),
+    ("Bùi Thị Lan", "bui thi lan"),
+]
+PASSWORD = "bench-password-123"
+
+
+def generate(db: Database, n: int, points: int) -> None:
+    names = ",".join(f"'{a}'" for a, _ in NAMES)
+    keys = ",".join(f"'{b}'" for _, b in NAMES)
+    gen = f"""
+    WITH g AS (
+      SELECT i, 'P' || lpad((i % {points})::text, 3, '0') AS p,
+             (i % 100) AS k,
+             (ARRAY[{names}])[1 + i % {len(NAMES)}] || ' ' || i AS full_name,
+             (ARRAY[{keys}])[1 + i % {len(NAMES)}] || ' ' || i AS name_key
+      FROM generate_series(1, {n}) AS i
+    ), d AS (
+      SELECT g.*, CASE WHEN k < 90 THEN current_date - (i % 400) ELSE current_date - (i % 10) END AS rday,
+             CASE WHEN k < 90 THEN 'returned' WHEN k < 95 THEN 'processing' WHEN k < 98 THEN 'received'
+                  WHEN k < 99 THEN 'result_ready' ELSE 'refused' END AS status
+      FROM g
+    )
+    """
+    with db.engine.begin() as c:
+        c.execute(
+            text(
+                f"INSERT INTO points SELECT 'P' || lpad(i::text, 3, '0'), 1 FROM generate_series(0, {points - 1}) i"
+            )
+        )
+        c.execute(
+            text(
+                "INSERT INTO console_branches SELECT 'CN' || i, 'Chi nhánh ' || i FROM generate_series(1, 12) i"
+            )
+        )
+        c.execute(
+            text(
+                "INSERT INTO console_point_branch SELECT code, 'CN' || (1 + (right(code, 3))::int % 12), "
+                "'Điểm Phục vụ ' || code FROM points"
+            )
+        )
+        c.execute(
+            text(
+                "INSERT INTO devices SELECT code || '-d' || k, code, k, 'x', '', 0, NULL "
+                "FROM points, generate_series(1, 2) k"
+            )
+        )
+        c.execute(
+            text(
+                gen
+                + """
+        INSERT INTO dossiers (id, point_code, code, state, flags, state_json, updated_at)
+        SELECT 'd' || lpad(i::text, 9, '0'), p, p || '-01-' || i, status, 0,
+          json_build_object('id', 'd' || lpad(i::text, 9, '0'), 'status', status, 'code', p || '-01-' || i,
+            'point_code', p, 'procedure', json_build_object('code', '1.001193', 'name', 'Đăng ký khai sinh'),
+            'applicant', json_build_object('full_name', full_name, 'id_number', lpad(i::text, 12, '0'),
+                                           'phone', '09' || lpad(i::text, 8, '0'), 'address', 'Hà Nội'),
+            'documents', '[]'::json, 'result_files', '[]'::json,
+            'received_at', to_char(rday, 'YYYY-MM-DD') || 'T09:00:00+07:00',
+            'due_date', to_char(rday + 5, 'YYYY-MM-DD'), 'due_time', '16:00',
+            'return_method', json_build_object('kind', 'desk'),
+            'returned', CASE WHEN status = 'returned'
+                        THEN json_build_object('at', to_char(rday + 4 + (i % 3), 'YYYY-MM-DD') || 'T10:00:00+07:00')
+                        END,
+            'rating', CASE WHEN status = 'returned' AND i % 3 = 0 THEN
+                        (ARRAY['rat_hai_long', 'hai_long', 'khong_hai_long'])[1 + i % 4 % 3] END)::text, 0
+        FROM d
+        """
+            )
+        )
+        c.execute(
+            text(
+                "INSERT INTO events SELECT 'e' || substr(id, 2), id, 'received', "
+                "lpad((extract(epoch from now()) * 1000)::bigint::text, 15, '0') || '-000000', 'clerk', 'desk', "
+                "'{}', 0 FROM dossiers"
+            )
+        )
+        c.execute(
+            text(
+                """
+        INSERT INTO console_dossier_index
+        SELECT id, point_code, code, state, state NOT IN ('returned', 'refused'), '1.001193',
+          substr(state_json::json->>'received_at', 1, 10), state_json::json->>'due_date',
+          substr(state_json::json->'returned'->>'at', 1, 10),
+          CASE WHEN state_json::json->'returned' IS NULL THEN NULL
+               ELSE substr(state_json::json->'returned'->>'at', 1, 10) <= state_json::json->>'due_date' END,
+          state_json::json->>'rating', lower(state_json::json->'applicant'->>'full_name'),
+          state_json::json->'applicant'->>'id_number', encode(sha256(('S' || id)::bytea), 'hex'), 0
+        FROM dossiers
+        """
+            )
+        )
+        # name_key as generated above (the folded name), not lower() of the accented one
+        c.execute(
+            text(
+                "UPDATE console_dossier_index x SET name_key = (ARRAY["
+                + keys
+                + "])[1 + (substr(x.dossier_id, 2))::int % "
+                + str(len(NAMES))
+                + "] || ' ' || (substr(x.dossier_id, 2))::int"
+            )
+        )
+        c.execute(
+            text(
+                """
+        INSERT INTO console_point_day
+        SELECT point_code, day, sum(r), sum(ret), sum(ont), sum(rated), sum(sat) FROM (
+          SELECT point_code, received_day AS day, 1 AS r, 0 AS ret, 0 AS ont, 0 AS rated, 0 AS sat
+            FROM console_dossier_index
+          UNION ALL
+          SELECT point_code, returned_day, 0, 1, CASE WHEN on_time THEN 1 ELSE 0 END,
+                 CASE WHEN rating IS NOT NULL THEN 1 ELSE 0 END,
+                 CASE WHEN rating IN ('rat_hai_long', 'hai_long') THEN 1 ELSE 0 END
+            FROM console_dossier_index WHERE returned_day IS NOT NULL
+        ) t GROUP BY point_code, day
+        """
+            )
+        )
+    with db.engine.connect() as c:
+        c.execution_options(isolation_level="AUTOCOMMIT").execute(text("VACUUM ANALYZE"))
+
+
+def check_sample(db: Database) -> int:
+    """Generated index rows equal what the hub's own indexer makes of the same state."""
+    with db.session() as s:
+        rows = s.execute(
+            text("SELECT id, point_code, state_json FROM dossiers ORDER BY random() LIMIT 200")
+        ).all()
+        for dossier_id, point, state_json in rows:
+            stored = s.get(DossierIndex, dossier_id)
+            assert stored is not None
+            want = row_for(dossier_id, point, json.loads(state_json), stored.secret_hash)
+            got = {k: getattr(stored, k) for k in want}
+            assert got == want, (dossier_id, got, want)
+    return len(rows)
+
+
+def p95(samples: list[float]) -> float:
+    return statistics.quantiles(samples, n=20)[-1] * 1000 if len(samples) > 1 else samples[0] * 1000
+
+
+def timed(session: requests.Session, url: str, repeat: int) -> list[float]:
+    for _ in range(3):
+        session.get(url, timeout=60).raise_for_status()
+    out = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        session.get(url, timeout=60).raise_for_status()
+        out.append(time.perf_counter() - t0)
+    return out
+
+
+def login(hub: Hub, user: str) -> requests.Session:
+    s = requests.Session()
+    page = s.get(hub.url + "/", timeout=30)
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+    s.post(hub.url + "/dang-nhap", data={"username": user, "password": PASSWORD, "csrf": csrf}, timeout=30)
+    return s
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--dossiers", type=int, default=1_000_000)
+    ap.add_argument("--points", type=int, default=126)
+    ap.add_argument("--repeat", type=int, default=40)
+    ap.add_argument("--concurrency", type=int, default=50)
+    args = ap.parse_args()
+    pg = Postgres()
+    try:
+        url = pg.new_database()
+        db = Database(url)
+        migrate(db.engine)
+        t0 = time.perf_counter()
+        generate(db, args.dossiers, args.points)
+        print(
+            f"generated {args.dossiers:,} dossiers at {args.points} points in {time.perf_counter() - t0:.0f} s"
+        )
+        print(f"index rows checked against row_for(): {check_sample(db)}")
+        with db.session() as s:
+            auth.add_operator(s, "admin", PASSWORD, "admin")
+            auth.add_operator(s, "director", PASSWORD, "director", branch="CN3")
+        run(args, url)
+    finally:
+        pg.stop()
+
+
+def run(args: argparse.Namespace, url: str) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        hub = Hub(data=Path(tmp), db_url=url, extra_env={"MOTCUA_HUB_CITIZEN_BURST": "100000000"})
+        hub.start()
+        try:
+            n = args.dossiers
+            admin, director = login(hub, "admin"), login(hub, "director")
+            i = n // 2 + 7
+            point = f"P{i % args.points:03d}"
+            cases = [
+                ("dashboard, city (admin, all points)", admin, "/"),
+                ("dashboard, one branch (director)", director, "/"),
+                ("search by code", admin, f"/ho-so?q={point}-01-{i}"),
+                ("search by ID number", admin, f"/ho-so?q={i:012d}"),
+                ("search by name prefix (50 of ~n/8)", admin, "/ho-so?q=Trần Thị Bình"),
+                ("dossier detail", admin, f"/ho-so/d{i:09d}"),
+            ]
+            print(f"{'page':44} {'p50 ms':>8} {'p95 ms':>8}   (goal p95 <= 300 ms)")
+            for label, session, path in cases:
+                samples = timed(session, hub.url + path, args.repeat)
+                print(f"{label:44} {statistics.median(samples) * 1000:8.1f} {p95(samples):8.1f}")
+            citizen(hub, n, args)
+        finally:
+            hub.stop()
+
+
+def citizen(hub: Hub, n: int, args: argparse.Namespace) -> None:
+    def one(k: int) -> float:
+        i = 1 + (k * 7919) % n
+        code = f"P{i % args.points:03d}-01-{i}"
+        t0 = time.perf_counter()
+        r = requests.get(f"{hub.url}/tra-cuu", params={"ma": code, "k": f"Sd{i:09d}"}, timeout=60)
+        assert r.status_code == 200, r.status_code
+        return time.perf_counter() - t0
+
+    total = args.concurrency * 10
+    with ThreadPoolExecutor(args.concurrency) as pool:
+        list(pool.map(one, range(args.concurrency)))  # warm-up
+        t0 = time.perf_counter()
+        samples = list(pool.map(one, range(total)))
+        wall = time.perf_counter() - t0
+    print(
+        f"{'citizen page, ' + str(args.concurrency) + ' concurrent':44} {statistics.median(samples) * 1000:8.1f} "
+        f"{p95(samples):8.1f}   ({total / wall:.0f} req/s, {total} requests)"
+    )
+
+
+if __name__ == "__main__":
+    main()

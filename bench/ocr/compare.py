@@ -1,0 +1,180 @@
+"""Raw Tesseract, OCRmyPDF 17 and the pipeline on the same pages in one run: CER, time, size, readers.
+
+    python -m bench.ocr.compare [--real-only | --synthetic-only] [--limit N]
+
+For each page: raw `tesseract -l vie` (the image as is, its own searchable PDF), `ocrmypdf -l vie
+--deskew --rotate-pages` (and `--clean` when unpaper is installed), and the pipeline (clean-up, OCR,
+scanner.pdf). Prints one table per page kind: CER (line-wise on the real corpus, see bench/ocr/real.py;
+whole-page on the synthetic one), seconds per page, PDF KB per page, and whether Poppler, MuPDF and
+PDFium each draw every PDF without an error line; then the pages where the pipeline reads worse than
+raw Tesseract by more than 0.005. Timings depend on what else runs on the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+from PIL import Image
+
+from bench.ocr.corpus import KINDS, cer, make_page
+from bench.ocr.readers import render_all
+from bench.ocr.real import line_cer, load
+from scanner.ocr import OcrOptions
+from scanner.ocr.engine import tesseract_env
+from scanner.ocr.worker import process_page
+from scanner.pdf import PdfPage, build_pdf
+from scanner.sources.base import ScanSettings
+from scanner.sources.files import FileSource
+
+ENGINES = ("raw Tesseract", "OCRmyPDF", "pipeline")
+TIMEOUT = 600
+
+
+@dataclass
+class Case:
+    kind: str
+    name: str
+    path: Path  # the page as a file, as the desk would import it
+    score: Callable[[str], float]
+
+
+@dataclass
+class Run:
+    cer: float
+    seconds: float
+    pdf: Path
+
+
+def _raw(case: Case, out: Path) -> Run:
+    page = next(FileSource([case.path]).scan(ScanSettings(), lambda d, t: None, lambda: False))
+    gray = cv2.cvtColor(page.image, cv2.COLOR_RGB2GRAY) if page.image.ndim == 3 else page.image
+    src = out / "raw.png"
+    cv2.imwrite(str(src), gray)
+    start = time.perf_counter()
+    cmd = ["tesseract", str(src), str(out / "raw"), "-l", "vie", "--dpi", str(page.dpi), "txt", "pdf"]
+    subprocess.run(cmd, env=tesseract_env(), capture_output=True, timeout=TIMEOUT, check=True)
+    seconds = time.perf_counter() - start
+    return Run(case.score((out / "raw.txt").read_text(encoding="utf-8")), seconds, out / "raw.pdf")
+
+
+def _ocrmypdf(case: Case, out: Path) -> Run:
+    page = next(FileSource([case.path]).scan(ScanSettings(), lambda d, t: None, lambda: False))
+    cmd = [
+        sys.executable,
+        "-m",
+        "ocrmypdf",
+        "-q",
+        "-j",
+        "1",
+        "-l",
+        "vie",
+        "--deskew",
+        "--rotate-pages",
+        "--image-dpi",
+        str(page.dpi),
+    ]
+    cmd += ["--clean"] if shutil.which("unpaper") else []
+    cmd += ["--sidecar", str(out / "omp.txt"), str(case.path), str(out / "omp.pdf")]
+    start = time.perf_counter()
+    subprocess.run(cmd, env=tesseract_env(), capture_output=True, timeout=TIMEOUT, check=True)
+    seconds = time.perf_counter() - start
+    return Run(case.score((out / "omp.txt").read_text(encoding="utf-8")), seconds, out / "omp.pdf")
+
+
+def _pipeline(case: Case, out: Path) -> Run:
+    start = time.perf_counter()
+    page = next(FileSource([case.path]).scan(ScanSettings(), lambda d, t: None, lambda: False))
+    r = process_page(0, page.image, page.dpi, OcrOptions(), photo=page.photo)
+    text_pdf = r.ocr.text_pdf if r.ocr else None
+    pdf = build_pdf([PdfPage(r.page.gray, r.page.dpi, r.page.color, r.page.is_photo, text_pdf)])
+    seconds = time.perf_counter() - start
+    (out / "pipe.pdf").write_bytes(pdf)
+    return Run(case.score(r.ocr.text if r.ocr else ""), seconds, out / "pipe.pdf")
+
+
+def _cases(real: bool, synthetic: bool, limit: int | None, tmp: Path) -> list[Case]:
+    cases: list[Case] = []
+    if real:
+        pages = load()
+        for p in pages[:limit] if limit else pages:
+            cases.append(Case(f"real {p.kind}", p.name, p.path, lambda t, p=p: line_cer(p.lines, t)))
+    if synthetic:
+        for kind in KINDS:
+            page = make_page(kind, 30, seed=1)
+            path = tmp / f"synthetic-{kind}.{'jpg' if kind == 'phone' else 'png'}"
+            Image.fromarray(page.image).save(path, dpi=(page.dpi, page.dpi), quality=90)
+            cases.append(Case(f"synthetic {kind}", kind, path, lambda t, page=page: cer(page.text, t)))
+    return cases
+
+
+def _renders(pdf: Path) -> tuple[bool, bool, bool]:
+    r = render_all(pdf, 50)
+    return r["poppler"].ok, r["mupdf"].ok, r["pdfium"].ok
+
+
+def _table(rows: dict[tuple[str, str], list[tuple[float, float, float, tuple[bool, bool, bool]]]]) -> None:
+    print("| page kind | engine | pages | CER | s/page | KB/page | Poppler | MuPDF | PDFium |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    for kind in sorted({k for k, _e in rows}):
+        for engine in ENGINES:
+            values = rows.get((kind, engine), [])
+            if not values:
+                continue
+            m = [float(np.mean([v[i] for v in values])) for i in range(3)]
+            ok = [sum(v[3][i] for v in values) for i in range(3)]
+            drawn = " | ".join(f"{n}/{len(values)}" for n in ok)
+            print(
+                f"| {kind} | {engine} | {len(values)} | {m[0]:.3f} | {m[1]:.2f} | {m[2] / 1024:.0f} | {drawn} |"
+            )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--real-only", action="store_true")
+    parser.add_argument("--synthetic-only", action="store_true")
+    parser.add_argument("--limit", type=int, default=None, help="real pages at most")
+    args = parser.parse_args()
+    rows: dict[tuple[str, str], list[tuple[float, float, float, tuple[bool, bool, bool]]]] = defaultdict(list)
+    worse: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="bench-ocr-") as tmp_name:
+        tmp = Path(tmp_name)
+        for case in _cases(not args.synthetic_only, not args.real_only, args.limit, tmp):
+            out = tmp / case.name
+            out.mkdir(exist_ok=True)
+            runs = dict(
+                zip(ENGINES, (_raw(case, out), _ocrmypdf(case, out), _pipeline(case, out)), strict=True)
+            )
+            for engine, run in runs.items():
+                rows[(case.kind, engine)].append(
+                    (run.cer, run.seconds, run.pdf.stat().st_size, _renders(run.pdf))
+                )
+            if runs["pipeline"].cer > runs["raw Tesseract"].cer + 0.005:
+                worse.append(
+                    f"{case.name} ({runs['pipeline'].cer:.3f} vs raw {runs['raw Tesseract'].cer:.3f})"
+                )
+            print(
+                f"  {case.kind:16s} {case.name:12s} "
+                + "  ".join(
+                    f"{e}: {r.cer:.3f} {r.seconds:.1f}s {r.pdf.stat().st_size // 1024}KB"
+                    for e, r in runs.items()
+                ),
+                flush=True,
+            )
+    print()
+    _table(rows)
+    print(f"\npipeline worse than raw Tesseract + 0.005 on: {', '.join(worse) if worse else 'no page'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,108 @@
+"""The real-page corpus (bench/ocr/real): public scans of Vietnamese administrative documents.
+
+Each page is `<name>.jpg` or `<name>.png` with `<name>.gt.txt`: lines of the page transcribed by eye
+(the header block and the first paragraphs, not always the whole page; see real/PROVENANCE.md).
+Because the truth is a set of lines, a page is scored by `line_cer`: every truth line is looked up
+in the OCR text wherever it lies (reading order of a two-column header differs between engines) and
+its edit distance to the best-matching stretch is counted. A line cut away by a bad crop costs its
+whole length. `ct2770.pdf` and `ct2352.pdf` are two of the scanned PDFs as published.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+REAL_DIR = Path(__file__).parent / "real"
+DPI = 200
+GRAY_DOCS = ("ct2770", "ct2352", "ct11-", "ct16")
+# Pages holding a ruled frame (the "ĐẾN" incoming-document stamp box) with text beside and below it.
+FRAMED = ("ct2770-1", "ct2352-1")
+PDFS = {"ct2770.pdf": ("ct2770-1", "ct2770-2", "ct2770-3"), "ct2352.pdf": ("ct2352-1", "ct2352-2")}
+
+
+@dataclass
+class RealPage:
+    name: str
+    kind: str  # "color" | "gray" | "bw"
+    path: Path
+    lines: list[str]
+
+    def image(self) -> np.ndarray:
+        img = Image.open(self.path)
+        return np.asarray(img.convert("RGB" if self.kind == "color" else "L"))
+
+    @property
+    def dpi(self) -> int:
+        return DPI
+
+
+def _kind(name: str, path: Path) -> str:
+    if path.suffix == ".png":
+        return "bw"
+    return "gray" if name.startswith(GRAY_DOCS) else "color"
+
+
+def load(names: tuple[str, ...] | None = None) -> list[RealPage]:
+    """The corpus pages in name order (or the named ones)."""
+    pages = []
+    for truth in sorted(REAL_DIR.glob("*.gt.txt")):
+        name = truth.name.removesuffix(".gt.txt")
+        if names is not None and name not in names:
+            continue
+        path = next(p for p in (REAL_DIR / f"{name}.jpg", REAL_DIR / f"{name}.png") if p.exists())
+        lines = [ln.strip() for ln in truth.read_text(encoding="utf-8").splitlines() if ln.strip()]
+        pages.append(RealPage(name, _kind(name, path), path, lines))
+    return pages
+
+
+def _norm(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def best_match_distance(pattern: str, text: str) -> int:
+    """Edit distance of `pattern` to its best-matching substring of `text` (Sellers' algorithm)."""
+    if not pattern:
+        return 0
+    if not text:
+        return len(pattern)
+    p = np.frombuffer(pattern.encode("utf-32-le"), dtype=np.uint32)
+    steps = np.arange(1, len(p) + 1, dtype=np.int32)
+    column = steps.copy()  # distances for text prefix of length 0: delete the whole pattern prefix
+    best = int(column[-1])
+    for ch in np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32):
+        diagonal = np.concatenate(([0], column[:-1]))
+        cand = np.minimum(np.minimum(diagonal + (p != ch), column + 1), steps)
+        column = np.minimum.accumulate(cand - steps) + steps  # vertical moves: D[i-1] + 1
+        best = min(best, int(column[-1]))
+    return best
+
+
+def line_cer(lines: list[str], text: str) -> float:
+    """Summed best-match edit distance of the truth lines over their summed length."""
+    flat = _norm(text)
+    total = sum(len(_norm(line)) for line in lines)
+    errors = sum(best_match_distance(_norm(line), flat) for line in lines)
+    return errors / total if total else 0.0
+
+
+def with_ruled_table(image: np.ndarray, top: float = 0.42, bottom: float = 0.94) -> np.ndarray:
+    """The page with a ruled table drawn over its lower part (what a form or a report page holds).
+
+    No real page with a ruled table was found under an open licence; this draws one onto a real scan
+    so that page finding meets a bright ruled quadrilateral with the page's own title and text above.
+    """
+    out = image.copy()
+    h, w = out.shape[:2]
+    y0, y1, x0, x1 = int(h * top), int(h * bottom), int(w * 0.07), int(w * 0.93)
+    ink = (20, 20, 20) if out.ndim == 3 else 20
+    thick = max(2, DPI // 100)
+    for y in np.linspace(y0, y1, 9).astype(int):
+        out[y : y + thick, x0 : x1 + thick] = ink
+    for x in (x0, x0 + (x1 - x0) // 8, x0 + (x1 - x0) * 3 // 5, x1):
+        out[y0 : y1 + thick, x : x + thick] = ink
+    return out

@@ -1,0 +1,53 @@
+"""The hub's web console (operators at `/`) and the public citizen status page.
+
+`install(app)` mounts it on the hub's FastAPI app; `/api/v1` is untouched.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import Response
+from fastapi.staticfiles import StaticFiles
+
+from central.console import admin, citizen, inbox, index, pages, seen
+from central.console.web import HERE, LoginRequired, current_actor
+
+
+def install(app: FastAPI) -> None:
+    index.install()
+    settings = app.state.settings
+    app.state.citizen_limiter = citizen.RateLimiter(settings.citizen_rate_per_s, settings.citizen_burst)
+    for module in (pages, inbox, admin, citizen):
+        app.include_router(module.router, include_in_schema=False)
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="console-static")
+    seen.install(app)
+
+    @app.middleware("http")
+    async def _posts(request: Request, call_next):  # type: ignore[no-untyped-def]
+        """A console post, but for the login itself, needs a live session before a byte of its body
+        is read (its Content-Length and size were checked by central.api.guard, outside this)."""
+        path = request.url.path
+        if request.method == "POST" and not path.startswith("/api/") and path != "/dang-nhap":
+            try:
+                await run_in_threadpool(current_actor, request)
+            except LoginRequired:
+                return pages.login_page(request, status=401)
+        response: Response = await call_next(request)
+        return response
+
+    @app.exception_handler(LoginRequired)
+    async def _login(request: Request, _exc: LoginRequired) -> Response:
+        return pages.login_page(request, status=401)
+
+    @app.middleware("http")
+    async def _headers(request: Request, call_next):  # type: ignore[no-untyped-def]
+        response: Response = await call_next(request)
+        if not request.url.path.startswith("/api/"):
+            response.headers.setdefault("X-Frame-Options", "DENY")
+            response.headers.setdefault("Referrer-Policy", "no-referrer")
+            response.headers.setdefault("X-Content-Type-Options", "nosniff")
+            response.headers.setdefault(
+                "Content-Security-Policy", "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'"
+            )
+        return response

@@ -1,0 +1,118 @@
+"""Real scans (bench/ocr/real): the pipeline never reads a page worse than raw Tesseract, loses no content.
+
+A part of the corpus runs here so that a regression in page finding, cropping or deskewing fails CI;
+`python -m bench.ocr.run --real` runs all of it.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from bench.ocr.corpus import to_phone_photo
+from bench.ocr.real import FRAMED, REAL_DIR, RealPage, line_cer, load, with_ruled_table
+from scanner.ocr import OcrOptions, PageResult, recognize
+from scanner.ocr.worker import process_page
+from scanner.processing import geometry
+from scanner.processing.lighting import crop_borders
+from scanner.sources.base import ScanSettings
+from scanner.sources.files import FileSource
+
+SCANS = ("tb660-1", "ct2770-1", "ct2352-1", "bc280-1", "ct16-4-bw", "ub299-1")
+TOLERANCE = 0.005
+GEOMETRY = {"find_page", "crop"}
+
+
+def _gray(image: np.ndarray) -> np.ndarray:
+    return cv2.cvtColor(image, cv2.COLOR_RGB2GRAY) if image.ndim == 3 else image
+
+
+def _raw_cer(page: RealPage, image: np.ndarray, dpi: int) -> float:
+    return line_cer(page.lines, recognize(_gray(image), dpi, want_pdf=False).text)
+
+
+def _pipeline(image: np.ndarray, dpi: int, photo: bool) -> PageResult:
+    return process_page(0, image, dpi, OcrOptions(want_pdf=False), photo=photo)
+
+
+def _as_imported(page: RealPage) -> tuple[np.ndarray, int, bool]:
+    """The page as the desk imports the file: FileSource decides dpi and whether it may be a photo."""
+    got = next(FileSource([page.path]).scan(ScanSettings(), lambda d, t: None, lambda: False))
+    return got.image, got.dpi, got.photo
+
+
+def test_corpus_has_thirty_real_pages_with_truth() -> None:
+    pages = load()
+    assert len(pages) >= 30
+    assert {p.kind for p in pages} == {"color", "gray", "bw"}
+    assert all(len(p.lines) >= 8 for p in pages)
+
+
+@pytest.mark.parametrize("name", SCANS)
+def test_pipeline_reads_every_scanned_page_at_least_as_well_as_raw(name: str) -> None:
+    [page] = load((name,))
+    image, dpi, photo = _as_imported(page)
+    assert photo  # a JPEG or PNG might be a phone photo: page finding looks, and must find no sheet
+    result = _pipeline(image, dpi, photo)
+    assert not GEOMETRY & {s["step"] for s in result.page.steps}, result.page.steps
+    raw = _raw_cer(page, image, dpi)
+    assert line_cer(page.lines, result.ocr.text if result.ocr else "") <= raw + TOLERANCE
+
+
+def test_text_beside_and_below_a_ruled_frame_survives() -> None:
+    """The incoming-document stamp box on these pages is a ruled frame beside the body text."""
+    for page in load(FRAMED):
+        image, dpi, _ = _as_imported(page)
+        assert geometry.find_page_quad(image) is None
+        result = _pipeline(image, dpi, photo=True)
+        assert result.page.gray.shape == _gray(image).shape  # nothing cut away
+        assert line_cer(page.lines, result.ocr.text) <= _raw_cer(page, image, dpi) + TOLERANCE
+
+
+def test_the_title_above_a_ruled_table_survives(monkeypatch: pytest.MonkeyPatch) -> None:
+    [page] = load(("bc280-1",))
+    image = with_ruled_table(page.image())
+    # Without the background check the table's frame is taken for the sheet (what cut titles away):
+    monkeypatch.setattr(geometry, "outside_is_background", lambda small, quad: True)
+    assert geometry.find_page_quad(image) is not None
+    monkeypatch.undo()
+    assert geometry.find_page_quad(image) is None
+    result = _pipeline(image, page.dpi, photo=True)
+    assert result.page.gray.shape == image.shape[:2]
+    assert "BÁO CÁO" in result.ocr.text
+    assert line_cer(page.lines, result.ocr.text) <= _raw_cer(page, image, page.dpi) + TOLERANCE
+
+
+def test_a_page_of_a_scanned_pdf_is_never_cropped() -> None:
+    pages = list(
+        FileSource([REAL_DIR / "ct2352.pdf"]).scan(ScanSettings(dpi=200), lambda d, t: None, lambda: False)
+    )
+    assert len(pages) == 4 and not any(p.photo for p in pages)
+    framed = with_ruled_table(pages[1].image)  # a frame the quad finder would take, on a PDF page
+    result = _pipeline(framed, pages[1].dpi, photo=pages[1].photo)
+    assert not GEOMETRY & {s["step"] for s in result.page.steps}
+    assert result.page.gray.shape == framed.shape[:2]
+
+
+def test_a_phone_photo_of_a_real_page_on_a_desk_is_found_and_flattened() -> None:
+    [page] = load(("bc280-1",))
+    sheet = cv2.resize(page.image(), (2480, 3508), interpolation=cv2.INTER_CUBIC)
+    photo = to_phone_photo(sheet, 3)
+    result = _pipeline(photo, 72, photo=True)
+    assert result.page.page_found
+    [found] = [s for s in result.page.steps if s["step"] == "find_page"]
+    assert 0.5 < float(str(found["kept_fraction"])) < 0.97
+    assert line_cer(page.lines, result.ocr.text) <= 0.5 * _raw_cer(page, photo, 72)
+
+
+def test_border_crop_trims_a_scanner_edge_but_keeps_a_rule_at_the_edge() -> None:
+    [page] = load(("ct2770-2",))
+    gray = page.image()
+    edged = gray.copy()
+    edged[:, :40] = 15  # 5 mm of dark scanner lid at 200 dpi
+    _, (top, bottom, left, right) = crop_borders(edged, dpi=200)
+    assert (top, bottom, left, right) == (0, gray.shape[0], 40, gray.shape[1])
+    ruled = gray.copy()
+    ruled[:4, :] = 20  # a 0.5 mm rule along the top edge: ink, not a border
+    assert crop_borders(ruled, dpi=200)[1] == (0, gray.shape[0], 0, gray.shape[1])

@@ -1,0 +1,251 @@
+"""The later actions through the real window: each records its event and prints its form to PDF."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from app.services import clerks, lifecycle
+from app.services.queries import get_dossier, list_dossiers
+from tests.ui.conftest import wait_idle
+from ui.adapters.session import service_desk
+from ui.dialogs.lifecycle import (
+    CancelDialog,
+    CorrectDialog,
+    HandoffDialog,
+    PostalDialog,
+    ResultDialog,
+    StopDialog,
+)
+
+HEAD = ("truongdiem", "Lê Thị Mai", "mat-khau-truong-1")
+
+
+def open_dossier(window, item):
+    view = window.show_view("dossiers")
+    assert view.select_code(item["code"])
+    return view
+
+
+def a_dossier(ctx, status="received"):
+    items = [d for d in list_dossiers(ctx.db, "all", limit=50).items if d["status"] == status]
+    assert items, f"no demo dossier in state {status}"
+    return items[0]
+
+
+def text_of(pdf: Path) -> str:
+    out = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, check=True, text=True).stdout
+    return " ".join(out.split())
+
+
+def add_head(ctx) -> None:
+    clerks.add_clerk(ctx.db, HEAD[0], HEAD[1], "head", HEAD[2], "system")
+
+
+def run(qtbot, ctx, view, action, dialog) -> Path | None:
+    assert dialog.problem() == "", dialog.problem()
+    view.detail.last_form_pdf = None
+    view.detail.run_action(action, dialog.values())
+    wait_idle(qtbot, ctx)
+    return view.detail.last_form_pdf
+
+
+def test_correct_applicant_reprints_form_01_marked_as_replacing_the_old(qtbot, seeded):
+    ctx, window = seeded
+    item = a_dossier(ctx)
+    view = open_dossier(window, item)
+    assert view.detail.buttons["correct"].isEnabled()
+    dialog = CorrectDialog(view.detail.detail["applicant"], view)
+    dialog.edits["phone"].setText("0987654321")
+    dialog.reason.setPlainText("Nhập sai số điện thoại")
+    pdf = run(qtbot, ctx, view, "correct", dialog)
+    assert get_dossier(ctx.db, item["id"]).applicant["phone"] == "0987654321"
+    text = text_of(pdf)
+    assert "Mẫu số 01" in text and "0987654321" in text and "thay thế Giấy tiếp nhận đã cấp trước đó" in text
+
+
+def test_handoff_to_the_agency_prints_form_06_from_the_log(qtbot, seeded):
+    ctx, window = seeded
+    item = a_dossier(ctx)
+    view = open_dossier(window, item)
+    dialog = HandoffDialog(ctx.settings.point_name, ctx.clerk_name, view)
+    dialog.to_unit.setText("Công an xã")
+    dialog.taker.setText("Phạm Văn Hùng")
+    pdf = run(qtbot, ctx, view, "handoff", dialog)
+    assert get_dossier(ctx.db, item["id"]).handoffs[0]["taker"] == "Phạm Văn Hùng"
+    text = text_of(pdf)
+    assert "Mẫu số 06" in text and "Phạm Văn Hùng" in text and "Công an xã" in text
+    assert "Giao nhận hồ sơ" in view.detail.timeline.toPlainText()
+
+
+def test_result_recorded_at_the_point_then_the_return_is_offered(qtbot, seeded):
+    ctx, window = seeded
+    item = next(
+        d
+        for d in list_dossiers(ctx.db, "awaiting_result", limit=50).items
+        if not open_dossier(window, d).detail.buttons["return"].isEnabled()
+    )
+    view = open_dossier(window, item)
+    dialog = ResultDialog(view)
+    run(qtbot, ctx, view, "record_result", dialog)
+    assert get_dossier(ctx.db, item["id"]).status.value == "result_ready"
+    assert view.detail.buttons["return"].isEnabled()
+
+
+def test_stop_notice_needs_the_head_and_prints_form_05(qtbot, seeded):
+    ctx, window = seeded
+    add_head(ctx)
+    item = a_dossier(ctx)
+    view = open_dossier(window, item)
+    dialog = StopDialog(view)
+    dialog.reason.setPlainText("Người nộp đề nghị dừng giải quyết")
+    dialog.head_user.setText(HEAD[0])
+    dialog.head_password.setText("sai-mat-khau")
+    assert run(qtbot, ctx, view, "stop", dialog) is None  # a wrong password approves nothing
+    assert get_dossier(ctx.db, item["id"]).status.value == "received"
+    dialog.head_password.setText(HEAD[2])
+    pdf = run(qtbot, ctx, view, "stop", dialog)
+    assert get_dossier(ctx.db, item["id"]).status.value == "stopped"
+    text = text_of(pdf)
+    assert "Mẫu số 05" in text and "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ" in text and HEAD[1] in text
+
+
+def test_cancel_an_entry_made_in_error_with_the_heads_approval(qtbot, seeded):
+    ctx, window = seeded
+    add_head(ctx)
+    desk = service_desk(ctx)
+    from app.services import intake
+    from tests.store_helpers import request
+
+    fresh = intake.receive(desk, request(desk))  # received today, by this clerk
+    view = window.show_view("dossiers")
+    assert view.select_code(fresh.code)
+    dialog = CancelDialog(view)
+    dialog.reason.setPlainText("Nhập nhầm thủ tục")
+    dialog.head_user.setText(HEAD[0])
+    dialog.head_password.setText(HEAD[2])
+    run(qtbot, ctx, view, "cancel", dialog)
+    state = get_dossier(ctx.db, fresh.id)
+    assert state.status.value == "cancelled" and "Đã hủy" in view.detail.header.text()
+    assert not view.detail.buttons["cancel"].isEnabled()  # never a second cancellation
+
+
+def test_postal_return_with_tracking_then_returned_to_sender(qtbot, seeded):
+    ctx, window = seeded
+    desk = service_desk(ctx)
+    item = a_dossier(ctx)
+    lifecycle.record_result(desk, item["id"])
+    view = open_dossier(window, item)
+    from ui.dialogs.actions import ReturnDialog
+
+    ret = ReturnDialog("Bưu điện Hoàn Kiếm", view)
+    ret.by_post.setChecked(True)
+    ret.tracking.setText("EB123456789VN")
+    run(qtbot, ctx, view, "return", ret)
+    assert get_dossier(ctx.db, item["id"]).postal["tracking_no"] == "EB123456789VN"
+    assert view.detail.buttons["postal"].isEnabled()
+    dialog = PostalDialog(view.detail.detail["tracking_no"], view)
+    dialog.status.setCurrentIndex(dialog.status.findData("returned_to_sender"))
+    run(qtbot, ctx, view, "postal", dialog)
+    state = get_dossier(ctx.db, item["id"])
+    assert state.postal["status"] == "returned_to_sender" and state.status.value == "result_ready"
+
+
+def test_form_02_at_intake_receives_nothing_and_prints_the_guidance(qtbot, desk):
+    ctx, window = desk
+    from tests.ui.test_bad_input import fill_applicant
+    from ui.views.receive import APPLICANT
+
+    view = window.show_view("receive")
+    view.procedure_step.choose("1.004222")
+    view.go_to(APPLICANT)
+    fill_applicant(view)
+    before = ctx.db.conn.execute("SELECT count(*) FROM dossiers").fetchone()[0]
+    items = [{"component": None, "name": "Giấy tờ chứng minh chỗ ở hợp pháp", "copy_kind": "certified"}]
+    job = view.give_guidance({"items": items, "reason": "Thiếu giấy tờ chứng minh chỗ ở"})
+    assert job is not None
+    wait_idle(qtbot, ctx)
+    assert ctx.db.conn.execute("SELECT count(*) FROM dossiers").fetchone()[0] == before  # nothing received
+    text = text_of(view.last_guidance_pdf)
+    assert "Mẫu số 02" in text and "Giấy tờ chứng minh chỗ ở hợp pháp" in text and "Lê Thị Thu Hà" in text
+    assert "chưa được tiếp nhận" in view.banner.text()
+    n = ctx.db.conn.execute("SELECT count(*) FROM audit_log WHERE action = 'guidance.supplement'").fetchone()[
+        0
+    ]
+    assert n == 1
+
+
+def test_papers_brought_back_after_form_02_are_added_and_a_new_slip_printed(qtbot, seeded, pages_dir):
+    ctx, window = seeded
+    from app.services import intake
+    from tests.ui.conftest import sample
+
+    desk = service_desk(ctx)
+    item = a_dossier(ctx)
+    intake.request_supplement(desk, item["id"], [{"name": "Bản sao giấy khai sinh"}], "Thiếu bản sao")
+    view = open_dossier(window, item)
+    assert view.detail.buttons["add_documents"].isEnabled()
+    page = sample(pages_dir, "bo-sung.png", "BAN SAO GIAY KHAI SINH")
+    view.detail.last_form_pdf = None
+    assert view.detail.add_document_files([page], "Bản sao giấy khai sinh") is not None
+    qtbot.waitUntil(lambda: view.detail.last_form_pdf is not None, timeout=120_000)
+    state = get_dossier(ctx.db, item["id"])
+    assert state.status.value == "received" and state.documents[-1]["name"] == "Bản sao giấy khai sinh"
+    assert state.due_history[-1]["kind"] == "supplement"  # the time was counted again
+    text = text_of(view.detail.last_form_pdf)
+    due = state.due_date or ""
+    assert (
+        "Mẫu số 01" in text and f"ngày {due[8:10]} tháng {due[5:7]} năm {due[:4]}" in text
+    )  # new appointment
+
+
+def test_an_organisation_and_its_representative_are_entered_at_the_applicant_step(qtbot, desk):
+    _ctx, window = desk
+    from tests.ui.test_bad_input import fill_applicant
+    from ui.views.receive import APPLICANT
+
+    view = window.show_view("receive")
+    view.procedure_step.choose("1.001612")
+    view.go_to(APPLICANT)
+    fill_applicant(view)
+    step = view.applicant_step
+    step.filer.role.setCurrentIndex(step.filer.role.findData("representative"))
+    step.filer.org_name.setText("Công ty TNHH Hoa Sen")
+    step.filer.tax_code.setText("0101234567")
+    step.filer.legal_rep.setText("Phạm Quốc Bảo")
+    step.filer.authorisation.setText("Giấy ủy quyền số 12/UQ")
+    a = step.applicant()
+    assert (a["kind"], a["org_name"], a["tax_code"], a["role"]) == (
+        "organisation",
+        "Công ty TNHH Hoa Sen",
+        "0101234567",
+        "representative",
+    )
+    step.filer.tax_code.setText("123")
+    assert "Mã số thuế" in step.problems.text()
+
+
+def test_a_clerk_asks_for_form_04_and_the_head_approves_and_signs(qtbot, seeded):
+    ctx, window = seeded  # the demo clerk (role clerk) is logged in
+    from PySide6.QtCore import QDate
+
+    from ui.dialogs.lifecycle import HeadApologyDialog
+
+    add_head(ctx)
+    item = a_dossier(ctx)
+    view = open_dossier(window, item)
+    dialog = view.detail._dialog_for("apology")
+    assert isinstance(dialog, HeadApologyDialog)
+    new = QDate.fromString(item["due_date"], "yyyy-MM-dd").addDays(7)
+    while new.dayOfWeek() > 5:
+        new = new.addDays(1)
+    dialog.new_date.setDate(new)
+    dialog.reason.setPlainText("Cơ quan chuyên môn cần xác minh thêm")
+    assert "trưởng điểm" in dialog.problem()
+    dialog.head_user.setText(HEAD[0])
+    dialog.head_password.setText(HEAD[2])
+    pdf = run(qtbot, ctx, view, "apology", dialog)
+    state = get_dossier(ctx.db, item["id"])
+    assert state.due_date == new.toString("yyyy-MM-dd") and state.apologies[-1]["signer"] == HEAD[1]
+    text = text_of(pdf)
+    assert "Mẫu số 04" in text and "THỦ TRƯỞNG ĐƠN VỊ" in text and HEAD[1] in text

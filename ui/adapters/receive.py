@@ -1,0 +1,70 @@
+"""The receive wizard's short reads: applicant checks, a returning applicant, fees, the due date."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from app.catalog import compute_fees as catalog_fees
+from app.catalog import get_procedure
+from app.domain.errors import ValidationError
+from app.domain.validation import check_applicant
+from app.domain.vocabulary import vn_date
+from app.services.applicants import find_returning_applicant
+from app.services.context import vn_now
+from app.services.intake import validate_return_method as check_return_method
+from app.services.quality import PAPER_NOTE_MAX as PAPER_NOTE_MAX  # the reason field's limit
+from app.services.quality import page_quality as grade
+from ui.adapters.session import service_desk
+from ui.context import DeskContext
+
+
+def validate_applicant(ctx: DeskContext, applicant: Mapping[str, Any]) -> tuple[list[str], list[str]]:
+    """(problems, warnings) from the core's applicant rules."""
+    check = check_applicant(dict(applicant))
+    return list(check.problems), list(check.warnings)
+
+
+def find_applicant(ctx: DeskContext, id_number: str) -> dict[str, Any] | None:
+    return find_returning_applicant(ctx.db, id_number)
+
+
+def validate_return_method(ctx: DeskContext, method: Mapping[str, Any]) -> list[str]:
+    try:
+        check_return_method(method)
+    except ValidationError as exc:
+        return [exc.user_message]
+    return []
+
+
+def page_quality(meta: Mapping[str, Any]) -> tuple[str, str]:
+    return grade(meta)
+
+
+def compute_fees(
+    ctx: DeskContext, code: str, version: int | None, pages: int, *, channel: str = "", exemption: str = ""
+) -> list[dict[str, Any]]:
+    """Fee lines from the catalog rules for the pages scanned so far (one copy), at the channel's price
+    (buu_chinh: postal) and with the exemption the citizen proves ("" = none)."""
+    proc = get_procedure(ctx.db.conn, code, version)
+    lines = catalog_fees(proc, pages, 1, postal=channel == "buu_chinh", exempt=exemption or None)
+    return [line.to_dict() for line in lines]
+
+
+def fee_exemptions(ctx: DeskContext, code: str, version: int | None) -> list[tuple[str, str]]:
+    """(who, proof) of the fee exemptions the procedure's rules list."""
+    proc = get_procedure(ctx.db.conn, code, version)
+    seen = {e.who: e.proof for rule in proc.fees for e in rule.exemptions}
+    return list(seen.items())
+
+
+def preview_due(ctx: DeskContext, code: str, version: int | None) -> str:
+    """The appointment if saved now (the service computes it again at save time)."""
+    proc = get_procedure(ctx.db.conn, code, version)
+    appt = service_desk(ctx).calendar.appointment(vn_now(), proc.processing.kind, proc.processing.count)
+    text = f"{appt.due_time_text} ngày {vn_date(appt.due_date)}"
+    return (
+        f"{text} (cảnh báo: {appt.warning}; ngày hẹn tính theo lịch nghỉ lễ dự kiến)"
+        if appt.warning
+        else text
+    )

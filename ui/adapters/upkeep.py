@@ -1,0 +1,28 @@
+"""The desk's upkeep as the Cài đặt page and the status bar word it: the last backup, enrollment."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from app.backup_schedule import last_status
+from app.config import Settings
+from app.domain.vocabulary import vn_datetime
+from ui.ops.enroll import OUTCOME_VI, Outcome
+
+
+def enroll_status_text(outcome: Outcome) -> str:
+    """The status-bar line after an enrollment attempt ('' when there was nothing to redeem)."""
+    return "" if outcome == "none" else OUTCOME_VI[outcome]
+
+
+def backup_status_text(home: Path, settings: Settings) -> str:
+    """Last backup time and result, in Vietnamese, for the Cài đặt page."""
+    if not settings.backup_dir:
+        return "Chưa chọn thư mục sao lưu: máy chưa được sao lưu tự động."
+    status = last_status(home)
+    if status is None:
+        return "Chưa sao lưu lần nào."
+    when = vn_datetime(datetime.fromisoformat(str(status["at"])))
+    result = "thành công" if status.get("ok") else "không thành công"
+    return f"Lần sao lưu gần nhất: {when} — {result}: {status.get('detail', '')}"

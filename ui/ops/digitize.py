@@ -1,0 +1,169 @@
+"""The desk's digitize use case: scan or import pages → scanner.pipeline (OcrPool processes) → blob store.
+
+Qt-free: a plain `run(inputs, progress, is_cancelled, emit_item=...)`; ui/workers/pages.py wraps it
+in a Job. The pages go through `scanner.pipeline.digitize`, the same code as `python -m scanner ocr`,
+in worker processes of one pool shared by every job of the desk. Each page is handed back through
+`emit_item` as soon as it is read, with its cleaned image and the page as scanned stored as blobs
+(the clerk can go back to the scan: `restore_original`).
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+
+from app.config import blobs_dir
+from app.storage import BlobStore
+from scanner.ocr import OcrOptions, OcrPool, PageResult
+from scanner.pipeline import digitize, page_image, page_png
+from scanner.sources.base import Page, ScanSettings
+
+logger = logging.getLogger(__name__)
+
+Emit = Callable[[dict[str, Any]], None]
+Progress = Callable[[int, int], None]
+IsCancelled = Callable[[], bool]
+THUMB_HEIGHT = 320
+ORIGINAL_JPEG_QUALITY = 92  # colour originals: a colour PNG of an A4 scan would be ~25 MB
+
+_pool: OcrPool | None = None
+_pool_lock = threading.Lock()  # one document at a time through the pool; its workers are busy anyway
+
+
+@dataclass(frozen=True)
+class DigitizeInput:
+    """What to digitize: pages from a device (`device`, `scan`) or from files (`paths`)."""
+
+    home: Path
+    lang: str = "vie"
+    device: str = ""
+    scan: ScanSettings = field(default_factory=ScanSettings)
+    paths: tuple[Path, ...] = ()
+    workers: int | None = None  # None: the desk's shared pool; 0: in this thread (tests)
+
+
+def shared_pool() -> OcrPool:
+    """The desk's long-lived OCR worker processes (started on first use, closed at exit)."""
+    global _pool
+    if _pool is None:
+        _pool = OcrPool()
+        atexit.register(_pool.close)
+    return _pool
+
+
+def thumbnail_png(image: np.ndarray) -> bytes:
+    h, w = image.shape[:2]
+    scale = THUMB_HEIGHT / max(h, 1)
+    small = cv2.resize(image, (max(1, int(w * scale)), THUMB_HEIGHT), interpolation=cv2.INTER_AREA)
+    return page_png(small)
+
+
+def _store_original(page: Page, blobs: BlobStore) -> dict[str, Any]:
+    """The page as scanned: PNG for gray and black-and-white, JPEG for colour."""
+    if page.image.ndim == 3:
+        bgr = cv2.cvtColor(page.image, cv2.COLOR_RGB2BGR)
+        ok, buf = cv2.imencode(".jpg", bgr, [cv2.IMWRITE_JPEG_QUALITY, ORIGINAL_JPEG_QUALITY])
+        data, mime = bytes(buf), "image/jpeg"
+        if not ok:
+            raise ValueError("JPEG encoding failed")
+    else:
+        data, mime = page_png(page.image), "image/png"
+    ref = blobs.put_bytes(data)
+    return {"sha256": ref.sha256, "size": ref.size, "mime": mime, "dpi": int(page.dpi)}
+
+
+def page_item(
+    page: Page, result: PageResult, blobs: BlobStore, original: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Store one read page; returns {meta (contract page dict + steps, original), text, ...}."""
+    clean, ocr = result.page, result.ocr
+    image = page_image(clean)
+    ref = blobs.put_bytes(page_png(image))
+    meta = {
+        "sha256": ref.sha256,
+        "size": ref.size,
+        "mime": "image/png",
+        "width": int(image.shape[1]),
+        "height": int(image.shape[0]),
+        "dpi": int(clean.dpi),
+        "ocr_confidence": ocr.confidence if ocr else None,
+        "rotation": int(clean.rotation),
+        "skew": float(round(clean.skew, 2)),
+        "is_blank": bool(clean.is_blank),
+        "is_color": bool(clean.is_color),
+        "steps": list(clean.steps),
+        "original": original or _store_original(page, blobs),
+    }
+    return {
+        "meta": meta,
+        "text": ocr.text if ocr else "",
+        "text_pdf": ocr.text_pdf if ocr else None,
+        "is_photo": bool(clean.is_photo),
+        "thumb_png": thumbnail_png(image),
+        "source": page.source,
+    }
+
+
+def _pages(inputs: DigitizeInput, progress: Progress, is_cancelled: IsCancelled) -> Iterable[Page]:
+    if inputs.paths:
+        from scanner.sources.files import FileSource
+
+        return FileSource(list(inputs.paths)).scan(inputs.scan, progress, is_cancelled)
+    from scanner.sources import open_source
+
+    return open_source(inputs.device or "sane:test:0").scan(inputs.scan, progress, is_cancelled)
+
+
+def run(
+    inputs: DigitizeInput,
+    progress: Progress,
+    is_cancelled: IsCancelled,
+    emit_item: Emit = lambda item: None,
+) -> int:
+    """Digitize every page the device or files give; returns how many were added.
+
+    Raises scanner.errors.CancelledError when the clerk cancels, ScannerError for bad input.
+    """
+    blobs = BlobStore(blobs_dir(inputs.home))
+    options = OcrOptions(lang=inputs.lang)
+    count = 0
+    pages = _pages(inputs, progress, is_cancelled)
+    with _pool_lock:
+        pool = shared_pool() if inputs.workers is None else None
+        for page, result in digitize(
+            pages, options, pool=pool, workers=inputs.workers, is_cancelled=is_cancelled
+        ):
+            emit_item(page_item(page, result, blobs))
+            count += 1
+    logger.info("%d page(s) digitized", count)
+    return count
+
+
+def restore_original(
+    home: Path, meta: dict[str, Any], lang: str, is_cancelled: IsCancelled
+) -> dict[str, Any]:
+    """The page as scanned ("Dùng ảnh gốc"): no clean-up at all, read again; returns a page item."""
+    from scanner.ocr.worker import process_page
+
+    blobs = BlobStore(blobs_dir(home))
+    original = meta["original"]
+    data = np.frombuffer(blobs.read_bytes(original["sha256"]), dtype=np.uint8)
+    decoded = cv2.imdecode(data, cv2.IMREAD_UNCHANGED)
+    if decoded is None:
+        raise ValueError("the stored scan could not be decoded")
+    image = np.asarray(cv2.cvtColor(decoded, cv2.COLOR_BGR2RGB) if decoded.ndim == 3 else decoded)
+    dpi = int(original.get("dpi") or meta.get("dpi") or 300)
+    result = process_page(0, image, dpi, OcrOptions(lang=lang, clean=False), is_cancelled)
+    if image.ndim == 3:
+        result.page.color = image  # keep the colour of the scan
+        result.page.is_color = True
+    page = Page(image=image, dpi=dpi, mode="color" if image.ndim == 3 else "gray", source="original")
+    return page_item(page, result, blobs, original=original)  # the same scan, not a re-encoded copy

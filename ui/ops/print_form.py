@@ -1,0 +1,84 @@
+"""Print a form: 01 (receipt) to 06 of a dossier (app.services.dossier_forms), or a procedure's guidance sheet, as an A4 PDF.
+
+The PDF is written sealed (app.storage.scratch) next to its final name and renamed, so a half-written
+file never appears and no form is clear on disk; ui.printing decrypts it in memory.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from app import forms
+from app.catalog import get_procedure
+from app.config import Settings
+from app.domain.state import DossierState
+from app.services.dossier_forms import render_form
+from app.services.queries import get_dossier
+from app.storage import Database, scratch
+from ui.ops.base import IsCancelled, Progress, check_cancelled
+from ui.ops.store import open_store
+
+FormCode = Literal["01", "02", "03", "04", "05", "06"]
+FORM_CODES: tuple[FormCode, ...] = ("01", "02", "03", "04", "05", "06")
+
+
+@dataclass(frozen=True)
+class DossierForm:
+    form: FormCode
+    dossier_id: str
+    out: Path
+    settings: Settings
+    clerk_name: str = ""
+
+    def __post_init__(self) -> None:
+        if self.form not in FORM_CODES:
+            raise ValueError(f"unknown form {self.form}")
+        object.__setattr__(self, "settings", copy.deepcopy(self.settings))
+
+
+@dataclass(frozen=True)
+class GuidanceSheet:
+    procedure_code: str
+    out: Path
+    settings: Settings
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "settings", copy.deepcopy(self.settings))
+
+
+def run(home: Path, job: DossierForm, progress: Progress, is_cancelled: IsCancelled) -> Path:
+    """The dossier's form as a PDF at `job.out`."""
+    db = open_store(home)
+    try:
+        state = get_dossier(db, job.dossier_id)
+        check_cancelled(is_cancelled, f"form {job.form}")
+        data = render(db, state, job)
+    finally:
+        db.close()
+    write_atomic(job.out, data, home)
+    progress(1, 1)
+    return job.out
+
+
+def render(db: Database, state: DossierState, job: DossierForm) -> bytes:
+    return render_form(db, state, job.form, job.settings, job.clerk_name)
+
+
+def run_guidance(home: Path, job: GuidanceSheet, progress: Progress, is_cancelled: IsCancelled) -> Path:
+    """A procedure's guidance sheet (hướng dẫn) as a PDF at `job.out`."""
+    db = open_store(home)
+    try:
+        data = forms.render_guidance(get_procedure(db.conn, job.procedure_code), job.settings)
+    finally:
+        db.close()
+    write_atomic(job.out, data, home)
+    progress(1, 1)
+    return job.out
+
+
+def write_atomic(out: Path, data: bytes, home: Path) -> None:
+    """A form for printing: sealed under the store key (app.storage.scratch), never clear on disk."""
+    scratch.write(home, out, data)

@@ -1,0 +1,98 @@
+"""Save a dossier: one searchable PDF per scanned document, then `intake.receive` in one transaction.
+
+The input is frozen (`SaveDossier`: the `ReceiveRequest` and each page's text layer), so the draft a
+clerk keeps editing on the screen never reaches the job thread.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from app.config import Settings
+from app.domain.vocabulary import vn_date
+from app.services.intake import receive
+from app.services.receive_request import DocumentIn, FileIn, ReceiveRequest
+from app.storage import BlobStore
+from scanner.pdf import PdfPage, build_pdf
+from ui.ops.base import IsCancelled, Progress, check_cancelled
+from ui.ops.store import open_desk
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PageLayer:
+    """What the PDF of a page needs beyond its image: Tesseract's text layer, photo or scan."""
+
+    text_pdf: bytes | None = None
+    is_photo: bool = False
+
+
+@dataclass(frozen=True)
+class SaveDossier:
+    """The request and, per document and page (in the same order), its text layer."""
+
+    request: ReceiveRequest
+    layers: tuple[tuple[PageLayer, ...], ...]
+    settings: Settings
+    clerk_id: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "settings", copy.deepcopy(self.settings))  # the job's own copy
+
+
+@dataclass(frozen=True)
+class SavedDossier:
+    id: str
+    code: str
+    due_date: str
+    due_text: str  # dd/mm/yyyy
+
+
+def run(home: Path, job: SaveDossier, progress: Progress, is_cancelled: IsCancelled) -> SavedDossier:
+    """Build each document's PDF (stored as a blob), then receive the dossier; returns its code."""
+    desk = open_desk(home, job.settings, job.clerk_id)
+    try:
+        documents = make_pdfs(desk.blobs, job, progress, is_cancelled)
+        state = receive(desk, replace(job.request, documents=documents))
+    finally:
+        desk.db.close()
+    due = state.due_date or ""
+    return SavedDossier(state.id, state.code or "", due, vn_date(due))
+
+
+def make_pdfs(
+    blobs: BlobStore, job: SaveDossier, progress: Progress, is_cancelled: IsCancelled
+) -> tuple[DocumentIn, ...]:
+    """The documents with their searchable PDF (scanner.pdf) stored before the save."""
+    out = []
+    docs = job.request.documents
+    for i, (doc, layers) in enumerate(zip(docs, job.layers, strict=True)):
+        check_cancelled(is_cancelled, "dossier save")
+        pages = [
+            pdf_page(decode_png(blobs.read_bytes(p.sha256)), p.dpi, layer)
+            for p, layer in zip(doc.pages, layers, strict=True)
+        ]
+        ref = blobs.put_bytes(build_pdf(pages, title=doc.name))
+        out.append(replace(doc, pdf=FileIn(ref.sha256, ref.size)))
+        progress(i + 1, len(docs))
+    return tuple(out)
+
+
+def pdf_page(image: np.ndarray, dpi: int, layer: PageLayer) -> PdfPage:
+    gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY) if image.ndim == 3 else image
+    color = image if image.ndim == 3 else None
+    return PdfPage(gray, int(dpi or 300), color, layer.is_photo, layer.text_pdf)
+
+
+def decode_png(data: bytes) -> np.ndarray:
+    image = cv2.imdecode(np.frombuffer(data, dtype=np.uint8), cv2.IMREAD_UNCHANGED)
+    if image is None:
+        raise ValueError("a stored page is not a readable PNG")
+    return cv2.cvtColor(image, cv2.COLOR_BGR2RGB) if image.ndim == 3 else image
