@@ -130,6 +130,14 @@ def _apply_page(
     return done, problem
 
 
+def _is_ledger(event: Event) -> bool:
+    """An event of a desk's cash ledger (app.services.receipts.ledger_id), which names no dossier:
+    an end-of-day cash report, or the void of a blank biên lai (amount 0)."""
+    if event.type is EventType.CASH_REPORTED:
+        return True
+    return event.type is EventType.RECEIPT_VOIDED and event.payload.get("amount") == 0
+
+
 def _is_ours(store: DeskOutbox, wire: WireEvent, point: str | None, dossiers: set[str]) -> bool:
     """Whether an event from the feed is a valid event of this desk's point (else logged, skipped)."""
     try:
@@ -141,6 +149,8 @@ def _is_ours(store: DeskOutbox, wire: WireEvent, point: str | None, dossiers: se
         return True
     if event.type is EventType.RECEIVED:
         ours = event.payload.get("point_code") == point
+    elif _is_ledger(event):
+        ours = True  # a colleague desk's cash ledger (no dossier): the hub feeds only our point's desks
     else:
         ours = event.dossier_id in dossiers or store.has_dossier(event.dossier_id)
     if not ours:
