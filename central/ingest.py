@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.events import Event, EventType, files_of
 from app.domain.fold import fold
-from app.domain.hlc import HybridClock
+from app.domain.hlc import MAX_AHEAD_MS, HybridClock
 from central.admission import claim_codes, reason_to_refuse, stamped
 from central.crud import add_feed, lock_point, now_ms
 from central.files import readable
@@ -25,7 +25,8 @@ from central.sql import insert_ignore
 from sync.protocol import PushResponse, Rejection, WireEvent, WireFile, is_ahead
 
 logger = logging.getLogger(__name__)
-CLOCK = HybridClock()  # the hub's own clock for agency events; observes every event it stores
+# the hub's own clock for agency events; observes every event it stores, never pulled past the bound
+CLOCK = HybridClock(max_ahead_ms=MAX_AHEAD_MS)
 
 
 def push(s: Session, device: Device, events: list[WireEvent]) -> PushResponse:

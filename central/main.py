@@ -18,7 +18,7 @@ from sqlalchemy.exc import DBAPIError
 from central import console, tus_store
 from central.api.guard import RequestGuard
 from central.api.idle import BodyIdleTimeout
-from central.api.routes import agency, dossiers, enroll, events, files, health, uploads
+from central.api.routes import agency, dossiers, enroll, events, files, health, reconcile, uploads
 from central.blobs import HubBlobs
 from central.core.config import HubSettings
 from central.core.db import Database, describe_error, migrate
@@ -47,6 +47,7 @@ def create_app(settings: HubSettings) -> FastAPI:
     app.add_exception_handler(DBAPIError, _database_error)  # type: ignore[arg-type]
     for module in (health, enroll, events, dossiers, files, agency):
         app.include_router(module.router, prefix=API)
+    app.include_router(reconcile.router, prefix=API)
     app.include_router(uploads.tus_router(settings))
     console.install(app)  # the web console at / and the citizen page; /api/v1 unchanged
     # after the console's own middlewares, so outside them: the guard (credentials and body limits,

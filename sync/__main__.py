@@ -1,4 +1,5 @@
-"""`python -m sync enroll|run|status`: the desk's sync from the command line (IT staff, scripts, tests)."""
+"""`python -m sync enroll|run|status|reconcile|requeue|reset-cursor`: the desk's sync from the
+command line (IT staff, scripts, tests)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import json
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from app.config import data_home
 from app.logs import setup_logging
@@ -14,6 +16,7 @@ from sync.backoff import Backoff
 from sync.engine import SyncConfig, run_once
 from sync.enroll import enroll
 from sync.errors import EnrollCodeError, InsecureHubError, OfflineError
+from sync.repair import reconcile_now, requeue, reset_cursor
 from sync.status import status
 from sync.transport import wait
 
@@ -36,6 +39,13 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--ca-bundle")
     st = sub.add_parser("status", help="what is waiting")
     st.add_argument("--json", action="store_true")
+    rc = sub.add_parser("reconcile", help="ask the hub what it holds; queue again what it lacks")
+    rc.add_argument("--ca-bundle")
+    rq = sub.add_parser("requeue", help="send rejected events again (after the cause is fixed)")
+    which = rq.add_mutually_exclusive_group(required=True)
+    which.add_argument("--event", action="append", help="an event id (repeatable)")
+    which.add_argument("--all", action="store_true", help="every rejected event")
+    sub.add_parser("reset-cursor", help="read the hub's feed again from the start (idempotent)")
     return parser
 
 
@@ -65,6 +75,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         data = status(home)
         print(json.dumps(data, ensure_ascii=False, indent=None if args.json else 2))
         return 0
+    if args.command in ("reconcile", "requeue", "reset-cursor"):
+        return _repair(args, home)
     config = SyncConfig(home=home, batch_size=args.batch, chunk_size=args.chunk, ca_bundle=args.ca_bundle)
     backoff = Backoff()
     while True:
@@ -73,10 +85,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             json.dumps(
                 {
                     "outcome": report.outcome,
+                    "error_code": report.error_code,
                     "pushed": report.pushed,
                     "rejected": report.rejected,
                     "files_uploaded": report.files_uploaded,
                     "pulled": report.pulled,
+                    "files_waiting": report.files_waiting,
+                    "requeued": report.requeued,
                     "message": report.user_message,
                     "clock_warning": report.clock_warning,
                 },
@@ -91,6 +106,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         wait(args.interval if report.is_ok else backoff.next_delay(), lambda: False)
         if report.is_ok:
             backoff.reset()
+
+
+def _repair(args: argparse.Namespace, home: Path) -> int:
+    if args.command == "reconcile":
+        outcome, data = reconcile_now(home, args.ca_bundle)
+        print(json.dumps(data, ensure_ascii=False), flush=True)
+        return 0 if outcome == "ok" else 1
+    if args.command == "requeue":
+        count = requeue(home, None if args.all else args.event)
+        print(f"Đã đưa lại {count} sự kiện bị từ chối vào hàng đợi gửi.")
+        return 0
+    before = reset_cursor(home)
+    print(f"Đã đặt lại vị trí đọc dữ liệu từ Trung tâm (trước đó: {before}); lần đồng bộ sau đọc lại từ đầu.")
+    return 0
 
 
 if __name__ == "__main__":

@@ -1,15 +1,19 @@
-"""One sync pass: push the outbox, upload the files, pull the changes. `run_once` is the whole API.
+"""One sync pass: reconcile when due, push the outbox, upload the files, pull the changes.
+`run_once` is the whole API.
 
 Order matters: events first (the hub shows a new dossier at once, "files pending"), then files
 through tus, then the hub's changes, and the cursor is stored only after they are applied. Every
 step is idempotent, so a pass cut anywhere is simply run again: at-least-once delivery plus
 idempotent apply gives exactly-once on both sides. Like ODK Collect's submitter, the exception type
 decides what happens: offline stops the pass quietly, auth stops it and says so, a refused item is
-marked and the pass goes on.
+marked and the pass goes on. Whatever answers at the hub's address, `run_once` returns a report:
+every failure is its outcome, a Vietnamese `user_message` (kept as `last_error`) and an English log
+line; nothing leaves the outbox on a word that is not a valid hub reply (see sync.push).
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,21 +22,24 @@ from pathlib import Path
 from typing import Any
 
 from app.domain.errors import AppError, AuthError
-from app.domain.events import files_of
-from app.domain.hlc import Hlc
+from app.domain.hlc import Hlc, HybridClock
 from sync import clock
-from sync.enroll import load_identity, load_tls
-from sync.errors import CancelledError, HubRefusedError, OfflineError, ProtocolMismatchError
-from sync.outbox import (
-    CLOCK_OFFSET_KEY,
-    CURSOR_KEY,
-    LAST_ERROR_KEY,
-    LAST_SUCCESS_KEY,
-    TUS_URL_PREFIX,
-    DeskOutbox,
+from sync.enroll import IDENTITY_FILE, load_identity, load_tls
+from sync.errors import (
+    CancelledError,
+    HubRedirectError,
+    HubRefusedError,
+    HubReplyError,
+    HubServerError,
+    OfflineError,
+    ProtocolMismatchError,
+    UnexpectedSyncError,
 )
-from sync.protocol import WireEvent
+from sync.outbox import CLOCK_OFFSET_KEY, LAST_ERROR_KEY, LAST_SUCCESS_KEY, TUS_URL_PREFIX, DeskOutbox
 from sync.publications import PUBLICATION_ERROR_KEY, apply_publication
+from sync.pull import pull_changes
+from sync.push import check_cancelled, push_events
+from sync.reconcile import is_due, reconcile
 from sync.transport import Credentials, HubTransport
 
 logger = logging.getLogger(__name__)
@@ -48,22 +55,30 @@ class SyncConfig:
     batch_size: int = 200
     chunk_size: int = 256 * 1024
     ca_bundle: str | None = None
-    timeout: tuple[float, float] = (5.0, 30.0)
+    timeout: tuple[float, float] = (5.0, 30.0)  # connect, each read
+    request_deadline_s: float = 120.0  # one whole request, however the reply trickles
+    pass_deadline_s: float = 1800.0  # the whole pass
+    reconcile_every_s: float = 86_400.0
     wall: Callable[[], float] = clock.now
 
 
 @dataclass
 class SyncReport:
-    outcome: str = "ok"  # ok | offline | auth | protocol | cancelled
+    outcome: str = "ok"  # ok | offline | auth | protocol | config | cancelled | error
     pushed: int = 0
     duplicates: int = 0
     rejected: int = 0
     files_uploaded: int = 0
     bytes_uploaded: int = 0
     pulled: int = 0
+    skipped: int = 0  # feed events not of this desk's point (or malformed): logged, not applied
     files_downloaded: int = 0
+    files_waiting: int = 0  # the feed waits at an event whose file is not at the hub yet
     publications: int = 0
     publication_error: str | None = None  # Vietnamese: a publication rejected (and skipped) this pass
+    held_back: int = 0  # events the hub failed on alone (5xx): set aside, retried next pass
+    reconciled: bool = False
+    requeued: int = 0  # events and files the hub lacked at reconciliation, queued again
     clock_offset_s: float | None = None
     clock_warning: str | None = None
     error_code: str | None = None
@@ -76,36 +91,60 @@ class SyncReport:
         return self.outcome == "ok"
 
 
+def _outcome(exc: AppError) -> str:
+    if isinstance(exc, CancelledError):
+        return "cancelled"
+    if isinstance(exc, HubRedirectError):
+        return "config"
+    if isinstance(exc, OfflineError):
+        return "offline"
+    if isinstance(exc, AuthError):
+        return "auth"
+    if isinstance(exc, ProtocolMismatchError):
+        return "protocol"
+    return "error"
+
+
 def run_once(config: SyncConfig, progress: Progress, is_cancelled: IsCancelled) -> SyncReport:
-    """One full pass; never raises for network, hub or auth trouble (the report says what happened)."""
+    """One full pass; never raises (the report says what happened)."""
     report = SyncReport()
-    store = DeskOutbox(config.home)
+    try:
+        store = DeskOutbox(config.home)
+        # the store stamps on the same wall clock the pass measures the hub's offset against
+        store.db.clock = HybridClock(wall=lambda: int(config.wall() * 1000))
+    except AppError as exc:
+        report.outcome, report.error_code = "error", exc.code
+        report.user_message, report.log_message = exc.user_message, exc.log_message
+        logger.error("sync pass not started: %s", exc.log_message)
+        return report
+    transport: HubTransport | None = None
     try:
         transport = _transport(config)
-    except AuthError as exc:
-        _fail(store, report, "auth", exc)
-        store.close()
-        return report
-    try:
+        transport.request_deadline_s = config.request_deadline_s
+        transport.begin_pass(config.pass_deadline_s)
         _pass(store, transport, config, report, progress, is_cancelled)
         store.set(LAST_SUCCESS_KEY, report.finished_at)
-        store.set(LAST_ERROR_KEY, report.publication_error)
-    except CancelledError as exc:
-        _fail(store, report, "cancelled", exc, record=False)
-    except (OfflineError, AuthError, ProtocolMismatchError) as exc:
-        outcome = (
-            "offline"
-            if isinstance(exc, OfflineError)
-            else "auth"
-            if isinstance(exc, AuthError)
-            else "protocol"
-        )
-        _fail(store, report, outcome, exc)
+        store.set(LAST_ERROR_KEY, report.publication_error or _held_back_vi(report))
+    except AppError as exc:
+        _fail(store, report, _outcome(exc), exc, record=not isinstance(exc, CancelledError))
+    except Exception as exc:  # a pass must never kill its caller (the UI job, `sync run`)
+        logger.exception("sync pass failed unexpectedly")
+        _fail(store, report, "error", UnexpectedSyncError(f"unexpected {type(exc).__name__}: {exc}"[:500]))
     finally:
-        _record_clock(store, transport, report)
-        transport.close()
+        if transport is not None:
+            _record_clock(store, transport, report)
+            transport.close()
         store.close()
     return report
+
+
+def _held_back_vi(report: SyncReport) -> str | None:
+    if not report.held_back:
+        return None
+    return (
+        f"{report.finished_at} held_back: {report.held_back} mục dữ liệu chưa gửi được vì máy chủ Trung tâm "
+        "gặp lỗi khi nhận; các mục khác đã gửi. Hệ thống sẽ thử lại; nếu lỗi kéo dài, hãy báo bộ phận kỹ thuật."
+    )
 
 
 def _transport(config: SyncConfig) -> HubTransport:
@@ -123,32 +162,42 @@ def _transport(config: SyncConfig) -> HubTransport:
     )
 
 
+def _point_of(home: Path) -> str | None:
+    """This desk's point, as the hub gave it at enrollment (None if unknown: nothing is filtered)."""
+    try:
+        point = json.loads((home / IDENTITY_FILE).read_text(encoding="utf-8")).get("point_code")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return str(point) if point else None
+
+
 def _fail(store: DeskOutbox, report: SyncReport, outcome: str, exc: AppError, record: bool = True) -> None:
     report.outcome, report.error_code = outcome, exc.code
     report.user_message, report.log_message = exc.user_message, exc.log_message
-    log = logger.info if outcome in ("offline", "cancelled") else logger.error
-    log("sync pass stopped (%s): %s", outcome, exc.log_message)
+    quiet = outcome == "cancelled" or type(exc) in (OfflineError, HubServerError)
+    (logger.info if quiet else logger.error)("sync pass stopped (%s): %s", outcome, exc.log_message)
     if record:
-        store.set(LAST_ERROR_KEY, f"{report.finished_at} {exc.code}: {exc.user_message}")
+        try:
+            store.set(LAST_ERROR_KEY, f"{report.finished_at} {exc.code}: {exc.user_message}")
+        except AppError as again:
+            logger.error("could not record the sync error: %s", again.log_message)
 
 
 def _record_clock(store: DeskOutbox, transport: HubTransport, report: SyncReport) -> None:
     offset = transport.clock_offset_s
     if offset is None:
         return
-    report.clock_offset_s = round(offset, 3)
-    store.set(CLOCK_OFFSET_KEY, f"{offset:.3f}")
-    hub_ms = transport.hub_time_ms
-    if hub_ms is not None:
-        store.observe(str(Hlc(hub_ms, 0)))  # the HLC never runs behind the hub
+    try:
+        report.clock_offset_s = round(offset, 3)
+        store.set(CLOCK_OFFSET_KEY, f"{offset:.3f}")
+        hub_ms = transport.hub_time_ms
+        if hub_ms is not None and 0 <= hub_ms < 10**15:
+            store.observe(str(Hlc(hub_ms, 0)))  # bounded: see app.domain.hlc
+    except (AppError, ValueError, OverflowError) as exc:
+        logger.error("hub clock not recorded: %s", exc)
     if clock.is_off(offset):
         report.clock_warning = clock.warning_vi(offset)
         logger.warning("desk clock off by %.0f s from the hub", offset)
-
-
-def _check(is_cancelled: IsCancelled) -> None:
-    if is_cancelled():
-        raise CancelledError("sync cancelled")
 
 
 def _pass(
@@ -159,6 +208,9 @@ def _pass(
     progress: Progress,
     is_cancelled: IsCancelled,
 ) -> None:
+    if is_due(store, transport.base, config.wall(), config.reconcile_every_s):
+        result = reconcile(store, transport, config.wall())
+        report.reconciled, report.requeued = True, result.events_requeued + result.files_requeued
     stats = store.stats()
     total = stats.pending + stats.files_pending_bytes
     done = 0
@@ -168,60 +220,13 @@ def _pass(
         done += n
         progress(min(done, total), total)
 
-    push_events(store, transport, config.batch_size, report, advance, is_cancelled)
+    report.held_back = push_events(store, transport, config.batch_size, report, advance, is_cancelled)
     upload_files(store, transport, config.chunk_size, report, advance, is_cancelled)
-    pull_changes(store, transport, report, is_cancelled)
 
+    def publish(kind: str, seq: int, document: dict[str, Any]) -> None:
+        _publication(store, report, kind, seq, document)
 
-def push_events(
-    store: DeskOutbox,
-    transport: HubTransport,
-    batch_size: int,
-    report: SyncReport,
-    advance: Callable[[int], None],
-    is_cancelled: IsCancelled,
-) -> None:
-    """Send the outbox in batches; each event is marked sent only once the hub acknowledged it."""
-    while batch := store.pending_events(batch_size):
-        _check(is_cancelled)
-        try:
-            answer = transport.push(batch)
-        except HubRefusedError as exc:
-            _push_one_by_one(store, transport, batch, report, exc)
-            continue
-        except OfflineError as exc:
-            store.record_error([e.id for e in batch], exc.log_message)
-            raise
-        store.acknowledge(answer.stored + answer.duplicates)
-        for rejection in answer.rejected:
-            store.reject(rejection.id, rejection.reason)
-        report.pushed += len(answer.stored)
-        report.duplicates += len(answer.duplicates)
-        report.rejected += len(answer.rejected)
-        advance(len(batch))
-
-
-def _push_one_by_one(
-    store: DeskOutbox,
-    transport: HubTransport,
-    batch: list[WireEvent],
-    report: SyncReport,
-    exc: HubRefusedError,
-) -> None:
-    """The hub refused a whole batch (e.g. one malformed event): find the culprit, send the rest."""
-    logger.warning("batch of %d refused (%s); sending one by one", len(batch), exc.log_message)
-    for event in batch:
-        try:
-            answer = transport.push([event])
-        except HubRefusedError as one:
-            store.reject(event.id, one.log_message)
-            report.rejected += 1
-            continue
-        store.acknowledge(answer.stored + answer.duplicates)
-        for rejection in answer.rejected:
-            store.reject(rejection.id, rejection.reason)
-        report.pushed += len(answer.stored)
-        report.rejected += len(answer.rejected)
+    pull_changes(store, transport, report, is_cancelled, _point_of(config.home), publish)
 
 
 def upload_files(
@@ -232,22 +237,31 @@ def upload_files(
     advance: Callable[[int], None],
     is_cancelled: IsCancelled,
 ) -> None:
-    """Upload every file the hub still lacks, resuming each from the hub's offset."""
+    """Upload every file the hub still lacks, resuming each from the hub's offset. A file is done
+    only once the hub confirmed its SHA-256 and size after an upload from this desk."""
     for ref in store.pending_files():
-        _check(is_cancelled)
+        check_cancelled(is_cancelled)
         status = transport.file_status(ref.sha256)
         if status is None:  # no event the hub accepted names it (e.g. a rejected event): keep it here
             logger.info("file %s not expected by the hub; kept on the desk", ref.sha256[:12])
             continue
-        if not status.complete:
-            try:
-                _upload_one(store, transport, ref.sha256, chunk_size, advance, is_cancelled)
-            except HubRefusedError as exc:  # this file refused (e.g. size differs): the others go on
-                logger.error("file %s refused by the hub: %s", ref.sha256[:12], exc.log_message)
-                report.rejected += 1
-                continue
-            report.bytes_uploaded += ref.size
-            report.files_uploaded += 1
+        if status.size != ref.size:
+            logger.error(
+                "file %s: the hub expects %d bytes, the desk has %d", ref.sha256[:12], status.size, ref.size
+            )
+            report.rejected += 1
+            continue
+        if status.complete and store.get(TUS_URL_PREFIX + ref.sha256) is not None:
+            store.file_uploaded(ref.sha256)  # our own upload finished before the last pass ended
+            continue
+        try:
+            _upload_one(store, transport, ref.sha256, ref.size, chunk_size, advance, is_cancelled)
+        except HubRefusedError as exc:  # this file refused (e.g. size differs): the others go on
+            logger.error("file %s refused by the hub: %s", ref.sha256[:12], exc.log_message)
+            report.rejected += 1
+            continue
+        report.bytes_uploaded += ref.size
+        report.files_uploaded += 1
         store.file_uploaded(ref.sha256)
 
 
@@ -255,6 +269,7 @@ def _upload_one(
     store: DeskOutbox,
     transport: HubTransport,
     sha256: str,
+    size: int,
     chunk_size: int,
     advance: Callable[[int], None],
     is_cancelled: IsCancelled,
@@ -262,7 +277,7 @@ def _upload_one(
     key = TUS_URL_PREFIX + sha256
     sent = 0
 
-    def on_progress(offset: int, size: int) -> None:
+    def on_progress(offset: int, total: int) -> None:
         nonlocal sent
         advance(offset - sent)
         sent = offset
@@ -272,37 +287,11 @@ def _upload_one(
 
     plain = store.blobs.read_bytes(sha256)  # decrypted in memory: the hub checks the plaintext SHA-256
     transport.upload(plain, sha256, store.get(key), save_url, chunk_size, on_progress, is_cancelled)
-    _check(is_cancelled)
+    check_cancelled(is_cancelled)
     status = transport.file_status(sha256)
-    if status is None or not status.complete:
+    if status is None or not status.complete or status.size != size:
         store.set(key, None)
-        raise OfflineError(f"file {sha256[:12]} sent but not confirmed by the hub; will resend")
-
-
-def pull_changes(
-    store: DeskOutbox, transport: HubTransport, report: SyncReport, is_cancelled: IsCancelled
-) -> None:
-    """Apply the hub's changes after our cursor, fetch the files they name, then store the cursor."""
-    cursor = int(store.get(CURSOR_KEY) or 0)
-    while True:
-        _check(is_cancelled)
-        page = transport.changes(after=cursor)
-        events = [c.event for c in page.changes if c.kind == "event" and c.event is not None]
-        for change in page.changes:
-            if change.kind in ("catalog", "calendar") and change.document is not None:
-                _publication(store, report, change.kind, change.seq, change.document)
-        for event in events:
-            for ref in files_of(event.payload):
-                if not store.blobs.has(ref.sha256):
-                    data = transport.download(ref.sha256)
-                    store.adopt_download(data, _file_info(event.payload, ref.sha256))
-                    report.files_downloaded += 1
-        report.pulled += store.apply_remote(events)
-        if page.cursor > cursor:
-            cursor = page.cursor
-            store.set(CURSOR_KEY, str(cursor))
-        if not page.has_more:
-            return
+        raise HubReplyError(f"file {sha256[:12]} sent but not confirmed by the hub; will resend")
 
 
 def _publication(store: DeskOutbox, report: SyncReport, kind: str, seq: int, doc: dict[str, Any]) -> None:
@@ -316,10 +305,3 @@ def _publication(store: DeskOutbox, report: SyncReport, kind: str, seq: int, doc
     report.rejected += 1
     report.publication_error = problem
     store.set(PUBLICATION_ERROR_KEY, f"{report.finished_at} #{seq}: {problem}")
-
-
-def _file_info(payload: dict[str, object], sha256: str) -> dict[str, object]:
-    for item in payload.get("files") or []:  # type: ignore[attr-defined]
-        if isinstance(item, dict) and item.get("sha256") == sha256:
-            return item
-    return {}

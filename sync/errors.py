@@ -69,6 +69,75 @@ class CancelledError(SyncError, AnyCancelledError):
     default_user_message = "Đã dừng đồng bộ."
 
 
+class HubReplyError(OfflineError):
+    """Whatever answered at the hub's address gave no valid hub reply (wrong shape, too big, too
+    deep, too slow, not in the hub's error shape): nothing is changed on its word; try later."""
+
+    code = "hub_reply"
+    default_user_message = (
+        "Máy chủ tại địa chỉ Trung tâm trả lời không đúng (có thể do mạng hoặc thiết bị trung gian). "
+        "Dữ liệu vẫn được giữ trên máy và sẽ gửi lại sau."
+    )
+
+
+class HubRedirectError(SyncError):
+    """The hub's address answers with a redirect: a configuration error; nothing is sent there."""
+
+    code = "hub_redirect"
+    default_user_message = (
+        "Địa chỉ máy chủ Trung tâm đang chuyển hướng sang một địa chỉ khác. "
+        "Chưa gửi dữ liệu nào sang đó. Hãy nhờ bộ phận kỹ thuật sửa địa chỉ Trung tâm trong Cài đặt."
+    )
+
+    def __init__(self, log_message: str, target: str) -> None:
+        shown = target[:200] or "(không rõ)"
+        super().__init__(
+            log_message,
+            "Địa chỉ máy chủ Trung tâm đang chuyển hướng sang " + shown + ". Chưa gửi dữ liệu nào "
+            "sang đó. Hãy nhờ bộ phận kỹ thuật sửa địa chỉ Trung tâm trong Cài đặt "
+            "(ví dụ dùng đúng địa chỉ https://).",
+        )
+        self.target = target
+
+
+class NoProgressError(OfflineError):
+    """A loop made no progress (a batch acknowledged by nothing, a cursor that does not advance)."""
+
+    code = "no_progress"
+    default_user_message = (
+        "Máy chủ Trung tâm không xác nhận dữ liệu đã gửi. Dữ liệu vẫn được giữ trên máy; "
+        "hệ thống sẽ thử lại sau."
+    )
+
+
+class FileMismatchError(OfflineError):
+    """A downloaded file is not the one announced (other SHA-256, or longer than its size)."""
+
+    code = "file_mismatch"
+    default_user_message = (
+        "Một tệp tải về từ Trung tâm bị sai lệch nên chưa được nhận; hệ thống sẽ tải lại sau. "
+        "Nếu lỗi lặp lại, hãy báo bộ phận kỹ thuật."
+    )
+
+
+class DeadlineError(OfflineError):
+    """A request or the whole pass ran past its deadline (a reply trickling in, a stalled link)."""
+
+    code = "deadline"
+    default_user_message = (
+        "Máy chủ Trung tâm trả lời quá chậm nên lần đồng bộ này đã dừng. Hệ thống sẽ tự thử lại sau."
+    )
+
+
+class UnexpectedSyncError(SyncError):
+    """Anything not foreseen during a pass: recorded, the pass ends, the loop goes on."""
+
+    code = "sync_unexpected"
+    default_user_message = (
+        "Đồng bộ gặp lỗi không mong muốn; dữ liệu trên máy vẫn nguyên vẹn và hệ thống sẽ thử lại sau."
+    )
+
+
 class InsecureHubError(AuthError):
     """The hub address is plain http:// to another machine (credentials and personal data in clear)."""
 

@@ -254,3 +254,23 @@ def is_compatible(version: int | str | None) -> bool:
         return int(version or 0) == PROTOCOL_VERSION
     except (TypeError, ValueError):
         return False
+
+
+# -- reconciliation (which of a device's events and files the hub holds) ---------------------------
+
+MAX_RECONCILE = 1000  # ids (events plus files) per reconcile request
+
+
+class ReconcileRequest(Wire):
+    event_ids: list[WireId] = Field(default_factory=list, max_length=MAX_RECONCILE)
+    files: list[Sha256] = Field(default_factory=list, max_length=MAX_RECONCILE)
+
+
+class HeldFile(Wire):
+    sha256: Sha256
+    size: int = Field(ge=0, le=MAX_FILE_BYTES)
+
+
+class ReconcileResponse(Wire):
+    events: list[WireId] = Field(max_length=MAX_RECONCILE)  # held, of those asked
+    files: list[HeldFile] = Field(max_length=MAX_RECONCILE)  # complete at the hub

@@ -9,6 +9,12 @@ Uploads too: tuspy 1.1 calls `requests.post/head/patch` itself with no timeout a
 TLS flag, so a half-open connection mid-upload hung the pass and the CA bundle was ignored.
 `SessionUploader` keeps tuspy's state machine (offset, URL, chunking) but sends every request
 through our session.
+
+Nothing that answers at the hub's address is trusted (a proxy, a captive portal, a pretender):
+redirects are never followed (`HubRedirectError`, nothing is sent on); every reply is read as a
+stream against a size limit and a deadline (per request and per pass, not only per read); JSON is
+parsed only below a nesting limit and validated against its wire model; only a refusal in the
+hub's own error shape is a `HubRefusedError`; anything else is a `HubReplyError` (try later).
 """
 
 from __future__ import annotations
@@ -16,14 +22,15 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import requests
+import urllib3
 from tusclient.client import TusClient
 from tusclient.exceptions import TusCommunicationError, TusUploadFailed
 from tusclient.uploader import Uploader
@@ -31,8 +38,12 @@ from tusclient.uploader import Uploader
 from sync import clock
 from sync.errors import (
     AuthRevokedError,
+    DeadlineError,
     EnrollCodeError,
+    FileMismatchError,
+    HubRedirectError,
     HubRefusedError,
+    HubReplyError,
     HubServerError,
     InsecureHubError,
     OfflineError,
@@ -41,6 +52,7 @@ from sync.errors import (
 from sync.protocol import (
     API,
     HUB_TIME_HEADER,
+    MAX_FILE_BYTES,
     PROTOCOL_HEADER,
     PROTOCOL_VERSION,
     TUS_PREFIX,
@@ -50,11 +62,20 @@ from sync.protocol import (
     FileStatus,
     PushRequest,
     PushResponse,
+    ReconcileRequest,
+    ReconcileResponse,
     WireEvent,
 )
+from sync.replies import hub_error_code, wire_model
+from sync.watchdog import Watchdog
 
 logger = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
+
+MAX_REPLY_BYTES = 32 * 1024 * 1024  # a changes page of 500 events with a catalog fits well below
+REQUEST_DEADLINE_S = 120.0  # a whole request, headers to last byte, unless the caller gives more
+MIN_DOWNLOAD_RATE = 16 * 1024  # bytes/s a download is allowed on top of the request deadline
+HUB_TIME = re.compile(r"[0-9]{1,15}")
 
 
 LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
@@ -106,6 +127,9 @@ class HubTransport:
         self.timeout = timeout
         self.wall = wall
         self.clock_offset_s: float | None = None
+        self.request_deadline_s = REQUEST_DEADLINE_S
+        self.pass_deadline: float | None = None  # time.monotonic() by which the pass must end
+        self.watchdog = Watchdog()  # ends a request whose headers trickle in past its deadline
         self.session = PinnedSession()
         self.session.verify = ca_bundle or True
         self.session.headers[PROTOCOL_HEADER] = str(PROTOCOL_VERSION)
@@ -117,6 +141,10 @@ class HubTransport:
 
     # -- plumbing -------------------------------------------------------------------------------
 
+    def begin_pass(self, seconds: float) -> None:
+        """Every request from now on ends by `seconds` from now, whatever the peer does."""
+        self.pass_deadline = time.monotonic() + seconds
+
     def _request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
         try:
             resp = self.send(method, self.base + path, **kwargs)
@@ -125,17 +153,53 @@ class HubTransport:
         _raise_for(resp, f"{method} {path}")
         return resp
 
-    def send(self, method: str, url: str, **kwargs: Any) -> requests.Response:
-        """One request through the session, with our timeouts; observes the hub's clock."""
+    def _deadline(self, extra_s: float = 0.0) -> float:
+        end = time.monotonic() + self.request_deadline_s + extra_s
+        return min(end, self.pass_deadline) if self.pass_deadline is not None else end
+
+    def send(
+        self, method: str, url: str, *, raw: bool = False, extra_s: float = 0.0, **kwargs: Any
+    ) -> requests.Response:
+        """One request through the session: redirects refused, the reply read within the size
+        limit and the deadline (unless `raw`: the caller streams it), the hub's clock observed."""
+        deadline = self._deadline(extra_s)
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise DeadlineError(f"{method} {urlsplit(url).path}: pass deadline reached before sending")
+        timeout = (min(self.timeout[0], left), min(self.timeout[1], left))
         sent = self.wall()
-        resp = self.session.request(method, url, timeout=self.timeout, **kwargs)
+        self.watchdog.arm(self.session, url, left)
+        try:
+            resp = self.session.request(
+                method, url, timeout=timeout, allow_redirects=False, stream=True, **kwargs
+            )
+        except requests.RequestException as exc:
+            if self.watchdog.fired:
+                raise DeadlineError(
+                    f"{method} {urlsplit(url).path}: reply headers not in by the deadline"
+                ) from exc
+            raise
+        finally:
+            self.watchdog.disarm()
         self._observe_clock(resp, sent)
+        if 300 <= resp.status_code < 400:
+            target = resp.headers.get("location", "")
+            resp.close()
+            raise HubRedirectError(
+                f"{method} {urlsplit(url).path}: HTTP {resp.status_code} redirect to {target[:200]!r}"
+                " not followed",
+                target,
+            )
+        if not raw:
+            resp._content = read_bounded(resp, MAX_REPLY_BYTES, deadline, f"{method} {urlsplit(url).path}")
         return resp
 
     def _observe_clock(self, resp: requests.Response, sent: float) -> None:
-        stamp = resp.headers.get(HUB_TIME_HEADER)
-        if stamp and stamp.isdigit():
+        stamp = resp.headers.get(HUB_TIME_HEADER, "")
+        if HUB_TIME.fullmatch(stamp):
             self.clock_offset_s = clock.offset_seconds(int(stamp), sent, self.wall())
+        elif stamp:
+            logger.warning("ignored a malformed %s header (%d chars)", HUB_TIME_HEADER, len(stamp))
 
     @property
     def hub_time_ms(self) -> int | None:
@@ -161,34 +225,57 @@ class HubTransport:
 
     def push(self, events: Sequence[WireEvent]) -> PushResponse:
         body = PushRequest(events=list(events)).model_dump(mode="json")
-        return PushResponse.model_validate(self._request("POST", f"{API}/events", json=body).json())
+        resp = self._request("POST", f"{API}/events", json=body)
+        return wire_model(resp.content, PushResponse, "push")
 
     def changes(self, after: int, limit: int = 500) -> ChangesResponse:
         resp = self._request("GET", f"{API}/changes", params={"after": after, "limit": limit})
-        return ChangesResponse.model_validate(resp.json())
+        return wire_model(resp.content, ChangesResponse, "changes")
+
+    def reconcile(self, event_ids: Sequence[str], files: Sequence[str]) -> ReconcileResponse:
+        """Which of these events and files the hub holds for this device's point."""
+        body = ReconcileRequest(event_ids=list(event_ids), files=list(files)).model_dump(mode="json")
+        resp = self._request("POST", f"{API}/reconcile", json=body)
+        return wire_model(resp.content, ReconcileResponse, "reconcile")
 
     def file_status(self, sha256: str) -> FileStatus | None:
-        """The hub's view of one file, or None if no event of this point names it."""
+        """The hub's view of one file, or None if no event of this point names it (hub's 404)."""
         try:
             resp = self._request("GET", f"{API}/files/{sha256}")
         except HubRefusedError as exc:
             if exc.status == 404:
                 return None
             raise
-        return FileStatus.model_validate(resp.json())
+        status = wire_model(resp.content, FileStatus, "file status")
+        if status.sha256 != sha256:
+            raise HubReplyError(f"file status for {sha256[:12]} names another file")
+        return status
 
-    def download(self, sha256: str, dest_dir: Path | None = None) -> bytes:
-        """Fetch a file into memory, checking its SHA-256 (the blob store seals it: never clear on disk)."""
-        resp = self._request("GET", f"{API}/files/{sha256}/content", stream=True)
+    def download(self, sha256: str, size: int) -> bytes:
+        """Fetch a file of the announced `size` into memory (the blob store seals it: never clear on
+        disk), stopping as soon as more arrives or the deadline passes, then checking its SHA-256."""
+        what = f"download {sha256[:12]}"
+        if not 0 <= size <= MAX_FILE_BYTES:
+            raise FileMismatchError(f"{what}: announced size {size} outside 0..{MAX_FILE_BYTES}")
+        resp = self._request(
+            "GET", f"{API}/files/{sha256}/content", raw=True, extra_s=size / MIN_DOWNLOAD_RATE
+        )
+        deadline = self._deadline(size / MIN_DOWNLOAD_RATE)
+        declared = resp.headers.get("content-length", "")
+        if declared.isascii() and declared.isdigit() and int(declared) != size:
+            resp.close()
+            raise FileMismatchError(f"{what}: announced {declared} bytes, the event says {size}")
         digest, chunks = hashlib.sha256(), []
         try:
-            for chunk in resp.iter_content(1 << 16):
+            for chunk in _chunks(resp, size, deadline, what):
                 digest.update(chunk)
                 chunks.append(chunk)
         except requests.RequestException as exc:
-            raise OfflineError(f"download {sha256[:12]} cut: {exc}") from exc
+            raise OfflineError(f"{what} cut: {exc}") from exc
+        finally:
+            resp.close()
         if digest.hexdigest() != sha256:
-            raise OfflineError(f"download {sha256[:12]} arrived with another SHA-256")
+            raise FileMismatchError(f"{what} arrived with another SHA-256")
         return b"".join(chunks)
 
     def upload(
@@ -279,7 +366,14 @@ class SessionUploader(Uploader):
         offset = resp.headers.get("upload-offset")
         if offset is None:
             raise TusCommunicationError(f"offset: HTTP {resp.status_code}", resp.status_code, resp.text)
-        return int(offset)
+        return self._offset(offset)
+
+    def _offset(self, text: str | None) -> int:
+        """An upload offset from the hub: an integer within the file, or the reply is void."""
+        size = len(self.data)
+        if text is None or not (text.isascii() and text.isdigit() and len(text) <= 16) or int(text) > size:
+            raise HubReplyError(f"upload offset {str(text)[:20]!r} is not within the file's {size} bytes")
+        return int(text)
 
     def create_url(self) -> str:
         resp = self._send("POST", self.create_endpoint, headers=self.get_url_creation_headers())
@@ -301,7 +395,46 @@ class SessionUploader(Uploader):
         resp = self._send("PATCH", self._url(), data=chunk, headers=headers)
         if not 200 <= resp.status_code < 300:
             raise TusUploadFailed(f"PATCH: HTTP {resp.status_code}", resp.status_code, resp.text)
-        self.offset = int(resp.headers["upload-offset"])
+        self.offset = self._offset(resp.headers.get("upload-offset"))
+
+
+def _pieces(resp: requests.Response) -> Iterator[bytes]:
+    """The body as it arrives: whatever the socket has, up to 64 KiB (`iter_content` would wait
+    to fill each chunk, so a reply trickling in would never reach a deadline check)."""
+    while True:
+        try:
+            piece = resp.raw.read1(1 << 16, decode_content=True)
+        except urllib3.exceptions.HTTPError as exc:
+            raise requests.ConnectionError(f"reading the reply: {type(exc).__name__}: {exc}") from exc
+        if not piece:
+            return
+        yield piece
+
+
+def _chunks(resp: requests.Response, limit: int, deadline: float, what: str) -> Iterator[bytes]:
+    """The reply body in pieces, ending with an error past `limit` bytes or past `deadline`."""
+    total = 0
+    for chunk in _pieces(resp):
+        total += len(chunk)
+        if total > limit:
+            resp.close()
+            raise FileMismatchError(f"{what}: reply longer than {limit} bytes; stopped reading")
+        if time.monotonic() > deadline:
+            resp.close()
+            raise DeadlineError(f"{what}: reply not complete by the deadline ({total} bytes read)")
+        yield chunk
+
+
+def read_bounded(resp: requests.Response, limit: int, deadline: float, what: str) -> bytes:
+    """The whole reply body, read as it comes: refused past `limit` bytes or past `deadline`."""
+    declared = resp.headers.get("content-length", "")
+    if declared.isascii() and declared.isdigit() and int(declared) > limit:
+        resp.close()
+        raise HubReplyError(f"{what}: reply of {declared} bytes refused (limit {limit})")
+    try:
+        return b"".join(_chunks(resp, limit, deadline, what))
+    except FileMismatchError as exc:
+        raise HubReplyError(exc.log_message) from exc
 
 
 class _KeptOpen(io.BytesIO):
@@ -312,21 +445,20 @@ class _KeptOpen(io.BytesIO):
 
 
 def _raise_for(resp: requests.Response, what: str) -> None:
-    if resp.status_code < 400:
+    status = resp.status_code
+    if status < 400:
         return
-    try:
-        detail = resp.json().get("detail")
-    except ValueError:
-        detail = None
-    code = detail.get("code", "") if isinstance(detail, dict) else ""
-    message = f"{what}: HTTP {resp.status_code} {code}".strip()
-    if resp.status_code == 426 or code == "protocol_version":
+    code = hub_error_code(status, resp.headers, resp.content)
+    message = f"{what}: HTTP {status} {code or '(not in the hub error shape)'}"
+    if code == "protocol_version":
         raise ProtocolMismatchError(message)
-    if resp.status_code == 401:
-        raise AuthRevokedError(message)
-    if resp.status_code >= 500 or resp.status_code in (408, 429):
+    if status >= 500 or status in (408, 429):
         raise HubServerError(message)
-    raise HubRefusedError(message, resp.status_code, code)
+    if code is None:
+        raise HubReplyError(message)
+    if status == 401 or code.startswith("auth_"):
+        raise AuthRevokedError(message)
+    raise HubRefusedError(message, status, code)
 
 
 def wait(seconds: float, is_cancelled: Callable[[], bool]) -> None:

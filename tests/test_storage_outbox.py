@@ -92,11 +92,22 @@ def test_clock_survives_restart_and_follows_remote_clock(tmp_path):
     path = tmp_path / "desk.db"
     with open_db(path) as db:
         first = _receive(db, "d1")
-        far = Hlc(Hlc.parse(first.at).wall_ms + 3_600_000, 4)
+        far = Hlc(Hlc.parse(first.at).wall_ms + 240_000, 4)  # within the bound (hlc.MAX_AHEAD_MS)
         ob.apply_remote_events(db, [Event(new_id(), "d2", EventType.ACCEPTED, str(far), "hub", "hub", {})])
     with open_db(path) as db:
         later = _receive(db, "d3")
     assert Hlc.parse(later.at) > far
+
+
+def test_far_future_remote_stamp_is_not_adopted(tmp_path):
+    with open_db(tmp_path / "desk.db") as db:
+        first = _receive(db, "d1")
+        for far in (Hlc(Hlc.parse(first.at).wall_ms + 3_600_000, 4), Hlc(253402300799999, 0)):
+            ob.apply_remote_events(
+                db, [Event(new_id(), "d1", EventType.ACCEPTED, str(far), "hub", "hub", {})]
+            )
+        later = _receive(db, "d3")
+    assert Hlc.parse(later.at).wall_ms < Hlc.parse(first.at).wall_ms + 6 * 60_000
 
 
 def test_sync_values_round_trip(db):

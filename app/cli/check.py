@@ -10,10 +10,17 @@ from app.services.integrity import run
 
 
 def main(argv: list[str]) -> int:
-    argparse.ArgumentParser(prog="python -m app check", description=__doc__).parse_args(argv)
+    parser = argparse.ArgumentParser(prog="python -m app check", description=__doc__)
+    parser.add_argument(
+        "--repair", action="store_true", help="restart a device clock an earlier version let run away"
+    )
+    args = parser.parse_args(argv)
     try:
         db, blobs, _settings = open_store()
         with db:
+            if args.repair:
+                was = db.repair_clock() or db.clock_repaired
+                print(f"Device clock restarted (it stood at {was[:22]})" if was else "Device clock sound")
             results = run(db, blobs)
     except AppError as exc:
         return fail(exc)

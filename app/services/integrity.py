@@ -2,7 +2,9 @@
 
 SQLite integrity and foreign keys; every dossier's events fold without flags and its projection row
 matches the fold; the outbox has exactly one row per local event; every file a local event names is
-present with the right SHA-256; dossier codes are unique; the dashboard counters match a recount; the audit hash chain is intact.
+present with the right SHA-256; dossier codes are unique; the dashboard counters match a recount; the audit hash chain is intact;
+the device clock is sound (a runaway one is restarted); no local event stands rejected by the hub,
+and what the hub has not confirmed yet (events, files, the last reconciliation) is reported.
 Orphan files (stored but never committed) are reported for information; `app gc` removes them.
 """
 
@@ -13,10 +15,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from app.domain.fold import fold
+from app.domain.hlc import MAX_CORRECTION_MS, now_ms
 from app.services.queries import status_counts
 from app.storage import BlobStore, Database
 from app.storage.audit import verify_chain
 from app.storage.blob_gc import find_orphans
+from app.storage.db import HLC_KEY
 from app.storage.events import load_events, projection_row
 
 logger = logging.getLogger(__name__)
@@ -144,6 +148,38 @@ def _audit(db: Database) -> CheckResult:
     return CheckResult("Audit chain (keyed, every event sealed)", report.is_intact, detail)
 
 
+def _clock(db: Database) -> CheckResult:
+    """The device clock: readable and not run away (`open_db` restarts a runaway one); local events
+    an earlier version stamped far ahead are counted (their dates show as the latest showable)."""
+    repaired = db.repair_clock() or db.clock_repaired
+    far = str(now_ms() + MAX_CORRECTION_MS).zfill(15)
+    ahead = db.conn.execute("SELECT count(*) FROM events WHERE at > ?", (far,)).fetchone()[0]
+    detail = f"clock {db.get_value(HLC_KEY) or 'not started'}"
+    if repaired:
+        detail += f"; restarted (it stood at {repaired[:22]})"
+    if ahead:
+        detail += f"; {ahead} events stamped in the far future by an earlier version (kept as they are)"
+    return CheckResult("Device clock", True, detail)
+
+
+def _hub(db: Database) -> CheckResult:
+    """What the hub has not confirmed: rejected events fail the check (fix the cause, then
+    `python -m sync requeue`); pending events and files and the last reconciliation are reported."""
+    q = db.conn.execute
+    rejected = q("SELECT count(*) FROM outbox WHERE rejected_reason IS NOT NULL").fetchone()[0]
+    pending = q("SELECT count(*) FROM outbox WHERE sent_at IS NULL AND rejected_reason IS NULL").fetchone()[0]
+    files = q(
+        "SELECT count(DISTINCT b.sha256) FROM blobs b JOIN event_files f ON f.sha256 = b.sha256"
+        " JOIN events e ON e.id = f.event_id WHERE b.uploaded_at IS NULL AND e.origin = 'local'"
+    ).fetchone()[0]
+    last = db.get_value("sync.reconciled")
+    parts = [f"{pending} events and {files} files not yet confirmed by the hub"]
+    if rejected:
+        parts.insert(0, f"{rejected} events rejected by the hub (fix, then `python -m sync requeue`)")
+    parts.append("last reconciliation " + (last[:160] if last else "never"))
+    return CheckResult("Hub confirmation", rejected == 0, "; ".join(parts))
+
+
 def run(
     db: Database,
     blobs: BlobStore,
@@ -160,6 +196,8 @@ def run(
         lambda: _blobs(db, blobs),
         lambda: _orphans(db, blobs),
         lambda: _audit(db),
+        lambda: _clock(db),
+        lambda: _hub(db),
     ]
     results = []
     for step in steps:

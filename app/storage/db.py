@@ -26,7 +26,7 @@ import sqlite_utils
 
 from app import keys as key_store
 from app.domain.errors import DiskFullError, StorageError
-from app.domain.hlc import Hlc, HybridClock
+from app.domain.hlc import MAX_AHEAD_MS, Hlc, HybridClock, correction_for, repaired
 from app.domain.ids import new_id
 from app.domain.text import fold_text
 from app.storage import migrations
@@ -38,6 +38,8 @@ BUSY_TIMEOUT_MS = 10_000
 CACHE_KIB = -65536  # 64 MiB page cache per connection
 DB_OR_OS_ERRORS: tuple[type[BaseException], ...] = (*DB_ERRORS, OSError)
 HLC_KEY = "hlc"
+HLC_OWN_KEY = "hlc.own"  # wall ms of this desk's last own stamp (the base of the remote bound)
+CLOCK_OFFSET_KEY = "sync.clock_offset_s"  # desk minus hub, as the sync engine last measured it
 DEVICE_KEY = "device_id"
 
 
@@ -72,6 +74,7 @@ class Database:
         self.utils = sqlite_utils.Database(conn)  # introspection and convenient reads
         self.clock = HybridClock()
         self.ready: set[str] = set()  # one-time set-ups done on this connection (e.g. 'catalog')
+        self.clock_repaired: str | None = None  # the runaway stamp `repair_clock` replaced, if any
         self._depth = 0
 
     def close(self) -> None:
@@ -118,19 +121,55 @@ class Database:
         """Next HLC timestamp for a local event; persisted in sync_state so restarts and other
         processes on this desk never go back in time. Call inside a transaction."""
         assert self._depth, "tick() must run inside a transaction"
-        stored = self.get_value(HLC_KEY)
-        if stored:
-            self.clock.observe(Hlc.parse(stored))
-        stamp = str(self.clock.tick())
-        self.set_value(HLC_KEY, stamp)
-        return stamp
+        self._load_clock()
+        stamp = self.clock.tick()
+        self.set_value(HLC_KEY, str(stamp))
+        self.set_value(HLC_OWN_KEY, str(stamp.wall_ms))
+        return str(stamp)
 
     def observe(self, stamp: str) -> None:
-        """Merge a remote timestamp into the device clock (inside a transaction)."""
+        """Merge a remote timestamp into the device clock (inside a transaction); bounded, see hlc."""
+        self._load_clock()
+        self.set_value(HLC_KEY, str(self.clock.observe(Hlc.parse(stamp))))
+
+    def _load_clock(self) -> None:
+        """The clock as other processes of this desk left it, corrected by the last hub offset."""
+        self.clock.max_ahead_ms = MAX_AHEAD_MS  # a desk adopts no remote stamp beyond the bound
+        offset = self.get_value(CLOCK_OFFSET_KEY)
+        try:
+            self.clock.correction_ms = correction_for(float(offset) if offset else None)
+        except ValueError:
+            self.clock.correction_ms = 0
+        own = self.get_value(HLC_OWN_KEY)
+        if own and own.isascii() and own.isdigit() and len(own) <= 15:
+            self.clock.own_ms = max(self.clock.own_ms, int(own))
         stored = self.get_value(HLC_KEY)
         if stored:
-            self.clock.observe(Hlc.parse(stored))
-        self.set_value(HLC_KEY, str(self.clock.observe(Hlc.parse(stamp))))
+            try:
+                self.clock.load(stored)
+            except ValueError:
+                logger.error("device clock in sync_state unreadable; restarting it from the wall clock")
+
+    def repair_clock(self) -> str | None:
+        """Restart a device clock that an earlier version let run away (or left unreadable);
+        returns the bad value that was replaced, or None if the clock was sound."""
+        stored = self.get_value(HLC_KEY)
+        offset = self.get_value(CLOCK_OFFSET_KEY)
+        try:
+            correction = correction_for(float(offset) if offset else None)
+        except ValueError:
+            correction = 0
+        wall = self.clock.now() - self.clock.correction_ms
+        fresh = repaired(stored, max(wall, wall + correction))  # lenient: corrected or not
+        if fresh is None or stored is None:
+            return None
+        with self.transaction():
+            self.set_value(HLC_KEY, str(fresh))
+            self.set_value(HLC_OWN_KEY, str(fresh.wall_ms))
+        self.clock = HybridClock()
+        self.clock_repaired = stored
+        logger.warning("device clock %s ran away or was unreadable; restarted at %s", stored[:40], fresh)
+        return stored
 
     def get_value(self, key: str) -> str | None:
         row = self.conn.execute("SELECT value FROM sync_state WHERE key = ?", (key,)).fetchone()
@@ -216,6 +255,8 @@ def open_db(path: Path | str, *, migrate: bool = True, keys: key_store.StoreKeys
     except DB_OR_OS_ERRORS as exc:
         raise storage_error(exc, f"opening {path.name}") from exc
     db = Database(conn, path, keys)
+    if migrate:
+        db.repair_clock()  # a clock an earlier version let run to the year 9999 restarts here
     if migrate and applied and applied[0] > 1:
         # an upgrade: rebuild the projection from the log with today's fold and search columns
         from app.storage.events import refresh_all

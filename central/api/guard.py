@@ -31,6 +31,7 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 Asgi = Callable[[MutableMapping[str, Any], Receive, Send], Awaitable[None]]
 TUS_CHUNK_LIMIT = 16 * 1024**2  # one PATCH; the desk sends 256 KiB chunks
+RECONCILE_BYTES = 256 * 1024  # MAX_RECONCILE ids and as many hashes, at most 68 bytes each as JSON
 CONSOLE_RESULT_BYTES = 50 * 1024**2  # a result file uploaded from the console's decision form
 CONSOLE_DECISION_BYTES = CONSOLE_RESULT_BYTES + 1024**2  # the file and the form around it
 
@@ -47,6 +48,7 @@ POLICIES: list[tuple[str, re.Pattern[str], Policy]] = [
     ("GET", re.compile(rf"^{API}/health$"), Policy("none", NO_BODY)),
     ("POST", re.compile(rf"^{API}/enroll$"), Policy("none", 4096)),
     ("POST", re.compile(rf"^{API}/events$"), Policy("device", MAX_PUSH_BYTES)),
+    ("POST", re.compile(rf"^{API}/reconcile$"), Policy("device", RECONCILE_BYTES)),
     ("POST", re.compile(rf"^{API}/agency/events$"), Policy("agency", 1024**2)),
     ("PUT", re.compile(rf"^{API}/agency/files$"), Policy("agency", MAX_AGENCY_FILE_BYTES)),
     ("*", re.compile(rf"^{API}/agency(/.*)?$"), Policy("agency", NO_BODY)),

@@ -211,11 +211,16 @@ def test_desk_clock_a_day_off_orders_nothing_wrongly_and_warns(sqlite_hub: Hub, 
         assert abs(report.clock_offset_s - skew) < 60
         if skew > 0:  # stamped a day ahead of the hub: refused (it would outrank every later act)
             assert report.rejected == 1 and code not in {d["code"] for d in sqlite_hub.dossiers()}
+            db = open_db(home / "desk.db")  # held at the desk, never dropped: `sync requeue` re-sends it
+            held = db.conn.execute("SELECT rejected_reason FROM outbox WHERE sent_at IS NULL").fetchall()
+            db.close()
+            assert len(held) == 1 and "clock" in held[0][0]
             continue
         sqlite_hub.agency_post(code, "accepted")
         sqlite_hub.agency_post(code, "result_ready", "--note", "xong")
         assert sync_via(home, wall=lambda skew=skew: time.time() + skew).pulled == 2
         db = open_db(home / "desk.db")
+        db.clock = HybridClock(wall=lambda skew=skew: now_ms() + skew * 1000)  # the same desk, still off
         assert load_state(db, dossier_id).status.value == "result_ready"
         late = append_event(
             db, dossier_id, "result_returned", {"returned_at": "2026-11-27T10:00:00+07:00"}, "clerk"
