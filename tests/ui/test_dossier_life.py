@@ -7,6 +7,7 @@ from pathlib import Path
 
 from app.services import clerks, lifecycle
 from app.services.queries import get_dossier, list_dossiers
+from app.storage import scratch
 from tests.ui.conftest import wait_idle
 from ui.adapters.session import service_desk
 from ui.dialogs.lifecycle import (
@@ -34,7 +35,12 @@ def a_dossier(ctx, status="received"):
 
 
 def text_of(pdf: Path) -> str:
-    out = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, check=True, text=True).stdout
+    """The text of a printed form, which the desk writes sealed (app.storage.scratch): decrypted in memory."""
+    data = scratch.read(pdf)
+    assert not pdf.read_bytes().startswith(b"%PDF")  # never clear on disk
+    out = subprocess.run(
+        ["pdftotext", "fd://0", "-"], input=data, capture_output=True, check=True
+    ).stdout.decode("utf-8")
     return " ".join(out.split())
 
 
