@@ -164,10 +164,10 @@ def test_reset_cursor_reads_the_feed_again_idempotently(sqlite_hub: Hub, tmp_pat
 
 
 def _timeline(home: Path, db: object, dossier_id: str) -> list[dict[str, str]]:
-    from ui.backend_dossiers import dossier_detail
+    from ui.adapters.dossier import timeline
 
     ctx = SimpleNamespace(home=home, db=db, settings=load_settings(home), clerk=None)
-    return list(dossier_detail(ctx, dossier_id)["timeline"])  # type: ignore[arg-type]
+    return list(timeline(ctx, dossier_id))  # type: ignore[arg-type]
 
 
 def test_a_clock_poisoned_by_the_previous_version_is_repaired_at_start_up(tmp_path: Path):
