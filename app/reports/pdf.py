@@ -3,19 +3,9 @@
 from __future__ import annotations
 
 from app.config import Settings
-from app.domain.vocabulary import vn_date, vn_decimal, vn_int
+from app.domain.vocabulary import vn_date
 from app.forms.base import FormPDF
-from app.reports.point import Cell, PointReport, Table
-
-
-def _text(value: Cell) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, float):
-        return vn_decimal(value)
-    if isinstance(value, int):
-        return vn_int(value)
-    return str(value)
+from app.reports.point import PointReport, Table, cell_text
 
 
 def _table(pdf: FormPDF, table: Table) -> None:
@@ -29,7 +19,7 @@ def _table(pdf: FormPDF, table: Table) -> None:
     text_w = pdf.width * (0.55 if n - text_cols > 1 else 0.7) / text_cols
     num_w = (pdf.width - text_w * text_cols) / max(1, n - text_cols)
     widths = [text_w if t else num_w for t in is_text]
-    rows = [[_text(v) for v in row] for row in every]
+    rows = [[cell_text(v) for v in row] for row in every]
     pdf.grid(list(table.header), rows, widths, size=9, align=["LEFT" if t else "RIGHT" for t in is_text])
     pdf.ln(2)
 
@@ -51,7 +41,7 @@ def _bars(pdf: FormPDF, table: Table) -> None:
         pdf.set_fill_color(70, 110, 180)
         pdf.rect(pdf.l_margin + label_w, y + 1, max(0.5, bar_w * value / top), 4, style="F")
         pdf.set_xy(pdf.l_margin + label_w + bar_w + 2, y)
-        pdf.cell(20, 6, _text(value))
+        pdf.cell(20, 6, cell_text(value))
         pdf.ln(6)
     pdf.set_fill_color(255, 255, 255)
 

@@ -17,13 +17,32 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.domain.state import OPEN
-from app.domain.vocabulary import CHANNEL_VI, PAYMENT_METHOD_VI, RATING_LABELS_VI, RATINGS, vn_date
+from app.domain.vocabulary import (
+    CHANNEL_VI,
+    PAYMENT_METHOD_VI,
+    RATING_LABELS_VI,
+    RATINGS,
+    vn_date,
+    vn_decimal,
+    vn_int,
+)
 from app.reports.period import Period
 from app.storage.db import Database
 
 WAIT_TARGET_MIN = 15
 _OPEN = "(" + ", ".join(f"'{s.value}'" for s in sorted(OPEN)) + ")"
 Cell = str | int | float | None
+
+
+def cell_text(value: Cell) -> str:
+    """A report cell as printed and shown: "—" for none, Vietnamese number formats."""
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return vn_decimal(value)
+    if isinstance(value, int):
+        return vn_int(value)
+    return str(value)
 
 
 @dataclass(frozen=True)

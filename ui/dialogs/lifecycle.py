@@ -28,10 +28,17 @@ class _HeadApproval:
         return {"head_username": self.head_user.text().strip(), "head_password": self.head_password.text()}
 
 
-class CancelDialog(ActionDialog, _HeadApproval):
+class _HeadReasonDialog(ActionDialog, _HeadApproval):
+    """A reason the head of the point approves with their own login (cancellation, stop notice)."""
+
+    TITLE = ""
+    PLACEHOLDER = ""
+    NO_REASON = ""
+    NO_HEAD = ""
+
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Hủy hồ sơ nhập nhầm (trong ngày, trưởng điểm duyệt)", parent)
-        self.reason = _reason_edit("Lý do hủy: nhập nhầm thủ tục, nhập trùng...")
+        super().__init__(self.TITLE, parent)
+        self.reason = _reason_edit(self.PLACEHOLDER)
         self.form.addRow("Lý do *", self.reason)
         self.add_head_fields(self)
 
@@ -41,25 +48,22 @@ class CancelDialog(ActionDialog, _HeadApproval):
     def problem(self) -> str:
         v = self.values()
         if not v["reason"]:
-            return "Hãy ghi lý do hủy."
-        return "" if v["head_username"] and v["head_password"] else "Cần trưởng điểm đăng nhập để duyệt."
+            return self.NO_REASON
+        return "" if v["head_username"] and v["head_password"] else self.NO_HEAD
 
 
-class StopDialog(ActionDialog, _HeadApproval):
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Thông báo dừng giải quyết hồ sơ (mẫu 05)", parent)
-        self.reason = _reason_edit("Lý do dừng giải quyết")
-        self.form.addRow("Lý do *", self.reason)
-        self.add_head_fields(self)
+class CancelDialog(_HeadReasonDialog):
+    TITLE = "Hủy hồ sơ nhập nhầm (trong ngày, trưởng điểm duyệt)"
+    PLACEHOLDER = "Lý do hủy: nhập nhầm thủ tục, nhập trùng..."
+    NO_REASON = "Hãy ghi lý do hủy."
+    NO_HEAD = "Cần trưởng điểm đăng nhập để duyệt."
 
-    def values(self) -> dict[str, Any]:
-        return {"reason": self.reason.toPlainText().strip(), **self.head_values()}
 
-    def problem(self) -> str:
-        v = self.values()
-        if not v["reason"]:
-            return "Hãy ghi lý do dừng giải quyết."
-        return "" if v["head_username"] and v["head_password"] else "Cần trưởng điểm đăng nhập để ký."
+class StopDialog(_HeadReasonDialog):
+    TITLE = "Thông báo dừng giải quyết hồ sơ (mẫu 05)"
+    PLACEHOLDER = "Lý do dừng giải quyết"
+    NO_REASON = "Hãy ghi lý do dừng giải quyết."
+    NO_HEAD = "Cần trưởng điểm đăng nhập để ký."
 
 
 class HandoffDialog(ActionDialog):

@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.vocabulary import vn_date, vn_decimal, vn_int
+from app.domain.vocabulary import vn_date
 from app.reports import period as periods
-from app.reports.point import Cell, PointReport, Table
+from app.reports.point import PointReport, Table, cell_text
 from ui.messages import user_message
 from ui.views.base import ViewPage, section
 from ui.workers.jobs import Job
@@ -59,16 +59,6 @@ def _period(kind: str, day: date) -> periods.Period:
     if kind == "month":
         return periods.month(f"{day:%Y-%m}")
     return periods.quarter(f"{day.year}-Q{(day.month - 1) // 3 + 1}")
-
-
-def _text(value: Cell) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, float):
-        return vn_decimal(value)
-    if isinstance(value, int):
-        return vn_int(value)
-    return str(value)
 
 
 class BarChart(QWidget):
@@ -109,7 +99,7 @@ class BarChart(QWidget):
                 shown,
             )
             p.fillRect(QRectF(label_w, y + 3, max(1.0, bar_w * value / top), 14), QColor("#0b5cad"))
-            number = _text(int(value)) if float(value).is_integer() else _text(value)
+            number = cell_text(int(value)) if float(value).is_integer() else cell_text(value)
             p.drawText(
                 QRectF(label_w + bar_w * value / top + 6, y, 70, 20), Qt.AlignmentFlag.AlignVCenter, number
             )
@@ -203,7 +193,7 @@ class ReportView(ViewPage):
         grid.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         for r, row in enumerate(rows):
             for c, value in enumerate(row):
-                item = QTableWidgetItem(_text(value))
+                item = QTableWidgetItem(cell_text(value))
                 if not isinstance(value, str):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 if r == 0:
