@@ -50,6 +50,20 @@ def _sigpipe_stays_ignored() -> Iterator[None]:
         )
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """A keyring backend defined in a test module must never be one the keyring may pick by itself:
+    it would become the whole run's keyring, and enrollments would keep device secrets in it."""
+    import keyring.backend
+
+    stray = [
+        type(ring).__qualname__
+        for ring in keyring.backend.get_all_keyring()
+        if type(ring).__module__.startswith("tests") and ring.priority > 0
+    ]
+    if stray:
+        raise pytest.UsageError(f"test keyring backends with a positive priority: {stray}")
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if os.environ.get("CI", "").lower() not in ("1", "true", "yes"):
         return
