@@ -255,3 +255,35 @@ def test_a_clerk_asks_for_form_04_and_the_head_approves_and_signs(qtbot, seeded)
     assert state.due_date == new.toString("yyyy-MM-dd") and state.apologies[-1]["signer"] == HEAD[1]
     text = text_of(pdf)
     assert "Mẫu số 04" in text and "THỦ TRƯỞNG ĐƠN VỊ" in text and HEAD[1] in text
+
+
+def test_the_register_of_a_range_of_days_is_printed_from_the_dossiers_screen(qtbot, seeded):
+    from datetime import date
+
+    from ui.dialogs.register import RegisterDialog
+
+    ctx, window = seeded
+    view = window.show_view("dossiers")
+    assert view.register_button.isVisible() and view.register_button.isEnabled()
+    dossiers = list_dossiers(ctx.db, "all", limit=50).items
+    days = sorted({get_dossier(ctx.db, d["id"]).received_at[:10] for d in dossiers})
+    assert len(days) >= 2, days
+    first, last = date.fromisoformat(days[0]), date.fromisoformat(days[-2])  # leaves the newest day out
+    dialog = RegisterDialog(date.fromisoformat(days[-1]), view)
+    dialog.set_range(dialog.today, dialog.today.addDays(-1))
+    assert dialog.problem()  # a range that ends before it starts is refused
+    dialog.month_button.click()
+    assert dialog.values()["first"].day == 1
+    dialog.first.setDate(dialog.first.date().fromString(days[0], "yyyy-MM-dd"))
+    dialog.last.setDate(dialog.last.date().fromString(days[-2], "yyyy-MM-dd"))
+    assert dialog.problem() == "" and dialog.values() == {"first": first, "last": last}
+    job = view.print_register(**dialog.values())
+    assert not view.register_button.isEnabled()  # built off the UI thread, one at a time
+    wait_idle(qtbot, ctx)
+    assert view.register_button.isEnabled() and view.last_register_pdf is not None
+    text = text_of(view.last_register_pdf)
+    assert job.name.startswith("Tạo sổ") and "Mẫu số 07" in text and "SỔ THEO DÕI HỒ SƠ" in text
+    assert f"Từ ngày {first:%d/%m/%Y} đến ngày {last:%d/%m/%Y}" in text
+    for d in dossiers:
+        received = get_dossier(ctx.db, d["id"]).received_at[:10]
+        assert (d["code"] in text) == (days[0] <= received <= days[-2]), d["code"]
