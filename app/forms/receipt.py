@@ -136,35 +136,51 @@ def render_receipt(
 ) -> bytes:
     """Form 01 as a two-page A4 PDF: Liên 1 then Liên 2, each with the dossier code as a QR code."""
     ex = extras or ReceiptExtras()
-    pdf = FormPDF()
-    pdf.set_title(f"Giấy tiếp nhận hồ sơ {state.code or ''}")
+    for scale in BODY_SCALES:  # a long slip (an organisation, a long checklist) is set a little smaller
+        pdf = FormPDF()
+        pdf.set_title(f"Giấy tiếp nhận hồ sơ {state.code or ''}")
+        pdf.body_scale = scale
+        for lien in LIEN:
+            _copy(pdf, state, settings, procedure, ex, lien)
+        if pdf.page == len(LIEN):  # each copy on its own page, signatures included
+            break
+    return pdf.bytes()  # at the smallest scale a copy that still does not fit runs on to a second page
+
+
+BODY_SCALES = (1.0, 0.95, 0.9, 0.86)  # the body from 12 pt down to about 10 pt, still easily read
+
+
+def _copy(
+    pdf: FormPDF,
+    state: DossierState,
+    settings: Settings,
+    procedure: Procedure | None,
+    ex: ReceiptExtras,
+    lien_purpose: tuple[str, str],
+) -> None:
+    """One copy (liên) of the slip, from a new page."""
+    lien, purpose = lien_purpose
     received_day = date.fromisoformat(state.received_at[:10]) if state.received_at else None
-    for lien, purpose in LIEN:
-        pdf.add_page()
-        pdf.form_number("01")
-        pdf.national_header(settings, place_date=received_day)
-        y = pdf.get_y()
-        pdf.qr(receipt_qr_text(state, settings), x=pdf.w - pdf.r_margin - 24, y=y)
-        pdf.form_title("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ")
-        pdf.font("", 12)
-        pdf.cell(
-            pdf.width, 6, f"Mã hồ sơ: {state.code or ''}", align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT
-        )
-        if state.status_secret:
-            pdf.para(f"Mã tra cứu trực tuyến: {state.status_secret}", size=10, align="C")
-        pdf.para(f"{lien}: {purpose}", style="I", size=11, align="C")
-        book, no = register_of(state, ex)
-        if no:
-            pdf.para(f"Số phiếu: {no}/{book}", size=11, align="C")
-        if state.corrections:  # a reprint after a correction replaces the slip given before
-            n = len(state.corrections)
-            pdf.para(
-                f"(Cấp lại lần {n}, thay thế Giấy tiếp nhận đã cấp trước đó)", style="I", size=10, align="C"
-            )
-        pdf.set_y(max(pdf.get_y(), y + 26))
-        _body(pdf, state, settings, procedure, ex)
-        pdf.signatures([("NGƯỜI NỘP HỒ SƠ", ""), ("NGƯỜI TIẾP NHẬN HỒ SƠ", ex.clerk_name)], gap=18)
-    return pdf.bytes()
+    pdf.add_page()
+    pdf.form_number("01")
+    pdf.national_header(settings, place_date=received_day)
+    y = pdf.get_y()
+    pdf.qr(receipt_qr_text(state, settings), x=pdf.w - pdf.r_margin - 24, y=y)
+    pdf.form_title("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ")
+    pdf.font("", 12)
+    pdf.cell(pdf.width, 6, f"Mã hồ sơ: {state.code or ''}", align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    if state.status_secret:
+        pdf.para(f"Mã tra cứu trực tuyến: {state.status_secret}", size=10, align="C")
+    pdf.para(f"{lien}: {purpose}", style="I", size=11, align="C")
+    book, no = register_of(state, ex)
+    if no:
+        pdf.para(f"Số phiếu: {no}/{book}", size=11, align="C")
+    if state.corrections:  # a reprint after a correction replaces the slip given before
+        n = len(state.corrections)
+        pdf.para(f"(Cấp lại lần {n}, thay thế Giấy tiếp nhận đã cấp trước đó)", style="I", size=10, align="C")
+    pdf.set_y(max(pdf.get_y(), y + 26))
+    _body(pdf, state, settings, procedure, ex)
+    pdf.signatures([("NGƯỜI NỘP HỒ SƠ", ""), ("NGƯỜI TIẾP NHẬN HỒ SƠ", ex.clerk_name)], gap=18)
 
 
 def receipt_qr_text(state: DossierState, settings: Settings) -> str:
