@@ -218,13 +218,12 @@ def quote_procedure(proc: Procedure, documents: Sequence[Mapping[str, Any]], req
 
     lines = price(pages, copies)
     if req.component_copies and req.pages is None:
-        names = {c.id: c.name for c in proc.components}
+        names = {c.id: _short(c.name) for c in proc.components}
         per_part = [(names[c], price(counted_pages(documents, {c}), n)) for c, n in parts]
         for i, rule in enumerate(proc.fees):
             if rule.kind == "per_page" and not lines[i]["basis"].startswith("Miễn"):
                 lines[i] = {**lines[i], "amount": sum(int(p[i]["amount"]) for _n, p in per_part),
-                            "basis": "; ".join(f"{n[:40]}: {p[i]['basis']}" for n, p in per_part)
-                            or "Không có trang tính phí"}  # fmt: skip
+                            "basis": _parts_basis(rule.basis, [(n, p[i]["basis"]) for n, p in per_part])}  # fmt: skip
     if req.exemption and not req.exemption.who:
         lines = _exempt(lines, req.exemption)
     elif req.exemption:
@@ -232,3 +231,14 @@ def quote_procedure(proc: Procedure, documents: Sequence[Mapping[str, Any]], req
         lines = [{**x, "basis": x["basis"] + seen} if x["basis"].startswith(("Miễn cho", "Giảm")) else x
                  for x in lines]  # fmt: skip
     return FeeQuote(lines, sum(int(x["amount"]) for x in lines), copies, pages, req.channel)
+
+
+def _short(name: str, width: int = 40) -> str:
+    return name if len(name) <= width else name[:width].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+def _parts_basis(legal: str, parts: list[tuple[str, str]]) -> str:
+    """ "<paper>: 3 trang x 2 bản = …; <paper>: …; <legal basis>", the legal basis said once."""
+    tail = f"; {legal}" if legal else ""
+    said = [f"{name}: {basis.removesuffix(tail)}" for name, basis in parts]
+    return "; ".join(said) + tail if said else "Không có trang tính phí"
