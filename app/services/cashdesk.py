@@ -75,15 +75,13 @@ def quote(desk: Desk, dossier_id: str, req: FeeRequest) -> FeeQuote:
 def transfer_qr(desk: Desk, state: DossierState, amount: int) -> str:
     """The VietQR payload for this dossier's fees, to the point's account (settings: bank_bin,
     bank_account, bank_beneficiary)."""
-    extra = desk.settings.extra
-    bank_bin, account = str(extra.get("bank_bin") or ""), str(extra.get("bank_account") or "")
-    if not bank_bin or not account:
+    qr = vietqr.for_point(desk.settings.extra, desk.settings.point_name, amount, state.code or "")
+    if not qr:
         raise ValidationError(
             "no bank account configured for transfers",
             "Điểm chưa khai báo tài khoản nhận chuyển khoản (Cài đặt › Thu phí).",
         )
-    beneficiary = str(extra.get("bank_beneficiary") or desk.settings.point_name)
-    return vietqr.for_dossier(bank_bin, account, amount, state.code or "", beneficiary)
+    return qr
 
 
 def payment_qr(desk: Desk, state: DossierState, amount: int) -> str:
