@@ -115,8 +115,9 @@ def collect(
     return _collect(desk, current_state(desk, dossier_id), quote(desk, dossier_id, req), pay, choice, req)
 
 
-def _asked(desk: Desk, state: DossierState) -> FeeRequest | None:
-    """The fee request the `received` event recorded (None for a dossier received without one)."""
+def asked_at_receipt(desk: Desk, state: DossierState) -> FeeRequest | None:
+    """The fee request the `received` event recorded (None for a dossier received before the fee step
+    used the cash desk's quote: its lines priced every page at one copy)."""
     received = next(e for e in load_events(desk.db, state.id) if e.type is EventType.RECEIVED).payload
     raw = received.get("fee_request")
     return FeeRequest.from_dict(raw) if raw else None
@@ -125,12 +126,13 @@ def _asked(desk: Desk, state: DossierState) -> FeeRequest | None:
 def owed(desk: Desk, state: DossierState) -> FeeQuote:
     """What the dossier still owes as it was received: its fee lines (with any reasoned adjustment),
     less what was collected, with the copies, pages and channel its `received` event recorded."""
-    asked = _asked(desk, state) or FeeRequest()
+    asked = asked_at_receipt(desk, state) or FeeRequest()
     due = state.fees_quoted - state.fees_collected
     pages = (
         asked.pages if asked.pages is not None else sum(len(d.get("pages") or []) for d in state.documents)
     )
-    return FeeQuote([dict(x) for x in state.fee_lines], max(due, 0), asked.copies, pages, asked.channel)
+    copies = max([n for _c, n in asked.component_copies], default=asked.copies)
+    return FeeQuote([dict(x) for x in state.fee_lines], max(due, 0), copies, pages, asked.channel)
 
 
 def collect_due(desk: Desk, dossier_id: str, pay: Payment, choice: ReceiptChoice | None = None) -> Collected:
@@ -141,7 +143,7 @@ def collect_due(desk: Desk, dossier_id: str, pay: Payment, choice: ReceiptChoice
         raise ValidationError(
             f"dossier {dossier_id} owes nothing", "Hồ sơ không còn khoản phí, lệ phí phải thu."
         )
-    return _collect(desk, state, fees, pay, choice, _asked(desk, state))
+    return _collect(desk, state, fees, pay, choice, asked_at_receipt(desk, state))
 
 
 def receive_and_collect(
