@@ -69,6 +69,8 @@ def test_cash_at_intake_charges_copies_per_component_and_draws_the_biên_lai(qtb
     assert view.draft.pay_method == "cash" and fees.total.value() == 12_000
     view.grab().save(str(tmp_path / "receive-fees-cash.png"))  # looked at
     view.go_to(REVIEW)
+    assert "12.000đ — Tiền mặt" in view.review_step.summary.toPlainText()
+    view.grab().save(str(tmp_path / "receive-review-cash.png"))  # looked at
     press(view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     wait_idle(qtbot, ctx)
     assert view.stack.currentIndex() == DONE, view.banner.text()
@@ -83,6 +85,7 @@ def test_cash_at_intake_charges_copies_per_component_and_draws_the_biên_lai(qtb
         == 12_000
     )
     assert view.done_step.bienlai_button.isVisibleTo(view)
+    view.grab().save(str(tmp_path / "receive-done-cash.png"))  # looked at
 
 
 def test_transfer_at_intake_shows_the_vietqr_after_the_save_and_needs_the_clerks_confirmation(
