@@ -185,3 +185,17 @@ def test_a_fee_left_due_at_receipt_is_collected_later_by_transfer(desk):
     assert paid.amount == 20_000 and "5405200005802VN" in paid.qr_payload
     with raises_vi(ValidationError, "không còn khoản"):
         cd.collect_due(desk, state.id, cd.Payment("cash"))
+
+
+def test_an_online_payment_at_intake_records_its_reference_and_a_preprinted_number(desk):
+    add_range(_head(desk), FORM, "BB/26P", 1, 50, 1, "preprinted")
+    choice = cd.ReceiptChoice("preprinted", ReceiptNo(FORM, "BB/26P", 9))
+    state, got = cd.receive_and_collect(
+        desk, request(desk, "1.004222"), cd.Payment("epay", epay_ref="PAYGOV-42"), choice
+    )
+    assert got is not None and got.receipt == ReceiptNo(FORM, "BB/26P", 9, "preprinted")
+    fee = desk.db.conn.execute("SELECT method, amount FROM receipts WHERE series = 'BB/26P'").fetchone()
+    assert tuple(fee) == ("epay", 20_000) and state.fees_collected == 20_000
+    with raises_vi(ValidationError, "không hợp lệ"):
+        cd.receive_and_collect(desk, request(desk, "1.004222"), cd.Payment("epay", epay_ref="x"))
+    assert desk.db.conn.execute("SELECT count(*) FROM dossiers").fetchone()[0] == 1  # the bad one not saved
