@@ -44,6 +44,9 @@ class ReceiptExtras:
     register_book: str = ""  # Sổ theo dõi hồ sơ, quyển số
     register_no: str = ""  # số thứ tự
     copies: int = 1  # số lượng hồ sơ (bộ)
+    payment_qr: str = ""  # the VietQR of the fee still due, or of the one paid by transfer
+    payment_amount: int = 0  # its amount
+    payment_paid: bool = False  # True: paid by transfer (the QR is a record); False: still due
 
 
 def _processing_text(procedure: Procedure | None) -> tuple[str, str]:
@@ -117,6 +120,7 @@ def _body(
     pdf.rich(("   Hình thức nhận kết quả: ", ""), (result_form or RESULT_FORM_VI["paper"], "B"))
     fees = "; ".join(f"{f.get('label')}: {vnd(int(f.get('amount', 0)))}" for f in state.fee_lines) or "Không"
     pdf.rich(("7. Phí, lệ phí: ", ""), (fees + ". ", ""), ("Tổng cộng: ", ""), (vnd(state.fees_quoted), "B"))
+    _payment_block(pdf, ex)
     book, no = register_of(state, ex)
     pdf.rich(
         ("Vào Sổ theo dõi hồ sơ, Quyển số: ", ""),
@@ -126,6 +130,33 @@ def _body(
         size=11,
     )
     pdf.para(BRING_BACK_VI, style="I", size=11)
+
+
+def _payment_block(pdf: FormPDF, ex: ReceiptExtras) -> None:
+    """The fee as it stands: the VietQR and amount to transfer (due), or of the transfer made (paid)."""
+    if not ex.payment_amount:
+        return
+    if ex.payment_paid:
+        text = (
+            f"Đã nộp {vnd(ex.payment_amount)} bằng chuyển khoản (VietQR, nội dung chuyển khoản là mã hồ sơ)."
+        )
+    elif ex.payment_qr:
+        text = (f"Số tiền phải nộp: {vnd(ex.payment_amount)}. Quét mã VietQR bằng ứng dụng ngân hàng để "
+                "chuyển khoản; nội dung chuyển khoản là mã hồ sơ.")  # fmt: skip
+    else:
+        text = f"Số tiền phí, lệ phí chưa nộp: {vnd(ex.payment_amount)}."
+    if not ex.payment_qr:
+        pdf.para("   " + text, style="I", size=11)
+        return
+    size = 26
+    if pdf.get_y() + size + 2 > pdf.h - pdf.b_margin:
+        pdf.add_page()
+    y = pdf.get_y() + 1
+    pdf.qr(ex.payment_qr, x=pdf.l_margin + 4, y=y, size=size)
+    pdf.set_xy(pdf.l_margin + size + 8, y + 5)
+    pdf.font("I", 11)
+    pdf.multi_cell(pdf.width - size - 8, 5.5, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_y(y + size + 1)
 
 
 def render_receipt(
