@@ -91,6 +91,12 @@ def check_hub_url(hub_url: str, allow_insecure: bool = False) -> None:
     raise InsecureHubError(f"refusing hub URL scheme {parts.scheme!r} to {parts.hostname!r}")
 
 
+def is_unencrypted(hub_url: str) -> bool:
+    """Plain http to another machine (allowed only with IT's explicit insecure option)."""
+    parts = urlsplit(hub_url)
+    return parts.scheme == "http" and (parts.hostname or "") not in LOOPBACK
+
+
 class PinnedSession(requests.Session):
     """A session whose configured CA bundle wins over REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE.
 
