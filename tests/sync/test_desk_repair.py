@@ -11,8 +11,6 @@ import time
 from pathlib import Path
 from types import SimpleNamespace
 
-import requests
-
 from app.config import load_settings
 from app.domain.hlc import MAX_AHEAD_MS, Hlc, HybridClock, now_ms
 from app.domain.ids import new_id
@@ -23,11 +21,9 @@ from sync.outbox import CURSOR_KEY, DeskOutbox
 from sync.protocol import MAX_RECONCILE, STAMP_AHEAD_REASON, ReconcileResponse
 from sync.status import status
 from sync.transport import HubTransport
-from tests.sync.fakehub import PROTOCOL, Answer, FakeHub, Request, json_answer
+from tests.sync.fakehub import PROTOCOL, Answer, FakeHub, Request, forward, json_answer
 from tests.sync.hubkit import Hub, enroll_desk, next_code, received_payload, run_py
 from tests.sync.test_hostile_hub import POINT, Desk, against, assert_recovers, push_ok_then
-
-HOP_BY_HOP = {"connection", "content-length", "transfer-encoding", "content-encoding", "keep-alive"}
 
 
 def forwarding(hub: Hub, poison: str) -> FakeHub:
@@ -36,12 +32,7 @@ def forwarding(hub: Hub, poison: str) -> FakeHub:
     def behave(request: Request) -> Answer:
         if request.method == "POST" and poison.encode() in request.body:
             return Answer(500, {}, b"Internal Server Error")
-        headers = {k: v for k, v in request.headers.items() if k.lower() not in HOP_BY_HOP | {"host"}}
-        resp = requests.request(
-            request.method, hub.url + request.path, data=request.body, headers=headers, timeout=30
-        )
-        out = {k: v for k, v in resp.headers.items() if k.lower() not in HOP_BY_HOP}
-        return Answer(resp.status_code, out, resp.content)
+        return forward(hub.url, request)
 
     return FakeHub(behave)
 
