@@ -29,6 +29,8 @@ HUB_CODES = frozenset(
         "auth_revoked",
         "bad_metadata",
         "bad_size",
+        "dossier_code_foreign",
+        "dossier_code_taken",
         "enroll_invalid",
         "hash_mismatch",
         "length_required",
