@@ -10,6 +10,7 @@ from ui.context import DeskContext
 from ui.ops.enroll import is_enrolled as has_identity
 
 SYNC_NOT_CONFIGURED = "Đồng bộ: chưa kết nối trung tâm"
+AUDIT_WARNING_SHORT = "⚠ Trung tâm cảnh báo nhật ký kiểm tra (xem trang Đồng bộ)"
 
 
 def is_enrolled(ctx: DeskContext) -> bool:
@@ -22,7 +23,17 @@ def sync_status_text(ctx: DeskContext) -> str:
         return SYNC_NOT_CONFIGURED
     info = sync_overview(ctx)
     text = f"Đồng bộ: {info['state']} · {info.get('pending_events', 0)} sự kiện, {info.get('pending_files', 0)} tệp chờ gửi"
+    if info.get("audit_warning"):
+        text += f" · {AUDIT_WARNING_SHORT}"
     return text
+
+
+def _audit_warning(stored: str | None) -> str | None:
+    """ "Cảnh báo (since <local time>): <message>" from what sync.audit_head keeps ("<UTC stamp> <message>")."""
+    if not stored:
+        return None
+    stamp, _, message = stored.partition(" ")
+    return f"Cảnh báo (từ {vn_local_stamp(stamp)}): {message}"
 
 
 def sync_overview(ctx: DeskContext) -> dict[str, Any]:
@@ -44,6 +55,7 @@ def sync_overview(ctx: DeskContext) -> dict[str, Any]:
         "pending_files": f"{st.get('pending_files', 0)} ({vn_size(int(st.get('pending_bytes', 0)))})",
         "last_success": vn_local_stamp(st.get("last_success")),
         "last_error": st.get("last_error"),
+        "audit_warning": _audit_warning(st.get("audit_warning")),
     }
     rows = ctx.db.conn.execute(
         "SELECT d.code, e.type, e.stored_at FROM outbox o JOIN events e ON e.id = o.event_id "
