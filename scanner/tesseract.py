@@ -5,7 +5,7 @@ go through fmemopen, or a temporary file where the C library has none, as on Win
 outputs (TSV, the text-only PDF page) come back through pipes: POSIX FIFOs, or Windows named pipes. A
 FIFO's name lives in a private 0700 folder, but its data only ever passes through kernel pipe buffers,
 never through a file system's blocks, whatever that folder is mounted on. That is why this module does
-not look for a memory-backed folder instead: the usual temporary folder is often on disk (ext4 `/tmp`,
+not look for a memory-backed folder instead: the usual temporary folder is often on disk (an ext4 root,
 `%TEMP%` on Windows), `/dev/shm` exists on Linux only, and a tmpfs page can still be swapped out.
 """
 
