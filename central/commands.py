@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from central import agency, agency_accounts, crud, ingest
+from central import agency, agency_accounts, audit_heads, crud, ingest
 from central.blobs import HubBlobs
 from central.core.config import HubSettings
 from central.core.db import Database
@@ -38,6 +39,8 @@ def _run(args: argparse.Namespace, settings: HubSettings, s: Session) -> int:
             print(f"no device {args.device}", file=sys.stderr)
             return 1
         print(f"revoked {args.device}")
+    elif args.command == "audit-forks":
+        return _audit_forks(args, s)
     elif args.command == "dossiers":
         rows = [d.model_dump() for d in crud.summaries(s, point_code=args.point)]
         print(json.dumps(rows, ensure_ascii=False, indent=None if args.json else 2))
@@ -47,6 +50,23 @@ def _run(args: argparse.Namespace, settings: HubSettings, s: Session) -> int:
         body: dict[str, Any] = json.loads(args.file.read_text(encoding="utf-8"))
         pub = ingest.publish(s, args.command, body)
         print(f"published {args.command} #{pub}")
+    return 0
+
+
+def _audit_forks(args: argparse.Namespace, s: Session) -> int:
+    if args.clear:
+        print(f"cleared {audit_heads.clear_forks(s, args.clear)} warning(s) of {args.clear}")
+        return 0
+    forks = audit_heads.list_forks(s, args.point, include_cleared=args.all)
+    for fork in forks:
+        when = datetime.fromtimestamp(fork.at / 1000, UTC).isoformat(timespec="seconds")
+        cleared = " (cleared)" if fork.cleared_at else ""
+        print(
+            f"{when} point {fork.point_code} device {fork.device_id}: {fork.kind}, "
+            f"hub had seq {fork.recorded_seq}, desk pushed seq {fork.got_seq}{cleared}"
+        )
+    if not forks:
+        print("no audit chain warnings")
     return 0
 
 

@@ -18,7 +18,7 @@ from sqlalchemy.exc import DBAPIError
 from central import console, tus_store
 from central.api.guard import RequestGuard
 from central.api.idle import BodyIdleTimeout
-from central.api.routes import agency, dossiers, enroll, events, files, health, reconcile, uploads
+from central.api.routes import agency, audit, dossiers, enroll, events, files, health, reconcile, uploads
 from central.blobs import HubBlobs
 from central.core.config import HubSettings
 from central.core.db import Database, describe_error, migrate
@@ -45,7 +45,7 @@ def create_app(settings: HubSettings) -> FastAPI:
     app.state.settings, app.state.db, app.state.blobs = settings, database, HubBlobs(settings.blobs_dir)
     app.add_exception_handler(RequestValidationError, _invalid)  # type: ignore[arg-type]
     app.add_exception_handler(DBAPIError, _database_error)  # type: ignore[arg-type]
-    for module in (health, enroll, events, dossiers, files, agency):
+    for module in (health, enroll, events, dossiers, files, agency, audit):
         app.include_router(module.router, prefix=API)
     app.include_router(reconcile.router, prefix=API)
     app.include_router(uploads.tus_router(settings))

@@ -131,3 +131,27 @@ class AgencyFile(Base):
     __tablename__ = "agency_files"
     agency: Mapped[str] = mapped_column(String(64), primary_key=True)
     sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+
+class AuditHead(Base):
+    """The last audit chain head a device pushed: a keyed hash and its seq, nothing of a citizen."""
+
+    __tablename__ = "audit_heads"
+    device_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger)
+    mac: Mapped[str] = mapped_column(String(64))
+    at: Mapped[int] = mapped_column(BigInteger)
+
+
+class AuditFork(Base):
+    """A head that did not extend the recorded one (a restored backup, a rewritten chain, a clone)."""
+
+    __tablename__ = "audit_forks"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    device_id: Mapped[str] = mapped_column(String(64), index=True)
+    point_code: Mapped[str] = mapped_column(String(40), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # "backwards" | "forked"
+    recorded_seq: Mapped[int] = mapped_column(BigInteger)
+    got_seq: Mapped[int] = mapped_column(BigInteger)
+    at: Mapped[int] = mapped_column(BigInteger)
+    cleared_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)

@@ -94,6 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     "requeued": report.requeued,
                     "message": report.user_message,
                     "clock_warning": report.clock_warning,
+                    "audit_warning": report.audit_warning,
                 },
                 ensure_ascii=False,
             ),

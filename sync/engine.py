@@ -24,6 +24,7 @@ from typing import Any
 from app.domain.errors import AppError, AuthError
 from app.domain.hlc import Hlc, HybridClock
 from sync import clock
+from sync.audit_head import push_audit_head
 from sync.enroll import IDENTITY_FILE, load_identity, load_tls
 from sync.errors import (
     CancelledError,
@@ -76,6 +77,7 @@ class SyncReport:
     files_waiting: int = 0  # the feed waits at an event whose file is not at the hub yet
     publications: int = 0
     publication_error: str | None = None  # Vietnamese: a publication rejected (and skipped) this pass
+    audit_warning: str | None = None  # Vietnamese: the hub holds a fork warning on this desk's audit chain
     held_back: int = 0  # events the hub failed on alone (5xx): set aside, retried next pass
     held_ahead: int = 0  # events stamped ahead of the hub's clock: held unsent until it passes them
     reconciled: bool = False
@@ -238,6 +240,8 @@ def _pass(
         _publication(store, report, kind, seq, document)
 
     pull_changes(store, transport, report, is_cancelled, _point_of(config.home), publish)
+    check_cancelled(is_cancelled)
+    report.audit_warning = push_audit_head(store, transport, report.finished_at)
 
 
 def upload_files(

@@ -276,3 +276,37 @@ class HeldFile(Wire):
 class ReconcileResponse(Wire):
     events: list[WireId] = Field(max_length=MAX_RECONCILE)  # held, of those asked
     files: list[HeldFile] = Field(max_length=MAX_RECONCILE)  # complete at the hub
+
+
+# -- the desk's audit chain head (GET and POST /audit/head) ----------------------------------------
+
+MAX_AUDIT_SEQ = 2**62  # audit_log.seq is a SQLite INTEGER
+MAX_AUDIT_FORKS = 10**6
+AUDIT_HEAD_BYTES = 1024  # one POST /audit/head body: two seqs and two hex MACs
+AuditSeq = Annotated[int, Field(ge=0, le=MAX_AUDIT_SEQ)]
+AuditMac = Annotated[str, Field(pattern=SHA256_PATTERN)]  # HMAC-SHA256 hex: a keyed hash, nothing else
+
+
+class RecordedHead(Wire):
+    """The head the hub last recorded for the asking device (`seq` 0: none yet)."""
+
+    seq: AuditSeq
+    mac: AuditMac | None = None
+    forks: int = Field(default=0, ge=0, le=MAX_AUDIT_FORKS)  # warnings on record for this device
+
+
+class AuditHeadPost(Wire):
+    """The desk's head, and its own MAC at the seq the hub said it recorded (`seen_seq`), so the hub can
+    tell a chain that extends its record from one that only got longer after going back."""
+
+    protocol: int = PROTOCOL_VERSION
+    seq: AuditSeq
+    mac: AuditMac
+    seen_seq: AuditSeq = 0
+    seen_mac: AuditMac | None = None  # None: the desk has no row at seen_seq (its chain is shorter)
+
+
+class AuditHeadAnswer(Wire):
+    status: Literal["ok", "backwards", "forked"]
+    recorded_seq: AuditSeq
+    forks: int = Field(ge=0, le=MAX_AUDIT_FORKS)  # warnings on record for this device, this one included

@@ -5,12 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from sync.audit_head import AUDIT_WARNING_KEY
 from sync.outbox import CLOCK_OFFSET_KEY, CURSOR_KEY, LAST_ERROR_KEY, LAST_SUCCESS_KEY, DeskOutbox
 from sync.publications import PUBLICATION_ERROR_KEY
 
 
 def status(home: Path) -> dict[str, Any]:
-    """Pending events/files/bytes, last success, last error (Vietnamese), clock offset, cursor."""
+    """Pending events/files/bytes, last success, last error and audit warning (Vietnamese), clock offset, cursor."""
     store = DeskOutbox(home)
     try:
         stats = store.stats()
@@ -24,6 +25,7 @@ def status(home: Path) -> dict[str, Any]:
             "last_success": store.get(LAST_SUCCESS_KEY),
             "last_error": store.get(LAST_ERROR_KEY),
             "publication_error": store.get(PUBLICATION_ERROR_KEY),
+            "audit_warning": store.get(AUDIT_WARNING_KEY),
             "clock_offset_s": float(offset) if offset is not None else None,
             "cursor": int(store.get(CURSOR_KEY) or 0),
             "enrolled": (home / "hub.json").exists(),

@@ -56,6 +56,8 @@ from sync.protocol import (
     PROTOCOL_HEADER,
     PROTOCOL_VERSION,
     TUS_PREFIX,
+    AuditHeadAnswer,
+    AuditHeadPost,
     ChangesResponse,
     EnrollRequest,
     EnrollResponse,
@@ -64,6 +66,7 @@ from sync.protocol import (
     PushResponse,
     ReconcileRequest,
     ReconcileResponse,
+    RecordedHead,
     WireEvent,
 )
 from sync.replies import hub_error_code, is_hub_upload_refusal, wire_model
@@ -251,6 +254,16 @@ class HubTransport:
         body = ReconcileRequest(event_ids=list(event_ids), files=list(files)).model_dump(mode="json")
         resp = self._request("POST", f"{API}/reconcile", json=body)
         return wire_model(resp.content, ReconcileResponse, "reconcile")
+
+    def audit_head(self) -> RecordedHead:
+        """The audit chain head the hub last recorded for this device."""
+        resp = self._request("GET", f"{API}/audit/head")
+        return wire_model(resp.content, RecordedHead, "audit head")
+
+    def push_audit_head(self, head: AuditHeadPost) -> AuditHeadAnswer:
+        """Give the hub this desk's audit chain head; the answer says whether it extended the last."""
+        resp = self._request("POST", f"{API}/audit/head", json=head.model_dump(mode="json"))
+        return wire_model(resp.content, AuditHeadAnswer, "audit head")
 
     def file_status(self, sha256: str) -> FileStatus | None:
         """The hub's view of one file, or None if no event of this point names it (hub's 404)."""

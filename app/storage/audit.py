@@ -143,6 +143,12 @@ def chain_head(db: Database) -> tuple[int, str]:
     return (int(row[0]), str(row[1] or GENESIS)) if row else (0, GENESIS)
 
 
+def mac_at(db: Database, seq: int) -> str | None:
+    """The chain's MAC at row `seq` (what the hub compares with the head it recorded), None if no such row."""
+    row = db.conn.execute("SELECT mac FROM audit_log WHERE seq = ?", (seq,)).fetchone()
+    return str(row[0] or GENESIS) if row else None
+
+
 @dataclass(frozen=True)
 class ChainReport:
     rows: int

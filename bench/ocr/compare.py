@@ -31,11 +31,11 @@ from bench.ocr.corpus import KINDS, cer, make_page
 from bench.ocr.readers import render_all
 from bench.ocr.real import line_cer, load
 from scanner.ocr import OcrOptions
-from scanner.ocr.engine import tesseract_env
 from scanner.ocr.worker import process_page
 from scanner.pdf import PdfPage, build_pdf
 from scanner.sources.base import ScanSettings
 from scanner.sources.files import FileSource
+from scanner.tesseract import tesseract_env
 
 ENGINES = ("raw Tesseract", "OCRmyPDF", "pipeline")
 TIMEOUT = 600

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from central.console.auth import now_ms
 from central.console.index import today
 from central.console.models import DeviceSeen, DossierIndex, PointBranch, PointDay
-from central.models import Blob, Device, DossierFile, Point
+from central.models import AuditFork, Blob, Device, DossierFile, Point
 
 ONLINE_MS = 10 * 60_000  # a desk that pulled within ten minutes counts as online
 
@@ -24,6 +24,9 @@ class DeskRow:
     last_seen: int | None  # ms since the epoch
     clock_offset_s: float | None
     is_online: bool
+    audit_forks: int = (
+        0  # open warnings: this desk's audit chain went backwards or forked (central.audit_heads)
+    )
 
 
 @dataclass
@@ -149,14 +152,28 @@ def _pending(s: Session, out: dict[str, PointRow], sel: Any) -> None:
 
 def _desks(s: Session, out: dict[str, PointRow], sel: Any) -> None:
     now = now_ms()
+    forks = (
+        select(AuditFork.device_id, func.count().label("n"))
+        .where(AuditFork.cleared_at.is_(None))
+        .group_by(AuditFork.device_id)
+        .subquery()
+    )
     q = (
-        select(Device.id, Device.point_code, Device.desk, DeviceSeen.last_seen, DeviceSeen.clock_offset_ms)
+        select(
+            Device.id,
+            Device.point_code,
+            Device.desk,
+            DeviceSeen.last_seen,
+            DeviceSeen.clock_offset_ms,
+            forks.c.n,
+        )
         .outerjoin(DeviceSeen, DeviceSeen.device_id == Device.id)
+        .outerjoin(forks, forks.c.device_id == Device.id)
         .where(Device.revoked_at.is_(None))
         .order_by(Device.point_code, Device.desk)
     )
     q = _within(q, Device.point_code, sel)
-    for device_id, p, desk, seen, offset in s.execute(q):
+    for device_id, p, desk, seen, offset, n_forks in s.execute(q):
         out.setdefault(p, PointRow(code=p)).desks.append(
             DeskRow(
                 device_id,
@@ -164,5 +181,6 @@ def _desks(s: Session, out: dict[str, PointRow], sel: Any) -> None:
                 seen,
                 offset / 1000 if offset is not None else None,
                 bool(seen and now - seen < ONLINE_MS),
+                int(n_forks or 0),
             )
         )

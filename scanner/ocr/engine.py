@@ -1,26 +1,21 @@
 """One Tesseract run on one page: text in reading order, word confidences, and a text-only PDF layer.
 
-pytesseract finds the binary and runs OSD; the recognition itself calls the `tesseract` CLI directly
-because one run must write both TSV (text, boxes, confidences) and a text-only PDF page (the
-invisible layer of the searchable PDF), and pytesseract's helpers return one output per run.
+The recognition calls the `tesseract` CLI through `scanner.tesseract` because one run must give both
+TSV (text, boxes, confidences) and a text-only PDF page (the invisible layer of the searchable PDF),
+and because the page and its text must not touch the disk: it goes in on stdin, both outputs come back
+through pipes.
 """
 
 from __future__ import annotations
 
 import logging
-import os
-import subprocess
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
-import cv2
-import pytesseract
-
-from scanner.errors import CancelledError, OcrError, OcrTimeoutError
+from scanner.errors import OcrError
 from scanner.sources.base import Image
+from scanner.tesseract import encode_page, run_tesseract
 
 logger = logging.getLogger(__name__)
 
@@ -38,13 +33,6 @@ class OcrResult:
     seconds: float
     text_pdf: bytes | None = None
     error: str | None = None  # "timeout" | "failed" when OCR did not finish; the page is still kept
-
-
-def tesseract_env() -> dict[str, str]:
-    """Tesseract's OpenMP threads fight each other on small machines: one thread per process."""
-    env = dict(os.environ)
-    env["OMP_THREAD_LIMIT"] = "1"
-    return env
 
 
 def parse_tsv(tsv: str) -> tuple[str, float | None, int]:
@@ -72,20 +60,6 @@ def parse_tsv(tsv: str) -> tuple[str, float | None, int]:
     return "\n".join(out), (round(total / weight, 1) if weight else None), words_count
 
 
-def _wait(proc: subprocess.Popen[bytes], timeout: float, is_cancelled: Callable[[], bool]) -> None:
-    end = time.monotonic() + timeout
-    while proc.poll() is None:
-        if is_cancelled():
-            proc.kill()
-            proc.wait()
-            raise CancelledError("OCR cancelled by the user")
-        if time.monotonic() > end:
-            proc.kill()
-            proc.wait()
-            raise OcrTimeoutError(f"tesseract exceeded {timeout:.0f}s on a page")
-        time.sleep(0.02)
-
-
 def recognize(
     gray: Image,
     dpi: int,
@@ -98,23 +72,13 @@ def recognize(
 ) -> OcrResult:
     """Run Tesseract on one gray page; raise OcrTimeoutError / CancelledError / OcrError."""
     start = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="motcua-ocr-") as tmp:
-        src, base = Path(tmp) / "page.pgm", Path(tmp) / "out"
-        if not cv2.imwrite(str(src), gray):
-            raise OcrError("could not write the page for tesseract")
-        cmd = [pytesseract.pytesseract.tesseract_cmd, str(src), str(base), "-l", lang, "--dpi", str(dpi)]
-        cmd += ["--psm", str(psm)]
-        cmd += ["-c", "textonly_pdf=1", "tsv", "pdf"] if want_pdf else ["tsv"]
-        try:
-            proc = subprocess.Popen(
-                cmd, env=tesseract_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-            )
-        except OSError as exc:
-            raise OcrError(f"tesseract could not start: {exc}") from exc
-        _wait(proc, timeout, is_cancelled)
-        err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
-        if proc.returncode != 0 or not base.with_suffix(".tsv").exists():
-            raise OcrError(f"tesseract failed with code {proc.returncode}: {err.strip()[:200]}")
-        text, confidence, words = parse_tsv(base.with_suffix(".tsv").read_text(encoding="utf-8"))
-        pdf = base.with_suffix(".pdf").read_bytes() if want_pdf else None
+    args = ["-l", lang, "--dpi", str(dpi), "--psm", str(psm)]
+    args += ["-c", "textonly_pdf=1", "tsv", "pdf"] if want_pdf else ["tsv"]
+    outputs = ("tsv", "pdf") if want_pdf else ("tsv",)
+    run = run_tesseract(args, encode_page(gray), outputs, timeout=timeout, is_cancelled=is_cancelled)
+    tsv = run.outputs.get("tsv", b"")
+    if run.returncode != 0 or not tsv:
+        raise OcrError(f"tesseract failed with code {run.returncode}: {run.stderr.strip()[:200]}")
+    text, confidence, words = parse_tsv(tsv.decode("utf-8"))
+    pdf = run.outputs.get("pdf") or None
     return OcrResult(text, confidence, words, time.perf_counter() - start, pdf)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
-import os
 
 import cv2
 import numpy as np
-import pytesseract
 
+from scanner.errors import OcrError
 from scanner.sources.base import Image
+from scanner.tesseract import encode_page, run_tesseract
 
 logger = logging.getLogger(__name__)
 
@@ -35,14 +35,17 @@ def detect_rotation(gray: Image, dpi: int, timeout: float = 20.0) -> int:
     scale = min(1.0, OSD_DPI / max(dpi, 1))
     small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else gray
     small = text_window(small)
-    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    # the band goes in on stdin and the answer comes back on stdout: nothing of the page touches the disk
+    args = ["-l", "osd", "--psm", "0", "--dpi", str(round(dpi * scale)), "-c", "min_characters_to_try=10"]
     try:
-        osd = pytesseract.image_to_osd(
-            small, config=f"--psm 0 --dpi {round(dpi * scale)} -c min_characters_to_try=10", timeout=timeout
-        )
-    except (pytesseract.TesseractError, RuntimeError) as exc:
-        logger.debug("OSD gave no answer: %s", str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+        run = run_tesseract(args, encode_page(small), timeout=timeout)
+    except OcrError as exc:  # a timeout too: orientation is a guess, never a reason to fail a page
+        logger.debug("OSD gave no answer: %s", type(exc).__name__)
         return 0
+    if run.returncode != 0:
+        logger.debug("OSD gave no answer: tesseract exited with code %d", run.returncode)
+        return 0
+    osd = run.stdout.decode(errors="replace")
     values = dict(line.split(":", 1) for line in osd.splitlines() if ":" in line)
     try:
         rotate = int(values.get("Rotate", "0").strip())

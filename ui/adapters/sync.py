@@ -15,6 +15,7 @@ from ui.context import DeskContext
 from ui.ops.enroll import is_enrolled as has_identity
 
 SYNC_NOT_CONFIGURED = "Đồng bộ: chưa kết nối trung tâm"
+AUDIT_WARNING_SHORT = "⚠ Trung tâm cảnh báo nhật ký kiểm tra (xem trang Đồng bộ)"
 UNENCRYPTED_MARK = "⚠ Kết nối KHÔNG mã hóa"
 UNENCRYPTED_DETAIL = (
     "{mark}: máy đồng bộ với Trung tâm tại {address} qua http://, nên mật khẩu thiết bị và thông tin "
@@ -81,7 +82,17 @@ def sync_status_text(ctx: DeskContext) -> str:
     text = f"Đồng bộ: {info['state']} · {info.get('pending_events', 0)} sự kiện, {info.get('pending_files', 0)} tệp chờ gửi"
     if hub_link_view(ctx).is_unencrypted:
         text += f" · {UNENCRYPTED_MARK}"
+    if info.get("audit_warning"):
+        text += f" · {AUDIT_WARNING_SHORT}"
     return text
+
+
+def _audit_warning(stored: str | None) -> str | None:
+    """ "Cảnh báo (since <local time>): <message>" from what sync.audit_head keeps ("<UTC stamp> <message>")."""
+    if not stored:
+        return None
+    stamp, _, message = stored.partition(" ")
+    return f"Cảnh báo (từ {vn_local_stamp(stamp)}): {message}"
 
 
 def sync_overview(ctx: DeskContext) -> dict[str, Any]:
@@ -103,6 +114,7 @@ def sync_overview(ctx: DeskContext) -> dict[str, Any]:
         "pending_files": f"{st.get('pending_files', 0)} ({vn_size(int(st.get('pending_bytes', 0)))})",
         "last_success": vn_local_stamp(st.get("last_success")),
         "last_error": st.get("last_error"),
+        "audit_warning": _audit_warning(st.get("audit_warning")),
     }
     rows = ctx.db.conn.execute(
         "SELECT d.code, e.type, e.stored_at FROM outbox o JOIN events e ON e.id = o.event_id "

@@ -50,6 +50,12 @@ class SyncView(ViewPage):
             self.labels[key].setWordWrap(True)
             form.addRow(label, self.labels[key])
         self.root.addWidget(box)
+        # the hub's warning on this desk's audit chain: stays until the centre has looked into it
+        self.audit_warning = QLabel()
+        self.audit_warning.setObjectName("Banner")
+        self.audit_warning.setWordWrap(True)
+        self.audit_warning.hide()
+        self.root.addWidget(self.audit_warning)
         self.sync_button = QPushButton("Đồng bộ &ngay")
         self.sync_button.setObjectName("Primary")
         self.root.addLayout(row(self.sync_button))
@@ -74,6 +80,9 @@ class SyncView(ViewPage):
         self.unencrypted.setVisible(link.is_unencrypted)
         for key, lab in self.labels.items():
             lab.setText(str(info.get(key) or "—"))
+        warning = info.get("audit_warning")
+        self.audit_warning.setText(warning or "")
+        self.audit_warning.setVisible(bool(warning))
         pending = info.get("pending", [])
         self.table.setRowCount(len(pending))
         for r, p in enumerate(pending):
