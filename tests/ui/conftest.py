@@ -71,6 +71,7 @@ def open_desk(qtbot, home):
     window.show()
     yield ctx, window
     window.views["receive"].confirm_discard = lambda: True
+    window.sync.stop()  # as the app does at quit (ui.session): no pass starts while jobs are waited for
     ctx.runner.shutdown()
     window.close()
     ctx.db.close()

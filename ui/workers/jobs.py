@@ -108,6 +108,19 @@ class JobRunner(QObject):
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(max_threads)
         self._live: list[Job] = []
+        self._shut_down = False
+
+    def _unless_shut_down(self, name: str, callback: Callable[..., None]) -> Callable[..., None]:
+        """The callback, dropped once the runner has shut down: a job that finished just before the
+        quit delivers its result through the event loop later, when the store may be closed."""
+
+        def deliver(*args: Any) -> None:
+            if self._shut_down:
+                logger.info("job %s: its result came after shutdown and was dropped", name)
+                return
+            callback(*args)
+
+        return deliver
 
     def start(
         self,
@@ -120,13 +133,13 @@ class JobRunner(QObject):
         """Queue a job; callbacks run on the UI thread."""
         sig = job.signals
         if on_done:
-            sig.sig_done.connect(on_done)
+            sig.sig_done.connect(self._unless_shut_down(job.name, on_done))
         if on_failed:
-            sig.sig_failed.connect(on_failed)
+            sig.sig_failed.connect(self._unless_shut_down(job.name, on_failed))
         if on_progress:
-            sig.sig_progress.connect(on_progress)
+            sig.sig_progress.connect(self._unless_shut_down(job.name, on_progress))
         if on_item:
-            sig.sig_item.connect(on_item)
+            sig.sig_item.connect(self._unless_shut_down(job.name, on_item))
         sig.sig_progress.connect(partial(self._on_job_progress, job.name))
         sig.sig_finished.connect(partial(self._on_job_finished, job))
         self._live.append(job)
@@ -164,7 +177,9 @@ class JobRunner(QObject):
             job.cancel()
 
     def shutdown(self, timeout_ms: int = 30_000) -> bool:
-        """Cancel every live job and wait for the pool; True when all stopped in time."""
+        """Cancel every live job and wait for the pool; True when all stopped in time. Results that
+        reach the UI thread afterwards are dropped (the store they would be shown from may be closed)."""
+        self._shut_down = True
         self.cancel_all()
         ok = self._pool.waitForDone(timeout_ms)
         if not ok:
