@@ -80,13 +80,24 @@ def _store_original(page: Page, blobs: BlobStore) -> dict[str, Any]:
     return {"sha256": ref.sha256, "size": ref.size, "mime": mime, "dpi": int(page.dpi)}
 
 
+def is_as_scanned(page: Page, image: np.ndarray) -> bool:
+    """True when the kept page is the scan pixel for pixel (then the scan needs no copy of its own)."""
+    return page.image.shape == image.shape and bool(np.array_equal(page.image, image))
+
+
 def page_item(
     page: Page, result: PageResult, blobs: BlobStore, original: dict[str, Any] | None = None
 ) -> dict[str, Any]:
-    """Store one read page; returns {meta (contract page dict + steps, original), text, ...}."""
+    """Store one read page; returns {meta (contract page dict + steps, original), text, ...}.
+
+    `original` is the page as scanned, a sealed file of its own whenever the clean-up changed a pixel
+    (lighting, crop, turn, sheet finding, gray): the archive can always get back what the paper gave.
+    """
     clean, ocr = result.page, result.ocr
     image = page_image(clean)
     ref = blobs.put_bytes(page_png(image))
+    if original is None and not is_as_scanned(page, image):
+        original = _store_original(page, blobs)
     meta = {
         "sha256": ref.sha256,
         "size": ref.size,
@@ -99,9 +110,10 @@ def page_item(
         "skew": float(round(clean.skew, 2)),
         "is_blank": bool(clean.is_blank),
         "is_color": bool(clean.is_color),
-        "steps": list(clean.steps),
-        "original": original or _store_original(page, blobs),
+        "steps": [dict(step) for step in clean.steps],
     }
+    if original is not None:
+        meta["original"] = original
     return {
         "meta": meta,
         "text": ocr.text if ocr else "",

@@ -400,7 +400,8 @@ class DocumentsStep(QWidget):
             return None
         comp, row = found
         if not comp.pages[row].meta.get("original"):
-            self.sig_message.emit("Trang này không còn ảnh gốc.", True)
+            # no copy of its own: the clean-up left every pixel as scanned
+            self.sig_message.emit("Trang này đã là ảnh gốc như khi quét.", False)
             return None
         job = Job(
             "Dùng ảnh gốc", restore_page_job, self.ctx.home, comp.pages[row].meta, self.ctx.settings.ocr_lang
