@@ -1,4 +1,5 @@
-"""The receive screen's pages, driven like a clerk: "Dùng ảnh gốc" puts back the page as scanned."""
+"""The receive screen's pages, driven like a clerk: "Dùng ảnh gốc" puts back the page as scanned, and
+the clerk types the applicant's details while real pages are still being read."""
 
 from __future__ import annotations
 
@@ -8,10 +9,12 @@ import cv2
 import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication
 
 from app.config import blobs_dir
 from app.services.queries import get_dossier
 from app.storage import BlobStore
+from bench.ocr.real import REAL_DIR
 from scanner.processing.geometry import rotate
 from tests.scanner.corpus_helper import make_page, save_png
 from tests.ui.conftest import type_text, wait_job
@@ -94,3 +97,34 @@ def test_use_original_shows_rereads_and_saves_the_page_as_scanned(qtbot, desk, t
     [saved] = doc["pages"]
     assert saved["sha256"] == page.meta["sha256"] and saved["steps"] == []
     assert saved["original"]["sha256"] == cleaned.meta["original"]["sha256"]
+
+
+def test_the_clerk_types_the_applicant_while_real_pages_are_read(qtbot, desk):
+    ctx, window = desk
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    view = window.show_view("receive")
+    to_documents(qtbot, view)
+    steps = view.documents_step
+    row = next(i for i, c in enumerate(view.draft.components) if c.mandatory)
+    steps.checklist.setCurrentRow(row)
+    comp = view.draft.components[row]
+    scans = sorted(REAL_DIR.glob("*.jpg"))[:6]  # real scans: seconds of OCR each, in worker processes
+    job = steps.import_files(scans)
+    qtbot.waitUntil(lambda: len(comp.pages) >= 1, timeout=180_000)  # the reading has begun
+
+    view.go_to(APPLICANT)  # the clerk goes back to the applicant's fields meanwhile
+    phone, email = view.applicant_step.edits["phone"], view.applicant_step.edits["email"]
+    phone.clear()
+    phone.setFocus()
+    qtbot.keyClicks(phone, "0987654321")
+    email.setFocus()
+    qtbot.keyClicks(email, "nhung.nguyen@example.vn")
+    assert phone.text() == "0987654321" and email.text() == "nhung.nguyen@example.vn"
+    assert job in ctx.runner.live_jobs() and len(comp.pages) < len(scans)  # typed while pages were read
+
+    wait_job(qtbot, ctx, job)
+    assert len(comp.pages) == len(scans) and all(p.text.strip() for p in comp.pages)
+    assert view.stack.currentIndex() == APPLICANT  # pages arriving never pulled the clerk away
+    assert QApplication.focusWidget() is email  # nor took the focus from the field being typed in
+    assert view.next_step() and view.draft.applicant["phone"] == "0987654321"
