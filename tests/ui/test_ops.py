@@ -5,11 +5,13 @@ Each runs on the real store, the real catalog and blob store under a fresh $MOTC
 
 from __future__ import annotations
 
+import io
 import random
 from pathlib import Path
 
 import cv2
 import numpy as np
+import pikepdf
 import pytest
 
 from app.config import load_settings, save_settings
@@ -18,6 +20,8 @@ from app.services.queries import get_dossier
 from app.storage import Database, scratch
 from app.storage.outbox import pending_files
 from scanner.processing.geometry import rotate
+from scanner.sources.base import ScanSettings
+from sync.publications import apply_publication
 from tests.scanner.corpus_helper import make_page as make_corpus_page
 from tests.scanner.corpus_helper import save_png
 from tests.sync.hubkit import free_port
@@ -136,6 +140,35 @@ def test_a_page_left_as_scanned_has_no_copy_until_the_clerk_turns_it(store, tmp_
     turned = rotate_page_job(home, meta, 90, progress=no_progress, is_cancelled=never_cancelled)["meta"]
     assert turned["steps"] == [{"step": "rotate", "degrees": 90, "by": "clerk"}]
     assert turned["original"]["sha256"] == meta["sha256"] != turned["sha256"]  # the scan is kept
+
+
+@pytest.mark.parametrize(("mode", "background"), [("color", "/DeviceRGB"), ("gray", "/DeviceGray")])
+def test_the_desk_scans_and_saves_under_the_profile_the_centre_published(store, mode, background):
+    home, settings, db = store
+    profile = {"mode": mode, "min_dpi": 200, "kb_per_page": 300}
+    assert apply_publication(db, home, "digitization", 1, profile) is None
+    items: list[dict] = []
+    asked = ScanSettings(dpi=150, mode="bw", max_pages=1)  # what the clerk's settings would ask
+    digitize.run(
+        DigitizeInput(home, device="sane:test:0", scan=asked, workers=0),
+        no_progress,
+        never_cancelled,
+        items.append,
+    )
+    [item] = items
+    assert item["meta"]["dpi"] == 200 and item["meta"]["is_color"] == (mode == "color")  # dpi, tones
+    draft = _draft(home, db, settings)
+    comp = next(c for c in draft.components if c.mandatory)
+    comp.pages = [DraftPage(item["meta"], item["text"], None, "scanner", item["text_pdf"])]
+    saved = save_dossier.run(home, draft.snapshot(settings, demo_clerk(db).id), no_progress, never_cancelled)
+
+    doc = next(d for d in get_dossier(db, saved.id).documents if d["component"] == comp.component)
+    pdf_bytes = blob_store(home).read_bytes(doc["pdf"]["sha256"])
+    assert len(pdf_bytes) <= 300 * 1024
+    with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
+        xobjects = pdf.pages[0].obj.Resources.XObject
+        kinds = {("mask" if x.get("/ImageMask") else str(x.ColorSpace)) for x in xobjects.values()}
+    assert kinds == {"mask", background}  # the text mask over the page's colour or gray background
 
 
 def test_a_cancelled_save_writes_nothing(store):
