@@ -20,7 +20,14 @@ from app.domain.state import DossierState
 from central.crud import now_ms
 from central.models import Device, DossierCode, Point
 from central.sql import insert_ignore
-from sync.protocol import MAX_FILE_BYTES, SHA256_PATTERN, WireEvent, code_belongs, is_ahead
+from sync.protocol import (
+    MAX_FILE_BYTES,
+    SHA256_PATTERN,
+    STAMP_AHEAD_REASON,
+    WireEvent,
+    code_belongs,
+    is_ahead,
+)
 
 AGENCY_ONLY = frozenset(EventType) - POINT_EVENTS
 RESERVED_ACTORS = re.compile(r"^(agency|hub|system)(:.*)?$", re.IGNORECASE)
@@ -46,7 +53,7 @@ def reason_to_refuse(device: Device, wire: WireEvent, owners: dict[str, str]) ->
     if RESERVED_ACTORS.match(event.actor) or not event.actor:
         return "actor must be a clerk of the point"
     if is_ahead(event.at, now_ms()):
-        return "stamp is ahead of the hub's clock (check the desk's clock)"
+        return STAMP_AHEAD_REASON
     owner = owners.get(event.dossier_id)
     if owner is not None and owner != device.point_code:
         return "dossier belongs to another point"

@@ -77,6 +77,7 @@ class SyncReport:
     publications: int = 0
     publication_error: str | None = None  # Vietnamese: a publication rejected (and skipped) this pass
     held_back: int = 0  # events the hub failed on alone (5xx): set aside, retried next pass
+    held_ahead: int = 0  # events stamped ahead of the hub's clock: held unsent until it passes them
     reconciled: bool = False
     requeued: int = 0  # events and files the hub lacked at reconciliation, queued again
     clock_offset_s: float | None = None
@@ -124,7 +125,7 @@ def run_once(config: SyncConfig, progress: Progress, is_cancelled: IsCancelled) 
         transport.begin_pass(config.pass_deadline_s)
         _pass(store, transport, config, report, progress, is_cancelled)
         store.set(LAST_SUCCESS_KEY, report.finished_at)
-        store.set(LAST_ERROR_KEY, report.publication_error or _held_back_vi(report))
+        store.set(LAST_ERROR_KEY, report.publication_error or _held_back_vi(report) or _held_ahead_vi(report))
     except AppError as exc:
         _fail(store, report, _outcome(exc), exc, record=not isinstance(exc, CancelledError))
     except Exception as exc:  # a pass must never kill its caller (the UI job, `sync run`)
@@ -144,6 +145,16 @@ def _held_back_vi(report: SyncReport) -> str | None:
     return (
         f"{report.finished_at} held_back: {report.held_back} mục dữ liệu chưa gửi được vì máy chủ Trung tâm "
         "gặp lỗi khi nhận; các mục khác đã gửi. Hệ thống sẽ thử lại; nếu lỗi kéo dài, hãy báo bộ phận kỹ thuật."
+    )
+
+
+def _held_ahead_vi(report: SyncReport) -> str | None:
+    if not report.held_ahead:
+        return None
+    return (
+        f"{report.finished_at} held_ahead: {report.held_ahead} mục dữ liệu được ghi khi đồng hồ máy tính "
+        "chạy nhanh hơn Trung tâm nên đang được giữ lại trên máy; hệ thống sẽ tự gửi khi đến giờ, "
+        "không cần thao tác. Hãy chỉnh lại giờ máy tính."
     )
 
 

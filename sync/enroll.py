@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import keyring
@@ -19,12 +20,13 @@ import keyring.errors
 from app.config import load_settings, save_settings
 from sync.errors import NotEnrolledError
 from sync.protocol import EnrollResponse
-from sync.transport import Credentials, HubTransport
+from sync.transport import Credentials, HubTransport, is_unencrypted
 
 logger = logging.getLogger(__name__)
 SERVICE = "motcua-hub"
 IDENTITY_FILE = "hub.json"
 SECRET_FILE = "hub-secret"
+CA_FILE = "hub-ca.pem"  # the hub's CA bundle as given on the settings screen (sync.ca_bundle)
 
 
 def has_keyring() -> bool:
@@ -43,7 +45,10 @@ def enroll(
 ) -> EnrollResponse:
     """Redeem `code` at the hub and save the identity; returns what the hub assigned.
 
-    The hub gives the point's agency code, which starts every dossier code this desk makes."""
+    The hub gives the point's agency code, which starts every dossier code this desk makes.
+    Without `ca_bundle`, the bundle given on the settings screen is used, if there is one."""
+    if ca_bundle is None and (kept := installed_ca(home)) is not None:
+        ca_bundle = os.fspath(kept)
     transport = HubTransport(hub_url, ca_bundle=ca_bundle, allow_insecure=allow_insecure)
     try:
         answer = transport.enroll(code, label)
@@ -60,7 +65,7 @@ def enroll(
         "ca_bundle": ca_bundle,
         "allow_insecure": allow_insecure,
     }
-    _write_private(home / IDENTITY_FILE, json.dumps(identity), mode=0o644)
+    write_private(home / IDENTITY_FILE, json.dumps(identity), mode=0o644)
     settings = load_settings(home)
     settings.point_code, settings.desk, settings.hub_url = answer.point_code, answer.desk, hub_url
     settings.agency_code = answer.agency_code
@@ -81,13 +86,45 @@ def load_identity(home: Path) -> tuple[str, Credentials]:
     return str(identity["hub_url"]), Credentials(identity["device_id"], secret)
 
 
+def installed_ca(home: Path) -> Path | None:
+    """The desk's copy of the hub's CA bundle, if IT gave one on the settings screen."""
+    path = home / CA_FILE
+    return path if path.is_file() else None
+
+
 def load_tls(home: Path) -> tuple[str | None, bool]:
-    """(CA bundle, plain http allowed) as given at enrollment."""
+    """(CA bundle, plain http allowed) as given at enrollment or later on the settings screen."""
+    kept = installed_ca(home)
     path = home / IDENTITY_FILE
     if not path.exists():
-        return None, False
+        return (os.fspath(kept) if kept else None), False
     identity = json.loads(path.read_text(encoding="utf-8"))
-    return identity.get("ca_bundle") or None, bool(identity.get("allow_insecure", False))
+    ca = identity.get("ca_bundle") or (os.fspath(kept) if kept else None)
+    return ca, bool(identity.get("allow_insecure", False))
+
+
+@dataclass(frozen=True)
+class HubLink:
+    """The link sync uses, as the settings and sync screens show it."""
+
+    hub_url: str
+    ca_bundle: str | None
+    allow_insecure: bool
+
+    @property
+    def is_unencrypted(self) -> bool:
+        """Plain http to another machine: credentials and personal data cross the network in clear."""
+        return is_unencrypted(self.hub_url)
+
+
+def hub_link(home: Path) -> HubLink | None:
+    """The enrolled link (address, CA bundle, plain http allowed), or None before enrollment."""
+    path = home / IDENTITY_FILE
+    if not path.exists():
+        return None
+    identity = json.loads(path.read_text(encoding="utf-8"))
+    ca, insecure = load_tls(home)
+    return HubLink(str(identity.get("hub_url", "")), ca, insecure)
 
 
 def _save_secret(home: Path, device_id: str, secret: str) -> None:
@@ -97,7 +134,7 @@ def _save_secret(home: Path, device_id: str, secret: str) -> None:
             return
         except keyring.errors.KeyringError as exc:
             logger.warning("keyring refused the secret (%s); using an owner-only file", type(exc).__name__)
-    _write_private(home / SECRET_FILE, secret, mode=0o600)
+    write_private(home / SECRET_FILE, secret, mode=0o600)
 
 
 def _load_secret(home: Path, device_id: str) -> str | None:
@@ -112,7 +149,7 @@ def _load_secret(home: Path, device_id: str) -> str | None:
     return None
 
 
-def _write_private(path: Path, text: str, mode: int) -> None:
+def write_private(path: Path, text: str, mode: int) -> None:
     """Write atomically with `mode` from the first byte (never briefly world-readable)."""
     tmp = path.with_suffix(".tmp")
     tmp.unlink(missing_ok=True)

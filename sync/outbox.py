@@ -117,6 +117,15 @@ class DeskOutbox:
             update_pending(self.db, _dossiers_of(self.db, ids))
         return int(cur.rowcount)
 
+    def release_rejected(self, reason_prefix: str) -> int:
+        """Queue again the rejected events whose reason starts with `reason_prefix`."""
+        rows = self.db.conn.execute(
+            "SELECT event_id FROM outbox WHERE substr(rejected_reason, 1, ?) = ?",
+            (len(reason_prefix), reason_prefix),
+        )
+        ids = [r[0] for r in rows]
+        return self.requeue_rejected(ids) if ids else 0
+
     def pending_files(self) -> list[FileRef]:
         return outbox.pending_files(self.db)
 

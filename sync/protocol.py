@@ -31,6 +31,8 @@ MAX_STRING = 100_000  # characters in one string value
 MAX_PUSH_BYTES = 8 * 1024**2  # one POST /events body
 MAX_AGENCY_FILE_BYTES = 64 * 1024**2
 MAX_AHEAD_MS = 5 * 60 * 1000  # an HLC stamp further ahead of the receiver's clock is refused
+# the hub's reason for an event stamped past MAX_AHEAD_MS (the desk holds such an event, see sync.push)
+STAMP_AHEAD_REASON = "stamp is ahead of the hub's clock (check the desk's clock)"
 MIN_WALL_MS = 1_577_836_800_000  # 2020-01-01: nothing older was ever written
 MAX_WALL_MS = 7_258_118_400_000  # 2200-01-01: beyond any clock, and inside every date type
 SHA256_PATTERN = r"^[0-9a-f]{64}$"

@@ -29,15 +29,23 @@ HUB_CODES = frozenset(
         "auth_revoked",
         "bad_metadata",
         "bad_size",
+        "dossier_code_foreign",
+        "dossier_code_taken",
         "enroll_invalid",
         "hash_mismatch",
+        "length_required",
         "not_found",
         "not_named",
         "protocol_version",
+        "too_large",
+        "too_many_uploads",
+        "unsupported",
         "upload_busy",
         "validation",
     }
 )
+TUS_HEADER = "Tus-Resumable"
+_MAX_TUS_DETAIL = 200  # the hub's tus server says "Upload not found", "Offset mismatch"...
 _STRINGS = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)  # unrolled: 3x faster
 _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
 _INNERMOST = re.compile(rb"[\[{][\]}]")
@@ -97,3 +105,23 @@ def hub_error_code(status: int, headers: Mapping[str, str], body: bytes) -> str 
         and all(isinstance(d, dict) and "loc" in d and "msg" in d for d in detail)
     )
     return "validation" if status == 422 and is_validation else None
+
+
+def is_hub_upload_refusal(method: str, headers: Mapping[str, str], body: bytes) -> bool:
+    """Whether a 4xx to an upload (tus) request is the hub's: its protocol header, and either the
+    tus header or the hub's JSON error shape (an ErrorBody with a known code, or its tus server's
+    short `{"detail": "..."}`; a HEAD reply has no body, so its JSON type stands for the shape).
+    A proxy's or a portal's 4xx is none of these: not the hub's verdict on the file."""
+    if headers.get(PROTOCOL_HEADER) != str(PROTOCOL_VERSION):
+        return False
+    if headers.get(TUS_HEADER):
+        return True
+    if method == "HEAD":
+        return not body and headers.get("content-type", "").startswith("application/json")
+    if hub_error_code(400, headers, body) is not None:
+        return True
+    try:
+        detail = parse_json(body, "upload refusal").get("detail")
+    except (HubReplyError, AttributeError):
+        return False
+    return isinstance(detail, str) and 0 < len(detail) <= _MAX_TUS_DETAIL

@@ -66,7 +66,7 @@ from sync.protocol import (
     ReconcileResponse,
     WireEvent,
 )
-from sync.replies import hub_error_code, wire_model
+from sync.replies import hub_error_code, is_hub_upload_refusal, wire_model
 from sync.watchdog import Watchdog
 
 logger = logging.getLogger(__name__)
@@ -89,6 +89,12 @@ def check_hub_url(hub_url: str, allow_insecure: bool = False) -> None:
     if parts.scheme == "http" and parts.hostname and (parts.hostname in LOOPBACK or allow_insecure):
         return
     raise InsecureHubError(f"refusing hub URL scheme {parts.scheme!r} to {parts.hostname!r}")
+
+
+def is_unencrypted(hub_url: str) -> bool:
+    """Plain http to another machine (allowed only with IT's explicit insecure option)."""
+    parts = urlsplit(hub_url)
+    return parts.scheme == "http" and (parts.hostname or "") not in LOOPBACK
 
 
 class PinnedSession(requests.Session):
@@ -201,6 +207,14 @@ class HubTransport:
         elif stamp:
             logger.warning("ignored a malformed %s header (%d chars)", HUB_TIME_HEADER, len(stamp))
 
+    def on_hub(self, url: str) -> str:
+        """`url`'s path at the hub's address: an upload goes where the desk was told the hub is,
+        never to a host a reply names (a pretender's Location would get the scans)."""
+        path, prefix = urlsplit(url).path, urlsplit(self.base).path
+        if prefix and path.startswith(prefix + "/"):  # already under the address's own path
+            path = path[len(prefix) :]
+        return self.base + path
+
     @property
     def hub_time_ms(self) -> int | None:
         """The hub's clock now, as last measured (for the desk's HLC to observe)."""
@@ -298,7 +312,7 @@ class HubTransport:
             "device": self.credentials.device_id,
         }
         # Only the path is kept: the hub may be reached by another address next time (proxy, new IP).
-        url = self.base + urlsplit(resume_url).path if resume_url else None
+        url = self.on_hub(resume_url) if resume_url else None
         try:
             uploader = self._uploader(data, meta, url, chunk_size)
             if uploader.url is None:
@@ -356,10 +370,19 @@ class SessionUploader(Uploader):
         return str(self.url)
 
     def _send(self, method: str, url: str, **kwargs: Any) -> requests.Response:
+        """One upload request; a 4xx that is not in the hub's shape (a proxy, a portal) is no
+        verdict on the file: HubReplyError ends the pass, nothing is marked and the upload's
+        resume address is kept."""
         try:
-            return self.transport.send(method, url, **kwargs)
+            resp = self.transport.send(method, url, **kwargs)
         except requests.RequestException as exc:
             raise TusCommunicationError(f"{method} upload: {type(exc).__name__}: {exc}") from exc
+        if 400 <= resp.status_code < 500 and not is_hub_upload_refusal(method, resp.headers, resp.content):
+            raise HubReplyError(
+                f"{method} upload: HTTP {resp.status_code} not in the hub's shape"
+                f" ({resp.headers.get('content-type', 'no content type')[:40]}); not the hub's verdict"
+            )
+        return resp
 
     def get_offset(self) -> int:
         resp = self._send("HEAD", self._url(), headers=self.get_headers())
@@ -380,7 +403,7 @@ class SessionUploader(Uploader):
         location = resp.headers.get("location")
         if location is None:
             raise TusCommunicationError(f"create: HTTP {resp.status_code}", resp.status_code, resp.text)
-        return urljoin(self.create_endpoint, location)
+        return self.transport.on_hub(urljoin(self.create_endpoint, location))
 
     def upload_chunk(self) -> None:
         if not self.url:

@@ -57,6 +57,32 @@ def test_receipt_has_two_copies_with_code_names_and_dates(receipt: bytes) -> Non
         assert "Bản sao cần chứng thực" in text and "10.000đ" in text and "bưu chính" in text
 
 
+def test_an_organisations_receipt_keeps_each_copy_with_its_signatures_on_one_page() -> None:
+    state = sample_state()
+    org = replace(
+        state,
+        applicant={
+            **state.applicant,
+            "kind": "organisation",
+            "org_name": "Công ty TNHH Thương mại và Dịch vụ Hoa Sen Hà Nội",
+            "tax_code": "0101234567",
+            "legal_rep": "Phạm Quốc Bảo",
+            "role": "representative",
+            "authorisation": "Giấy ủy quyền số 12/UQ ngày 10/11/2026",
+            "owner": {"full_name": "Phạm Quốc Bảo", "address": "Số 5 phố Tràng Tiền, phường Hoàn Kiếm"},
+        },
+        return_method={"kind": "desk", "result_form": "both"},
+    )
+    hotline = replace(SETTINGS, extra={"hotline": "024 3999 1234"})
+    data = render_receipt(org, hotline, sample_procedure(), ReceiptExtras("16:30", "Trần Văn Đức"))
+    texts = [" ".join(t.split()) for t in pages_text(data)]
+    assert len(texts) == 2  # it ran to 4 pages: every copy's signatures on a page of their own
+    for lien, text in zip(("Liên 1", "Liên 2"), texts, strict=True):
+        assert lien in text and "Công ty TNHH Thương mại và Dịch vụ Hoa Sen Hà Nội" in text
+        assert "NGƯỜI NỘP HỒ SƠ" in text and "NGƯỜI TIẾP NHẬN HỒ SƠ" in text and "Trần Văn Đức" in text
+        assert "vui lòng mang theo Giấy tiếp nhận" in text and "024 3999 1234" in text
+
+
 def test_receipt_embeds_the_font_and_is_a4(receipt: bytes) -> None:
     assert b"/FontFile2" in receipt  # TrueType embedded (subset)
     width, height = pdfium.PdfDocument(receipt)[0].get_size()

@@ -153,7 +153,11 @@ def test_key_seal_prints_the_recovery_key_once_and_erases_the_local_copy(tmp_pat
 class MemoryKeyring(KeyringBackend):
     """Stands in for Windows Credential Manager, which does not exist on this machine."""
 
-    priority = 1  # type: ignore[assignment]
+    # Defining a KeyringBackend subclass registers it: with a positive priority, merely importing this
+    # module made it the process's keyring, and every later enrollment in the run kept its device
+    # secret in this dict instead of the owner-only file that `python -m sync` child processes read.
+    # Below the fail backend's 0 it is never chosen on its own; the test sets it explicitly.
+    priority = -1  # type: ignore[assignment]
 
     def __init__(self) -> None:
         super().__init__()

@@ -100,6 +100,32 @@ def test_apology_and_stop_notice_are_for_the_head_only(desks):
     assert stopped.status.value == "stopped" and stopped.stopped["reason"] == "Người nộp đề nghị dừng"
 
 
+def test_a_clerks_extension_request_waits_for_the_head_and_leaves_the_due_date(desks):
+    clerk, head = desks["clerk"], desks["head"]
+    late = intake.receive(clerk, request(clerk, "1.004222"))
+    asked = returns.request_extension(clerk, late.id, "Chậm xác minh", "2026-12-04")
+    assert asked.due_date == late.due_date and not asked.apologies  # nothing signed, nothing moved
+    assert asked.pending_extension == {"reason": "Chậm xác minh", "new_due_date": "2026-12-04"}
+    before = events_of(clerk)
+    with pytest.raises(StateError, match="already"):  # one request at a time
+        returns.request_extension(clerk, late.id, "Lần nữa", "2026-12-07")
+    with pytest.raises(PermissionDenied):  # the clerk cannot approve their own request
+        returns.issue_apology(clerk, late.id, "Chậm xác minh", "2026-12-04")
+    assert events_of(clerk) == before
+    signed = returns.issue_apology(head, late.id, "Chậm xác minh", "2026-12-04", "Lê Thị Mai")
+    assert signed.due_date == "2026-12-04" and signed.pending_extension is None
+    assert signed.apologies == [
+        {"reason": "Chậm xác minh", "new_due_date": "2026-12-04", "signer": "Lê Thị Mai"}
+    ]
+
+
+def test_an_admin_account_may_not_ask_for_an_extension(desks):
+    admin = clerks.add_clerk(desks["clerk"].db, "quantri", "Quản trị", "admin", "mat-khau-123", "system")
+    late = intake.receive(desks["clerk"], request(desks["clerk"], "1.004222"))
+    with pytest.raises(PermissionDenied):  # admin is a technical account
+        returns.request_extension(replace(desks["clerk"], clerk_id=admin.id), late.id, "Chậm", "2026-12-04")
+
+
 def test_hand_offs_are_kept_in_order_for_form_06(desks):
     clerk = desks["clerk"]
     state = intake.receive(clerk, request(clerk, "1.004222"))
@@ -141,7 +167,14 @@ def test_postal_return_sent_delivered_or_back_to_the_point(desks):
 def test_every_new_event_type_folds_and_is_a_point_event():
     from app.domain.events import POINT_EVENTS
 
-    for t in ("cancelled", "stopped", "handed_off", "result_recorded", "postal_updated"):
+    for t in (
+        "cancelled",
+        "stopped",
+        "handed_off",
+        "result_recorded",
+        "postal_updated",
+        "extension_requested",
+    ):
         assert EventType(t) in POINT_EVENTS
 
 

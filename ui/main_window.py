@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.adapters.sync import SYNC_NOT_CONFIGURED
+from ui.adapters.sync import SYNC_NOT_CONFIGURED, UNENCRYPTED_MARK
 from ui.context import DeskContext
 from ui.views.base import ViewPage
 from ui.workers.sync_scheduler import SyncScheduler
@@ -155,6 +155,11 @@ class MainWindow(QMainWindow):
 
     def set_sync_text(self, text: str) -> None:
         self.sync_label.setText(text)
+        name = "Error" if UNENCRYPTED_MARK in text else ""  # red while the link is plain http
+        if self.sync_label.objectName() != name:
+            self.sync_label.setObjectName(name)
+            self.sync_label.style().unpolish(self.sync_label)
+            self.sync_label.style().polish(self.sync_label)
 
     def show_status_message(self, text: str) -> None:
         """A passing note in the status bar (enrollment, backup), kept for a minute."""

@@ -59,12 +59,18 @@ def paint_pages(printer: QPrinter, images: list[QImage]) -> None:
         painter.end()
 
 
-def a4_printer(printer_name: str = "") -> QPrinter:
+def is_landscape(images: list[QImage]) -> bool:
+    """A form laid out across the page (the register, 07): printed landscape, not shrunk onto portrait."""
+    return bool(images) and images[0].width() > images[0].height()
+
+
+def a4_printer(printer_name: str = "", landscape: bool = False) -> QPrinter:
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    orientation = QPageLayout.Orientation.Landscape if landscape else QPageLayout.Orientation.Portrait
     printer.setPageLayout(
         QPageLayout(
             QPageSize(QPageSize.PageSizeId.A4),
-            QPageLayout.Orientation.Portrait,
+            orientation,
             printer.pageLayout().margins(),
         )
     )
@@ -83,7 +89,7 @@ def print_with_preview(pdf: Path, parent: QWidget | None, printer_name: str = ""
     if not has_printer(printer_name):
         raise PrinterMissingError(f"no printer available (configured: {bool(printer_name)})")
     images = render_pdf_pages(pdf)
-    printer = a4_printer(printer_name)
+    printer = a4_printer(printer_name, is_landscape(images))
     dialog = QPrintPreviewDialog(printer, parent)
     dialog.setWindowTitle("Xem trước khi in")
     dialog.paintRequested.connect(lambda p: paint_pages(p, images))
@@ -93,7 +99,7 @@ def print_with_preview(pdf: Path, parent: QWidget | None, printer_name: str = ""
 def print_to_pdf_file(pdf: Path, out: Path) -> Path:
     """Print the form through QPrinter into a PDF file (the path Qt's dialog offers as 'Save as PDF')."""
     images = render_pdf_pages(pdf, dpi=200)
-    printer = a4_printer()
+    printer = a4_printer(landscape=is_landscape(images))
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     printer.setOutputFileName(str(out))
     paint_pages(printer, images)

@@ -30,6 +30,7 @@ QMainWindow, QDialog, #ViewPage {{ background: #f4f6f9; }}
 #Hint {{ color: #616e7c; }}
 #Error {{ color: {DANGER}; font-weight: bold; }}
 #Warning {{ color: {WARNING}; }}
+#Unencrypted {{ background: {DANGER}; color: white; font-weight: bold; border-radius: 6px; padding: 6px 10px; }}
 #Banner {{ background: #fdecea; color: {DANGER}; border: 1px solid #f5c2c0; border-radius: 6px; padding: 8px; }}
 #InfoBanner {{ background: #e8f1fb; color: #12263f; border: 1px solid #bcd6f3; border-radius: 6px; padding: 8px; }}
 QPushButton {{ background: white; border: 1px solid #c5ced8; border-radius: 6px; padding: 6px 14px; }}

@@ -7,12 +7,15 @@ import argparse
 from app.cli.common import fail, open_store
 from app.domain.errors import AppError
 from app.services.integrity import run
+from app.storage import search_index
 
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m app check", description=__doc__)
     parser.add_argument(
-        "--repair", action="store_true", help="restart a device clock an earlier version let run away"
+        "--repair",
+        action="store_true",
+        help="restart a device clock an earlier version let run away; re-index dossiers for search",
     )
     args = parser.parse_args(argv)
     try:
@@ -21,6 +24,8 @@ def main(argv: list[str]) -> int:
             if args.repair:
                 was = db.repair_clock() or db.clock_repaired
                 print(f"Device clock restarted (it stood at {was[:22]})" if was else "Device clock sound")
+                fixed = search_index.reindex(db, force=True)
+                print(f"Search index: {fixed} dossiers re-indexed" if fixed else "Search index sound")
             results = run(db, blobs)
     except AppError as exc:
         return fail(exc)

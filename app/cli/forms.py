@@ -14,12 +14,9 @@ from pathlib import Path
 
 from app.cli.common import fail, open_store
 from app.domain.errors import AppError, ValidationError
-from app.domain.vocabulary import vn_long_date
-from app.forms.register import render_register
-from app.forms.register_xlsx import register_xlsx
 from app.services.dossier_forms import FORM_CODES, month_bounds, render_form
 from app.services.queries import get_dossier
-from app.services.register import entries
+from app.services.register import render_period
 
 logger = logging.getLogger(__name__)
 
@@ -52,10 +49,8 @@ def _register(args: argparse.Namespace) -> bytes:
     try:
         if args.day:
             first = last = date.fromisoformat(args.day)
-            title = vn_long_date(first).capitalize()
         else:
             first, last = month_bounds(args.month)
-            title = f"Tháng {first.month:02d} năm {first.year}"
     except ValueError as exc:
         raise ValidationError(
             f"bad period: {exc}", "Ngày phải có dạng YYYY-MM-DD, tháng dạng YYYY-MM."
@@ -65,12 +60,9 @@ def _register(args: argparse.Namespace) -> bytes:
         raise ValidationError(f"bad output suffix {suffix!r}", "Tệp ra phải có đuôi .pdf hoặc .xlsx.")
     db, _blobs, settings = open_store()
     try:
-        states = entries(db, first, last)
+        return render_period(db, settings, first, last, suffix[1:])
     finally:
         db.close()
-    if suffix == ".xlsx":
-        return register_xlsx(states, settings, title)
-    return render_register(states, settings, first, book=str(first.year), period=title)
 
 
 def main(argv: list[str]) -> int:

@@ -23,7 +23,8 @@ class EventType(StrEnum):
     SUPPLEMENT_REQUESTED = "supplement_requested"
     REFUSED = "refused"
     FEE_COLLECTED = "fee_collected"
-    APOLOGY_ISSUED = "apology_issued"
+    EXTENSION_REQUESTED = "extension_requested"  # form 04 asked for by a clerk, pending the head's approval
+    APOLOGY_ISSUED = "apology_issued"  # form 04 signed by the head (approves a pending request)
     RESULT_RETURNED = "result_returned"
     RATED = "rated"
     CANCELLED = "cancelled"  # an entry made in error, same day, approved by the head
@@ -49,6 +50,7 @@ POINT_EVENTS = frozenset(
         EventType.SUPPLEMENT_REQUESTED,
         EventType.REFUSED,
         EventType.FEE_COLLECTED,
+        EventType.EXTENSION_REQUESTED,
         EventType.APOLOGY_ISSUED,
         EventType.RESULT_RETURNED,
         EventType.RATED,

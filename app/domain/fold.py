@@ -8,6 +8,7 @@ and flagged, never dropped and never allowed to corrupt the state.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import date
 from typing import Any
 
 from app.domain.events import Event, EventType
@@ -39,6 +40,7 @@ ALLOWED_FROM: dict[EventType, frozenset[Status]] = {
     EventType.CORRECTED: _BEFORE_RESULT | {S.RESULT_READY, S.REJECTED},
     EventType.DOCUMENTS_ADDED: _BEFORE_RESULT,
     EventType.APOLOGY_ISSUED: _BEFORE_RESULT | {S.RESULT_READY},
+    EventType.EXTENSION_REQUESTED: _BEFORE_RESULT | {S.RESULT_READY},
     EventType.DUE_EXTENDED: _BEFORE_RESULT | {S.RESULT_READY},
     EventType.FEE_COLLECTED: frozenset(Status) - {S.NEW},
     EventType.RATED: frozenset({S.RETURNED, S.REFUSED}),
@@ -165,6 +167,12 @@ def _apology(state: DossierState, p: dict[str, Any]) -> None:
         apology["signer"] = str(p["signer"])
     state.apologies.append(apology)
     _set_due(state, p, "apology")
+    state.pending_extension = None  # the head signed: any request is settled (approved, maybe re-dated)
+
+
+def _extension_requested(state: DossierState, p: dict[str, Any]) -> None:
+    new_due = date.fromisoformat(str(p["new_due_date"])).isoformat()  # a malformed date is flagged
+    state.pending_extension = {"reason": str(p["reason"]), "new_due_date": new_due}
 
 
 def _due_extended(state: DossierState, p: dict[str, Any]) -> None:
@@ -256,6 +264,7 @@ _HANDLERS: dict[EventType, Callable[[DossierState, dict[str, Any]], None]] = {
     EventType.REFUSED: _refused,
     EventType.FEE_COLLECTED: _fee_collected,
     EventType.APOLOGY_ISSUED: _apology,
+    EventType.EXTENSION_REQUESTED: _extension_requested,
     EventType.DUE_EXTENDED: _due_extended,
     EventType.ACCEPTED: _status(S.ACCEPTED),
     EventType.PROCESSING: _status(S.PROCESSING),

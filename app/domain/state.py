@@ -82,6 +82,9 @@ class DossierState:
     supplements: list[dict[str, Any]] = field(default_factory=list)
     refusal: dict[str, Any] | None = None
     apologies: list[dict[str, Any]] = field(default_factory=list)
+    # form 04 asked for by a clerk, not yet signed by the head: {reason, new_due_date}; the due date is
+    # unchanged until the head approves (apology_issued)
+    pending_extension: dict[str, Any] | None = None
     result_files: list[dict[str, Any]] = field(default_factory=list)
     agency_notes: list[dict[str, Any]] = field(default_factory=list)
     returned: dict[str, Any] | None = None

@@ -49,6 +49,7 @@ EVENT_LABELS_VI: dict[str, str] = {
     "supplement_requested": "Yêu cầu bổ sung hồ sơ",
     "refused": "Từ chối tiếp nhận",
     "fee_collected": "Thu phí, lệ phí",
+    "extension_requested": "Đề nghị gia hạn (mẫu 04)",
     "apology_issued": "Xin lỗi, hẹn lại ngày trả",
     "result_returned": "Trả kết quả",
     "rated": "Công dân đánh giá",

@@ -36,6 +36,9 @@ class FormPDF(FPDF):
             self.add_font(FONT, style, str(FONT_DIR / name))
         self.set_font(FONT, size=12)
         self.set_creator("Một Cửa Desk")
+        # the body text (para, rich, field, grid) at this fraction of its size: a long slip is set a
+        # little smaller to keep each copy on its page (app.forms.receipt), headers and signatures stay
+        self.body_scale = 1.0
 
     @classmethod
     def opened(
@@ -121,11 +124,13 @@ class FormPDF(FPDF):
 
     def para(self, text: str, *, style: str = "", size: float = 12, h: float = 6.2, align: str = "L") -> None:
         """A plain paragraph (no markup, so any text a citizen gave prints as is)."""
+        size, h = size * self.body_scale, h * self.body_scale
         self.font(style, size)
         self.multi_cell(self.width, h, text, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     def rich(self, *parts: tuple[str, str], size: float = 12, h: float = 6.2) -> None:
         """One flowing paragraph of (text, style) runs, e.g. a label then its value in bold."""
+        size, h = size * self.body_scale, h * self.body_scale
         self.set_x(self.l_margin)
         for text, style in parts:
             self.font(style, size)
@@ -146,6 +151,7 @@ class FormPDF(FPDF):
         size: float = 11,
         align: Sequence[str] | None = None,
     ) -> None:
+        size *= self.body_scale
         self.font("", size)
         with self.table(
             col_widths=tuple(widths),

@@ -44,6 +44,9 @@ class ReceiptExtras:
     register_book: str = ""  # Sổ theo dõi hồ sơ, quyển số
     register_no: str = ""  # số thứ tự
     copies: int = 1  # số lượng hồ sơ (bộ)
+    payment_qr: str = ""  # the VietQR of the fee still due, or of the one paid by transfer
+    payment_amount: int = 0  # its amount
+    payment_paid: bool = False  # True: paid by transfer (the QR is a record); False: still due
 
 
 def _processing_text(procedure: Procedure | None) -> tuple[str, str]:
@@ -117,6 +120,7 @@ def _body(
     pdf.rich(("   Hình thức nhận kết quả: ", ""), (result_form or RESULT_FORM_VI["paper"], "B"))
     fees = "; ".join(f"{f.get('label')}: {vnd(int(f.get('amount', 0)))}" for f in state.fee_lines) or "Không"
     pdf.rich(("7. Phí, lệ phí: ", ""), (fees + ". ", ""), ("Tổng cộng: ", ""), (vnd(state.fees_quoted), "B"))
+    _payment_block(pdf, ex)
     book, no = register_of(state, ex)
     pdf.rich(
         ("Vào Sổ theo dõi hồ sơ, Quyển số: ", ""),
@@ -128,6 +132,33 @@ def _body(
     pdf.para(BRING_BACK_VI, style="I", size=11)
 
 
+def _payment_block(pdf: FormPDF, ex: ReceiptExtras) -> None:
+    """The fee as it stands: the VietQR and amount to transfer (due), or of the transfer made (paid)."""
+    if not ex.payment_amount:
+        return
+    if ex.payment_paid:
+        text = (
+            f"Đã nộp {vnd(ex.payment_amount)} bằng chuyển khoản (VietQR, nội dung chuyển khoản là mã hồ sơ)."
+        )
+    elif ex.payment_qr:
+        text = (f"Số tiền phải nộp: {vnd(ex.payment_amount)}. Quét mã VietQR bằng ứng dụng ngân hàng để "
+                "chuyển khoản; nội dung chuyển khoản là mã hồ sơ.")  # fmt: skip
+    else:
+        text = f"Số tiền phí, lệ phí chưa nộp: {vnd(ex.payment_amount)}."
+    if not ex.payment_qr:
+        pdf.para("   " + text, style="I", size=11)
+        return
+    size = 26
+    if pdf.get_y() + size + 2 > pdf.h - pdf.b_margin:
+        pdf.add_page()
+    y = pdf.get_y() + 1
+    pdf.qr(ex.payment_qr, x=pdf.l_margin + 4, y=y, size=size)
+    pdf.set_xy(pdf.l_margin + size + 8, y + 5)
+    pdf.font("I", 11)
+    pdf.multi_cell(pdf.width - size - 8, 5.5, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_y(y + size + 1)
+
+
 def render_receipt(
     state: DossierState,
     settings: Settings,
@@ -136,35 +167,51 @@ def render_receipt(
 ) -> bytes:
     """Form 01 as a two-page A4 PDF: Liên 1 then Liên 2, each with the dossier code as a QR code."""
     ex = extras or ReceiptExtras()
-    pdf = FormPDF()
-    pdf.set_title(f"Giấy tiếp nhận hồ sơ {state.code or ''}")
+    for scale in BODY_SCALES:  # a long slip (an organisation, a long checklist) is set a little smaller
+        pdf = FormPDF()
+        pdf.set_title(f"Giấy tiếp nhận hồ sơ {state.code or ''}")
+        pdf.body_scale = scale
+        for lien in LIEN:
+            _copy(pdf, state, settings, procedure, ex, lien)
+        if pdf.page == len(LIEN):  # each copy on its own page, signatures included
+            break
+    return pdf.bytes()  # at the smallest scale a copy that still does not fit runs on to a second page
+
+
+BODY_SCALES = (1.0, 0.95, 0.9, 0.86)  # the body from 12 pt down to about 10 pt, still easily read
+
+
+def _copy(
+    pdf: FormPDF,
+    state: DossierState,
+    settings: Settings,
+    procedure: Procedure | None,
+    ex: ReceiptExtras,
+    lien_purpose: tuple[str, str],
+) -> None:
+    """One copy (liên) of the slip, from a new page."""
+    lien, purpose = lien_purpose
     received_day = date.fromisoformat(state.received_at[:10]) if state.received_at else None
-    for lien, purpose in LIEN:
-        pdf.add_page()
-        pdf.form_number("01")
-        pdf.national_header(settings, place_date=received_day)
-        y = pdf.get_y()
-        pdf.qr(receipt_qr_text(state, settings), x=pdf.w - pdf.r_margin - 24, y=y)
-        pdf.form_title("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ")
-        pdf.font("", 12)
-        pdf.cell(
-            pdf.width, 6, f"Mã hồ sơ: {state.code or ''}", align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT
-        )
-        if state.status_secret:
-            pdf.para(f"Mã tra cứu trực tuyến: {state.status_secret}", size=10, align="C")
-        pdf.para(f"{lien}: {purpose}", style="I", size=11, align="C")
-        book, no = register_of(state, ex)
-        if no:
-            pdf.para(f"Số phiếu: {no}/{book}", size=11, align="C")
-        if state.corrections:  # a reprint after a correction replaces the slip given before
-            n = len(state.corrections)
-            pdf.para(
-                f"(Cấp lại lần {n}, thay thế Giấy tiếp nhận đã cấp trước đó)", style="I", size=10, align="C"
-            )
-        pdf.set_y(max(pdf.get_y(), y + 26))
-        _body(pdf, state, settings, procedure, ex)
-        pdf.signatures([("NGƯỜI NỘP HỒ SƠ", ""), ("NGƯỜI TIẾP NHẬN HỒ SƠ", ex.clerk_name)], gap=18)
-    return pdf.bytes()
+    pdf.add_page()
+    pdf.form_number("01")
+    pdf.national_header(settings, place_date=received_day)
+    y = pdf.get_y()
+    pdf.qr(receipt_qr_text(state, settings), x=pdf.w - pdf.r_margin - 24, y=y)
+    pdf.form_title("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ")
+    pdf.font("", 12)
+    pdf.cell(pdf.width, 6, f"Mã hồ sơ: {state.code or ''}", align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    if state.status_secret:
+        pdf.para(f"Mã tra cứu trực tuyến: {state.status_secret}", size=10, align="C")
+    pdf.para(f"{lien}: {purpose}", style="I", size=11, align="C")
+    book, no = register_of(state, ex)
+    if no:
+        pdf.para(f"Số phiếu: {no}/{book}", size=11, align="C")
+    if state.corrections:  # a reprint after a correction replaces the slip given before
+        n = len(state.corrections)
+        pdf.para(f"(Cấp lại lần {n}, thay thế Giấy tiếp nhận đã cấp trước đó)", style="I", size=10, align="C")
+    pdf.set_y(max(pdf.get_y(), y + 26))
+    _body(pdf, state, settings, procedure, ex)
+    pdf.signatures([("NGƯỜI NỘP HỒ SƠ", ""), ("NGƯỜI TIẾP NHẬN HỒ SƠ", ex.clerk_name)], gap=18)
 
 
 def receipt_qr_text(state: DossierState, settings: Settings) -> str:

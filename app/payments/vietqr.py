@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from app.domain.errors import ValidationError
@@ -164,3 +165,13 @@ def for_dossier(bank_bin: str, account: str, amount: int, dossier_code: str, ben
     """The payload for a dossier's fees: the code as reference, the beneficiary's name unaccented."""
     req = TransferRequest(bank_bin, account, amount, reference_of(dossier_code), ascii_name(beneficiary))
     return build_payload(req)
+
+
+def for_point(extra: Mapping[str, object], point_name: str, amount: int, dossier_code: str) -> str:
+    """The payload to the point's account as its settings give it (`bank_bin`, `bank_account`,
+    `bank_beneficiary`, else the point's name); "" when the point has no account for transfers."""
+    bank_bin, account = str(extra.get("bank_bin") or ""), str(extra.get("bank_account") or "")
+    if not bank_bin or not account:
+        return ""
+    beneficiary = str(extra.get("bank_beneficiary") or point_name)
+    return for_dossier(bank_bin, account, amount, dossier_code, beneficiary)

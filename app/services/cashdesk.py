@@ -14,12 +14,11 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from app.catalog import Procedure, compute_fees
 from app.domain.errors import ValidationError
 from app.domain.events import EventType
 from app.domain.state import DossierState
@@ -28,41 +27,20 @@ from app.forms.bienlai import BienLai
 from app.payments import vietqr
 from app.services.context import Desk
 from app.services.dossier_write import current_state, write_event
-from app.services.intake import find_procedure
+from app.services.fees import CHANNELS as CHANNELS
+from app.services.fees import Exemption as Exemption
+from app.services.fees import FeeQuote, FeeRequest, quote_procedure
+from app.services.fees import counted_components as counted_components
+from app.services.fees import counted_pages as counted_pages
+from app.services.intake import find_procedure, receive
 from app.services.receipts import ReceiptNo, check_recorded, draw_number, insert_receipt
+from app.services.receive_request import ReceiveRequest
 from app.storage.events import load_events
 
 logger = logging.getLogger(__name__)
 
 METHODS = ("cash", "transfer", "epay")
-CHANNELS = tuple(CHANNEL_VI)  # truc_tiep, truc_tuyen, buu_chinh (labels in app.domain.vocabulary)
 _EPAY_REF = re.compile(r"^[0-9A-Za-z._\-]{4,64}$")
-
-
-@dataclass(frozen=True)
-class Exemption:
-    """Fees waived, with the reason and the proof seen (e.g. "Giấy xác nhận hộ nghèo số 12/GXN")."""
-
-    reason: str
-    proof: str
-    fee_codes: tuple[str, ...] = ()  # empty: every fee line
-
-    def problems(self) -> list[str]:
-        out = []
-        if len(self.reason.strip()) < 5:
-            out.append("Hãy ghi rõ lý do miễn, giảm (ít nhất 5 ký tự).")
-        if len(self.proof.strip()) < 3:
-            out.append("Hãy ghi giấy tờ chứng minh được miễn, giảm.")
-        return out
-
-
-@dataclass(frozen=True)
-class FeeRequest:
-    copies: int = 1
-    pages: int | None = None  # None: counted from the components that count
-    components: tuple[str, ...] | None = None  # which components' pages count (None: the rule's default)
-    channel: str = "truc_tiep"
-    exemption: Exemption | None = None
 
 
 @dataclass(frozen=True)
@@ -79,15 +57,6 @@ class ReceiptChoice:
 
 
 @dataclass(frozen=True)
-class FeeQuote:
-    lines: list[dict[str, Any]]
-    total: int
-    copies: int
-    pages: int
-    channel: str
-
-
-@dataclass(frozen=True)
 class Collected:
     state: DossierState
     receipt: ReceiptNo | None
@@ -97,70 +66,30 @@ class Collected:
     lines: list[dict[str, Any]] = field(default_factory=list)
 
 
-def counted_components(proc: Procedure, chosen: Collection[str] | None = None) -> set[str]:
-    """The components whose pages a per-page fee counts: the clerk's choice, else the originals handed in
-    to be copied or certified (the catalog has no per-rule list yet)."""
-    known = {c.id for c in proc.components}
-    if chosen is not None:
-        unknown = set(chosen) - known
-        if unknown:
-            raise ValidationError(
-                f"unknown fee components {sorted(unknown)}", "Thành phần tính trang không có trong thủ tục."
-            )
-        return set(chosen)
-    return {c.id for c in proc.components if c.copy_kind == "original"}
-
-
-def counted_pages(documents: Sequence[Mapping[str, Any]], components: Collection[str]) -> int:
-    """Pages of one copy: the scanned pages of the documents of the counted components."""
-    return sum(len(d.get("pages") or []) for d in documents if d.get("component") in components)
-
-
-def _exempt(lines: list[dict[str, Any]], ex: Exemption) -> list[dict[str, Any]]:
-    codes = set(ex.fee_codes) or {line["code"] for line in lines}
-    note = f"Miễn: {ex.reason.strip()}; giấy tờ: {ex.proof.strip()}"
-    return [{**line, "amount": 0, "basis": note, "exempted_from": line["amount"]} if line["code"] in codes else line
-            for line in lines]  # fmt: skip
-
-
 def quote(desk: Desk, dossier_id: str, req: FeeRequest) -> FeeQuote:
     """The fee lines for this request (catalog rules, copies, counted pages, channel, exemption)."""
     state = current_state(desk, dossier_id)
     return quote_procedure(find_procedure(desk, state.procedure), state.documents, req)
 
 
-def quote_procedure(proc: Procedure, documents: Sequence[Mapping[str, Any]], req: FeeRequest) -> FeeQuote:
-    """The same quote for a dossier not saved yet (the receive flow's fee step): pure, no store."""
-    problems = [] if req.channel in CHANNELS else ["Kênh nộp hồ sơ không hợp lệ."]
-    if req.exemption:
-        problems += req.exemption.problems()
-    if problems:
-        raise ValidationError(f"bad fee request: {len(problems)} problem(s)", problems[0], problems=problems)
-    pages = req.pages
-    if pages is None:
-        pages = counted_pages(documents, counted_components(proc, req.components))
-    online = req.channel == "truc_tuyen"
-    postal = req.channel == "buu_chinh"  # the catalog's postal price, as at receipt (app.services.fees)
-    lines: list[dict[str, Any]] = [
-        line.to_dict() for line in compute_fees(proc, pages, req.copies, online, postal=postal)
-    ]
-    if req.exemption:
-        lines = _exempt(lines, req.exemption)
-    return FeeQuote(lines, sum(int(x["amount"]) for x in lines), req.copies, pages, req.channel)
-
-
 def transfer_qr(desk: Desk, state: DossierState, amount: int) -> str:
     """The VietQR payload for this dossier's fees, to the point's account (settings: bank_bin,
     bank_account, bank_beneficiary)."""
-    extra = desk.settings.extra
-    bank_bin, account = str(extra.get("bank_bin") or ""), str(extra.get("bank_account") or "")
-    if not bank_bin or not account:
+    qr = vietqr.for_point(desk.settings.extra, desk.settings.point_name, amount, state.code or "")
+    if not qr:
         raise ValidationError(
             "no bank account configured for transfers",
             "Điểm chưa khai báo tài khoản nhận chuyển khoản (Cài đặt › Thu phí).",
         )
-    beneficiary = str(extra.get("bank_beneficiary") or desk.settings.point_name)
-    return vietqr.for_dossier(bank_bin, account, amount, state.code or "", beneficiary)
+    return qr
+
+
+def payment_qr(desk: Desk, state: DossierState, amount: int) -> str:
+    """The VietQR for `amount`, or "" when the point has no account for transfers (nothing to show)."""
+    try:
+        return transfer_qr(desk, state, amount) if amount > 0 else ""
+    except ValidationError:
+        return ""
 
 
 def _check_payment(pay: Payment) -> list[str]:
@@ -183,12 +112,69 @@ def collect(
     choice: ReceiptChoice | None = None,
 ) -> Collected:
     """Collect the quoted fees: biên lai number drawn (printed) or recorded, `fee_collected` written."""
+    return _collect(desk, current_state(desk, dossier_id), quote(desk, dossier_id, req), pay, choice, req)
+
+
+def asked_at_receipt(desk: Desk, state: DossierState) -> FeeRequest | None:
+    """The fee request the `received` event recorded (None for a dossier received before the fee step
+    used the cash desk's quote: its lines priced every page at one copy)."""
+    received = next(e for e in load_events(desk.db, state.id) if e.type is EventType.RECEIVED).payload
+    raw = received.get("fee_request")
+    return FeeRequest.from_dict(raw) if raw else None
+
+
+def owed(desk: Desk, state: DossierState) -> FeeQuote:
+    """What the dossier still owes as it was received: its fee lines (with any reasoned adjustment),
+    less what was collected, with the copies, pages and channel its `received` event recorded."""
+    asked = asked_at_receipt(desk, state) or FeeRequest()
+    due = state.fees_quoted - state.fees_collected
+    pages = (
+        asked.pages if asked.pages is not None else sum(len(d.get("pages") or []) for d in state.documents)
+    )
+    copies = max([n for _c, n in asked.component_copies], default=asked.copies)
+    return FeeQuote([dict(x) for x in state.fee_lines], max(due, 0), copies, pages, asked.channel)
+
+
+def collect_due(desk: Desk, dossier_id: str, pay: Payment, choice: ReceiptChoice | None = None) -> Collected:
+    """Collect what the dossier owes as received (the receive flow's fee step quoted it)."""
+    state = current_state(desk, dossier_id)
+    fees = owed(desk, state)
+    if fees.total <= 0:
+        raise ValidationError(
+            f"dossier {dossier_id} owes nothing", "Hồ sơ không còn khoản phí, lệ phí phải thu."
+        )
+    return _collect(desk, state, fees, pay, choice, asked_at_receipt(desk, state))
+
+
+def receive_and_collect(
+    desk: Desk,
+    request: ReceiveRequest | Mapping[str, Any],
+    pay: Payment | None,
+    choice: ReceiptChoice | None = None,
+) -> tuple[DossierState, Collected | None]:
+    """The receive flow's save: the dossier and, paid now (cash, e-payment), its fees and biên lai in one
+    transaction, so a desk out of numbers saves nothing and the clerk's draft stays as it was."""
+    with desk.db.transaction():
+        state = receive(desk, request)
+        if pay is None or state.fees_quoted <= 0:
+            return state, None
+        got = collect_due(desk, state.id, pay, choice)
+    return got.state, got
+
+
+def _collect(
+    desk: Desk,
+    state: DossierState,
+    fees: FeeQuote,
+    pay: Payment,
+    choice: ReceiptChoice | None,
+    req: FeeRequest | None,
+) -> Collected:
     choice = choice or ReceiptChoice()
-    fees = quote(desk, dossier_id, req)
+    dossier_id = state.id
     problems = _check_payment(pay)
     if problems:
         raise ValidationError(f"bad payment ({pay.method})", problems[0], problems=problems)
-    state = current_state(desk, dossier_id)
     qr = transfer_qr(desk, state, fees.total) if pay.method == "transfer" and fees.total else ""
     at = desk.local_now().isoformat(timespec="seconds")
     payload: dict[str, Any] = {
@@ -200,7 +186,7 @@ def collect(
         "channel": fees.channel,
         "at": at,
     }
-    if req.exemption:
+    if req and req.exemption:
         payload["exemption"] = {"reason": req.exemption.reason.strip(), "proof": req.exemption.proof.strip()}
     if pay.epay_ref:
         payload["epay_ref"] = pay.epay_ref

@@ -19,6 +19,7 @@ from app.domain.errors import NotFoundError, StateError
 from app.domain.events import EventType
 from app.domain.state import DossierState
 from app.forms.stop import render_stop_notice
+from app.payments import vietqr
 from app.storage import Database
 from app.storage.events import load_events
 
@@ -65,8 +66,13 @@ def render_form(
         received = next(e for e in load_events(db, state.id) if e.type is EventType.RECEIVED)
         ensure_loaded(db.conn)
         proc = get_procedure(db.conn, state.procedure["code"], state.procedure.get("version"))
+        qr, amount, paid = payment_on_receipt(db, state, settings)
         extras = forms.ReceiptExtras(
-            due_time=str(state.due_time or received.payload.get("due_time") or "16:00"), clerk_name=clerk_name
+            due_time=str(state.due_time or received.payload.get("due_time") or "16:00"),
+            clerk_name=clerk_name,
+            payment_qr=qr,
+            payment_amount=amount,
+            payment_paid=paid,
         )
         return forms.render_receipt(state, settings, proc, extras)
     if form == "02":
@@ -80,6 +86,22 @@ def render_form(
         signer = str((state.stopped or {}).get("signer") or clerk_name)
         return render_stop_notice(state, settings, signer_name=signer)
     return forms.render_control_slip(state, settings)
+
+
+def payment_on_receipt(db: Database, state: DossierState, settings: Settings) -> tuple[str, int, bool]:
+    """(VietQR, amount, paid) for form 01: what is still due, else the last transfer that paid the fees;
+    no QR when the point has no account for transfers (settings: bank_bin, bank_account)."""
+    due = state.fees_quoted - state.fees_collected
+    transfers = [e.payload for e in load_events(db, state.id)
+                 if e.type is EventType.FEE_COLLECTED and e.payload.get("method") == "transfer"]  # fmt: skip
+    if due > 0:
+        amount, paid = due, False
+    elif transfers and state.fees_collected > 0:
+        amount, paid = int(transfers[-1].get("amount") or 0), True
+    else:
+        return "", 0, False
+    qr = vietqr.for_point(settings.extra, settings.point_name, amount, state.code or "") if amount else ""
+    return qr, amount, paid
 
 
 def month_bounds(month: str) -> tuple[date, date]:

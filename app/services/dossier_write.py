@@ -22,6 +22,7 @@ ACTION_VI = {
     EventType.SUPPLEMENT_REQUESTED: "yêu cầu bổ sung",
     EventType.REFUSED: "từ chối tiếp nhận",
     EventType.FEE_COLLECTED: "thu phí, lệ phí",
+    EventType.EXTENSION_REQUESTED: "đề nghị gia hạn",
     EventType.APOLOGY_ISSUED: "xin lỗi và hẹn lại",
     EventType.RESULT_RETURNED: "trả kết quả",
     EventType.RATED: "ghi nhận đánh giá",

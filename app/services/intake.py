@@ -17,7 +17,7 @@ from app.domain.validation import normalise_phone, validate_applicant
 from app.services.context import Desk
 from app.services.documents import clean_documents, index_texts, register_files
 from app.services.dossier_write import current_state, write_event
-from app.services.fees import receive_fees
+from app.services.fees import FeeRequest, receive_fees
 from app.services.permissions import authorize
 from app.services.quality import paper_note_problem
 from app.services.receive_request import ReceiveRequest
@@ -153,7 +153,7 @@ def receive(desk: Desk, request: ReceiveRequest | Mapping[str, Any]) -> DossierS
     documents, texts = clean_documents(request.get("documents") or [], desk.blobs)
     checklist = _checklist(proc, documents, request)
     pages = sum(len(d["pages"]) for d in documents)
-    fees, fees_total = receive_fees(proc, request, pages)
+    fees, fees_total = receive_fees(proc, request, documents)
     appt = desk.calendar.appointment(received, proc.processing.kind, proc.processing.count)
     payload: dict[str, Any] = {
         "point_code": desk.settings.point_code,
@@ -175,6 +175,8 @@ def receive(desk: Desk, request: ReceiveRequest | Mapping[str, Any]) -> DossierS
         payload["calendar_warning"] = appt.warning
     if request.get("fee_override_reason"):
         payload["fee_override_reason"] = str(request["fee_override_reason"])
+    if request.get("fee_request"):  # what the clerk set (copies per component, exemption and its proof)
+        payload["fee_request"] = FeeRequest.from_dict(request["fee_request"]).to_dict()
     dossier_id = new_id()
     with desk.db.transaction():
         authorize(desk.db, desk.clerk_id, "receive")

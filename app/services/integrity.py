@@ -1,7 +1,7 @@
 """`python -m app check`: is everything the desk saved whole and consistent?
 
 SQLite integrity and foreign keys; every dossier's events fold without flags and its projection row
-matches the fold; the outbox has exactly one row per local event; every file a local event names is
+matches the fold; every dossier is in the search index with today's terms; the outbox has exactly one row per local event; every file a local event names is
 present with the right SHA-256; dossier codes are unique; the dashboard counters match a recount; the audit hash chain is intact;
 the device clock is sound (a runaway one is restarted); no local event stands rejected by the hub,
 and what the hub has not confirmed yet (events, files, the last reconciliation) is reported.
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from app.domain.fold import fold
 from app.domain.hlc import MAX_CORRECTION_MS, now_ms
 from app.services.queries import status_counts
-from app.storage import BlobStore, Database
+from app.storage import BlobStore, Database, search_index
 from app.storage.audit import verify_chain
 from app.storage.blob_gc import find_orphans
 from app.storage.db import HLC_KEY
@@ -63,6 +63,13 @@ def _dossiers(db: Database, progress: Callable[[int, int], None] | None) -> Chec
     if stored:
         problems.append(f"{len(stored)} projection rows without events")
     return CheckResult("Dossiers fold", not problems, "; ".join(problems) or f"{len(ids)} dossiers ok")
+
+
+def check_search_index(db: Database) -> CheckResult:
+    """Every dossier is in the search index with the terms today's code gives it (the phone too)."""
+    stale = search_index.stale_rows(db)
+    detail = f"{len(stale)} dossiers not findable by all their terms (python -m app check --repair)"
+    return CheckResult("Search index", not stale, detail if stale else "every dossier indexed")
 
 
 def _codes(db: Database) -> CheckResult:
@@ -190,6 +197,7 @@ def run(
     steps: list[Callable[[], CheckResult]] = [
         lambda: _sqlite(db),
         lambda: _dossiers(db, progress),
+        lambda: check_search_index(db),
         lambda: _codes(db),
         lambda: _counters(db),
         lambda: _outbox(db),

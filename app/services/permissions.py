@@ -3,7 +3,8 @@
     action              clerk  head  admin
     receive, correct, add_documents, request_supplement (02), record_fee, return_result, rate
                           x     x     x      day-to-day desk work: every active account
-    refuse (03)           x     x     -      decisions for the point; admin is a technical account
+    refuse (03), extension_requested (form 04 asked for, pending the head)
+                          x     x     -      decisions for the point; admin is a technical account
     apology (04), stop (05), cancel.approve
                           -     x     -      signed for / approved by the head of the unit
     handed_off, result_recorded, postal_updated, cancelled (with a head's approval)
@@ -36,6 +37,7 @@ RULES: dict[str, tuple[str, ...]] = {
     EventType.RESULT_RETURNED.value: ANY,
     EventType.RATED.value: ANY,
     EventType.REFUSED.value: ("clerk", "head"),
+    EventType.EXTENSION_REQUESTED.value: ("clerk", "head"),  # asked for; the head signs (apology_issued)
     EventType.HANDED_OFF.value: ANY,
     EventType.RESULT_RECORDED.value: ANY,
     EventType.POSTAL_UPDATED.value: ANY,
@@ -55,6 +57,7 @@ ACTION_VI = {
     "receive": "tiếp nhận hồ sơ",
     EventType.REFUSED.value: "từ chối tiếp nhận hồ sơ (mẫu 03)",
     EventType.APOLOGY_ISSUED.value: "lập văn bản xin lỗi và đề nghị gia hạn (mẫu 04)",
+    EventType.EXTENSION_REQUESTED.value: "đề nghị gia hạn thời gian giải quyết",
     EventType.STOPPED.value: "lập thông báo dừng giải quyết hồ sơ (mẫu 05)",
     "cancel.approve": "duyệt hủy hồ sơ nhập nhầm",
     "clerk.manage": "quản lý tài khoản cán bộ",

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from app.services.fees import FeeAdjustment
+from app.services.fees import FeeAdjustment, FeeRequest
 
 PAGE_FIELDS = ("sha256", "size", "mime", "width", "height", "dpi", "ocr_confidence", "rotation", "skew")
 
@@ -110,6 +110,7 @@ class ReceiveRequest:
     copies: int = 1
     online: bool = False
     allow_incomplete: bool = False
+    fee_request: FeeRequest | None = None  # the cash desk's quote inputs (the receive flow's fee step)
 
     def as_mapping(self) -> dict[str, Any]:
         """The dict shape `intake.receive` checks (the same rules as for any caller)."""
@@ -125,6 +126,8 @@ class ReceiveRequest:
         if self.paper_checked:
             out["paper_checked"] = dict(self.paper_checked)
         out.update(self._rich())
+        if self.fee_request is not None:
+            out["fee_request"] = self.fee_request.to_dict()
         if self.fee_adjustment is not None:
             out["fees"] = [dict(line) for line in self.fee_adjustment.lines]
             out["fee_override_reason"] = self.fee_adjustment.reason

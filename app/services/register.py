@@ -9,14 +9,18 @@ cancelled entry keeps its number; the register shows it as cancelled.
 
 from __future__ import annotations
 
+import calendar
 import logging
 from dataclasses import dataclass
 from datetime import date
 
+from app.config import Settings
 from app.domain.errors import StorageError, ValidationError
 from app.domain.state import DossierState
 from app.domain.vocabulary import REGISTER_PER_DESK as PER_DESK
-from app.domain.vocabulary import register_no_text
+from app.domain.vocabulary import register_no_text, vn_date, vn_long_date
+from app.forms.register import render_register
+from app.forms.register_xlsx import register_xlsx
 from app.storage import Database
 from app.storage.events import load_state
 
@@ -78,3 +82,30 @@ def entries(db: Database, first: date, last: date) -> list[DossierState]:
     ).fetchall()
     states = [load_state(db, str(r[0])) for r in rows]
     return sorted(states, key=lambda s: (s.received_at or "", s.register.get("no", 0)))
+
+
+def period_title(first: date, last: date) -> str:
+    """How the register names its period: a day, a whole month, or a range of days."""
+    if first == last:
+        return vn_long_date(first).capitalize()
+    month_end = date(first.year, first.month, calendar.monthrange(first.year, first.month)[1])
+    if first.day == 1 and last == month_end:
+        return f"Tháng {first.month:02d} năm {first.year}"
+    return f"Từ ngày {vn_date(first)} đến ngày {vn_date(last)}"
+
+
+def render_period(db: Database, settings: Settings, first: date, last: date, fmt: str = "pdf") -> bytes:
+    """Form 07 for the days `first`..`last` (inclusive), as a PDF or an XLSX workbook."""
+    if last < first:
+        raise ValidationError(
+            f"register period {first}..{last} ends before it starts", "Ngày cuối phải sau ngày đầu."
+        )
+    if fmt not in ("pdf", "xlsx"):
+        raise ValidationError(f"bad register format {fmt!r}", "Tệp ra phải có đuôi .pdf hoặc .xlsx.")
+    title = period_title(first, last)
+    states = entries(db, first, last)
+    logger.info("register %s..%s: %d entries as %s", first, last, len(states), fmt)
+    if fmt == "xlsx":
+        return register_xlsx(states, settings, title)
+    book = str(first.year) if first.year == last.year else f"{first.year}-{last.year}"
+    return render_register(states, settings, first, book=book, period=title)

@@ -6,12 +6,13 @@ import logging
 from datetime import date
 
 from app.catalog import ensure_loaded, get_procedure
-from app.domain.errors import NotFoundError, ValidationError
+from app.domain.errors import NotFoundError, StateError, ValidationError
 from app.domain.events import EventType
 from app.domain.fold import ALLOWED_FROM, RATINGS
 from app.domain.state import DossierState, Status
 from app.services.context import Desk
 from app.services.dossier_write import current_state, write_event
+from app.services.permissions import authorize
 from app.storage import Database
 
 logger = logging.getLogger(__name__)
@@ -36,13 +37,9 @@ def record_fee(
     return write_event(desk, dossier_id, EventType.FEE_COLLECTED, payload)
 
 
-def issue_apology(
-    desk: Desk, dossier_id: str, reason: str, new_due_date: date | str, signer_name: str = ""
-) -> DossierState:
-    """Form 04: apologise and ask for a new appointment date (later than the current one); the acting
-    account must be a head's, whose name signs the letter."""
+def _checked_new_due(desk: Desk, state: DossierState, reason: str, new_due_date: date | str) -> date:
+    """The new appointment of form 04: with a reason, after the current one, on a working day."""
     new_due = date.fromisoformat(str(new_due_date))
-    state = current_state(desk, dossier_id)
     if not reason.strip():
         raise ValidationError("apology without reason", "Phải ghi rõ lý do trễ hẹn.")
     if state.due_date and new_due <= date.fromisoformat(state.due_date):
@@ -51,10 +48,39 @@ def issue_apology(
         )
     if not desk.calendar.is_working_day(new_due):
         raise ValidationError("new due date is not a working day", "Ngày hẹn mới phải là ngày làm việc.")
-    payload = {"reason": reason.strip(), "new_due_date": new_due.isoformat()}
-    if signer_name.strip():
-        payload["signer"] = " ".join(signer_name.split())[:200]
-    return write_event(desk, dossier_id, EventType.APOLOGY_ISSUED, payload)
+    return new_due
+
+
+def request_extension(desk: Desk, dossier_id: str, reason: str, new_due_date: date | str) -> DossierState:
+    """A clerk asks for form 04 (apology and a new appointment): the request waits, and the due date
+    stays, until the head approves and signs it (`issue_apology`). One request at a time."""
+    with desk.db.transaction():
+        state = current_state(desk, dossier_id)
+        if state.pending_extension:
+            raise StateError(
+                f"dossier {dossier_id} already has an extension request pending",
+                "Hồ sơ đã có đề nghị gia hạn đang chờ trưởng điểm duyệt.",
+            )
+        new_due = _checked_new_due(desk, state, reason, new_due_date)
+        payload = {"reason": " ".join(reason.split()), "new_due_date": new_due.isoformat()}
+        return write_event(desk, dossier_id, EventType.EXTENSION_REQUESTED, payload)
+
+
+def issue_apology(
+    desk: Desk, dossier_id: str, reason: str, new_due_date: date | str, signer_name: str = ""
+) -> DossierState:
+    """Form 04: apologise and ask for a new appointment date (later than the current one); the acting
+    account must be a head's, whose name signs the letter. It approves a clerk's pending request."""
+    with desk.db.transaction():
+        authorize(desk.db, desk.clerk_id, EventType.APOLOGY_ISSUED.value)  # the head's, before the rest
+        state = current_state(desk, dossier_id)
+        new_due = _checked_new_due(desk, state, reason, new_due_date)
+        payload: dict[str, object] = {"reason": reason.strip(), "new_due_date": new_due.isoformat()}
+        if signer_name.strip():
+            payload["signer"] = " ".join(signer_name.split())[:200]
+        if state.pending_extension:
+            payload["approves_request"] = True
+        return write_event(desk, dossier_id, EventType.APOLOGY_ISSUED, payload)
 
 
 def return_result(

@@ -257,12 +257,22 @@ def open_db(path: Path | str, *, migrate: bool = True, keys: key_store.StoreKeys
     db = Database(conn, path, keys)
     if migrate:
         db.repair_clock()  # a clock an earlier version let run to the year 9999 restarts here
-    if migrate and applied and applied[0] > 1:
-        # an upgrade: rebuild the projection from the log with today's fold and search columns
-        from app.storage.events import refresh_all
+    if migrate:
+        from app.storage import search_index
 
-        count = refresh_all(db)
-        logger.info("database %s migrated to schema %s, %d dossiers re-folded", path.name, applied[-1], count)
+        if applied and applied[0] > 1:
+            # an upgrade: rebuild the projection from the log with today's fold and search columns
+            from app.storage.events import refresh_all
+
+            count = refresh_all(db)
+            search_index.mark_current(db)
+            logger.info(
+                "database %s migrated to schema %s, %d dossiers re-folded", path.name, applied[-1], count
+            )
+        elif applied:  # a new store: nothing indexed yet, every row will have today's terms
+            search_index.mark_current(db)
+        else:  # dossiers saved before a kind of term was indexed (the phone): found by it from now on
+            search_index.reindex(db)
     if migrate:
         from app.storage.audit import adopt_chain
 

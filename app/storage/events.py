@@ -126,11 +126,11 @@ def update_pending(db: Database, dossier_ids: Iterable[str]) -> None:
     )
 
 
-def search_terms(row: Mapping[str, Any], state: DossierState | None = None) -> str:
+def search_terms(row: Mapping[str, Any], applicant: Mapping[str, Any] | None = None) -> str:
+    """A dossier's indexed words (app.storage.search_index.TERMS_VERSION counts their layout)."""
     parts = [row.get("code"), row.get("applicant_name"), row.get("id_number"), row.get("procedure_code")]
-    if state is not None:  # the phone number and an organisation's name and tax code are searchable too
-        a = state.applicant or {}
-        parts += [a.get("phone"), a.get("org_name"), a.get("tax_code")]
+    if applicant is not None:  # the phone number and an organisation's name and tax code are searchable too
+        parts += [applicant.get("phone"), applicant.get("org_name"), applicant.get("tax_code")]
     return fold_text(" ".join(str(p) for p in parts if p))
 
 
@@ -148,7 +148,10 @@ def refresh_projection(db: Database, dossier_id: str) -> DossierState:
         ).fetchone()[0]
         update_pending(db, [dossier_id])
         conn.execute("DELETE FROM dossier_fts WHERE rowid = ?", (rid,))
-        conn.execute("INSERT INTO dossier_fts (rowid, terms) VALUES (?, ?)", (rid, search_terms(row, state)))
+        conn.execute(
+            "INSERT INTO dossier_fts (rowid, terms) VALUES (?, ?)",
+            (rid, search_terms(row, state.applicant or {})),
+        )
     return state
 
 

@@ -39,6 +39,7 @@ EVENT_LABELS = {
     "supplement_requested": "Yêu cầu bổ sung",
     "refused": "Từ chối tiếp nhận",
     "fee_collected": "Thu phí, lệ phí",
+    "extension_requested": "Đề nghị gia hạn (mẫu 04)",
     "apology_issued": "Phiếu xin lỗi, hẹn lại",
     "result_returned": "Trả kết quả",
     "rated": "Đánh giá",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ctypes
 import logging
+import signal
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -31,6 +33,27 @@ STANDARD_DPI = [75, 100, 150, 200, 300, 400, 600, 1200]
 _lock = threading.Lock()  # libsane is not re-entrant: one call at a time per process
 
 
+def keep_sigpipe_ignored() -> None:
+    """Put SIGPIPE back to "ignore" after libsane has run.
+
+    A scan through libsane (its reader thread, sanei_thread) leaves SIGPIPE at its default action,
+    which is to kill the process. Python ignores SIGPIPE so that writing to a socket the other side
+    has closed raises BrokenPipeError; without this, the first such write after a scan (a hub or a
+    proxy that hung up mid-reply) kills the whole desk. `signal.signal` works only on the main
+    thread and scans run in jobs, so this calls libc's `signal()`, which works from any thread.
+    """
+    sigpipe = getattr(signal, "SIGPIPE", None)
+    if sigpipe is None:  # pragma: no cover - no SIGPIPE on Windows
+        return
+    try:
+        libc = ctypes.CDLL(None)
+    except OSError:  # pragma: no cover - no C library to call
+        return
+    libc.signal.restype = ctypes.c_void_p
+    libc.signal.argtypes = [ctypes.c_int, ctypes.c_void_p]
+    libc.signal(int(sigpipe), ctypes.c_void_p(1))  # 1 is SIG_IGN
+
+
 def _sane() -> Any:
     import sane  # python-sane; needs libsane at run time
 
@@ -46,8 +69,11 @@ def _init() -> Any:
 def list_sane_devices() -> list[Device]:
     """Every scanner SANE can see (honours SANE_CONFIG_DIR)."""
     with _lock:
-        sane = _init()
-        found = sane.get_devices()
+        try:
+            sane = _init()
+            found = sane.get_devices()
+        finally:
+            keep_sigpipe_ignored()
     return [Device(id=PREFIX + d[0], name=f"{d[1]} {d[2]}".strip(), kind="sane") for d in found]
 
 
@@ -135,6 +161,7 @@ class SaneSource:
                 model = str(dev.devname)
             finally:
                 dev.close()
+                keep_sigpipe_ignored()
         return Capabilities(make_and_model=model, sources=caps)
 
     def _caps_of(self, opts: dict[str, Any]) -> dict[str, SourceCaps]:
@@ -187,6 +214,7 @@ class SaneSource:
                 yield from self._pages(dev, settings, dpi, progress, is_cancelled)
             finally:
                 dev.close()
+                keep_sigpipe_ignored()
 
     def _pages(
         self, dev: Any, settings: ScanSettings, dpi: int, progress: Progress, is_cancelled: IsCancelled
@@ -200,6 +228,7 @@ class SaneSource:
                 dev.start()
                 img = dev.snap()
             except sane._sane.error as exc:
+                keep_sigpipe_ignored()
                 text = str(exc).lower()
                 if "out of documents" in text or "no docs" in text or "no more" in text:
                     if count == 0:
@@ -208,6 +237,7 @@ class SaneSource:
                 if "busy" in text:
                     raise DeviceBusyError(f"SANE device {self.device} busy: {exc}") from exc
                 raise DeviceIOError(f"SANE scan failed on {self.device}: {exc}") from exc
+            keep_sigpipe_ignored()  # before the page goes on to code that may write to a socket
             page = pil_to_page(img, dpi, PREFIX + str(self.device), count)
             if settings.mode == "bw":
                 page.image = np.where(page.image > 127, 255, 0).astype(np.uint8)

@@ -142,3 +142,60 @@ def test_the_receive_flow_can_quote_before_saving(desk):
     docs = [{"component": "ban_chinh", "pages": [{}] * 250}, {"component": "ban_sao", "pages": [{}] * 250}]
     q = cd.quote_procedure(proc, docs, cd.FeeRequest(copies=2))
     assert (q.pages, q.total) == (250, 400_000)  # 250 pages x 2 copies, capped at 200.000đ a copy
+
+
+def test_copies_per_component_price_each_paper_with_its_own_cap(desk):
+    from app.services.intake import find_procedure
+
+    proc = find_procedure(desk, "2.000815")
+    docs = [{"component": "ban_chinh", "pages": [{}] * 250}, {"component": "ban_sao", "pages": [{}] * 3}]
+    req = cd.FeeRequest(component_copies=(("ban_chinh", 2), ("ban_sao", 1)))
+    q = cd.quote_procedure(proc, docs, req)
+    assert q.total == 400_000 + (2000 + 2000 + 1000)  # 250 pages x 2 capped a copy; 3 pages x 1
+    assert "x 2 bản" in q.lines[0]["basis"] and "x 1 bản" in q.lines[0]["basis"]
+    assert cd.quote_procedure(proc, docs, cd.FeeRequest(component_copies=(("ban_chinh", 0),))).total == 0
+
+
+def test_receive_with_its_fee_request_collects_the_quoted_amount_with_the_next_number(desk):
+    from app.storage.events import load_events
+
+    fee_request = cd.FeeRequest(component_copies=(("ban_chinh", 2),)).to_dict()
+    asked = request(desk, "2.000815", pages=3, fee_request=fee_request)
+    state, got = cd.receive_and_collect(desk, asked, cd.Payment("cash"))
+    assert state.fees_quoted == state.fees_collected == (2000 + 2000 + 1000) * 2
+    assert got is not None and got.receipt == ReceiptNo(FORM, SERIES, 1, "printed")
+    received = next(e for e in load_events(desk.db, state.id) if e.type == "received")
+    assert received.payload["fee_request"]["component_copies"] == [["ban_chinh", 2]]
+    assert _receipts(desk) == [(1, "issued", 10_000)]
+
+
+def test_a_desk_out_of_biên_lai_numbers_saves_neither_the_dossier_nor_the_fee(tmp_path):
+    desk = cash_desk(tmp_path / "d", size=1)
+    cd.receive_and_collect(desk, request(desk, "1.004222"), cd.Payment("cash"))
+    with raises_vi(StateError, "hết số biên lai"):
+        cd.receive_and_collect(desk, request(desk, "1.004222"), cd.Payment("cash"))
+    assert desk.db.conn.execute("SELECT count(*) FROM dossiers").fetchone()[0] == 1
+    desk.db.close()
+
+
+def test_a_fee_left_due_at_receipt_is_collected_later_by_transfer(desk):
+    state, got = cd.receive_and_collect(desk, request(desk, "1.004222"), None)
+    assert got is None and state.fees_quoted == 20_000 and state.fees_collected == 0
+    paid = cd.collect_due(desk, state.id, cd.Payment("transfer", transfer_confirmed=True))
+    assert paid.amount == 20_000 and "5405200005802VN" in paid.qr_payload
+    with raises_vi(ValidationError, "không còn khoản"):
+        cd.collect_due(desk, state.id, cd.Payment("cash"))
+
+
+def test_an_online_payment_at_intake_records_its_reference_and_a_preprinted_number(desk):
+    add_range(_head(desk), FORM, "BB/26P", 1, 50, 1, "preprinted")
+    choice = cd.ReceiptChoice("preprinted", ReceiptNo(FORM, "BB/26P", 9))
+    state, got = cd.receive_and_collect(
+        desk, request(desk, "1.004222"), cd.Payment("epay", epay_ref="PAYGOV-42"), choice
+    )
+    assert got is not None and got.receipt == ReceiptNo(FORM, "BB/26P", 9, "preprinted")
+    fee = desk.db.conn.execute("SELECT method, amount FROM receipts WHERE series = 'BB/26P'").fetchone()
+    assert tuple(fee) == ("epay", 20_000) and state.fees_collected == 20_000
+    with raises_vi(ValidationError, "không hợp lệ"):
+        cd.receive_and_collect(desk, request(desk, "1.004222"), cd.Payment("epay", epay_ref="x"))
+    assert desk.db.conn.execute("SELECT count(*) FROM dossiers").fetchone()[0] == 1  # the bad one not saved

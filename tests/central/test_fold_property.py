@@ -27,6 +27,7 @@ DESK = [
     ("received", lambda: received_payload("C-1", "P01", 1, [])),
     ("fee_collected", lambda: {"amount": 50_000}),
     ("corrected", lambda: {"applicant": {"phone": "0911111111"}}),
+    ("extension_requested", lambda: {"reason": "chậm", "new_due_date": "2026-12-03"}),
     ("apology_issued", lambda: {"reason": "chậm", "new_due_date": "2026-12-02"}),
     ("documents_added", lambda: {"documents": [{"id": "doc2", "pages": []}]}),
     ("result_returned", lambda: {"returned_at": "2026-12-01T10:00:00+07:00"}),

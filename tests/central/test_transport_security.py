@@ -14,8 +14,9 @@ import certifi
 import pytest
 import requests
 
+from sync.ca_bundle import install_ca_bundle
 from sync.enroll import enroll
-from sync.errors import InsecureHubError
+from sync.errors import InsecureHubError, OfflineError
 from sync.transport import HubTransport
 from tests.central.hostile_kit import make_victim, sync, tus_metadata
 from tests.sync.hubkit import ROOT, Hub, agency_code_for, env, make_dossier
@@ -69,6 +70,29 @@ def test_desk_syncs_over_tls_with_its_ca_whatever_the_environment_says(
     assert all(hub.blob_ok(s) for s in shas)
     with pytest.raises(requests.exceptions.SSLError):
         requests.get(url + "/api/v1/health", timeout=5)  # the environment's bundle alone: refused
+
+
+def test_the_ca_bundle_kept_from_the_settings_screen_is_what_sync_verifies_with(
+    tls_hub: tuple[Hub, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """IT picks the hub's CA on the settings screen (sync.ca_bundle); enrollment and every pass use
+    the desk's copy, whatever REQUESTS_CA_BUNDLE says, and the file picked may then go away."""
+    hub, cert = tls_hub
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", certifi.where())
+    home, url = tmp_path / "desk", f"https://127.0.0.1:{hub.port}"
+    home.mkdir()
+    picked = tmp_path / "usb" / "trungtam-ca.pem"
+    picked.parent.mkdir()
+    picked.write_bytes(cert.read_bytes())
+    with pytest.raises(OfflineError):  # no CA given yet: the hub's certificate is not trusted
+        enroll(home, url, hub.enroll_code("PT", 1))
+    install_ca_bundle(home, picked)
+    picked.unlink()  # the USB stick is gone
+    enroll(home, url, hub.enroll_code("PT", 1))
+    _, _, shas = make_dossier(home, "PT", 1, pages=1, page_size=3000)
+    report = sync(home)
+    assert report.outcome == "ok" and report.pushed == 1 and report.files_uploaded == 1, report.log_message
+    assert hub.blob_ok(shas[0])
 
 
 def test_plain_http_to_another_machine_is_refused_unless_allowed(tmp_path: Path):

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from scanner.errors import CancelledError
@@ -61,3 +67,38 @@ def test_adf_scan_stops_when_cancelled():
 
     with pytest.raises(CancelledError):
         list(source.scan(ScanSettings(dpi=50, mode="gray", source="adf"), no_progress, cancel_after_two))
+
+
+_AFTER_A_SCAN_WRITE_TO_A_CLOSED_SOCKET = """
+import socket, sys
+from scanner.sources.base import ScanSettings, never_cancelled, no_progress
+from scanner.sources.sane import SaneSource
+pages = list(SaneSource("sane:test:0").scan(ScanSettings(dpi=50, mode="gray"), no_progress, never_cancelled))
+assert len(pages) == 1
+mine, theirs = socket.socketpair()
+theirs.close()
+try:
+    for _ in range(3):
+        mine.sendall(b"x" * 65536)
+except BrokenPipeError:
+    print("BrokenPipeError")
+    sys.exit(0)
+sys.exit(3)
+"""
+
+
+def test_after_a_scan_a_hung_up_socket_raises_broken_pipe_instead_of_killing_the_process():
+    """libsane leaves SIGPIPE at its default action (kill). A desk that scanned a page and then wrote
+    to a socket the hub had closed died on the spot, with nothing in its log. The scan runs in a
+    child process here so that, were SIGPIPE left fatal, only the child dies (returncode -13)."""
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "-c", _AFTER_A_SCAN_WRITE_TO_A_CLOSED_SOCKET],
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode != -signal.SIGPIPE, "a write to a closed socket after a scan killed the process"
+    assert (done.returncode, done.stdout.strip()) == (0, "BrokenPipeError"), done.stderr[-500:]

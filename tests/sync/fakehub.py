@@ -111,6 +111,21 @@ class FakeHub:
         return sum(len(r.body) for r in self.requests)
 
 
+HOP_BY_HOP = {"connection", "content-length", "transfer-encoding", "content-encoding", "keep-alive"}
+
+
+def forward(hub_url: str, request: Request) -> Answer:
+    """`request` passed on to the real hub at `hub_url`, and its answer back (as a proxy would)."""
+    import requests
+
+    headers = {k: v for k, v in request.headers.items() if k.lower() not in HOP_BY_HOP | {"host"}}
+    resp = requests.request(
+        request.method, hub_url + request.path, data=request.body, headers=headers, timeout=30
+    )
+    out = {k: v for k, v in resp.headers.items() if k.lower() not in HOP_BY_HOP}
+    return Answer(resp.status_code, out, resp.content)
+
+
 def trickle(total_s: float = 120.0, piece: bytes = b" ") -> Iterable[bytes]:
     """One byte every half second for `total_s`, as a server stuck mid-reply would."""
     end = time.monotonic() + total_s

@@ -1,30 +1,29 @@
 """The desk heals: a poison event is isolated and the rest flows, a pretender's acknowledgements
 are undone by reconciliation, a clock an earlier version poisoned is repaired at start-up (and
-its dossier views render), IT can re-queue rejected events and re-read the feed."""
+its dossier views render), events stamped ahead of the hub's clock wait unsent and go by
+themselves, IT can re-queue rejected events and re-read the feed."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import time
 from pathlib import Path
 from types import SimpleNamespace
 
-import requests
-
 from app.config import load_settings
 from app.domain.hlc import MAX_AHEAD_MS, Hlc, HybridClock, now_ms
+from app.domain.ids import new_id
 from app.storage.db import open_db
 from app.storage.events import append_event, load_state, refresh_projection
 from sync.enroll import load_identity
 from sync.outbox import CURSOR_KEY, DeskOutbox
-from sync.protocol import MAX_RECONCILE, ReconcileResponse
+from sync.protocol import MAX_RECONCILE, STAMP_AHEAD_REASON, ReconcileResponse
 from sync.status import status
 from sync.transport import HubTransport
-from tests.sync.fakehub import PROTOCOL, Answer, FakeHub, Request, json_answer
-from tests.sync.hubkit import Hub, enroll_desk, received_payload, run_py
+from tests.sync.fakehub import PROTOCOL, Answer, FakeHub, Request, forward, json_answer
+from tests.sync.hubkit import Hub, enroll_desk, next_code, received_payload, run_py
 from tests.sync.test_hostile_hub import POINT, Desk, against, assert_recovers, push_ok_then
-
-HOP_BY_HOP = {"connection", "content-length", "transfer-encoding", "content-encoding", "keep-alive"}
 
 
 def forwarding(hub: Hub, poison: str) -> FakeHub:
@@ -33,12 +32,7 @@ def forwarding(hub: Hub, poison: str) -> FakeHub:
     def behave(request: Request) -> Answer:
         if request.method == "POST" and poison.encode() in request.body:
             return Answer(500, {}, b"Internal Server Error")
-        headers = {k: v for k, v in request.headers.items() if k.lower() not in HOP_BY_HOP | {"host"}}
-        resp = requests.request(
-            request.method, hub.url + request.path, data=request.body, headers=headers, timeout=30
-        )
-        out = {k: v for k, v in resp.headers.items() if k.lower() not in HOP_BY_HOP}
-        return Answer(resp.status_code, out, resp.content)
+        return forward(hub.url, request)
 
     return FakeHub(behave)
 
@@ -123,6 +117,76 @@ def test_reconcile_on_demand_finds_an_event_the_hub_never_got(hub: Hub, tmp_path
         assert set(HubTransport(url, load_identity(home)[1]).reconcile(mine, []).events) == set(mine)
     finally:
         transport.close()
+
+
+def _dossier_stamped_ahead(desk: Desk, ahead_ms: int) -> tuple[str, str]:
+    """A dossier received while the desk's clock ran `ahead_ms` fast; returns (dossier, event) ids."""
+    db = open_db(desk.home / "desk.db")
+    try:
+        db.clock = HybridClock(wall=lambda: now_ms() + ahead_ms)
+        dossier_id = new_id()
+        payload = received_payload(next_code(POINT, 1), POINT, 1, [])
+        event = append_event(db, dossier_id, "received", payload, "clerk1")
+        refresh_projection(db, dossier_id)
+    finally:
+        db.close()
+    desk.dossiers.append(dossier_id)
+    return dossier_id, event.id
+
+
+def _refusals_logged(hub: Hub, event_id: str) -> int:
+    log = hub.data.parent / f"hub-{hub.port}.log"
+    return sum(event_id in line and "rejected" in line for line in log.read_text().splitlines())
+
+
+def test_events_stamped_ahead_of_the_hub_wait_unsent_and_go_by_themselves(sqlite_hub: Hub, tmp_path: Path):
+    """A desk whose clock ran fast before it learned the hub's offset: its events are held (not
+    rejected, not resent while ahead) and go on the first pass the hub's clock allows, with no IT."""
+    home = tmp_path / "desk"
+    enroll_desk(sqlite_hub, home, POINT, 1)
+    desk = Desk(home, sqlite_hub, [])
+    desk.new_dossier(1)
+    ahead, event_id = _dossier_stamped_ahead(desk, MAX_AHEAD_MS + 15_000)
+    first = desk.sync()
+    assert first.outcome == "ok" and first.pushed == 1, first.log_message
+    assert first.held_ahead == 1 and first.rejected == 0
+    st = status(home)
+    assert st["rejected_events"] == 0 and st["pending_events"] == 1
+    assert "held_ahead" in st["last_error"] and "tự gửi khi đến giờ" in st["last_error"]
+    assert _refusals_logged(sqlite_hub, event_id) == 1 and ahead not in {e[1] for e in sqlite_hub.events()}
+    second = desk.sync()  # the desk now knows the hub's clock: the event is not even sent
+    assert second.held_ahead == 1 and second.pushed == 0 and second.rejected == 0, second.log_message
+    assert _refusals_logged(sqlite_hub, event_id) == 1
+    deadline = time.monotonic() + 90
+    while (report := desk.sync()).pushed == 0:  # nobody re-queues it: the hub's clock comes
+        assert report.held_ahead == 1 and time.monotonic() < deadline, report.log_message
+        time.sleep(1)
+    assert report.held_ahead == 0 and report.rejected == 0 and status(home)["last_error"] is None
+    assert ahead in {e[1] for e in sqlite_hub.events()}
+    assert _refusals_logged(sqlite_hub, event_id) == 1
+    assert_recovers(desk)
+
+
+def test_a_clock_refusal_an_earlier_version_rejected_goes_again_and_a_genuine_one_stays(
+    sqlite_hub: Hub, tmp_path: Path
+):
+    home = tmp_path / "desk"
+    enroll_desk(sqlite_hub, home, POINT, 1)
+    desk = Desk(home, sqlite_hub, [])
+    clock_refused, _ = desk.new_dossier(1)
+    genuine, _ = desk.new_dossier(2)
+    store = DeskOutbox(home)
+    try:
+        first, second = store.pending_events(2)
+        store.reject(first.id, STAMP_AHEAD_REASON)  # as an earlier version left it
+        store.reject(second.id, "actor must be a clerk of the point")
+    finally:
+        store.close()
+    report = desk.sync()
+    assert report.outcome == "ok" and report.pushed == 1 and report.rejected == 0, report.log_message
+    at_hub = {e[1] for e in sqlite_hub.events()}
+    assert clock_refused in at_hub and genuine not in at_hub
+    assert status(home)["rejected_events"] == 1 and status(home)["pending_events"] == 0
 
 
 def test_rejected_events_fail_app_check_until_requeued(sqlite_hub: Hub, tmp_path: Path):

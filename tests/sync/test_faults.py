@@ -210,11 +210,12 @@ def test_desk_clock_a_day_off_orders_nothing_wrongly_and_warns(sqlite_hub: Hub, 
         assert report.outcome == "ok" and report.clock_warning and "Đồng hồ" in report.clock_warning
         assert abs(report.clock_offset_s - skew) < 60
         if skew > 0:  # stamped a day ahead of the hub: refused (it would outrank every later act)
-            assert report.rejected == 1 and code not in {d["code"] for d in sqlite_hub.dossiers()}
-            db = open_db(home / "desk.db")  # held at the desk, never dropped: `sync requeue` re-sends it
+            assert report.rejected == 0 and report.held_ahead == 1, report.log_message
+            assert code not in {d["code"] for d in sqlite_hub.dossiers()}
+            db = open_db(home / "desk.db")  # held at the desk, unsent and not rejected (sync.hold)
             held = db.conn.execute("SELECT rejected_reason FROM outbox WHERE sent_at IS NULL").fetchall()
             db.close()
-            assert len(held) == 1 and "clock" in held[0][0]
+            assert held == [(None,)]
             continue
         sqlite_hub.agency_post(code, "accepted")
         sqlite_hub.agency_post(code, "result_ready", "--note", "xong")

@@ -11,6 +11,7 @@ new dossier still reaches the hub, and an agency decision still reaches the desk
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,7 +24,9 @@ from app.storage.db import open_db
 from app.storage.events import load_state, refresh_projection
 from sync.engine import SyncConfig, SyncReport, run_once
 from sync.enroll import load_identity
-from sync.outbox import CURSOR_KEY, LAST_ERROR_KEY, DeskOutbox
+from sync.errors import HubReplyError
+from sync.outbox import CURSOR_KEY, LAST_ERROR_KEY, TUS_URL_PREFIX, DeskOutbox
+from sync.protocol import TUS_PREFIX
 from sync.status import status
 from tests.sync.fakehub import (
     PROTOCOL,
@@ -31,6 +34,7 @@ from tests.sync.fakehub import (
     FakeHub,
     Request,
     endless,
+    forward,
     json_answer,
     rss_peak_kb,
     trickle,
@@ -378,4 +382,87 @@ def test_a_point_event_whose_file_has_not_arrived_does_not_stop_the_pass(desk: D
     finally:
         db.close()
     desk.dossiers.append(other_id)
+    assert_recovers(desk)
+
+
+# -- uploads: a 4xx from something that is not the hub is no verdict on the file ---------------------
+
+
+def _tus_from_proxy(hub: Hub, answer: Callable[[Request], Answer | None]) -> Callable[[Request], Answer]:
+    """A proxy in front of the real hub that passes everything on, except the upload requests
+    `answer` answers itself (None: passed on too)."""
+
+    def behave(request: Request) -> Answer:
+        mine = answer(request) if request.path.startswith(TUS_PREFIX) else None
+        return mine if mine is not None else forward(hub.url, request)
+
+    return behave
+
+
+def _only(method: str, answer: Answer) -> Callable[[Request], Answer | None]:
+    return lambda request: answer if request.method == method else None
+
+
+TUS_REFUSALS: dict[str, Callable[[Request], Answer | None]] = {
+    "403 html on upload creation": _only(
+        "POST", Answer(403, {"Content-Type": "text/html"}, b"<h1>Forbidden</h1>")
+    ),
+    "404 plain on upload chunks": _only("PATCH", Answer(404, {"Content-Type": "text/plain"}, b"Not Found")),
+    "401 from a proxy on upload chunks": _only("PATCH", Answer(401, {"WWW-Authenticate": "Basic"}, b"login")),
+    "410 in the hub's words but not its header": _only(
+        "POST", json_answer({"detail": {"code": "not_named", "message": "gone"}}, 410)
+    ),
+}
+
+
+def _resume_urls(desk: Desk) -> dict[str, str | None]:
+    store = DeskOutbox(desk.home)
+    try:
+        return {sha: store.get(TUS_URL_PREFIX + sha) for sha in desk.local_shas()}
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("name", list(TUS_REFUSALS))
+def test_an_upload_refusal_not_in_the_hubs_shape_ends_the_pass_and_marks_nothing(
+    desk: Desk, name: str, caplog: pytest.LogCaptureFixture
+):
+    files_before = status(desk.home)["pending_files"]
+    with caplog.at_level(logging.ERROR, logger="sync.engine"):
+        report, fake = against(desk, _tus_from_proxy(desk.hub, TUS_REFUSALS[name]))
+    uploads = [r for r in fake.requests if r.path.startswith(TUS_PREFIX)]
+    assert uploads and len(fake.requests) < 40, f"{len(fake.requests)} requests"
+    assert report.outcome == "offline" and report.error_code == "hub_reply", (
+        report.outcome,
+        report.log_message,
+    )
+    assert report.user_message == HubReplyError.default_user_message  # Vietnamese, for the clerk
+    assert "not in the hub's shape" in caplog.text  # English, for the log
+    assert report.rejected == 0 and report.files_uploaded == 0
+    assert status(desk.home)["pending_files"] == files_before and status(desk.home)["rejected_events"] == 0
+    if name.startswith("404"):  # not the hub saying the upload is gone: its resume address is kept
+        assert any(_resume_urls(desk).values())
+    assert_recovers(desk)
+
+
+def test_an_upload_location_naming_another_host_sends_nothing_there(desk: Desk):
+    """A reply to an upload's creation may name any host; the scans go only to the hub's address."""
+    elsewhere = FakeHub(lambda r: Answer(204, {"Tus-Resumable": "1.0.0", "Upload-Offset": "0"}))
+
+    def behave(request: Request) -> Answer:
+        answer = forward(desk.hub.url, request)
+        if request.method == "POST" and request.path.startswith(TUS_PREFIX):
+            location = answer.headers.get("location") or answer.headers.get("Location") or ""
+            answer.headers = {k: v for k, v in answer.headers.items() if k.lower() != "location"}
+            answer.headers["Location"] = elsewhere.url + location[location.index(TUS_PREFIX) :]
+        return answer
+
+    proxy = FakeHub(behave)
+    try:
+        report = desk.sync(proxy.url)
+    finally:
+        proxy.close()
+        elsewhere.close()
+    assert elsewhere.requests == [], "an upload was sent to the host a reply named"
+    assert report.outcome == "ok" and report.files_uploaded == 2, report.log_message
     assert_recovers(desk)

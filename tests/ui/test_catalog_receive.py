@@ -37,7 +37,10 @@ def test_receive_a_real_procedure_by_case_with_an_exemption(qtbot, desk, pages_d
     fees = view.fees_step
     assert fees.exemption.count() >= 2 and view.draft.fees_computed_total == 20_000
     fees.exemption.setCurrentIndex(1)
-    assert view.draft.fees_computed_total == 0 and "Giấy tờ chứng minh" in fees.proof.text()
+    assert "Giấy tờ chứng minh" in fees.proof.text()
+    assert not view.next_step() and "giấy tờ chứng minh" in fees.problem()  # the paper seen is required
+    type_text(fees.exempt_proof, "Giấy xác nhận số 15/GXN")
+    assert view.draft.fees_computed_total == 0 and not fees.problem()
     view.grab().save(str(tmp_path / "receive-exemption.png"))
     view.go_to(REVIEW)
     press(view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
@@ -47,3 +50,4 @@ def test_receive_a_real_procedure_by_case_with_an_exemption(qtbot, desk, pages_d
     marks = {i["component"]: i for i in state.checklist}
     assert all(marks[view.draft.components[i].component]["mandatory"] for i in required)
     assert state.fees_quoted == 0 and "Miễn cho" in state.fee_lines[0]["basis"]
+    assert "đã xem: Giấy xác nhận số 15/GXN" in state.fee_lines[0]["basis"]

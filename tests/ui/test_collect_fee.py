@@ -47,3 +47,25 @@ def test_transfer_shows_a_vietqr_and_needs_the_clerks_confirmation(qtbot, desk, 
     dialog._on_ok()
     assert dialog.collected is not None and dialog.collected.receipt is not None
     assert dialog.collected.receipt.number == 1 and dialog.collected.amount == 10_000
+
+
+def test_a_fee_left_due_at_intake_is_collected_at_the_amount_on_the_receipt(qtbot, desk, tmp_path: Path):
+    from app.services import cashdesk as cd
+
+    ctx, _window = desk
+    services = service_desk(ctx)
+    head = ensure_clerk(ctx.db, "truongdiem", "Trưởng điểm", role="head")
+    add_range(replace(services, clerk_id=head.id), "01BLP0-001", "AA/26P", 1, 100, ctx.settings.desk)
+    asked = cd.FeeRequest(component_copies=(("ban_chinh", 2),)).to_dict()
+    state, _ = cd.receive_and_collect(
+        services, request(services, "2.000815", pages=3, fee_request=asked), None
+    )
+    dialog = CollectFeeDialog(services, state.id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.as_received.isChecked() and not dialog.copies.isEnabled()
+    assert "Tổng: 10.000đ" in dialog.lines.text()  # 3 pages x 2 copies, as quoted at intake
+    dialog.grab().save(str(tmp_path / "collect-fee-as-received.png"))  # looked at
+    dialog._on_ok()
+    assert dialog.collected is not None and dialog.collected.amount == 10_000
+    assert dialog.collected.state.fees_collected == dialog.collected.state.fees_quoted == 10_000

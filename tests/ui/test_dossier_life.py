@@ -231,27 +231,77 @@ def test_an_organisation_and_its_representative_are_entered_at_the_applicant_ste
     assert "Mã số thuế" in step.problems.text()
 
 
-def test_a_clerk_asks_for_form_04_and_the_head_approves_and_signs(qtbot, seeded):
+def test_a_clerk_asks_for_form_04_it_shows_pending_then_the_head_approves_and_signs(qtbot, seeded):
     ctx, window = seeded  # the demo clerk (role clerk) is logged in
     from PySide6.QtCore import QDate
 
-    from ui.dialogs.lifecycle import HeadApologyDialog
+    from ui.dialogs.lifecycle import ExtensionRequestDialog, HeadApologyDialog
+    from ui.views.dossier_detail import APPROVE_APOLOGY_VI, action_of
 
     add_head(ctx)
     item = a_dossier(ctx)
     view = open_dossier(window, item)
     dialog = view.detail._dialog_for("apology")
-    assert isinstance(dialog, HeadApologyDialog)
+    assert isinstance(dialog, ExtensionRequestDialog)  # the clerk only asks
     new = QDate.fromString(item["due_date"], "yyyy-MM-dd").addDays(7)
     while new.dayOfWeek() > 5:
         new = new.addDays(1)
     dialog.new_date.setDate(new)
     dialog.reason.setPlainText("Cơ quan chuyên môn cần xác minh thêm")
-    assert "trưởng điểm" in dialog.problem()
-    dialog.head_user.setText(HEAD[0])
-    dialog.head_password.setText(HEAD[2])
-    pdf = run(qtbot, ctx, view, "apology", dialog)
+    assert run(qtbot, ctx, view, action_of("apology", dialog), dialog) is None  # no form 04 yet
+    state = get_dossier(ctx.db, item["id"])
+    assert state.due_date == item["due_date"] and state.pending_extension["new_due_date"] == new.toString(
+        "yyyy-MM-dd"
+    )
+    assert view.detail.pending.isVisible() and "chờ trưởng điểm duyệt" in view.detail.pending.text()
+    assert "chờ trưởng điểm duyệt" in view.detail.overview.toPlainText()
+    assert view.detail.buttons["apology"].text() == APPROVE_APOLOGY_VI
+    assert "Đề nghị gia hạn" in view.detail.timeline.toPlainText()
+
+    approve = view.detail._dialog_for("apology")
+    assert isinstance(approve, HeadApologyDialog)  # the head approves with their own login
+    assert approve.new_date.date() == new and approve.reason.toPlainText().startswith("Cơ quan")
+    assert "trưởng điểm" in approve.problem()
+    approve.head_user.setText(HEAD[0])
+    approve.head_password.setText("sai-mat-khau")
+    assert run(qtbot, ctx, view, action_of("apology", approve), approve) is None  # approves nothing
+    assert get_dossier(ctx.db, item["id"]).pending_extension is not None
+    approve.head_password.setText(HEAD[2])
+    pdf = run(qtbot, ctx, view, action_of("apology", approve), approve)
     state = get_dossier(ctx.db, item["id"])
     assert state.due_date == new.toString("yyyy-MM-dd") and state.apologies[-1]["signer"] == HEAD[1]
+    assert state.pending_extension is None and not view.detail.pending.isVisible()
     text = text_of(pdf)
     assert "Mẫu số 04" in text and "THỦ TRƯỞNG ĐƠN VỊ" in text and HEAD[1] in text
+
+
+def test_the_register_of_a_range_of_days_is_printed_from_the_dossiers_screen(qtbot, seeded):
+    from datetime import date
+
+    from ui.dialogs.register import RegisterDialog
+
+    ctx, window = seeded
+    view = window.show_view("dossiers")
+    assert view.register_button.isVisible() and view.register_button.isEnabled()
+    dossiers = list_dossiers(ctx.db, "all", limit=50).items
+    days = sorted({get_dossier(ctx.db, d["id"]).received_at[:10] for d in dossiers})
+    assert len(days) >= 2, days
+    first, last = date.fromisoformat(days[0]), date.fromisoformat(days[-2])  # leaves the newest day out
+    dialog = RegisterDialog(date.fromisoformat(days[-1]), view)
+    dialog.set_range(dialog.today, dialog.today.addDays(-1))
+    assert dialog.problem()  # a range that ends before it starts is refused
+    dialog.month_button.click()
+    assert dialog.values()["first"].day == 1
+    dialog.first.setDate(dialog.first.date().fromString(days[0], "yyyy-MM-dd"))
+    dialog.last.setDate(dialog.last.date().fromString(days[-2], "yyyy-MM-dd"))
+    assert dialog.problem() == "" and dialog.values() == {"first": first, "last": last}
+    job = view.print_register(**dialog.values())
+    assert not view.register_button.isEnabled()  # built off the UI thread, one at a time
+    wait_idle(qtbot, ctx)
+    assert view.register_button.isEnabled() and view.last_register_pdf is not None
+    text = text_of(view.last_register_pdf)
+    assert job.name.startswith("Tạo sổ") and "Mẫu số 07" in text and "SỔ THEO DÕI HỒ SƠ" in text
+    assert f"Từ ngày {first:%d/%m/%Y} đến ngày {last:%d/%m/%Y}" in text
+    for d in dossiers:
+        received = get_dossier(ctx.db, d["id"]).received_at[:10]
+        assert (d["code"] in text) == (days[0] <= received <= days[-2]), d["code"]

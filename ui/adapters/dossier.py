@@ -66,6 +66,8 @@ class DossierInfo(TypedDict):
     missing: list[Any]  # the items of the latest supplement request (form 02)
     tracking_no: str
     late_notice: str  # '' or the banner offering the apology (form 04) for a late dossier
+    pending_extension: dict[str, Any] | None  # form 04 asked for by a clerk: {reason, new_due_date}
+    pending_notice: str  # '' or the line saying that request waits for the head
 
 
 OVERDUE_VI = "Quá hạn: lập văn bản xin lỗi (mẫu 04)"
@@ -80,7 +82,7 @@ def _event_detail(type_: str, p: dict[str, Any]) -> str:
         return " — ".join(x for x in (items, str(p.get("reason") or "")) if x)
     if type_ == "fee_collected":
         return vnd(int(p.get("amount", 0)))
-    if type_ in ("apology_issued", "due_extended"):
+    if type_ in ("apology_issued", "due_extended", "extension_requested"):
         return f"Hẹn mới {vn_date(p.get('new_due_date'))}. {p.get('reason') or ''}"
     if type_ == "result_returned":
         return f"Người nhận: {p.get('receiver_name', '')}"
@@ -126,7 +128,21 @@ def dossier_detail(ctx: DeskContext, ref: str) -> DossierInfo:
             state.postal.get("tracking_no") or (state.returned or {}).get("tracking_no") or ""
         ),
         "late_notice": " ".join(x for x in (late_notice(state), calendar_notice(ctx, state)) if x),
+        "pending_extension": dict(state.pending_extension) if state.pending_extension else None,
+        "pending_notice": pending_notice(state),
     }
+
+
+def pending_notice(state: DossierState) -> str:
+    """A clerk's request for form 04 that the head has not signed yet (the appointment is unchanged)."""
+    p = state.pending_extension
+    if not p or not state.is_open:
+        return ""
+    return (
+        f"Đề nghị gia hạn đến {vn_date(p.get('new_due_date'))} đang chờ trưởng điểm duyệt "
+        f"(lý do: {p.get('reason', '')}). Ngày hẹn trả vẫn là {vn_date(state.due_date)} cho đến khi "
+        "trưởng điểm ký văn bản xin lỗi và đề nghị gia hạn (mẫu 04)."
+    )
 
 
 def calendar_notice(ctx: DeskContext, state: DossierState) -> str:
@@ -143,6 +159,8 @@ def late_notice(state: DossierState) -> str:
     """A late dossier is flagged to the clerk, with the apology and extension (form 04) offered."""
     if not state.is_overdue(datetime.now(TZ).date()):
         return ""
+    if state.pending_extension:  # already asked for: the head's signature is what is missing
+        return f"Hồ sơ đã quá hạn trả kết quả (hẹn {vn_date(state.due_date)})."
     return (
         f"Hồ sơ đã quá hạn trả kết quả (hẹn {vn_date(state.due_date)}). Hãy lập Văn bản xin lỗi và đề nghị "
         "gia hạn thời gian giải quyết (mẫu 04), trưởng điểm ký."
@@ -187,6 +205,12 @@ def overview_html(state: DossierState) -> str:
         f"Nhận lúc: {vn_datetime(state.received_at)}<br>"
         f"Hẹn trả: <b>{vn_date(state.due_date)}</b>"
         + (f" (hẹn ban đầu {vn_date(state.original_due_date)})" if moved else "")
+        + (
+            f"<br><i>Đề nghị gia hạn đến {vn_date(state.pending_extension.get('new_due_date'))}: "
+            "chờ trưởng điểm duyệt</i>"
+            if state.pending_extension and state.is_open
+            else ""
+        )
         + f"<br>Lệ phí: {vnd(state.fees_quoted)}; đã thu {vnd(state.fees_collected)}"
         + f"<br>Trả kết quả: {RETURN_METHOD_VI['post' if ret.get('kind') == 'post' else 'desk']}"
         + (f"<br>Đánh giá: {rating_vi(state.rating)}" if state.rating else "")

@@ -12,7 +12,16 @@ from app.services.queries import get_dossier
 from ui.adapters.session import service_desk
 from ui.context import DeskContext
 
-ACTIONS = ("correct", "cancel", "stop", "handoff", "record_result", "postal", "add_documents")
+ACTIONS = (
+    "correct",
+    "cancel",
+    "stop",
+    "handoff",
+    "record_result",
+    "postal",
+    "add_documents",
+    "request_extension",
+)
 
 
 def _head_id(ctx: DeskContext, v: dict[str, Any]) -> str:
@@ -42,13 +51,16 @@ def perform(ctx: DeskContext, action: str, dossier_id: str, v: dict[str, Any]) -
     if action == "add_documents":  # completes a supplement request: the time is counted again
         waiting = get_dossier(ctx.db, dossier_id).status is Status.SUPPLEMENT_REQUESTED
         return intake.add_documents(desk, dossier_id, v["documents"], completes_supplement=waiting)
+    if action == "request_extension":  # form 04 asked for: pending until the head signs (`apology`)
+        return returns.request_extension(desk, dossier_id, v["reason"], v["new_due_date"])
     if action == "postal":
         return lifecycle.update_postal(desk, dossier_id, v["status"], v.get("tracking_no", ""))
     raise ValueError(f"unknown action {action}")
 
 
 def apology(ctx: DeskContext, dossier_id: str, v: dict[str, Any]) -> DossierState:
-    """Form 04, signed by the head: the logged-in head, or a head approving at a clerk's desk."""
+    """Form 04, signed by the head: the logged-in head, or a head approving at a clerk's desk (which
+    approves the clerk's pending request, if there is one)."""
     desk = service_desk(ctx)
     if v.get("head_username"):
         desk = replace(desk, clerk_id=_head_id(ctx, v))

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from app.catalog import compute_fees as catalog_fees
 from app.catalog import get_procedure
 from app.domain.errors import ValidationError
 from app.domain.validation import check_applicant
 from app.domain.vocabulary import vn_date
 from app.services.applicants import find_returning_applicant
 from app.services.context import vn_now
+from app.services.fees import FeeQuote, FeeRequest, quote_procedure
 from app.services.intake import validate_return_method as check_return_method
 from app.services.quality import PAPER_NOTE_MAX as PAPER_NOTE_MAX  # the reason field's limit
 from app.services.quality import page_quality as grade
+from app.services.receipts import list_ranges
 from ui.adapters.session import service_desk
 from ui.context import DeskContext
 
@@ -41,14 +42,16 @@ def page_quality(meta: Mapping[str, Any]) -> tuple[str, str]:
     return grade(meta)
 
 
-def compute_fees(
-    ctx: DeskContext, code: str, version: int | None, pages: int, *, channel: str = "", exemption: str = ""
-) -> list[dict[str, Any]]:
-    """Fee lines from the catalog rules for the pages scanned so far (one copy), at the channel's price
-    (buu_chinh: postal) and with the exemption the citizen proves ("" = none)."""
-    proc = get_procedure(ctx.db.conn, code, version)
-    lines = catalog_fees(proc, pages, 1, postal=channel == "buu_chinh", exempt=exemption or None)
-    return [line.to_dict() for line in lines]
+def quote_fees(
+    ctx: DeskContext, code: str, version: int | None, documents: Sequence[Mapping[str, Any]], req: FeeRequest
+) -> FeeQuote:
+    """The cash desk's quote for the dossier as entered so far (the save quotes it again, the same way)."""
+    return quote_procedure(get_procedure(ctx.db.conn, code, version), documents, req)
+
+
+def has_receipt_numbers(ctx: DeskContext, kind: str = "printed") -> bool:
+    """Whether this desk has biên lai numbers of `kind` left in the ranges it was given."""
+    return any(r.kind == kind and r.left > 0 for r in list_ranges(ctx.db, ctx.settings.desk))
 
 
 def fee_exemptions(ctx: DeskContext, code: str, version: int | None) -> list[tuple[str, str]]:

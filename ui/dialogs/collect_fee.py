@@ -59,6 +59,15 @@ class CollectFeeDialog(QDialog):
         self.setMinimumWidth(640)
         root = QVBoxLayout(self)
         form = QFormLayout()
+        state = cd.current_state(desk, dossier_id)
+        quoted = state.fees_collected == 0 and cd.asked_at_receipt(desk, state) is not None
+        self.owed = cd.owed(desk, state) if quoted else None
+        self.as_received = QCheckBox(
+            f"Thu theo mức ghi trên giấy tiếp nhận ({vnd(self.owed.total)})" if self.owed else ""
+        )
+        self.as_received.setChecked(bool(self.owed and self.owed.total))
+        self.as_received.setVisible(bool(self.owed and self.owed.total))
+        form.addRow(self.as_received)
         self.copies = QSpinBox(minimum=1, maximum=1000)
         self.channel = QComboBox()
         for code in cd.CHANNELS:
@@ -66,6 +75,8 @@ class CollectFeeDialog(QDialog):
         self.exempt = QCheckBox("Miễn, giảm")
         self.exempt_reason = QLineEdit(placeholderText="Lý do miễn, giảm")
         self.exempt_proof = QLineEdit(placeholderText="Giấy tờ chứng minh (tên, số)")
+        if self.owed:
+            self.copies.setValue(max(self.owed.copies, 1))
         form.addRow("Số bản *", self.copies)
         form.addRow("Kênh nộp", self.channel)
         form.addRow(self.exempt, self.exempt_reason)
@@ -117,7 +128,7 @@ class CollectFeeDialog(QDialog):
         buttons.accepted.connect(self._on_ok)
         buttons.rejected.connect(self.reject)
         root.addWidget(buttons)
-        for signal in (self.copies.valueChanged, self.channel.currentIndexChanged, self.exempt.toggled,
+        for signal in (self.as_received.toggled, self.copies.valueChanged, self.channel.currentIndexChanged, self.exempt.toggled,
                        self.method_group.buttonToggled, self.receipt_kind.currentIndexChanged,
                        self.exempt_reason.textChanged, self.exempt_proof.textChanged):  # fmt: skip
             signal.connect(self.refresh)
@@ -146,8 +157,20 @@ class CollectFeeDialog(QDialog):
         recorded = self.receipt_kind.currentData() != "printed"
         for w in (self.receipt_form, self.receipt_series, self.receipt_number):
             w.setEnabled(recorded)
+        received = self.as_received.isChecked()
+        terms: tuple[QWidget, ...] = (
+            self.copies,
+            self.channel,
+            self.exempt,
+            self.exempt_reason,
+            self.exempt_proof,
+        )
+        for term in terms:
+            term.setEnabled(not received)
         try:
-            quote = cd.quote(self.desk, self.dossier_id, self.request())
+            quote = (
+                self.owed if received and self.owed else cd.quote(self.desk, self.dossier_id, self.request())
+            )
         except Exception as exc:
             self.lines.setText("")
             self.error.setText(user_message(exc))
@@ -177,10 +200,12 @@ class CollectFeeDialog(QDialog):
             number = ReceiptNo(self.receipt_form.text().strip(), self.receipt_series.text().strip(),
                                self.receipt_number.value(), kind)  # fmt: skip
         pay = cd.Payment(self.method, self.confirmed.isChecked(), self.epay_ref.text().strip())
+        choice = cd.ReceiptChoice(kind, number)
         try:
-            self.collected = cd.collect(
-                self.desk, self.dossier_id, self.request(), pay, cd.ReceiptChoice(kind, number)
-            )
+            if self.as_received.isChecked():  # the quote made at intake, with its reasoned adjustment
+                self.collected = cd.collect_due(self.desk, self.dossier_id, pay, choice)
+            else:
+                self.collected = cd.collect(self.desk, self.dossier_id, self.request(), pay, choice)
         except Exception as exc:
             self.error.setText(user_message(exc))
             return

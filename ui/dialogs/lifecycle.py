@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
 
 from app.domain.vocabulary import HANDOFF_DIRECTION_VI, POSTAL_STATUS_VI
 from ui.dialogs.actions import ActionDialog, ApologyDialog, _reason_edit
@@ -195,6 +196,38 @@ class HeadApologyDialog(ApologyDialog, _HeadApproval):
         if not (v["head_username"] and v["head_password"]):
             return "Văn bản xin lỗi và đề nghị gia hạn do trưởng điểm ký: cần trưởng điểm đăng nhập."
         return super().problem()
+
+
+class ExtensionRequestDialog(ApologyDialog):
+    """A clerk asks for form 04: recorded as pending; nothing is printed until the head signs."""
+
+    def __init__(self, current_due: str | None, parent: QWidget | None = None) -> None:
+        super().__init__(current_due, parent)
+        self.setWindowTitle("Đề nghị gia hạn thời gian giải quyết (mẫu 04, trưởng điểm duyệt)")
+        note = QLabel("Đề nghị được ghi lại và chờ trưởng điểm duyệt, ký; ngày hẹn chưa thay đổi.")
+        note.setObjectName("Hint")
+        note.setWordWrap(True)
+        self.form.addRow("", note)
+
+
+def _with_request(dialog: ApologyDialog, request: dict[str, Any] | None) -> ApologyDialog:
+    """The head's dialog filled in with the clerk's request (the head may still change the date)."""
+    if request:
+        dialog.new_date.setDate(QDate.fromString(str(request.get("new_due_date", "")), "yyyy-MM-dd"))
+        dialog.reason.setPlainText(str(request.get("reason", "")))
+        dialog.setWindowTitle("Duyệt đề nghị gia hạn: văn bản xin lỗi và đề nghị gia hạn (mẫu 04)")
+    return dialog
+
+
+def apology_dialog(ctx: Any, d: Any, parent: QWidget) -> ApologyDialog:
+    """Form 04: the logged-in head signs; at a clerk's desk the clerk asks, then the head approves
+    the pending request with their own login (as for a cancellation or a stop notice)."""
+    request = d.get("pending_extension")
+    if ctx.clerk is not None and ctx.clerk.role == "head":
+        return _with_request(ApologyDialog(d["due_date"], parent), request)
+    if request:
+        return _with_request(HeadApologyDialog(d["due_date"], parent), request)
+    return ExtensionRequestDialog(d["due_date"], parent)
 
 
 def later_dialog(action: str, ctx: Any, d: Any, parent: QWidget) -> ActionDialog | None:

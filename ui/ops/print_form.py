@@ -1,4 +1,5 @@
-"""Print a form: 01 (receipt) to 06 of a dossier (app.services.dossier_forms), or a procedure's guidance sheet, as an A4 PDF.
+"""Print a form: 01 (receipt) to 06 of a dossier (app.services.dossier_forms), the register (07) of a
+period, or a procedure's guidance sheet, as an A4 PDF.
 
 The PDF is written sealed (app.storage.scratch) next to its final name and renamed, so a half-written
 file never appears and no form is clear on disk; ui.printing decrypts it in memory.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Literal
 
@@ -17,6 +19,7 @@ from app.config import Settings
 from app.domain.state import DossierState
 from app.services.dossier_forms import render_form
 from app.services.queries import get_dossier
+from app.services.register import render_period
 from app.storage import Database, scratch
 from ui.ops.base import IsCancelled, Progress, check_cancelled
 from ui.ops.store import open_store
@@ -65,6 +68,32 @@ def run(home: Path, job: DossierForm, progress: Progress, is_cancelled: IsCancel
 
 def render(db: Database, state: DossierState, job: DossierForm) -> bytes:
     return render_form(db, state, job.form, job.settings, job.clerk_name)
+
+
+@dataclass(frozen=True)
+class RegisterSheet:
+    """Form 07 (sổ theo dõi hồ sơ) for the days `first`..`last`, both included."""
+
+    first: date
+    last: date
+    out: Path
+    settings: Settings
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "settings", copy.deepcopy(self.settings))
+
+
+def run_register(home: Path, job: RegisterSheet, progress: Progress, is_cancelled: IsCancelled) -> Path:
+    """The register of a period as a PDF at `job.out` (one row per dossier received in it)."""
+    db = open_store(home)
+    try:
+        check_cancelled(is_cancelled, "register")
+        data = render_period(db, job.settings, job.first, job.last, "pdf")
+    finally:
+        db.close()
+    write_atomic(job.out, data, home)
+    progress(1, 1)
+    return job.out
 
 
 def run_guidance(home: Path, job: GuidanceSheet, progress: Progress, is_cancelled: IsCancelled) -> Path:

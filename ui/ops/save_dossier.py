@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import copy
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import cv2
@@ -17,7 +17,8 @@ import numpy as np
 from app.config import Settings
 from app.digitization import DEFAULT_PROFILE, DigitizationProfile, installed_profile
 from app.domain.vocabulary import vn_date
-from app.services.intake import receive
+from app.forms.bienlai import BienLai
+from app.services import cashdesk as cd
 from app.services.receive_request import DocumentIn, FileIn, ReceiveRequest
 from app.storage import BlobStore
 from scanner.pdf import PdfPage, build_pdf
@@ -43,6 +44,9 @@ class SaveDossier:
     layers: tuple[tuple[PageLayer, ...], ...]
     settings: Settings
     clerk_id: str
+    payment: cd.Payment | None = None  # paid at the save (cash, e-payment): collected with the dossier
+    receipt: cd.ReceiptChoice = field(default_factory=cd.ReceiptChoice)
+    pay_method: str = "cash"  # as the clerk chose it: transfer | later leave the fee due
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "settings", copy.deepcopy(self.settings))  # the job's own copy
@@ -54,18 +58,33 @@ class SavedDossier:
     code: str
     due_date: str
     due_text: str  # dd/mm/yyyy
+    fees_total: int = 0
+    fees_collected: int = 0
+    pay_method: str = "cash"
+    receipt_text: str = ""  # the biên lai number drawn or recorded at the save
+    qr_payload: str = ""  # the VietQR of the amount still due (transfer chosen, or due later)
+    bienlai: BienLai | None = None  # the printed biên lai's content, when one was drawn
+
+    @property
+    def fees_due(self) -> int:
+        return self.fees_total - self.fees_collected
 
 
 def run(home: Path, job: SaveDossier, progress: Progress, is_cancelled: IsCancelled) -> SavedDossier:
-    """Build each document's PDF (stored as a blob), then receive the dossier; returns its code."""
+    """Build each document's PDF (stored as a blob), then receive the dossier and, paid now, collect its
+    fees with a biên lai in the same transaction; returns its code and what is still due."""
     desk = open_desk(home, job.settings, job.clerk_id)
     try:
         documents = make_pdfs(desk.blobs, job, progress, is_cancelled, installed_profile(home))
-        state = receive(desk, replace(job.request, documents=documents))
+        request = replace(job.request, documents=documents)
+        state, got = cd.receive_and_collect(desk, request, job.payment, job.receipt)
+        qr = cd.payment_qr(desk, state, state.fees_quoted - state.fees_collected)
+        bienlai = cd.printable(desk, got) if got and got.receipt and got.receipt.kind == "printed" else None
     finally:
         desk.db.close()
     due = state.due_date or ""
-    return SavedDossier(state.id, state.code or "", due, vn_date(due))
+    return SavedDossier(state.id, state.code or "", due, vn_date(due), state.fees_quoted, state.fees_collected,
+                        job.pay_method, got.receipt.text if got and got.receipt else "", qr, bienlai)  # fmt: skip
 
 
 def make_pdfs(

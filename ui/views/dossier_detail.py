@@ -31,7 +31,7 @@ from ui.adapters import dossier
 from ui.adapters.dossier import DossierInfo
 from ui.context import DeskContext
 from ui.dialogs import actions as dlg
-from ui.dialogs.lifecycle import HeadApologyDialog, later_dialog
+from ui.dialogs.lifecycle import ExtensionRequestDialog, apology_dialog, later_dialog
 from ui.messages import user_message
 from ui.ops import print_form
 from ui.views import dossier_supplement as supplement
@@ -55,6 +55,9 @@ ACTIONS = [
     ("postal", "&Bưu chính"),
     ("add_documents", "Nhận giấy tờ bổ s&ung"),
 ]
+ACTION_LABELS = dict(ACTIONS)
+DONE_VI = {"request_extension": "Đã ghi đề nghị gia hạn; văn bản mẫu 04 in sau khi trưởng điểm duyệt, ký."}
+APPROVE_APOLOGY_VI = "Duyệt &xin lỗi, gia hạn (04)"
 FORM_OF: dict[str, print_form.FormCode] = {
     "supplement": "02",
     "refuse": "03",
@@ -65,6 +68,11 @@ FORM_OF: dict[str, print_form.FormCode] = {
     "stop": "05",
     "add_documents": "01",  # a new appointment after the supplement
 }
+
+
+def action_of(action: str, dialog: dlg.ActionDialog) -> str:
+    """The action a dialog records: a clerk's form 04 dialog only asks for it (no form yet)."""
+    return "request_extension" if isinstance(dialog, ExtensionRequestDialog) else action
 
 
 class DossierDetail(QWidget):
@@ -88,6 +96,11 @@ class DossierDetail(QWidget):
         self.late.setWordWrap(True)
         self.late.hide()
         lay.addWidget(self.late)
+        self.pending = QLabel()  # form 04 asked for by a clerk, waiting for the head's signature
+        self.pending.setObjectName("InfoBanner")
+        self.pending.setWordWrap(True)
+        self.pending.hide()
+        lay.addWidget(self.pending)
         grid = QGridLayout()
         self.buttons: dict[str, QPushButton] = {}
         for i, (key, label) in enumerate(ACTIONS):
@@ -142,9 +155,14 @@ class DossierDetail(QWidget):
             self.documents.addItem(item)
         self.late.setText(d["late_notice"])
         self.late.setVisible(bool(d["late_notice"]))
+        self.pending.setText(d["pending_notice"])
+        self.pending.setVisible(bool(d["pending_notice"]))
         allowed = set(d["allowed_actions"])
         for key, b in self.buttons.items():
             b.setEnabled(key in allowed)
+        self.buttons["apology"].setText(
+            APPROVE_APOLOGY_VI if d["pending_notice"] else ACTION_LABELS["apology"]
+        )
 
     def _on_page_current(self, item: QListWidgetItem | None, _prev: object) -> None:
         if item is None:
@@ -166,10 +184,8 @@ class DossierDetail(QWidget):
             return dlg.RefuseDialog(self)
         if action == "fee":
             return dlg.FeeDialog(d["fees_due"], self)
-        if action == "apology":
-            if self.ctx.clerk is not None and self.ctx.clerk.role == "head":
-                return dlg.ApologyDialog(d["due_date"], self)
-            return HeadApologyDialog(d["due_date"], self)  # a clerk asks; the head approves and signs
+        if action == "apology":  # a clerk asks (pending); the head approves and signs (form 04)
+            return apology_dialog(self.ctx, d, self)
         if action == "return":
             return dlg.ReturnDialog(d["applicant_name"], self)
         if action == "rating":
@@ -206,7 +222,7 @@ class DossierDetail(QWidget):
             self.run_action(action, {})
             return
         if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.run_action(action, dialog.values())
+            self.run_action(action_of(action, dialog), dialog.values())
 
     def run_action(self, action: str, values: dict[str, Any]) -> Job | None:
         """Record the action through app.services, then make its form (02/03/04) and offer to print."""
@@ -223,7 +239,7 @@ class DossierDetail(QWidget):
         self.sig_changed.emit(dossier_id)
         form = FORM_OF.get(action)
         if not form:
-            self.sig_message.emit("Đã ghi nhận.", False)
+            self.sig_message.emit(DONE_VI.get(action, "Đã ghi nhận."), False)
             return None
         out = (
             Path(tempfile.mkdtemp(prefix="motcua-form-"))

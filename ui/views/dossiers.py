@@ -1,25 +1,37 @@
-"""Hồ sơ: filters, search (code, name, ID number, OCR text), a lazily loaded table, and the detail."""
+"""Hồ sơ: filters, search (code, name, ID number, phone, OCR text), a lazily loaded table, the detail,
+and the register (form 07) of a period printed from here."""
 
 from __future__ import annotations
 
+import tempfile
+from datetime import date, datetime
 from functools import partial
+from pathlib import Path
 
 from PySide6.QtCore import QItemSelection, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDialog,
     QHBoxLayout,
     QLineEdit,
+    QPushButton,
     QSplitter,
     QTableView,
     QWidget,
 )
 
+from app.domain.vocabulary import VN_TZ
+from ui import printing
 from ui.adapters.dossier import list_dossiers
 from ui.context import DeskContext
+from ui.dialogs.register import RegisterDialog
+from ui.messages import user_message
 from ui.models.dossier_table import DossierTableModel
+from ui.ops import print_form
 from ui.views.base import ViewPage
 from ui.views.dossier_detail import DossierDetail
+from ui.workers.jobs import Job
 
 FILTERS = [
     ("all", "Tất cả"),
@@ -47,8 +59,14 @@ class DossiersView(ViewPage):
             "Tìm theo mã hồ sơ, họ tên, số giấy tờ, số điện thoại hoặc nội dung tài liệu (OCR)"
         )
         self.search.setClearButtonEnabled(True)
+        self.register_button = QPushButton("In sổ theo dõi (0&7)…")
+        self.register_button.setToolTip(
+            "Sổ theo dõi hồ sơ (mẫu 07) của một ngày, một tháng hoặc một khoảng ngày"
+        )
+        self.last_register_pdf: Path | None = None
         bar.addWidget(self.filter)
         bar.addWidget(self.search, 1)
+        bar.addWidget(self.register_button)
         self.root.addLayout(bar)
         self.model = DossierTableModel(partial(list_dossiers, ctx))
         self.table = QTableView()
@@ -77,6 +95,7 @@ class DossiersView(ViewPage):
         self.search.textChanged.connect(lambda _t: self._timer.start())
         self.filter.currentIndexChanged.connect(lambda _i: self.apply_filter())
         self.table.selectionModel().selectionChanged.connect(self._on_selection)
+        self.register_button.clicked.connect(self._on_register_clicked)
         self.detail.sig_changed.connect(lambda _id: self.model.reload())
         self.detail.sig_message.connect(lambda text, err: (self.show_error if err else self.show_info)(text))
 
@@ -107,3 +126,33 @@ class DossiersView(ViewPage):
                 self.detail.show_dossier(self.model.row_data(rows[0].row())["id"])
             except Exception as exc:
                 self.show_error(exc)
+
+    # ----- the register (form 07) -----
+    def _on_register_clicked(self) -> None:
+        dialog = RegisterDialog(datetime.now(VN_TZ).date(), self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            v = dialog.values()
+            self.print_register(v["first"], v["last"])
+
+    def print_register(self, first: date, last: date) -> Job:
+        """Build form 07 of `first`..`last` off the UI thread, then offer it for printing."""
+        self.clear_message()
+        name = f"so-theo-doi-{first.isoformat()}" + ("" if first == last else f"-{last.isoformat()}")
+        out = Path(tempfile.mkdtemp(prefix="motcua-form-")) / f"{name}.pdf"
+        request = print_form.RegisterSheet(first, last, out, self.ctx.settings)
+        job = Job("Tạo sổ theo dõi hồ sơ (mẫu 07)", print_form.run_register, self.ctx.home, request)
+        self.register_button.setEnabled(False)
+        return self.ctx.runner.start(job, on_done=self._on_register_ready, on_failed=self._on_register_failed)
+
+    def _on_register_ready(self, pdf: Path) -> None:
+        self.register_button.setEnabled(True)
+        self.last_register_pdf = pdf
+        self.show_info(f"Đã tạo sổ theo dõi hồ sơ: {pdf.name}")
+        try:
+            printing.print_with_preview(pdf, self, self.ctx.settings.printer)
+        except printing.PrinterMissingError as exc:
+            self.show_error(f"Đã tạo sổ theo dõi hồ sơ {pdf.name}. {exc.user_message}")
+
+    def _on_register_failed(self, exc: BaseException) -> None:
+        self.register_button.setEnabled(True)
+        self.show_error(user_message(exc))

@@ -1,4 +1,5 @@
-"""Cài đặt: point and desk, scanner (device, dpi, colour, test scan), printer, Saturday reception, hub."""
+"""Cài đặt: point and desk, scanner (device, dpi, colour, test scan), printer, Saturday reception,
+hub (address, its CA bundle, and a red mark while the link is plain http to another machine)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,13 @@ from PySide6.QtWidgets import (
 )
 
 from app.config import save_settings
+from app.domain.errors import AppError
 from scanner.sources import Device
+from ui.adapters.sync import (
+    check_hub_ca,
+    hub_link_view,
+    install_hub_ca,
+)
 from ui.adapters.upkeep import backup_status_text
 from ui.context import DeskContext
 from ui.ops import scanners
@@ -59,13 +66,8 @@ class SettingsView(ViewPage):
         pf.addRow("Số quầy", self.desk)
         pf.addRow("", self.saturday)
         pf.addRow("Khóa màn hình sau", self.lock_minutes)
-        hub = QGroupBox("Trung tâm (đồng bộ)")
-        hf = QFormLayout(hub)
-        self.hub_url = QLineEdit()
-        self.hub_url.setPlaceholderText("https://trungtam.hanoi.gov.vn/motcua")
-        hf.addRow("Địa chỉ trung tâm", self.hub_url)
         left.addWidget(point)
-        left.addWidget(hub)
+        left.addWidget(self._hub_box())
         left.addWidget(self._backup_box())
         left.addStretch(1)
         scan = QGroupBox("Máy quét")
@@ -104,6 +106,56 @@ class SettingsView(ViewPage):
         self.refresh_devices.clicked.connect(self.find_devices)
         self._connect_upkeep(upkeep)
         self.test_scan.clicked.connect(self.run_test_scan)
+
+    # ----- Trung tâm -----
+    def _hub_box(self) -> QGroupBox:
+        box = QGroupBox("Trung tâm (đồng bộ)")
+        hf = QFormLayout(box)
+        self.hub_url = QLineEdit()
+        self.hub_url.setPlaceholderText("https://trungtam.hanoi.gov.vn/motcua")
+        self.unencrypted = QLabel()
+        self.unencrypted.setObjectName("Unencrypted")
+        self.unencrypted.setWordWrap(True)
+        self.unencrypted.hide()
+        self.ca_bundle = QLineEdit()
+        self.ca_bundle.setReadOnly(True)
+        self.ca_bundle.setToolTip("Tệp PEM chứng chỉ CA đã ký chứng chỉ của máy chủ Trung tâm")
+        self.choose_ca = QPushButton("Chọn &tệp…")
+        self.choose_ca.setToolTip("Chọn tệp chứng chỉ CA của Trung tâm, dạng PEM (Alt+T)")
+        self._ca_picked: str | None = None  # checked, installed when the settings are saved
+        ca_row = QHBoxLayout()
+        ca_row.addWidget(self.ca_bundle, 1)
+        ca_row.addWidget(self.choose_ca)
+        hf.addRow("Địa chỉ trung tâm", self.hub_url)
+        hf.addRow("", self.unencrypted)
+        hf.addRow("Chứng chỉ CA", ca_row)
+        self.choose_ca.clicked.connect(self._on_choose_ca_clicked)
+        return box
+
+    def _on_choose_ca_clicked(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Chọn chứng chỉ CA của Trung tâm", "", "Chứng chỉ PEM (*.pem *.crt *.cer);;Mọi tệp (*)"
+        )
+        if path:
+            self.pick_ca_bundle(path)
+
+    def pick_ca_bundle(self, path: str) -> bool:
+        """Take the PEM file IT chose if it holds CA certificates; it is kept when the settings are saved."""
+        try:
+            check_hub_ca(path)
+        except AppError as exc:
+            self.show_error(exc)
+            return False
+        self._ca_picked = path
+        self.ca_bundle.setText(path)
+        self.show_info("Tệp chứng chỉ hợp lệ; bấm “Lưu cài đặt” để dùng.")
+        return True
+
+    def _show_link(self) -> None:
+        link = hub_link_view(self.ctx)
+        self.ca_bundle.setText(self._ca_picked or link.ca_text)
+        self.unencrypted.setText(link.unencrypted_text)
+        self.unencrypted.setVisible(link.is_unencrypted)
 
     # ----- Sao lưu -----
     def _backup_box(self) -> QGroupBox:
@@ -185,6 +237,7 @@ class SettingsView(ViewPage):
         self.saturday.setChecked(s.saturday_reception)
         self.lock_minutes.setValue(s.lock_minutes)
         self.hub_url.setText(s.hub_url)
+        self._show_link()
         self.dpi.setCurrentIndex(max(self.dpi.findData(s.scan_dpi), 0))
         self.mode.setCurrentIndex(max(self.mode.findData(s.scan_mode), 0))
         if self.device.count() == 0:
@@ -241,9 +294,13 @@ class SettingsView(ViewPage):
     def save(self) -> bool:
         self._apply()
         try:
+            if self._ca_picked is not None:  # checked again: the file may have changed since
+                install_hub_ca(self.ctx, self._ca_picked)
+                self._ca_picked = None
             save_settings(self.ctx.settings, self.ctx.home)
         except Exception as exc:
             self.show_error(exc)
             return False
+        self._show_link()
         self.show_info("Đã lưu cài đặt.")
         return True

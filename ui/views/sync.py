@@ -13,7 +13,11 @@ from PySide6.QtWidgets import (
 )
 
 from sync.engine import SyncReport
-from ui.adapters.sync import is_enrolled, sync_overview
+from ui.adapters.sync import (
+    hub_link_view,
+    is_enrolled,
+    sync_overview,
+)
 from ui.context import DeskContext
 from ui.views.base import ViewPage, hint, row, section
 from ui.workers.jobs import Job
@@ -26,6 +30,11 @@ class SyncView(ViewPage):
     def __init__(self, ctx: DeskContext, scheduler: SyncScheduler, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.scheduler = scheduler  # "Đồng bộ ngay" asks it: one pass at a time
+        self.unencrypted = QLabel()
+        self.unencrypted.setObjectName("Unencrypted")
+        self.unencrypted.setWordWrap(True)
+        self.unencrypted.hide()
+        self.root.addWidget(self.unencrypted)
         box = QGroupBox("Tình trạng")
         form = QFormLayout(box)
         self.labels: dict[str, QLabel] = {}
@@ -60,6 +69,9 @@ class SyncView(ViewPage):
 
     def refresh(self) -> None:
         info = sync_overview(self.ctx)
+        link = hub_link_view(self.ctx)
+        self.unencrypted.setText(link.unencrypted_text)
+        self.unencrypted.setVisible(link.is_unencrypted)
         for key, lab in self.labels.items():
             lab.setText(str(info.get(key) or "—"))
         pending = info.get("pending", [])

@@ -30,8 +30,10 @@ from ui.views.receive import intake_guidance
 from ui.views.receive.draft import ReceiveDraft
 from ui.views.receive.step_applicant import ApplicantStep
 from ui.views.receive.step_documents import DocumentsStep
-from ui.views.receive.step_fees import FeesStep, ReturnStep
-from ui.views.receive.steps_misc import DoneStep, ProcedureStep, ReviewStep
+from ui.views.receive.step_done import DoneStep
+from ui.views.receive.step_fees import FeesStep
+from ui.views.receive.step_return import ReturnStep
+from ui.views.receive.steps_misc import ProcedureStep, ReviewStep
 from ui.workers.jobs import Job
 
 logger = logging.getLogger(__name__)
@@ -67,7 +69,7 @@ class ReceiveView(ViewPage):
         self.fees_step = FeesStep(ctx, self.draft)
         self.return_step = ReturnStep(ctx, self.draft)
         self.review_step = ReviewStep(ctx, self.draft)
-        self.done_step = DoneStep()
+        self.done_step = DoneStep(ctx)
         for w in (
             self.procedure_step,
             self.applicant_step,
@@ -113,6 +115,8 @@ class ReceiveView(ViewPage):
         self.procedure_step.search.sig_activated.connect(lambda _c: self.next_step())
         self.applicant_step.sig_message.connect(self._on_step_message)
         self.documents_step.sig_message.connect(self._on_step_message)
+        self.done_step.sig_message.connect(self._on_step_message)
+        self.done_step.sig_bienlai.connect(self._on_bienlai_ready)
         self.done_step.print_button.clicked.connect(self.print_receipt)
         self.done_step.save_pdf_button.clicked.connect(self._on_save_pdf_clicked)
         self.done_step.new_button.clicked.connect(self.reset)
@@ -172,7 +176,7 @@ class ReceiveView(ViewPage):
         if i == APPLICANT and not self.applicant_step.validate():
             return "Thông tin người nộp chưa hợp lệ: hãy sửa các ô báo đỏ."
         if i == FEES and not self.fees_step.is_valid():
-            return "Hãy ghi lý do điều chỉnh lệ phí."
+            return self.fees_step.problem()
         if i == RETURN and not self.return_step.is_valid():
             return "Hãy nhập đủ người nhận, địa chỉ và điện thoại để trả qua bưu chính."
         return ""
@@ -254,6 +258,12 @@ class ReceiveView(ViewPage):
         job = Job("Tạo giấy tiếp nhận", print_form.run, self.ctx.home, form)
         return self.ctx.runner.start(job, on_done=on_done, on_failed=self.show_error)
 
+    def _on_bienlai_ready(self, pdf: Path) -> None:
+        try:
+            printing.print_with_preview(pdf, self, self.ctx.settings.printer)
+        except printing.PrinterMissingError as exc:
+            self.show_info(f"Đã tạo biên lai {pdf.name}. {exc.user_message}")
+
     def print_receipt(self) -> Job | None:
         def done(pdf: Path) -> None:
             try:
@@ -311,6 +321,6 @@ class ReceiveView(ViewPage):
         self.draft.__init__()  # type: ignore[misc]
         self.result = None
         self.applicant_step.clear()
-        self.fees_step.reason.clear()
+        self.fees_step.clear()
         self.return_step.desk.setChecked(True)
         self.go_to(PROCEDURE)

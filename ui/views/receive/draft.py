@@ -11,8 +11,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.config import Settings
-from app.services.fees import adjust_fees
+from app.services.cashdesk import Payment, ReceiptChoice
+from app.services.fees import Exemption, FeeRequest, adjust_fees
 from app.services.quality import document_warnings
+from app.services.receipts import ReceiptNo
 from app.services.receive_request import DocumentIn, PageMeta, ReceiveRequest
 from ui.adapters.catalog import ProcedureView
 from ui.ops.save_dossier import PageLayer, SaveDossier
@@ -61,7 +63,14 @@ class ReceiveDraft:
     cases: list[tuple[str, str]] = field(default_factory=list)  # (id, label) of the procedure's cases
     case: str = ""  # the applicant's case
     channel: str = "truc_tiep"  # how the dossier is filed: truc_tiep | buu_chinh
-    exemption: str = ""  # the `who` of a fee exemption the citizen proves
+    exemption: str = ""  # the `who` of a fee exemption the citizen proves, or OTHER_EXEMPTION
+    exemption_reason: str = ""  # the clerk's words for OTHER_EXEMPTION
+    exemption_proof: str = ""  # the paper seen (name, number) that proves the exemption
+    fee_copies: dict[str, int] = field(default_factory=dict)  # component -> copies counted (clerk's)
+    pay_method: str = ""  # cash | epay: collected at the save; transfer | later: left due; "": not chosen
+    epay_ref: str = ""
+    receipt_kind: str = "printed"  # printed: drawn from the desk's range; else recorded by the clerk
+    receipt_no: tuple[str, str, int] = ("", "", 0)  # mẫu số, ký hiệu, số of a recorded biên lai
 
     def choose_case(self, case: str) -> None:
         """Components of another case stop being required; those of this case (and of every case) are."""
@@ -78,6 +87,39 @@ class ReceiveDraft:
         if self.procedure is None:
             return "", None
         return self.procedure["code"], self.procedure["version"]
+
+    def copies_of(self, c: DraftComponent) -> int:
+        """Copies of a component a per-page fee counts: the clerk's, else 1 for an original handed in to
+        be copied or certified and 0 for the rest (as app.services.fees.counted_components)."""
+        return self.fee_copies.get(c.component, 1 if c.copy_kind == "original" else 0)
+
+    def fee_request(self) -> FeeRequest:
+        """The cash desk's quote inputs as the fee step stands."""
+        ex = None
+        if self.exemption == OTHER_EXEMPTION:
+            ex = Exemption(self.exemption_reason, self.exemption_proof)
+        elif self.exemption:
+            ex = Exemption(self.exemption, self.exemption_proof, who=self.exemption)
+        copies = tuple((c.component, self.copies_of(c)) for c in self.components)
+        return FeeRequest(channel=self.channel, exemption=ex, component_copies=copies)
+
+    def fee_documents(self) -> list[dict[str, Any]]:
+        """What the quote counts pages from (the pages entered so far, per component)."""
+        return [{"component": c.component, "pages": c.pages} for c in self.components if c.pages]
+
+    def payment(self) -> Payment | None:
+        """The payment made at the save (cash, e-payment); None when the fee stays due (transfer, later)."""
+        if self.pay_method in ("cash", "epay"):
+            return Payment(self.pay_method, epay_ref=self.epay_ref.strip())
+        return None
+
+    def receipt_choice(self) -> ReceiptChoice:
+        if self.receipt_kind == "printed":
+            return ReceiptChoice()
+        form, series, number = self.receipt_no
+        return ReceiptChoice(
+            self.receipt_kind, ReceiptNo(form.strip(), series.strip(), number, self.receipt_kind)
+        )
 
     def is_empty(self) -> bool:
         return self.procedure is None and not any(self.applicant.values()) and not self.page_count()
@@ -149,7 +191,7 @@ class ReceiveDraft:
             case=self.case,
             presented=tuple(self.presented()),
             channel=self.channel,
-            exemption=self.exemption,
+            fee_request=self.fee_request(),
             fee_adjustment=adjust_fees(self.fees, self.fees_total, self.fee_override_reason),
         )
 
@@ -158,10 +200,13 @@ class ReceiveDraft:
         layers = tuple(
             tuple(PageLayer(p.text_pdf, p.is_photo) for p in c.pages) for c in self.components if c.pages
         )
-        return SaveDossier(self.request(), layers, settings, clerk_id)
+        return SaveDossier(
+            self.request(), layers, settings, clerk_id, self.payment(), self.receipt_choice(), self.pay_method
+        )
 
 
 PRESENTED_NOTE = "Xuất trình bản chính, đã đối chiếu"
+OTHER_EXEMPTION = "__khac__"  # an exemption the catalog does not list: the clerk writes the reason
 
 
 def components_for(proc: ProcedureView) -> list[DraftComponent]:

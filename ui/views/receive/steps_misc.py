@@ -1,22 +1,22 @@
-"""Step 1 — chọn thủ tục, step 6 — xem lại, and the page shown after saving (print the receipt)."""
+"""Step 1 — chọn thủ tục and step 6 — xem lại."""
 
 from __future__ import annotations
 
 import html
 from typing import Any
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QSplitter, QTextBrowser, QWidget
 
 from app.domain.vocabulary import RETURN_METHOD_VI, copy_kind_vi
+from app.domain.vocabulary import vnd as money
 from ui.adapters import receive
 from ui.adapters.catalog import procedure_detail
 from ui.context import DeskContext
-from ui.ops.save_dossier import SavedDossier
-from ui.views.base import hint, section
+from ui.views.base import hint
 from ui.views.procedures import ProcedureSearch, procedure_html
 from ui.views.receive.draft import ReceiveDraft, components_for
 from ui.views.receive.step_base import DraftStep
-from ui.views.receive.step_fees import money
+from ui.views.receive.step_fees import PAY_VI
 
 
 class ProcedureStep(DraftStep):
@@ -41,6 +41,8 @@ class ProcedureStep(DraftStep):
         self.draft.components = components_for(proc)
         self.draft.cases, self.draft.case = list(proc["cases"]), ""
         self.draft.channel, self.draft.exemption = "truc_tiep", ""
+        self.draft.exemption_reason = self.draft.exemption_proof = ""
+        self.draft.fee_copies = {}
         self.draft.fees_total = self.draft.fees_computed_total = 0
 
 
@@ -80,6 +82,8 @@ class ReviewStep(DraftStep):
             else f"Bưu chính: {esc(ret.get('recipient_name', ''))}, {esc(ret.get('address', ''))}, {esc(ret.get('phone', ''))}"
         )
         reason = f" (điều chỉnh: {esc(d.fee_override_reason)})" if d.fee_override_reason else ""
+        if d.fees_total:
+            reason += f" — {esc(PAY_VI.get(d.pay_method, d.pay_method))}"
         proc = d.procedure or {"name": "", "code": ""}
         self.summary.setHtml(
             f"<h2 style='color:#12263f'>{esc(proc['name'])}</h2><p>Mã thủ tục {esc(proc['code'])}</p>"
@@ -93,33 +97,3 @@ class ReviewStep(DraftStep):
             f"<h3>Ngày hẹn trả</h3><p><b>{esc(due)}</b></p>"
         )
         self.warnings.setText("\n".join(f"⚠ {w}" for w in d.warnings()))
-
-
-class DoneStep(QWidget):
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.addWidget(section("Đã lưu hồ sơ"))
-        self.info = QLabel()
-        self.info.setObjectName("InfoBanner")
-        self.info.setWordWrap(True)
-        lay.addWidget(self.info)
-        row = QHBoxLayout()
-        self.print_button = QPushButton("In giấy tiếp nhận (Ctrl+P)")
-        self.print_button.setObjectName("Primary")
-        self.print_button.setShortcut("Ctrl+P")
-        self.save_pdf_button = QPushButton("&Lưu giấy tiếp nhận (PDF)…")
-        self.new_button = QPushButton("Tiếp nhận hồ sơ &mới")
-        for b in (self.print_button, self.save_pdf_button, self.new_button):
-            row.addWidget(b)
-        row.addStretch(1)
-        lay.addLayout(row)
-        lay.addStretch(1)
-
-    def show_result(self, result: SavedDossier) -> None:
-        self.info.setText(
-            f"Mã hồ sơ: <b>{html.escape(result.code)}</b><br>"
-            f"Hẹn trả kết quả: <b>{html.escape(result.due_text or result.due_date)}</b><br>"
-            "Hãy in giấy tiếp nhận (2 liên) và giao liên 2 cho công dân."
-        )
