@@ -1,7 +1,7 @@
 """One-file backups of a desk: `desk.db` (SQLCipher online backup), `blobs/`, `config.toml`,
-`keys.json` and the centre's calendar publications (`calendar/YYYY.json`).
+`keys.json` and the centre's publications (`calendar/YYYY.json`, `digitization.json`).
 
-The archive is a tar file: `desk.db`, `config.toml`, `keys.json`, `calendar/YYYY.json`,
+The archive is a tar file: `desk.db`, `config.toml`, `keys.json`, `digitization.json`, `calendar/YYYY.json`,
 `blobs/ab/cd/<sha256>`, then `manifest.json` with the SHA-256 of every member and the store's marker
 (last event HLC, counts). It is sealed as the desk is: desk.db stays SQLCipher-encrypted and the
 blobs stay AES-256-GCM sealed under the store key, so the recovery key (or a clerk's password,
@@ -33,6 +33,7 @@ from typing import IO, Any
 
 from app import keys as key_store
 from app.config import blobs_dir, config_path, data_home, db_path
+from app.digitization import PROFILE_FILE
 from app.domain.errors import DiskFullError, IntegrityError, StorageError
 from app.storage.blobs import BlobStore
 from app.storage.cipher import connect_sealed
@@ -44,7 +45,7 @@ FORMAT = "motcua-backup"
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 BLOB_NAME = re.compile(r"^blobs/([0-9a-f]{2})/([0-9a-f]{2})/([0-9a-f]{64})$")
-TOP_MEMBERS = ("desk.db", "config.toml", key_store.KEY_FILE, MANIFEST)
+TOP_MEMBERS = ("desk.db", "config.toml", key_store.KEY_FILE, PROFILE_FILE, MANIFEST)
 CALENDAR_NAME = re.compile(r"^calendar/\d{4}\.json$")
 
 Progress = Callable[[int, int], None]
@@ -219,10 +220,15 @@ def _write_archive(
 
 
 def _small_files(home: Path) -> list[tuple[str, Path]]:
-    """config.toml, keys.json and the calendar publications (a restored desk keeps the centre's
-    calendar that matches its sync cursor)."""
+    """config.toml, keys.json, the digitization profile and the calendar publications (a restored desk
+    keeps the centre's calendar and profile that match its sync cursor)."""
     found = [
-        (name, p) for name, p in (("config.toml", config_path(home)), ("keys.json", key_store.key_path(home)))
+        (name, p)
+        for name, p in (
+            ("config.toml", config_path(home)),
+            ("keys.json", key_store.key_path(home)),
+            (PROFILE_FILE, home / PROFILE_FILE),
+        )
     ]
     found += [(f"calendar/{p.name}", p) for p in sorted((home / "calendar").glob("*.json"))]
     return [(name, p) for name, p in found if p.is_file() and safe_member_name(name)]

@@ -26,6 +26,7 @@ from pathlib import Path
 from app import keys as key_store
 from app.backup import MANIFEST, IsCancelled, Progress, _never, _no_progress, safe_member_name, verify_backup
 from app.config import blobs_dir, config_path, data_home, db_path
+from app.digitization import PROFILE_FILE
 from app.domain.errors import AppError, IntegrityError, StorageError
 from app.storage.blobs import BlobStore
 from app.storage.cipher import DB_ERRORS, OperationalError, connect_sealed
@@ -140,6 +141,8 @@ def _move_into_place(staging: Path, home: Path, stamp: str) -> Path | None:
             if dest.exists():
                 os.replace(dest, dest.with_name(f"{name}.pre-restore-{stamp}"))
             os.replace(staging / name, dest)
+    if (staging / PROFILE_FILE).exists():
+        os.replace(staging / PROFILE_FILE, home / PROFILE_FILE)
     for path in sorted((staging / "calendar").glob("*.json")):
         (home / "calendar").mkdir(exist_ok=True)
         os.replace(path, home / "calendar" / path.name)

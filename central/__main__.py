@@ -12,6 +12,7 @@ from pathlib import Path
 from central import catalog_cli
 from central.core.config import HubSettings
 from central.core.db import Database, migrate
+from sync.protocol import PUBLICATION_KINDS
 
 logger = logging.getLogger(__name__)
 AGENCY_TYPES = ("accepted", "processing", "supplement_requested", "result_ready", "rejected", "due_extended")
@@ -66,7 +67,7 @@ def _parser() -> argparse.ArgumentParser:
     post.add_argument("--file", type=Path, action="append", default=[])
     post.add_argument("--note")
     post.add_argument("--new-due-date", help="YYYY-MM-DD (due_extended)")
-    for kind in ("catalog", "calendar"):
+    for kind in PUBLICATION_KINDS:
         pub = sub.add_parser(kind, help=f"{kind} publishing").add_subparsers(dest="action", required=True)
         p = pub.add_parser("publish", help=f"publish a {kind} JSON file to every desk")
         _store_args(p)

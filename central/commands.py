@@ -12,12 +12,14 @@ from pydantic import ValidationError
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from app.digitization import parse_profile
+from app.domain.errors import ValidationError as ProfileError
 from central import agency, agency_accounts, audit_heads, crud, ingest
 from central.blobs import HubBlobs
 from central.core.config import HubSettings
 from central.core.db import Database
 from central.models import Dossier
-from sync.protocol import AgencyPost
+from sync.protocol import PUBLICATION_KINDS, AgencyPost
 
 
 def run(args: argparse.Namespace, settings: HubSettings, database: Database) -> int:
@@ -26,6 +28,9 @@ def run(args: argparse.Namespace, settings: HubSettings, database: Database) -> 
             return _run(args, settings, s)
     except (crud.PointSetupError, agency_accounts.AgencyAccountError, agency.AgencyInputError) as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except ProfileError as exc:
+        print(f"error: {exc.log_message}", file=sys.stderr)
         return 2
 
 
@@ -46,8 +51,11 @@ def _run(args: argparse.Namespace, settings: HubSettings, s: Session) -> int:
         print(json.dumps(rows, ensure_ascii=False, indent=None if args.json else 2))
     elif args.command == "agency":
         return _agency(args, s, HubBlobs(settings.blobs_dir))
-    elif args.command in ("catalog", "calendar"):
-        body: dict[str, Any] = json.loads(args.file.read_text(encoding="utf-8"))
+    elif args.command in PUBLICATION_KINDS:
+        text = args.file.read_text(encoding="utf-8")
+        if args.command == "digitization":
+            parse_profile(text, origin=args.file.name)  # a bad profile is refused here, not on every desk
+        body: dict[str, Any] = json.loads(text)
         pub = ingest.publish(s, args.command, body)
         print(f"published {args.command} #{pub}")
     return 0

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from central.core import security
 from central.models import Blob, Device, Dossier, DossierFile, EnrollCode, FeedItem, Point, Publication
-from sync.protocol import AGENCY_CODE_PATTERN, POINT_PATTERN, DossierSummary
+from sync.protocol import AGENCY_CODE_PATTERN, POINT_PATTERN, PUBLICATION_KINDS, DossierSummary
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +29,7 @@ def ensure_point(s: Session, code: str) -> Point:
     point = Point(code=code, next_seq=1)
     s.add(point)
     s.flush()
-    for kind in ("catalog", "calendar"):
+    for kind in PUBLICATION_KINDS:
         newest = s.scalar(select(Publication).where(Publication.kind == kind).order_by(Publication.id.desc()))
         if newest is not None:
             add_feed(s, code, kind, publication_id=newest.id)

@@ -27,7 +27,11 @@ LAST_ERROR_KEY = "sync.last_error"
 CLOCK_OFFSET_KEY = DB_CLOCK_OFFSET_KEY  # the desk clock's correction reads it (app.storage.db)
 RECONCILED_KEY = "sync.reconciled"  # JSON: hub address, time and counts of the last reconciliation
 TUS_URL_PREFIX = "sync.tus."
-PUBLICATION_KEYS = {"catalog": "sync.catalog", "calendar": "sync.calendar"}
+PUBLICATION_KEYS = {
+    "catalog": "sync.catalog",
+    "calendar": "sync.calendar",
+    "digitization": "sync.digitization",
+}
 
 
 class DeskOutbox:

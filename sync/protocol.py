@@ -177,11 +177,14 @@ class PushResponse(Wire):
     missing_files: list[WireFile] = Field(default_factory=list)  # named by these events, not yet at the hub
 
 
+PUBLICATION_KINDS = ("catalog", "calendar", "digitization")  # what the centre publishes to every desk
+
+
 class Change(Wire):
     seq: Cursor
-    kind: Literal["event", "catalog", "calendar"]
+    kind: Literal["event", "catalog", "calendar", "digitization"]
     event: WireEvent | None = None
-    document: dict[str, Any] | None = None  # catalog or calendar body
+    document: dict[str, Any] | None = None  # a publication's body
 
 
 class ChangesResponse(Wire):

@@ -22,7 +22,7 @@ from typing import Any, Protocol
 from app.domain.events import Event, EventType, files_of
 from sync.errors import CancelledError, FileMismatchError, HubRefusedError, HubReplyError, NoProgressError
 from sync.outbox import CURSOR_HUB_KEY, CURSOR_KEY, DeskOutbox
-from sync.protocol import ChangesResponse, WireEvent
+from sync.protocol import PUBLICATION_KINDS, ChangesResponse, WireEvent
 from sync.transport import HubTransport
 
 logger = logging.getLogger(__name__)
@@ -107,7 +107,7 @@ def _apply_page(
     dossiers: set[str] = set()
     done, problem = after, None
     for change in page.changes:
-        if change.kind in ("catalog", "calendar") and change.document is not None:
+        if change.kind in PUBLICATION_KINDS and change.document is not None:
             publish(change.kind, change.seq, change.document)
         elif change.kind == "event" and change.event is not None:
             event = change.event

@@ -9,6 +9,7 @@ checked here is checked; the claim itself is not made (no validator is installab
 
 from __future__ import annotations
 
+import io
 import re
 import subprocess
 from pathlib import Path
@@ -116,6 +117,63 @@ def test_every_image_names_a_colour_space_or_is_a_mask(scan_pdf: Path) -> None:
                 else:
                     kinds.add(str(obj.ColorSpace))
         assert kinds == {"mask", "/DeviceGray", "/DeviceRGB"}
+
+
+@pytest.fixture(scope="module")
+def tone_pages(scans: list[PageResult]) -> list[PdfPage]:
+    """Under a gray or colour profile: the text page kept in gray, a colour scan kept in colour."""
+    [colour] = ocr_pages(
+        [(make_page("clean", n_lines=6, seed=4).image, 300)], OcrOptions(keep_color=True), workers=0
+    )
+    assert colour.page.color is not None  # no coloured ink, kept in colour all the same
+    text = scans[0]
+    return [
+        PdfPage(text.page.gray, text.page.dpi, None, False, text.ocr.text_pdf if text.ocr else None, True),
+        PdfPage(
+            colour.page.gray,
+            colour.page.dpi,
+            colour.page.color,
+            False,
+            colour.ocr.text_pdf if colour.ocr else None,
+            True,
+        ),
+    ]
+
+
+def test_a_tone_profile_keeps_a_background_on_every_page_and_renders_in_every_reader(
+    tone_pages: list[PdfPage], tmp_path: Path
+) -> None:
+    path = tmp_path / "tones.pdf"
+    path.write_bytes(build_pdf(tone_pages, title="Hồ sơ quét màu", kb_per_page=200))
+    assert path.stat().st_size <= 200 * 1024 * len(tone_pages)
+    assert qpdf_check(path) == []
+    with pikepdf.open(path) as pdf:
+        for page, source in zip(pdf.pages, tone_pages, strict=True):
+            images = _images(page)
+            mask = next(i for i in images if i.get("/ImageMask"))
+            back = next(i for i in images if not i.get("/ImageMask"))
+            assert int(mask.Width) == source.gray.shape[1]  # the text at full resolution
+            assert back.Filter == "/DCTDecode" and int(back.Width) < source.gray.shape[1] // 2
+        assert [str(_back(p).ColorSpace) for p in pdf.pages] == ["/DeviceGray", "/DeviceRGB"]
+    for reader, rendering in render_all(path, RENDER_DPI).items():
+        assert rendering.errors == [], reader
+        for n, (page, source) in enumerate(zip(rendering.pages, tone_pages, strict=True)):
+            diff, agreement = compare(page, source.color if source.color is not None else source.gray)
+            assert diff < MAX_MEAN_DIFF and agreement > MIN_INK_AGREEMENT, (reader, n, diff, agreement)
+
+
+def test_a_tight_budget_makes_the_background_coarser_never_the_text(tone_pages: list[PdfPage]) -> None:
+    usual, tight = build_pdf(tone_pages), build_pdf(tone_pages, kb_per_page=20)
+    assert len(tight) < len(usual)
+    with pikepdf.open(io.BytesIO(usual)) as a, pikepdf.open(io.BytesIO(tight)) as b:
+        for pa, pb in zip(a.pages, b.pages, strict=True):
+            assert int(_back(pb).Width) < int(_back(pa).Width)
+            masks = [next(i for i in _images(p) if i.get("/ImageMask")) for p in (pa, pb)]
+            assert masks[0].read_raw_bytes() == masks[1].read_raw_bytes()
+
+
+def _back(page: pikepdf.Page) -> Any:
+    return next(i for i in _images(page) if not i.get("/ImageMask"))
 
 
 def test_forms_render_in_every_reader_alike(form_pdfs: list[Path]) -> None:

@@ -2,10 +2,11 @@
 
 Known names, 12-digit ID numbers, phones, addresses and a scanned page with known text go through the
 desk's real receive path (file import -> clean -> Tesseract OCR -> blob store -> searchable PDF ->
-app.services.intake.receive), then a receipt is made for printing and a backup is written into the
-home. Every file under the home (desk.db, -wal, -shm, keys.json, blobs, logs, the temporary folder the
-process used, the receipt, the backup) is searched: 0 hits. The same search over a plaintext copy of
-the same desk finds every kind of needle, so it is a search that can fail.
+app.services.intake.receive, the scan as fed kept beside its cleaned page), then a receipt is made for
+printing and a backup is written into the home. Every file under the home (desk.db, -wal, -shm,
+keys.json, blobs, logs, the temporary folder the process used, the receipt, the backup) is searched:
+0 hits. The same search over a plaintext copy of the same desk finds every kind of needle, so it is a
+search that can fail.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 
 def page_file(folder: Path) -> Path:
     """A 300 dpi page with known text, as a scanner or a photo would bring it in."""
-    img = Image.new("L", (2480, 1754), 255)
+    img = Image.new("L", (2480, 1754), 236)  # paper as a scanner sees it: not pure white
     draw = ImageDraw.Draw(img)
     font = ImageFont.truetype(str(FONT), 64)
     for i, line in enumerate(PAGE_TEXT):
@@ -97,9 +98,10 @@ def receive_through_the_desk(home: Path, person: dict[str, str], scan: Path) -> 
     store = BlobStore(home / "blobs")
     files = {"page": store.read_bytes(items[0]["meta"]["sha256"]), "receipt": scratch.read(receipt)}
     with open_db(home / "desk.db") as db:
-        pdf = get_dossier(db, saved.id).documents[0]["pdf"]
-    assert pdf is not None
-    files["pdf"] = store.read_bytes(pdf["sha256"])
+        document = get_dossier(db, saved.id).documents[0]
+    assert document["pdf"] is not None
+    files["pdf"] = store.read_bytes(document["pdf"]["sha256"])
+    files["original"] = store.read_bytes(document["pages"][0]["original"]["sha256"])  # the scan as fed
     return saved.id, files | {"ocr": items[0]["text"].encode()}
 
 
@@ -121,7 +123,7 @@ def needles(files: dict[str, bytes]) -> dict[str, list[bytes]]:
     assert words, "Tesseract read nothing from the page"
     for word in words:
         add("page_text", word)
-    for kind in ("page", "pdf"):  # 48 bytes from the middle of the scan and of its searchable PDF
+    for kind in ("page", "pdf", "original"):  # 48 bytes from the middle of the page, PDF and scan
         data = files[kind]
         found[kind] = [data[len(data) // 2 : len(data) // 2 + 48]]
     return found
@@ -193,4 +195,6 @@ def test_no_citizen_byte_in_clear_under_the_home_and_a_plaintext_desk_would_show
     control = tmp_path / "control"
     plaintext_copy(home, control)
     shown = search(control, wanted)
-    assert set(shown) >= {"name", "id_number", "phone", "address", "page_text", "page", "pdf"}, shown
+    assert set(shown) >= {"name", "id_number", "phone", "address", "page_text", "page", "pdf", "original"}, (
+        shown
+    )

@@ -81,6 +81,23 @@ def test_a_page_not_in_the_blob_store_is_refused(desk):
     assert _counts(desk) == (0, 0, 0)
 
 
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"original": {"sha256": "e" * 64, "size": 10}},  # the scan is not in the blob store
+        {"steps": [{"step": "crop", "top": {"nested": 1}}]},  # not a figure of a step
+        {"steps": "deskew"},
+    ],
+)
+def test_a_page_with_a_bad_scan_record_is_refused_in_vietnamese(desk, bad):
+    req = request(desk)
+    req["documents"][0]["pages"][0].update(bad)
+    with pytest.raises(ValidationError) as err:
+        intake.receive(desk, req)
+    assert "ảnh" in err.value.user_message
+    assert _counts(desk) == (0, 0, 0)
+
+
 def test_life_of_a_dossier_supplement_then_result_then_rating(desk):
     state = intake.receive(desk, request(desk, "1.004222"))
     with pytest.raises(StateError, match="rated"):

@@ -1,7 +1,12 @@
-"""Documents of a dossier: check the pages named exist in the blob store, register them, index OCR text."""
+"""Documents of a dossier: check the pages named exist in the blob store, register them, index OCR text.
+
+A page keeps what the clean-up did to it (`steps`) and, when that changed the image, the page as
+scanned (`original`, a file of its own that is registered and synced like the page).
+"""
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -16,9 +21,11 @@ from app.storage import BlobStore, Database, record_blob
 logger = logging.getLogger(__name__)
 
 PAGE_KEYS = ("sha256", "size", "mime", "width", "height", "dpi", "ocr_confidence", "rotation", "skew")
+MAX_STEPS = 32  # a page goes through a handful of clean-up steps; more is not a page from the desk
 
 
-def _page(raw: Mapping[str, Any], blobs: BlobStore) -> dict[str, Any]:
+def _stored(raw: Mapping[str, Any], blobs: BlobStore) -> tuple[str, int]:
+    """(sha256, size) of a file the page names, which must be in the blob store at that size."""
     sha = str(raw.get("sha256") or "")
     if not blobs.has(sha):
         raise ValidationError(
@@ -29,6 +36,41 @@ def _page(raw: Mapping[str, Any], blobs: BlobStore) -> dict[str, Any]:
         raise ValidationError(
             f"page file {sha[:16]} size mismatch", "Tệp ảnh trang đã quét không khớp kích thước."
         )
+    return sha, size
+
+
+def _plain(value: object) -> bool:
+    """A step's figure: a number, a short word, or a list of them (the corners of a found sheet)."""
+    if isinstance(value, list | tuple):
+        return len(value) <= 8 and all(_plain(v) for v in value)
+    return isinstance(value, int | float | bool) or (isinstance(value, str) and len(value) <= 40)
+
+
+def _steps(raw: object) -> list[dict[str, Any]]:
+    """What the clean-up did to the page, in order ({"step": "deskew", "degrees": -2.5}, ...)."""
+    if not isinstance(raw, list | tuple) or len(raw) > MAX_STEPS:
+        raise ValidationError("bad page steps", "Thông tin xử lý ảnh của trang không hợp lệ.")
+    steps = []
+    for step in raw:
+        if not (isinstance(step, Mapping) and isinstance(step.get("step"), str)):
+            raise ValidationError("bad page step", "Thông tin xử lý ảnh của trang không hợp lệ.")
+        if not all(isinstance(k, str) and _plain(v) for k, v in step.items()):
+            raise ValidationError("bad page step value", "Thông tin xử lý ảnh của trang không hợp lệ.")
+        steps.append(json.loads(json.dumps(dict(step))))  # tuples become lists, as the event stores them
+    return steps
+
+
+def _original(raw: Mapping[str, Any], blobs: BlobStore) -> dict[str, Any]:
+    """The page as scanned, kept beside the cleaned page: a file of the blob store."""
+    sha, size = _stored(raw, blobs)
+    out: dict[str, Any] = {"sha256": sha, "size": size, "mime": str(raw.get("mime") or "image/png")}
+    if raw.get("dpi"):
+        out["dpi"] = int(raw["dpi"])
+    return out
+
+
+def _page(raw: Mapping[str, Any], blobs: BlobStore) -> dict[str, Any]:
+    sha, size = _stored(raw, blobs)
     page: dict[str, Any] = {k: raw.get(k) for k in PAGE_KEYS}
     page.update(
         sha256=sha,
@@ -39,6 +81,13 @@ def _page(raw: Mapping[str, Any], blobs: BlobStore) -> dict[str, Any]:
         is_blank=bool(raw.get("is_blank", False)),
         is_color=bool(raw.get("is_color", False)),
     )
+    if "steps" in raw:
+        page["steps"] = _steps(raw["steps"])
+    original = raw.get("original")
+    if isinstance(original, Mapping):
+        page["original"] = _original(original, blobs)
+    elif original is not None:
+        raise ValidationError("bad page original", "Không tìm thấy tệp ảnh gốc của trang đã quét.")
     return page
 
 
@@ -60,7 +109,7 @@ def clean_documents(
             raise ValidationError("document without a name", "Mỗi tài liệu phải có tên.")
         pdf = raw.get("pdf")
         if pdf:
-            _page(pdf, blobs)
+            _stored(pdf, blobs)
             pdf = {
                 "sha256": pdf["sha256"],
                 "size": int(pdf["size"]),
@@ -83,7 +132,9 @@ def clean_documents(
 def register_files(db: Database, documents: Sequence[Mapping[str, Any]]) -> None:
     """Record every page and PDF in `blobs` (inside the caller's transaction)."""
     for doc in documents:
-        for item in [*doc.get("pages", []), *([doc["pdf"]] if doc.get("pdf") else [])]:
+        pages = doc.get("pages", [])
+        originals = [p["original"] for p in pages if p.get("original")]
+        for item in [*pages, *originals, *([doc["pdf"]] if doc.get("pdf") else [])]:
             record_blob(db, FileRef(item["sha256"], int(item["size"])), str(item.get("mime") or ""))
 
 

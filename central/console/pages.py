@@ -177,7 +177,7 @@ def detail(request: Request, actor: ActorDep, dossier_id: str) -> HTMLResponse:
 
 
 def _file_meta(state: dict[str, Any], sha: str) -> tuple[str, str] | None:
-    """(mime, name) if this dossier names the file, as a scanned document or a result."""
+    """(mime, name) if this dossier names the file: a scanned document, a page as scanned, a result."""
     for doc in state.get("documents") or []:
         pdf = doc.get("pdf") or {}
         if pdf.get("sha256") == sha:
@@ -185,6 +185,9 @@ def _file_meta(state: dict[str, Any], sha: str) -> tuple[str, str] | None:
         for page in doc.get("pages") or []:
             if page.get("sha256") == sha:
                 return str(page.get("mime") or "image/png"), str(doc.get("name") or "trang")
+            original = page.get("original") or {}
+            if original.get("sha256") == sha:  # the page as scanned, kept beside the cleaned one
+                return str(original.get("mime") or "image/png"), f"{doc.get('name') or 'trang'} (ảnh gốc)"
     for f in state.get("result_files") or []:
         if f.get("sha256") == sha:
             return str(f.get("mime") or "application/octet-stream"), str(f.get("name") or "ket-qua")

@@ -28,6 +28,7 @@ class OcrOptions:
     clean: bool = True
     find_page: bool = True
     orientation: str = "auto"
+    keep_color: bool = False  # a colour digitization profile: every colour page stays in colour
 
 
 @dataclass
@@ -77,7 +78,14 @@ def process_page(
     """
     start = time.perf_counter()
     page = (
-        clean_page(image, dpi, find_page=options.find_page, orientation=options.orientation, photo=photo)
+        clean_page(
+            image,
+            dpi,
+            find_page=options.find_page,
+            orientation=options.orientation,
+            photo=photo,
+            keep_color=options.keep_color,
+        )
         if options.clean
         else (_raw_page(image, dpi))
     )

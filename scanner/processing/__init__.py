@@ -84,13 +84,21 @@ def _crop(image: Image, dpi: int, steps: list[dict[str, object]]) -> Image:
 
 
 def clean_page(
-    image: Image, dpi: int, *, find_page: bool = True, orientation: str = "auto", photo: bool = True
+    image: Image,
+    dpi: int,
+    *,
+    find_page: bool = True,
+    orientation: str = "auto",
+    photo: bool = True,
+    keep_color: bool = False,
 ) -> CleanPage:
     """Flatten, even out, crop, turn upright and deskew one page; decide blank and colour.
 
     photo: the picture may be a photo (camera, photo file); a scan (`photo=False`) is never searched
     for a sheet. A picture in which no sheet was found is the sheet already, as a scan is: it is
     deskewed only from MIN_SCAN_SKEW degrees on.
+
+    keep_color: a colour picture stays in colour even without coloured ink (a colour profile).
 
     orientation: "osd" always asks Tesseract OSD; "auto" asks it only when text lines run vertically
     (an upside-down page is caught after OCR by its low confidence, see scanner.ocr); "off" never.
@@ -119,7 +127,7 @@ def clean_page(
     if skew:
         image, gray = rotate(image, skew), rotate(gray, skew)
         steps.append({"step": "deskew", "degrees": skew})
-    color = image.ndim == 3 and needs_color(image)
+    color = image.ndim == 3 and (keep_color or needs_color(image))
     timings["total"] = time.perf_counter() - t0
     return CleanPage(
         gray=np.ascontiguousarray(gray),

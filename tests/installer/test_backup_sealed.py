@@ -1,5 +1,5 @@
 """Backups of a sealed desk: opened only by the store key (recovery key), verified before anything is
-replaced, and carrying the centre's calendar publications."""
+replaced, and carrying the centre's calendar and digitization-profile publications."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import pytest
 
 from app import keys
 from app.backup import create_backup
+from app.digitization import installed_profile
 from app.restore import restore_backup
 from app.services import clerks
 from app.storage import open_db
@@ -24,6 +25,7 @@ def _sealed(home: Path) -> str:
         text = keys.seal(home, db.keys)
     (home / "calendar").mkdir()
     (home / "calendar" / "2027.json").write_text('{"year": 2027, "days_off": []}', encoding="utf-8")
+    (home / "digitization.json").write_text('{"mode": "color", "min_dpi": 300}', encoding="utf-8")
     return text
 
 
@@ -33,7 +35,7 @@ def test_a_sealed_backup_restores_on_a_new_machine_only_with_its_recovery_key(tm
     info = create_backup(tmp_path / "b.tar", src)
     keys.forget(src)
     with tarfile.open(info.path) as tar:
-        assert "calendar/2027.json" in tar.getnames() and "keys.json" in tar.getnames()
+        assert {"calendar/2027.json", "keys.json", "digitization.json"} <= set(tar.getnames())
     raw = info.path.read_bytes()
     assert PEOPLE[0].id_number.encode() not in raw and b"SQLite format 3" not in raw
 
@@ -46,6 +48,7 @@ def test_a_sealed_backup_restores_on_a_new_machine_only_with_its_recovery_key(tm
     restore_backup(info.path, dst, keys=keys.parse_recovery(text))
     keys.forget(dst)
     assert (dst / "calendar" / "2027.json").is_file()
+    assert installed_profile(dst).mode == "color"  # the centre's digitization profile travelled too
     opened = keys.unlock_with_password(dst, "lan", "mat-khau-1")  # the clerk's wrap travelled too
     with open_db(dst / "desk.db", keys=opened) as db:
         assert db.conn.execute("SELECT count(*) FROM events").fetchone()[0] == len(PEOPLE)

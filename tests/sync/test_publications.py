@@ -1,4 +1,5 @@
-"""Catalog and calendar publications: published at the hub by CLI, applied by the desk's sync pass."""
+"""Catalog, calendar and digitization-profile publications: published at the hub by CLI, applied by
+the desk's sync pass."""
 
 from __future__ import annotations
 
@@ -8,9 +9,11 @@ from pathlib import Path
 from app.calendar import CALENDAR_DIR
 from app.catalog import SHIPPED_CATALOG
 from app.config import load_settings
+from app.digitization import DEFAULT_PROFILE, DigitizationProfile, installed_profile
 from app.services.intake import receive
 from sync.engine import SyncConfig, run_once
 from sync.enroll import load_identity
+from sync.publications import apply_publication
 from sync.status import status
 from tests.store_helpers import make_desk, request
 from tests.sync.hubkit import Hub, enroll_desk, run_py
@@ -95,3 +98,32 @@ def test_a_bad_publication_alone_is_reported_in_vietnamese(sqlite_hub: Hub, tmp_
     assert shown["cursor"] == 1 and "Lịch ngày làm việc" in shown["publication_error"]
     assert "không hợp lệ" in shown["last_error"]
     assert not (home / "calendar").exists()
+
+
+def test_a_published_digitization_profile_reaches_the_desk_and_a_bad_one_never_leaves_the_hub(
+    sqlite_hub: Hub, tmp_path: Path
+):
+    home = tmp_path / "desk"
+    enroll_desk(sqlite_hub, home, "P01", 1)
+    gray_150 = _bad(tmp_path, "xam-150.json", {"mode": "gray", "min_dpi": 150})  # under Nghị định 30
+    refused = run_py(
+        "-m", "central", "digitization", "publish", str(gray_150), *sqlite_hub.store_args(), check=False
+    )
+    assert refused.returncode == 2 and "gray at 150 dpi" in refused.stderr
+    colour = {"mode": "color", "min_dpi": 300, "kb_per_page": 250, "name": "Số hóa màu theo NĐ 30"}
+    sqlite_hub.cli("digitization", "publish", str(_bad(tmp_path, "mau.json", colour)))
+
+    hub_url, creds = load_identity(home)
+    report = run_once(
+        SyncConfig(home=home, hub_url=hub_url, credentials=creds), lambda d, t: None, lambda: False
+    )
+    assert report.outcome == "ok" and report.publications == 1 and report.rejected == 0
+    assert installed_profile(home) == DigitizationProfile("color", 300, 250, "Số hóa màu theo NĐ 30")
+
+
+def test_a_bad_profile_reaching_a_desk_is_skipped_and_the_desk_keeps_its_own(tmp_path: Path):
+    home = tmp_path / "desk"
+    home.mkdir()
+    problem = apply_publication(None, home, "digitization", 7, {"mode": "sepia"})  # type: ignore[arg-type]
+    assert problem is not None and problem.startswith("Cấu hình số hóa do Trung tâm gửi không hợp lệ")
+    assert installed_profile(home) == DEFAULT_PROFILE and not (home / "digitization.json").exists()

@@ -13,7 +13,7 @@ import atexit
 import logging
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ import cv2
 import numpy as np
 
 from app.config import blobs_dir
+from app.digitization import DigitizationProfile, installed_profile
 from app.storage import BlobStore
 from scanner.ocr import OcrOptions, OcrPool, PageResult
 from scanner.pipeline import digitize, page_image, page_png
@@ -80,13 +81,24 @@ def _store_original(page: Page, blobs: BlobStore) -> dict[str, Any]:
     return {"sha256": ref.sha256, "size": ref.size, "mime": mime, "dpi": int(page.dpi)}
 
 
+def is_as_scanned(page: Page, image: np.ndarray) -> bool:
+    """True when the kept page is the scan pixel for pixel (then the scan needs no copy of its own)."""
+    return page.image.shape == image.shape and bool(np.array_equal(page.image, image))
+
+
 def page_item(
     page: Page, result: PageResult, blobs: BlobStore, original: dict[str, Any] | None = None
 ) -> dict[str, Any]:
-    """Store one read page; returns {meta (contract page dict + steps, original), text, ...}."""
+    """Store one read page; returns {meta (contract page dict + steps, original), text, ...}.
+
+    `original` is the page as scanned, a sealed file of its own whenever the clean-up changed a pixel
+    (lighting, crop, turn, sheet finding, gray): the archive can always get back what the paper gave.
+    """
     clean, ocr = result.page, result.ocr
     image = page_image(clean)
     ref = blobs.put_bytes(page_png(image))
+    if original is None and not is_as_scanned(page, image):
+        original = _store_original(page, blobs)
     meta = {
         "sha256": ref.sha256,
         "size": ref.size,
@@ -99,9 +111,10 @@ def page_item(
         "skew": float(round(clean.skew, 2)),
         "is_blank": bool(clean.is_blank),
         "is_color": bool(clean.is_color),
-        "steps": list(clean.steps),
-        "original": original or _store_original(page, blobs),
+        "steps": [dict(step) for step in clean.steps],
     }
+    if original is not None:
+        meta["original"] = original
     return {
         "meta": meta,
         "text": ocr.text if ocr else "",
@@ -112,14 +125,23 @@ def page_item(
     }
 
 
-def _pages(inputs: DigitizeInput, progress: Progress, is_cancelled: IsCancelled) -> Iterable[Page]:
+def profile_scan(scan: ScanSettings, profile: DigitizationProfile) -> ScanSettings:
+    """What the device is asked for under the centre's profile: at least its dpi, in its tones."""
+    mode = scan.mode if profile.mode == "bw" else profile.mode  # bw: colour is still read for stamps
+    return replace(scan, dpi=max(scan.dpi, profile.min_dpi), mode=mode)
+
+
+def _pages(
+    inputs: DigitizeInput, profile: DigitizationProfile, progress: Progress, is_cancelled: IsCancelled
+) -> Iterable[Page]:
     if inputs.paths:
         from scanner.sources.files import FileSource
 
         return FileSource(list(inputs.paths)).scan(inputs.scan, progress, is_cancelled)
     from scanner.sources import open_source
 
-    return open_source(inputs.device or "sane:test:0").scan(inputs.scan, progress, is_cancelled)
+    scan = profile_scan(inputs.scan, profile)
+    return open_source(inputs.device or "sane:test:0").scan(scan, progress, is_cancelled)
 
 
 def run(
@@ -133,9 +155,10 @@ def run(
     Raises scanner.errors.CancelledError when the clerk cancels, ScannerError for bad input.
     """
     blobs = BlobStore(blobs_dir(inputs.home))
-    options = OcrOptions(lang=inputs.lang)
+    profile = installed_profile(inputs.home)
+    options = OcrOptions(lang=inputs.lang, keep_color=profile.mode == "color")
     count = 0
-    pages = _pages(inputs, progress, is_cancelled)
+    pages = _pages(inputs, profile, progress, is_cancelled)
     with _pool_lock:
         pool = shared_pool() if inputs.workers is None else None
         for page, result in digitize(

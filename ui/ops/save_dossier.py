@@ -15,6 +15,7 @@ import cv2
 import numpy as np
 
 from app.config import Settings
+from app.digitization import DEFAULT_PROFILE, DigitizationProfile, installed_profile
 from app.domain.vocabulary import vn_date
 from app.forms.bienlai import BienLai
 from app.services import cashdesk as cd
@@ -74,7 +75,7 @@ def run(home: Path, job: SaveDossier, progress: Progress, is_cancelled: IsCancel
     fees with a biên lai in the same transaction; returns its code and what is still due."""
     desk = open_desk(home, job.settings, job.clerk_id)
     try:
-        documents = make_pdfs(desk.blobs, job, progress, is_cancelled)
+        documents = make_pdfs(desk.blobs, job, progress, is_cancelled, installed_profile(home))
         request = replace(job.request, documents=documents)
         state, got = cd.receive_and_collect(desk, request, job.payment, job.receipt)
         qr = cd.payment_qr(desk, state, state.fees_quoted - state.fees_collected)
@@ -87,27 +88,32 @@ def run(home: Path, job: SaveDossier, progress: Progress, is_cancelled: IsCancel
 
 
 def make_pdfs(
-    blobs: BlobStore, job: SaveDossier, progress: Progress, is_cancelled: IsCancelled
+    blobs: BlobStore,
+    job: SaveDossier,
+    progress: Progress,
+    is_cancelled: IsCancelled,
+    profile: DigitizationProfile = DEFAULT_PROFILE,
 ) -> tuple[DocumentIn, ...]:
-    """The documents with their searchable PDF (scanner.pdf) stored before the save."""
+    """The documents with their searchable PDF (scanner.pdf) stored before the save, in the profile's
+    tones and within its KB per page where the background can be made to fit."""
     out = []
     docs = job.request.documents
     for i, (doc, layers) in enumerate(zip(docs, job.layers, strict=True)):
         check_cancelled(is_cancelled, "dossier save")
         pages = [
-            pdf_page(decode_png(blobs.read_bytes(p.sha256)), p.dpi, layer)
+            pdf_page(decode_png(blobs.read_bytes(p.sha256)), p.dpi, layer, profile.keeps_tones)
             for p, layer in zip(doc.pages, layers, strict=True)
         ]
-        ref = blobs.put_bytes(build_pdf(pages, title=doc.name))
+        ref = blobs.put_bytes(build_pdf(pages, title=doc.name, kb_per_page=profile.kb_per_page))
         out.append(replace(doc, pdf=FileIn(ref.sha256, ref.size)))
         progress(i + 1, len(docs))
     return tuple(out)
 
 
-def pdf_page(image: np.ndarray, dpi: int, layer: PageLayer) -> PdfPage:
+def pdf_page(image: np.ndarray, dpi: int, layer: PageLayer, keep_tones: bool = False) -> PdfPage:
     gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY) if image.ndim == 3 else image
     color = image if image.ndim == 3 else None
-    return PdfPage(gray, int(dpi or 300), color, layer.is_photo, layer.text_pdf)
+    return PdfPage(gray, int(dpi or 300), color, layer.is_photo, layer.text_pdf, keep_tones)
 
 
 def decode_png(data: bytes) -> np.ndarray:

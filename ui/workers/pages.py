@@ -105,4 +105,7 @@ def rotate_page_job(
         meta, sha256=ref.sha256, size=ref.size, width=int(rotated.shape[1]), height=int(rotated.shape[0])
     )
     new["rotation"] = (int(meta.get("rotation") or 0) + degrees) % 360
+    new["steps"] = [*meta.get("steps", []), {"step": "rotate", "degrees": degrees % 360, "by": "clerk"}]
+    if not meta.get("original"):  # the page was the scan itself: keep the scan beside the turned page
+        new["original"] = {k: meta[k] for k in ("sha256", "size", "mime", "dpi") if k in meta}
     return {"meta": new, "thumb_png": thumbnail_png(rotated)}

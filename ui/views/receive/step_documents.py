@@ -150,8 +150,8 @@ class DocumentsStep(QWidget):
             self.delete_button,
         ):
             tools.addWidget(b)
-        self.original_button = QPushButton("Dùng ảnh &gốc")
-        self.original_button.setToolTip("Thay trang đang chọn bằng ảnh gốc như khi quét (Alt+G)")
+        self.original_button = QPushButton("&Dùng ảnh gốc")
+        self.original_button.setToolTip("Thay trang đang chọn bằng ảnh gốc như khi quét (Alt+D)")
         self.original_button.clicked.connect(self.use_original)
         tools.addWidget(self.original_button)
         tools.addStretch(1)
@@ -400,7 +400,8 @@ class DocumentsStep(QWidget):
             return None
         comp, row = found
         if not comp.pages[row].meta.get("original"):
-            self.sig_message.emit("Trang này không còn ảnh gốc.", True)
+            # no copy of its own: the clean-up left every pixel as scanned
+            self.sig_message.emit("Trang này đã là ảnh gốc như khi quét.", False)
             return None
         job = Job(
             "Dùng ảnh gốc", restore_page_job, self.ctx.home, comp.pages[row].meta, self.ctx.settings.ocr_lang
@@ -408,7 +409,11 @@ class DocumentsStep(QWidget):
 
         def done(item: dict[str, Any]) -> None:
             page = DraftPage(
-                meta=item["meta"], text=item["text"], source=item["source"], text_pdf=item["text_pdf"]
+                meta=item["meta"],
+                text=item["text"],
+                source=item["source"],
+                text_pdf=item["text_pdf"],
+                is_photo=bool(item.get("is_photo")),  # the PDF keeps a photo as a photo
             )
             page.thumb = QImage.fromData(item["thumb_png"])
             comp.pages[row] = page
