@@ -53,7 +53,10 @@ def preview(draft: Draft, current: list[Procedure]) -> Preview:
     """What publishing the draft would change for the points, and the records it holds back."""
     ready = publishable(draft)
     now = {p.code: p for p in current}
-    return Preview(diff(current, with_versions(ready.procedures, now)), ready)
+    shown = diff(current, with_versions(ready.procedures, now))
+    held = {code for code, _reason in ready.held}  # in the draft, only held back: listed as held
+    shown.not_in_draft = [c for c in shown.not_in_draft if c.code not in held]
+    return Preview(shown, ready)
 
 
 def catalog_text(draft: Draft, current: list[Procedure], source: str = "") -> tuple[str, Publishable]:
