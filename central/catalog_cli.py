@@ -21,26 +21,19 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-
-from app.catalog.io import dump_catalog, parse_catalog
+from app.catalog.io import parse_catalog
 from app.catalog.model import Procedure
-from app.catalog.portal.diff import diff
 from app.catalog.portal.draft import (
     DRAFT_FORMAT,
     apply_reviews,
     build_draft,
-    publishable,
     read_draft,
-    to_catalog,
-    with_versions,
     write_draft,
 )
 from app.catalog.portal.stats import rate_table
 from app.domain.errors import CatalogError
-from central import ingest
+from central import catalog_publish, ingest
 from central.core.db import Database
-from central.models import Publication
 
 ACTIONS = ("import-portal", "review", "diff", "publish")
 Opener = Callable[[], Database]
@@ -113,23 +106,13 @@ def _current(open_db: Opener, against: Path | None) -> list[Procedure]:
     if against is not None:
         return list(parse_catalog(against.read_text(encoding="utf-8"), str(against)).procedures)
     with open_db().session() as s:
-        body = s.scalars(
-            select(Publication.body).where(Publication.kind == "catalog").order_by(Publication.id.desc())
-        ).first()
-    if body is None:
-        return []
-    try:
-        return list(parse_catalog(body, "hub publication").procedures)
-    except CatalogError:  # an old malformed publication: everything in the draft counts as new
-        return []
+        return catalog_publish.published(s).procedures
 
 
 def _diff(args: argparse.Namespace, open_db: Opener) -> int:
-    ready = publishable(read_draft(args.draft))
-    current = _current(open_db, args.against)
-    now = {p.code: p for p in current}
-    print("\n".join(diff(current, with_versions(ready.procedures, now)).lines()))
-    for code, reason in ready.held:
+    shown = catalog_publish.preview(read_draft(args.draft), _current(open_db, args.against))
+    print("\n".join(shown.diff.lines()))
+    for code, reason in shown.ready.held:
         print(f"! {code}: giữ lại, chưa công bố ({reason})")
     return 0
 
@@ -148,20 +131,16 @@ def _publish(args: argparse.Namespace, open_db: Opener) -> int:
             print(f"published catalog #{ingest.publish(s, 'catalog', body)}")
         return 0
     draft = read_draft(args.file)
-    ready = publishable(draft)
+    current = _current(open_db, args.against) if (args.write is None or args.against) else []
+    text, ready = catalog_publish.catalog_text(draft, current, args.source)
     for code, reason in ready.held:
         print(f"! {code}: giữ lại, chưa công bố ({reason})")
-    current = _current(open_db, args.against) if (args.write is None or args.against) else []
-    now = {p.code: p for p in current}
-    merged = {p.code: p for p in current} | {p.code: p for p in with_versions(ready.procedures, now)}
-    source = args.source or "Cổng Dịch vụ công quốc gia: " + ", ".join(draft.sources[:5])
-    catalog = to_catalog(sorted(merged.values(), key=lambda p: p.code), source, date.today().isoformat())
-    text = dump_catalog(list(catalog.procedures), catalog.source, catalog.published)
+    count = len(json.loads(text)["procedures"])
     if args.write is not None:
         args.write.write_text(text, encoding="utf-8")
-        print(f"wrote {args.write}: {len(catalog.procedures)} procedure(s), {len(ready.held)} held")
+        print(f"wrote {args.write}: {count} procedure(s), {len(ready.held)} held")
         return 0
     with open_db().session() as s:
         pub = ingest.publish(s, "catalog", json.loads(text))
-    print(f"published catalog #{pub}: {len(catalog.procedures)} procedure(s), {len(ready.held)} held")
+    print(f"published catalog #{pub}: {count} procedure(s), {len(ready.held)} held")
     return 0

@@ -10,7 +10,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 
-from central.console import admin, citizen, inbox, index, pages, seen
+from central.console import admin, catalog_drafts, citizen, inbox, index, pages, seen
 from central.console.web import HERE, LoginRequired, current_actor
 
 
@@ -18,7 +18,7 @@ def install(app: FastAPI) -> None:
     index.install()
     settings = app.state.settings
     app.state.citizen_limiter = citizen.RateLimiter(settings.citizen_rate_per_s, settings.citizen_burst)
-    for module in (pages, inbox, admin, citizen):
+    for module in (pages, inbox, admin, catalog_drafts, citizen):
         app.include_router(module.router, include_in_schema=False)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="console-static")
     seen.install(app)

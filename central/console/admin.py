@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from central import crud, ingest
 from central.console.auth import Actor
 from central.console.dashboard import visible_points
+from central.console.dates import DateInputError, parse_vn_date, vn_date
 from central.console.index import today
 from central.console.models import DeviceSeen, PointDay
 from central.console.web import ActorDep, WriterDep, database, render, require
@@ -168,24 +169,56 @@ def report_rows(request: Request, actor: ActorDep, start: str, end: str) -> list
 
 
 def _range(start: str, end: str) -> tuple[str, str]:
-    try:
-        last = date.fromisoformat(end) if end else date.fromisoformat(today())
-        first = date.fromisoformat(start) if start else last.replace(day=1)
-    except ValueError as exc:
-        raise HTTPException(422, "dates must be YYYY-MM-DD") from exc
-    if first > last or last - first > timedelta(days=366):
-        raise HTTPException(422, "range must be at most a year")
+    """The report's days from the form (dd/mm/yyyy; empty: this month so far); DateInputError if not."""
+    last = parse_vn_date(end, "Đến ngày") if end.strip() else date.fromisoformat(today())
+    first = parse_vn_date(start, "Từ ngày") if start.strip() else last.replace(day=1)
+    if first > last:
+        raise DateInputError("“Từ ngày” phải trước hoặc trùng “Đến ngày”.")
+    if last - first > timedelta(days=366):
+        raise DateInputError("Báo cáo chỉ lấy tối đa một năm: hãy thu hẹp khoảng ngày.")
     return first.isoformat(), last.isoformat()
+
+
+def _refused(request: Request, actor: Actor, tu: str, den: str, exc: DateInputError) -> HTMLResponse:
+    """The report form again with what was typed and why it cannot be read (422)."""
+    logger.info("report dates refused")  # what was typed stays out of the log
+    return render(
+        request,
+        "report.html",
+        actor,
+        422,
+        rows=[],
+        total=[],
+        start="",
+        end="",
+        tu=tu[:20],
+        den=den[:20],
+        error=exc.message,
+        headers=HEADERS_VI,
+    )
 
 
 @router.get("/bao-cao", response_class=HTMLResponse)
 def report(request: Request, actor: ActorDep, tu: str = "", den: str = "") -> HTMLResponse:
     require(actor, "admin", "director", "auditor")
-    start, end = _range(tu, den)
+    try:
+        start, end = _range(tu, den)
+    except DateInputError as exc:
+        return _refused(request, actor, tu, den, exc)
     rows = report_rows(request, actor, start, end)
     total = [sum(r[1][i] for r in rows) for i in range(len(COUNTERS))]
     return render(
-        request, "report.html", actor, rows=rows, total=total, start=start, end=end, headers=HEADERS_VI
+        request,
+        "report.html",
+        actor,
+        rows=rows,
+        total=total,
+        start=start,
+        end=end,
+        tu=vn_date(start),
+        den=vn_date(end),
+        error="",
+        headers=HEADERS_VI,
     )
 
 
@@ -194,12 +227,15 @@ def report_xlsx(request: Request, actor: ActorDep, tu: str = "", den: str = "") 
     require(actor, "admin", "director", "auditor")
     from openpyxl import Workbook
 
-    start, end = _range(tu, den)
+    try:
+        start, end = _range(tu, den)
+    except DateInputError as exc:
+        return _refused(request, actor, tu, den, exc)
     rows = report_rows(request, actor, start, end)
     wb = Workbook()
     ws = wb.active
     ws.title = "Báo cáo"
-    ws.append([f"Báo cáo từ {start} đến {end}"])
+    ws.append([f"Báo cáo từ {vn_date(start)} đến {vn_date(end)}"])
     ws.append(list(HEADERS_VI))
     total = [0] * len(COUNTERS)
     for point, v in rows:

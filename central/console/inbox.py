@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import re
 import tempfile
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -23,6 +22,7 @@ from app.domain.state import Status
 from central import agency
 from central.api.guard import CONSOLE_RESULT_BYTES
 from central.console.auth import Actor
+from central.console.dates import DateInputError, parse_vn_date
 from central.console.models import DossierIndex
 from central.console.web import ActorDep, WriterDep, audit, database, render, require, scope, visible_row
 from sync.protocol import AgencyPost
@@ -100,8 +100,8 @@ def _decide(
     payload: dict[str, object] = {}
     if action == "due_extended":
         try:
-            payload["new_due_date"] = date.fromisoformat(new_due).isoformat()
-        except ValueError:
+            payload["new_due_date"] = parse_vn_date(new_due, "Ngày hẹn mới").isoformat()
+        except DateInputError:
             return "ngay"
         payload["reason"] = note
     if action == "supplement_requested":

@@ -13,7 +13,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from sqlalchemy import select
 
 from app.domain.hlc import Hlc
-from central.console import auth, dashboard
+from central.console import auth, dashboard, lag
 from central.console.index import TZ, fold_key, today
 from central.console.models import DossierIndex
 from central.console.web import (
@@ -24,6 +24,7 @@ from central.console.web import (
     database,
     new_login_csrf,
     render,
+    require,
     scope,
     visible_row,
 )
@@ -109,6 +110,18 @@ def home(request: Request, actor: ActorDep) -> Response:
     with database(request).session() as s:
         rows = dashboard.rows(s, actor.role, actor.branch_code)
     return render(request, "dashboard.html", actor, rows=rows, day=today(), fmt_ms=fmt_ms)
+
+
+@router.get("/dong-bo", response_class=HTMLResponse)
+def sync_lag(request: Request, actor: ActorDep) -> HTMLResponse:
+    """How far each visible point's desks are behind (a director: their branch's points only)."""
+    require(actor, "admin", "director", "auditor")
+    with database(request).session() as s:
+        rows = lag.lags(s, actor.role, actor.branch_code)
+    hours = request.app.state.settings.silent_hours
+    return render(
+        request, "lag.html", actor, rows=rows, day=today(), fmt_ms=fmt_ms, hours=hours, now=auth.now_ms()
+    )
 
 
 def fmt_ms(ms: int | None) -> str:

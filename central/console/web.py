@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from app.domain.state import STATUS_LABELS_VI, Status
 from central.console import auth
 from central.console.auth import Actor
+from central.console.dates import VN_HINT, VN_PATTERN, vn_date
 from central.console.models import AgencyRoute, DossierIndex, PointBranch, ViewAudit
 from central.core.db import Database
 
@@ -36,12 +37,6 @@ def status_label(value: str | None) -> str:
         return str(value)
 
 
-def vn_date(value: str | None) -> str:
-    """YYYY-MM-DD as dd/mm/yyyy (empty stays empty)."""
-    text = str(value or "")
-    return f"{text[8:10]}/{text[5:7]}/{text[:4]}" if len(text) >= 10 else text
-
-
 def offset_text(seconds: float) -> str:
     whole = round(seconds)
     return "±0 giây" if whole == 0 else f"{whole:+d} giây"
@@ -51,6 +46,8 @@ TEMPLATES.env.filters["status_label"] = status_label
 TEMPLATES.env.filters["vn_date"] = vn_date
 TEMPLATES.env.filters["offset_text"] = offset_text
 TEMPLATES.env.globals["ROLE_LABELS"] = ROLE_LABELS
+TEMPLATES.env.globals["DATE_PATTERN"] = VN_PATTERN
+TEMPLATES.env.globals["DATE_HINT"] = VN_HINT
 
 
 class LoginRequired(Exception):

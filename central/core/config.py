@@ -20,6 +20,13 @@ class HubSettings(BaseSettings):
     body_idle_timeout_s: float = 30.0  # a request body silent this long counts as a disconnect
     citizen_rate_per_s: float = 0.5  # citizen status page: requests refilled per second per client address
     citizen_burst: int = 20  # ... and how many it may make at once
+    silent_hours: float = 4.0  # console: a point none of whose desks pulled for this long is marked
+    # console: where `catalog import-portal --out` drafts are looked for (None: data_dir/catalog-drafts)
+    catalog_drafts_dir: Path | None = None
+
+    @property
+    def drafts_dir(self) -> Path:
+        return self.catalog_drafts_dir or self.data_dir / "catalog-drafts"
 
     @property
     def db_url(self) -> str:
