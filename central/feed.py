@@ -11,13 +11,21 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from central.models import EventRow, FeedItem, Publication
-from sync.protocol import Change, ChangesResponse, WireEvent
+from sync.protocol import PUBLICATION_KINDS, Change, ChangesResponse, WireEvent
 
 logger = logging.getLogger(__name__)
 
 
-def page(s: Session, point_code: str, device_id: str, after: int, limit: int) -> ChangesResponse:
-    """This point's feed after `after`, in order; the device's own events are skipped (it has them)."""
+def page(
+    s: Session,
+    point_code: str,
+    device_id: str,
+    after: int,
+    limit: int,
+    kinds: frozenset[str] = frozenset(PUBLICATION_KINDS),
+) -> ChangesResponse:
+    """This point's feed after `after`, in order; the device's own events are skipped (it has them),
+    and so are publications not of `kinds` (those the desk can read)."""
     rows = list(
         s.execute(
             select(FeedItem, EventRow, Publication)
@@ -28,17 +36,19 @@ def page(s: Session, point_code: str, device_id: str, after: int, limit: int) ->
             .limit(limit)
         ).all()
     )
-    return _changes(rows, device_id, after, limit)
+    return _changes(rows, device_id, after, limit, kinds)
 
 
-def _changes(rows: list[Any], device_id: str, after: int, limit: int) -> ChangesResponse:
+def _changes(
+    rows: list[Any], device_id: str, after: int, limit: int, kinds: frozenset[str]
+) -> ChangesResponse:
     out: list[Change] = []
     for item, ev, pub in rows:
         if ev is not None and item.device != device_id:
             wire = _wire(ev)
             if wire is not None:
                 out.append(Change(seq=item.seq, kind="event", event=wire))
-        elif pub is not None:
+        elif pub is not None and item.kind in kinds:
             out.append(Change(seq=item.seq, kind=item.kind, document=json.loads(pub.body)))
     cursor = rows[-1][0].seq if rows else after
     return ChangesResponse(changes=out, cursor=cursor, has_more=len(rows) == limit)

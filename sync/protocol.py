@@ -9,6 +9,7 @@ Every reply carries the hub's clock in `X-Hub-Time` (Unix ms), which the desk's 
 from __future__ import annotations
 
 import math
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
@@ -178,11 +179,26 @@ class PushResponse(Wire):
 
 
 PUBLICATION_KINDS = ("catalog", "calendar", "digitization")  # what the centre publishes to every desk
+# A desk names the publication kinds it can read in this header on /changes; the hub leaves the others
+# out of its feed (the cursor still passes them), so a kind added later never stalls an older desk. A
+# desk that names none is one from before the header: it read exactly these.
+PUBLICATIONS_HEADER = "X-Motcua-Publications"
+FIRST_PUBLICATION_KINDS = frozenset({"catalog", "calendar"})
+_KIND = re.compile(r"^[a-z_]{1,20}$")
+
+
+def publication_kinds(header: str | None) -> frozenset[str]:
+    """The kinds a desk named (bounded: at most 16 well-formed names), else the first ones."""
+    if not header or len(header) > 400:
+        return FIRST_PUBLICATION_KINDS
+    names = [n.strip() for n in header.split(",")][:16]
+    kinds = frozenset(n for n in names if _KIND.match(n))
+    return kinds or FIRST_PUBLICATION_KINDS
 
 
 class Change(Wire):
     seq: Cursor
-    kind: Literal["event", "catalog", "calendar", "digitization"]
+    kind: str = Field(pattern=r"^[a-z_]{1,20}$")  # "event", or a publication kind (a newer one is skipped)
     event: WireEvent | None = None
     document: dict[str, Any] | None = None  # a publication's body
 

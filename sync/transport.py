@@ -55,6 +55,8 @@ from sync.protocol import (
     MAX_FILE_BYTES,
     PROTOCOL_HEADER,
     PROTOCOL_VERSION,
+    PUBLICATION_KINDS,
+    PUBLICATIONS_HEADER,
     TUS_PREFIX,
     AuditHeadAnswer,
     AuditHeadPost,
@@ -246,7 +248,12 @@ class HubTransport:
         return wire_model(resp.content, PushResponse, "push")
 
     def changes(self, after: int, limit: int = 500) -> ChangesResponse:
-        resp = self._request("GET", f"{API}/changes", params={"after": after, "limit": limit})
+        resp = self._request(
+            "GET",
+            f"{API}/changes",
+            params={"after": after, "limit": limit},
+            headers={PUBLICATIONS_HEADER: ",".join(PUBLICATION_KINDS)},
+        )
         return wire_model(resp.content, ChangesResponse, "changes")
 
     def reconcile(self, event_ids: Sequence[str], files: Sequence[str]) -> ReconcileResponse:

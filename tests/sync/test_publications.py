@@ -127,3 +127,61 @@ def test_a_bad_profile_reaching_a_desk_is_skipped_and_the_desk_keeps_its_own(tmp
     problem = apply_publication(None, home, "digitization", 7, {"mode": "sepia"})  # type: ignore[arg-type]
     assert problem is not None and problem.startswith("Cấu hình số hóa do Trung tâm gửi không hợp lệ")
     assert installed_profile(home) == DEFAULT_PROFILE and not (home / "digitization.json").exists()
+
+
+def test_a_desk_gets_only_the_publication_kinds_it_names_and_the_cursor_passes_the_others(
+    sqlite_hub: Hub, tmp_path: Path
+):
+    """A desk from before the digitization profile validated `kind` against the three it knew: one
+    profile in its point's feed made every later page unreadable, and its sync stopped for good. The
+    hub now serves a desk only the kinds it names (none named: the first two), and the cursor still
+    moves past the others; a kind newer than the desk is skipped by the desk too."""
+    import requests
+
+    from sync.protocol import PROTOCOL_HEADER, PUBLICATIONS_HEADER, ChangesResponse
+
+    home = tmp_path / "desk"
+    enroll_desk(sqlite_hub, home, "P01", 1)
+    colour = {"mode": "color", "min_dpi": 300, "kb_per_page": 250, "name": "Số hóa màu"}
+    sqlite_hub.cli("digitization", "publish", str(_bad(tmp_path, "mau.json", colour)))
+    sqlite_hub.cli("calendar", "publish", str(_calendar(tmp_path)))
+    _, creds = load_identity(home)
+
+    def feed(**headers: str) -> ChangesResponse:
+        resp = requests.get(
+            f"{sqlite_hub.url}/api/v1/changes",
+            auth=(creds.device_id, creds.secret),
+            headers={PROTOCOL_HEADER: "1", **headers},
+            timeout=10,
+        )
+        assert resp.status_code == 200, resp.text[:200]
+        return ChangesResponse.model_validate(resp.json())
+
+    every = feed(**{PUBLICATIONS_HEADER: "catalog,calendar,digitization"})
+    assert [c.kind for c in every.changes] == ["digitization", "calendar"]
+    older = feed()  # a desk that names no kinds: it read catalog and calendar only
+    assert [c.kind for c in older.changes] == ["calendar"] and older.cursor == every.cursor
+    assert [c.kind for c in feed(**{PUBLICATIONS_HEADER: "DROP TABLE, ../x"}).changes] == ["calendar"]
+    too_long = requests.get(
+        f"{sqlite_hub.url}/api/v1/changes",
+        auth=(creds.device_id, creds.secret),
+        headers={PROTOCOL_HEADER: "1", PUBLICATIONS_HEADER: "calendar," * 60},
+        timeout=10,
+    )
+    assert too_long.status_code == 422
+
+    hub_url, _ = load_identity(home)
+    report = run_once(
+        SyncConfig(home=home, hub_url=hub_url, credentials=creds), lambda d, t: None, lambda: False
+    )
+    assert report.outcome == "ok" and report.publications == 2
+    assert installed_profile(home) == DigitizationProfile("color", 300, 250, "Số hóa màu")
+
+    later = ChangesResponse.model_validate(
+        {
+            "changes": [{"seq": 9, "kind": "opening_hours", "document": {"mon": "7:30"}}],
+            "cursor": 9,
+            "has_more": False,
+        }
+    )
+    assert later.changes[0].kind == "opening_hours"  # parsed, so one newer kind cannot stall a page

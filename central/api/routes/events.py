@@ -1,11 +1,18 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, Header, HTTPException, Query
 
 from central import feed, ingest
 from central.admission import CodeConflict
 from central.api.deps import DbDep, DeviceDep, SettingsDep
-from sync.protocol import MAX_CURSOR, ChangesResponse, PushRequest, PushResponse, is_compatible
+from sync.protocol import (
+    MAX_CURSOR,
+    ChangesResponse,
+    PushRequest,
+    PushResponse,
+    is_compatible,
+    publication_kinds,
+)
 
 router = APIRouter()
 
@@ -31,7 +38,10 @@ def changes(
     settings: SettingsDep,
     after: int = Query(0, ge=0, le=MAX_CURSOR),
     limit: int = Query(500, ge=1, le=2000),
+    publications: str | None = Header(None, alias="X-Motcua-Publications", max_length=400),
 ) -> ChangesResponse:
-    """This point's feed after `after`, in order; the device's own events are skipped (it has them)."""
+    """This point's feed after `after`, in order; the device's own events are skipped (it has them),
+    and so are publications of a kind the desk did not name (`X-Motcua-Publications`)."""
+    kinds = publication_kinds(publications)
     with db.session() as s:
-        return feed.page(s, device.point_code, device.id, after, min(limit, settings.changes_page))
+        return feed.page(s, device.point_code, device.id, after, min(limit, settings.changes_page), kinds)
