@@ -28,6 +28,10 @@ AUDIT_WARNING_VI = (
 def push_audit_head(store: DeskOutbox, transport: HubTransport, stamp: str) -> str | None:
     """Push the head; returns the Vietnamese warning while the hub holds one for this desk, else None."""
     recorded = transport.audit_head()
+    if recorded is None:  # a hub from before audit heads: nothing to compare with, nothing lost
+        logger.info("the hub takes no audit chain heads (an older hub); step skipped")
+        warning = store.get(AUDIT_WARNING_KEY)
+        return AUDIT_WARNING_VI if warning else None
     seq, mac = chain_head(store.db)
     seen_mac = mac_at(store.db, recorded.seq) if recorded.seq else None
     answer = transport.push_audit_head(

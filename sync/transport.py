@@ -262,9 +262,17 @@ class HubTransport:
         resp = self._request("POST", f"{API}/reconcile", json=body)
         return wire_model(resp.content, ReconcileResponse, "reconcile")
 
-    def audit_head(self) -> RecordedHead:
-        """The audit chain head the hub last recorded for this device."""
-        resp = self._request("GET", f"{API}/audit/head")
+    def audit_head(self) -> RecordedHead | None:
+        """The audit chain head the hub last recorded for this device; None from a hub that predates
+        audit heads (its own 404, with its protocol header): the step is skipped, the pass goes on."""
+        path = f"{API}/audit/head"
+        try:
+            resp = self.send("GET", self.base + path)
+        except requests.RequestException as exc:
+            raise OfflineError(f"GET {path}: {type(exc).__name__}: {exc}") from exc
+        if resp.status_code == 404 and resp.headers.get(PROTOCOL_HEADER) == str(PROTOCOL_VERSION):
+            return None
+        _raise_for(resp, f"GET {path}")
         return wire_model(resp.content, RecordedHead, "audit head")
 
     def push_audit_head(self, head: AuditHeadPost) -> AuditHeadAnswer:

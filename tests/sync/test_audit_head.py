@@ -118,3 +118,39 @@ def test_the_warning_stays_until_the_centre_clears_it(sqlite_hub: Hub, tmp_path:
     assert status(home)["audit_warning"] is None
     assert sqlite_hub.cli("audit-forks").strip().endswith("no audit chain warnings")
     assert "(cleared)" in sqlite_hub.cli("audit-forks", "--all")
+
+
+def test_a_hub_from_before_audit_heads_does_not_stop_the_desks_passes(sqlite_hub: Hub, tmp_path: Path):
+    """Desks may be upgraded before their hub: a hub without the route answers its own 404 (with its
+    protocol header), and the pass still ends ok with everything delivered. A 404 from a stranger (no
+    protocol header) is still not believed."""
+    import json
+
+    from tests.sync.fakehub import PROTOCOL, Answer, FakeHub, Request, forward
+
+    def older_hub(stranger: bool) -> FakeHub:
+        def behave(request: Request) -> Answer:
+            if request.path.startswith("/api/v1/audit/head"):
+                headers = {"Content-Type": "application/json", **({} if stranger else PROTOCOL)}
+                return Answer(404, headers, json.dumps({"detail": "Not Found"}).encode())
+            return forward(sqlite_hub.url, request)
+
+        return FakeHub(behave)
+
+    home = tmp_path / "desk"
+    enroll_desk(sqlite_hub, home, "P01", 1)
+    dossier_id, _, _ = make_dossier(home, "P01", 1, pages=1, seed=5)
+    _url, creds = load_identity(home)
+    for stranger in (False, True):
+        fake = older_hub(stranger)
+        try:
+            report = run_once(
+                SyncConfig(home=home, hub_url=fake.url, credentials=creds), lambda d, t: None, lambda: False
+            )
+        finally:
+            fake.close()
+        if stranger:
+            assert report.outcome != "ok" and "audit/head" in (report.log_message or "")
+        else:
+            assert report.outcome == "ok" and report.audit_warning is None, report.log_message
+            assert dossier_id in {d["id"] for d in sqlite_hub.dossiers("P01")}
