@@ -99,6 +99,25 @@ def test_settings_saved_and_reloaded(qtbot, desk):
     assert saved.saturday_reception and saved.point_name == "Điểm Phục vụ hành chính công Ba Đình"
 
 
+def test_settings_show_the_digitization_profile_the_centre_published(qtbot, desk, tmp_path):
+    import json
+
+    from app.digitization import PROFILE_FILE
+
+    ctx, window = desk
+    view = window.show_view("settings")
+    assert "Trung tâm chưa ban hành" in view.profile.text() and "đen trắng" in view.profile.text()
+    profile = {"mode": "color", "min_dpi": 300, "kb_per_page": 250, "name": "Số hóa màu theo NĐ 30"}
+    (ctx.home / PROFILE_FILE).write_text(json.dumps(profile, ensure_ascii=False), encoding="utf-8")
+    view.refresh()
+    text = view.profile.text()
+    assert (
+        text.startswith("Số hóa màu theo NĐ 30: màu, tối thiểu 300 dpi") and "do Trung tâm ban hành" in text
+    )
+    qtbot.waitUntil(lambda: view.profile.height() >= view.profile.sizeHint().height())  # laid out again
+    window.grab().save(str(tmp_path / "settings-profile.png"))
+
+
 def test_demo_screenshots_command_renders_every_screen(tmp_path):
     env = dict(os.environ, PYTHONPATH=str(ROOT), QT_QPA_PLATFORM="offscreen", MOTCUA_HOME=str(tmp_path / "h"))
     out = tmp_path / "shots"

@@ -1,4 +1,5 @@
-"""The desk's upkeep as the Cài đặt page and the status bar word it: the last backup, enrollment."""
+"""The desk's upkeep as the Cài đặt page and the status bar word it: the last backup, enrollment, and
+the digitization profile the centre published."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pathlib import Path
 
 from app.backup_schedule import last_status
 from app.config import Settings
+from app.digitization import DEFAULT_PROFILE, MODE_VI, PROFILE_FILE, installed_profile
 from app.domain.vocabulary import vn_datetime
 from ui.ops.enroll import OUTCOME_VI, Outcome
 
@@ -26,3 +28,14 @@ def backup_status_text(home: Path, settings: Settings) -> str:
     when = vn_datetime(datetime.fromisoformat(str(status["at"])))
     result = "thành công" if status.get("ok") else "không thành công"
     return f"Lần sao lưu gần nhất: {when} — {result}: {status.get('detail', '')}"
+
+
+def digitization_profile_text(home: Path) -> str:
+    """The profile pages are kept by, and whether the centre published it (Cài đặt, read-only)."""
+    profile = installed_profile(home)
+    published = (home / PROFILE_FILE).is_file() and profile != DEFAULT_PROFILE
+    origin = "do Trung tâm ban hành" if published else "mặc định của máy, Trung tâm chưa ban hành"
+    return (
+        f"{profile.name}: {MODE_VI[profile.mode]}, tối thiểu {profile.min_dpi} dpi,\n"
+        f"khoảng {profile.kb_per_page} KB/trang ({origin})"
+    )

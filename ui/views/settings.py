@@ -30,7 +30,7 @@ from ui.adapters.sync import (
     hub_link_view,
     install_hub_ca,
 )
-from ui.adapters.upkeep import backup_status_text
+from ui.adapters.upkeep import backup_status_text, digitization_profile_text
 from ui.context import DeskContext
 from ui.ops import scanners
 from ui.ops.scan_source import PageFrom
@@ -87,6 +87,11 @@ class SettingsView(ViewPage):
         sf.addRow("Thiết bị", row(self.device, self.refresh_devices))
         sf.addRow("Độ phân giải", self.dpi)
         sf.addRow("Chế độ màu", self.mode)
+        self.profile = QLabel()  # two lines, no word wrap: a wrapped label in a form row is cut short
+        self.profile.setToolTip(
+            "Trung tâm ban hành cấu hình số hóa; máy nhận khi đồng bộ. Không sửa tại đây."
+        )
+        sf.addRow("Cấu hình số hóa", self.profile)
         sf.addRow("", row(self.test_scan))
         sf.addRow("", self.preview)
         printer = QGroupBox("Máy in")
@@ -238,6 +243,7 @@ class SettingsView(ViewPage):
         self.lock_minutes.setValue(s.lock_minutes)
         self.hub_url.setText(s.hub_url)
         self._show_link()
+        self.profile.setText(digitization_profile_text(self.ctx.home))
         self.dpi.setCurrentIndex(max(self.dpi.findData(s.scan_dpi), 0))
         self.mode.setCurrentIndex(max(self.mode.findData(s.scan_mode), 0))
         if self.device.count() == 0:
