@@ -33,9 +33,10 @@ def backup_status_text(home: Path, settings: Settings) -> str:
 def digitization_profile_text(home: Path) -> str:
     """The profile pages are kept by, and whether the centre published it (Cài đặt, read-only)."""
     profile = installed_profile(home)
-    published = (home / PROFILE_FILE).is_file() and profile != DEFAULT_PROFILE
-    origin = "do Trung tâm ban hành" if published else "mặc định của máy, Trung tâm chưa ban hành"
-    return (
-        f"{profile.name}: {MODE_VI[profile.mode]}, tối thiểu {profile.min_dpi} dpi,\n"
-        f"khoảng {profile.kb_per_page} KB/trang ({origin})"
-    )
+    size = f"tối thiểu {profile.min_dpi} dpi, khoảng {profile.kb_per_page} KB/trang"
+    if not (home / PROFILE_FILE).is_file() or profile == DEFAULT_PROFILE:
+        return (
+            "Mặc định của máy (Trung tâm chưa ban hành):\nchữ đen trắng, giữ màu nơi có dấu, chữ ký màu;\n"
+            f"{size}"
+        )
+    return f"{profile.name} (do Trung tâm ban hành): {MODE_VI[profile.mode]},\n{size}"
