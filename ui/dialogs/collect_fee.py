@@ -32,8 +32,9 @@ from app.domain.vocabulary import PAYMENT_METHOD_VI, vnd
 from app.forms.bienlai import render_bienlai
 from app.services import cashdesk as cd
 from app.services.context import Desk
-from app.services.receipts import KIND_VI, ReceiptNo
+from app.services.receipts import ReceiptNo
 from ui.messages import user_message
+from ui.views.receipt_fields import receipt_fields
 
 logger = logging.getLogger(__name__)
 
@@ -95,15 +96,10 @@ class CollectFeeDialog(QDialog):
         form.addRow("Hình thức *", methods)
         self.epay_ref = QLineEdit(placeholderText="Mã giao dịch trên Cổng thanh toán")
         form.addRow("Mã thanh toán trực tuyến", self.epay_ref)
-        self.receipt_kind = QComboBox()
-        for kind, label in KIND_VI.items():
-            self.receipt_kind.addItem(label, kind)
-        self.receipt_form = QLineEdit(placeholderText="Mẫu số")
-        self.receipt_series = QLineEdit(placeholderText="Ký hiệu")
-        self.receipt_number = QSpinBox(minimum=0, maximum=9_999_999)
-        numbers = QHBoxLayout()
-        for w in (self.receipt_form, self.receipt_series, self.receipt_number):
-            numbers.addWidget(w)
+        fields = receipt_fields()
+        self.receipt_kind, self.receipt_form = fields.kind, fields.form
+        self.receipt_series, self.receipt_number = fields.series, fields.number
+        numbers = fields.numbers
         form.addRow("Biên lai", self.receipt_kind)
         form.addRow("Số biên lai ghi tay", numbers)
         root.addLayout(form)

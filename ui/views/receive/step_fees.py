@@ -26,11 +26,11 @@ from PySide6.QtWidgets import (
 
 from app.domain.vocabulary import PAYMENT_METHOD_VI
 from app.domain.vocabulary import vnd as money  # one amount format, on screen and on the forms
-from app.services.receipts import KIND_VI
 from ui.adapters import receive
 from ui.context import DeskContext
 from ui.messages import user_message
 from ui.views.base import hint, section
+from ui.views.receipt_fields import receipt_fields
 from ui.views.receive.draft import OTHER_EXEMPTION, ReceiveDraft
 from ui.views.receive.step_base import DraftStep
 
@@ -116,15 +116,10 @@ class FeesStep(DraftStep):
         self.pay_hint.setWordWrap(True)
         self.pay_hint.setObjectName("Hint")
         self.epay_ref = QLineEdit(placeholderText="Mã giao dịch trên Cổng thanh toán")
-        self.receipt_kind = QComboBox()
-        for kind, label in KIND_VI.items():
-            self.receipt_kind.addItem(label, kind)
-        self.receipt_form = QLineEdit(placeholderText="Mẫu số")
-        self.receipt_series = QLineEdit(placeholderText="Ký hiệu")
-        self.receipt_number = QSpinBox(minimum=0, maximum=9_999_999)
-        numbers = QHBoxLayout()
-        for w in (self.receipt_form, self.receipt_series, self.receipt_number):
-            numbers.addWidget(w)
+        fields = receipt_fields()
+        self.receipt_kind, self.receipt_form = fields.kind, fields.form
+        self.receipt_series, self.receipt_number = fields.series, fields.number
+        numbers = fields.numbers
         for label, widget in (("Hình thức nộp", self.channel), ("Miễn, giảm phí", self.exemption),
                               ("", self.proof), ("Lý do miễn, giảm", self.exempt_reason),
                               ("Giấy tờ đã xem", self.exempt_proof), ("Tổng số tiền thu", self.total),
