@@ -48,6 +48,18 @@ def device_of(home: Path) -> str:
     return creds.device_id
 
 
+def a_desk_with_an_older_copy(hub: Hub, tmp_path: Path) -> tuple[Path, Path]:
+    """A desk that synced, was copied (a backup), then wrote and synced once more: (home, copy)."""
+    home = tmp_path / "desk"
+    enroll_desk(hub, home, "P01", 1)
+    make_dossier(home, "P01", 1, pages=1)
+    sync(home)
+    older = copy_of(home, tmp_path / "usb-copy")
+    make_dossier(home, "P01", 1, pages=1, seed=1)
+    assert sync(home).audit_warning is None
+    return home, older
+
+
 def test_a_desk_that_keeps_going_gets_no_warning(sqlite_hub: Hub, tmp_path: Path):
     home = tmp_path / "desk"
     enroll_desk(sqlite_hub, home, "P01", 1)
@@ -61,13 +73,7 @@ def test_a_desk_that_keeps_going_gets_no_warning(sqlite_hub: Hub, tmp_path: Path
 
 
 def test_a_desk_restored_from_an_older_copy_is_warned_and_the_hub_records_it(hub: Hub, tmp_path: Path):
-    home = tmp_path / "desk"
-    enroll_desk(hub, home, "P01", 1)
-    make_dossier(home, "P01", 1, pages=1)
-    sync(home)
-    older = copy_of(home, tmp_path / "usb-copy")
-    make_dossier(home, "P01", 1, pages=1, seed=1)
-    assert sync(home).audit_warning is None
+    home, older = a_desk_with_an_older_copy(hub, tmp_path)
     seq_at_hub = head(home)[0]
 
     restore(older, home)
@@ -84,13 +90,7 @@ def test_a_desk_restored_from_an_older_copy_is_warned_and_the_hub_records_it(hub
 
 
 def test_a_restored_desk_that_wrote_past_the_recorded_head_is_still_caught(sqlite_hub: Hub, tmp_path: Path):
-    home = tmp_path / "desk"
-    enroll_desk(sqlite_hub, home, "P01", 1)
-    make_dossier(home, "P01", 1, pages=1)
-    sync(home)
-    older = copy_of(home, tmp_path / "usb-copy")
-    make_dossier(home, "P01", 1, pages=1, seed=1)
-    sync(home)
+    home, older = a_desk_with_an_older_copy(sqlite_hub, tmp_path)
     seq_at_hub = head(home)[0]
 
     restore(older, home)
@@ -102,13 +102,7 @@ def test_a_restored_desk_that_wrote_past_the_recorded_head_is_still_caught(sqlit
 
 
 def test_the_warning_stays_until_the_centre_clears_it(sqlite_hub: Hub, tmp_path: Path):
-    home = tmp_path / "desk"
-    enroll_desk(sqlite_hub, home, "P01", 1)
-    make_dossier(home, "P01", 1, pages=1)
-    sync(home)
-    older = copy_of(home, tmp_path / "usb-copy")
-    make_dossier(home, "P01", 1, pages=1, seed=1)
-    sync(home)
+    home, older = a_desk_with_an_older_copy(sqlite_hub, tmp_path)
     restore(older, home)
     assert sync(home).audit_warning == AUDIT_WARNING_VI
     make_dossier(home, "P01", 1, pages=1, seed=2)
