@@ -7,7 +7,10 @@
 - photographic gray pages (a portrait, a picture): one gray JPEG at 150 dpi;
 - with a gray or colour digitization profile (`keep_tones`), every page is mixed raster: the text
   mask over its gray or colour background. Given a KB budget per page, the background is made
-  coarser (lower dpi, then lower JPEG quality) until the file fits, never the text mask.
+  coarser (lower dpi, then lower JPEG quality) until the file fits, never the text mask. A 1-bit
+  page over its budget (scanner noise, a dithered picture) is tried with Flate instead of G4, then at
+  200 and 150 dpi (text still reads there); `fit_bw_page` says whether it fits, so the desk can tell
+  the clerk when it does not.
 Every image XObject names its colour space (DeviceGray for the 1-bit and gray images, DeviceRGB for a
 colour background; the text mask is an /ImageMask, which takes none), so Poppler, MuPDF and PDFium all
 draw it (tests/test_pdf_readers.py renders every kind with all three). Metadata: title, scan time,
@@ -19,7 +22,8 @@ from __future__ import annotations
 
 import io
 import logging
-from dataclasses import dataclass
+import zlib
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -40,6 +44,10 @@ PHOTO_DPI = 150
 JPEG_QUALITY = 55
 # (background dpi, JPEG quality) tried in turn to fit a KB budget; the first is the usual output
 BACKGROUNDS = ((BACKGROUND_DPI, JPEG_QUALITY), (75, 45), (60, 35))
+# dpi a 1-bit page over its KB budget is tried at, in turn; never below the lowest, where 1-bit text
+# still reads (a fax's fine mode is 200 dpi, its normal mode 100)
+BW_FIT_DPIS = (200, 150)
+PAGE_OVERHEAD = 2048  # page dictionary, content stream, fonts beside the image and text layer
 
 
 @dataclass
@@ -50,24 +58,144 @@ class PdfPage:
     is_photo: bool = False
     text_pdf: bytes | None = None  # Tesseract's text-only page for this image
     keep_tones: bool = False  # a gray or colour profile: the background is kept on every page
+    bw_flate: bool = False  # a 1-bit page kept with Flate, smaller than G4 for this page (fit_bw_page)
+
+    @property
+    def is_bw(self) -> bool:
+        """Kept as one 1-bit image (no colour, no tones, not a photo)."""
+        return self.color is None and not self.keep_tones and not self.is_photo
 
 
-def g4_stream(pdf: pikepdf.Pdf, black: np.ndarray) -> pikepdf.Stream:
-    """A 1-bit image XObject, CCITT G4-compressed; `black` is a bool array (True = ink)."""
-    h, w = black.shape
+@dataclass(frozen=True)
+class BwFit:
+    """How a 1-bit page was fitted to its KB budget (`fit_bw_page`)."""
+
+    dpi: int  # the dpi the page image is kept at in the PDF
+    kb: int  # the page's size there, image and text layer (KB, rounded up)
+    full_kb: int  # its size at its own dpi with G4, before any fitting
+    budget_kb: int
+    encoding: str  # "g4" | "flate" ("none": not a 1-bit page, not fitted here)
+
+    @property
+    def fits(self) -> bool:
+        return self.kb <= self.budget_kb
+
+    @property
+    def reduced(self) -> bool:
+        return self.kb < self.full_kb
+
+    def note(self, dpi: int) -> dict[str, Any]:
+        """What the page records (app.services.quality words it for the clerk)."""
+        return {
+            "note": "kb_budget",
+            "kb": self.full_kb,
+            "budget_kb": self.budget_kb,
+            "stored_kb": self.kb,
+            "dpi": dpi,
+            "stored_dpi": self.dpi,
+            "encoding": self.encoding,
+            "fits": self.fits,
+        }
+
+
+def _g4_bytes(black: np.ndarray) -> tuple[bytes, bool]:
+    """CCITT G4 data of a bool array (True = ink), and whether black is 1 in it."""
     bitmap = PILImage.fromarray(np.where(black, 0, 255).astype(np.uint8)).convert("1")
     buf = io.BytesIO()
     bitmap.save(buf, "TIFF", compression="group4", strip_size=2**31 - 1)
     tiff: Any = PILImage.open(io.BytesIO(buf.getvalue()))
     offset, length = tiff.tag_v2[273][0], tiff.tag_v2[279][0]
-    data = buf.getvalue()[offset : offset + length]
+    return buf.getvalue()[offset : offset + length], tiff.tag_v2.get(262) == 1
+
+
+def _flate_bytes(black: np.ndarray) -> bytes:
+    """Packed 1-bit rows (1 = white, as DeviceGray reads them), Flate-compressed at its strongest."""
+    return zlib.compress(np.packbits(~black, axis=1).tobytes(), 9)
+
+
+def flate_bw_stream(pdf: pikepdf.Pdf, black: np.ndarray) -> pikepdf.Stream:
+    """A 1-bit image XObject, Flate-compressed (smaller than G4 on noise and dithered pictures)."""
+    h, w = black.shape
+    stream = pikepdf.Stream(pdf, _flate_bytes(black))
+    stream.Type, stream.Subtype = pikepdf.Name.XObject, pikepdf.Name.Image
+    stream.Width, stream.Height, stream.BitsPerComponent = w, h, 1
+    stream.ColorSpace = pikepdf.Name.DeviceGray
+    stream.Filter = pikepdf.Name.FlateDecode
+    return stream
+
+
+def g4_stream(pdf: pikepdf.Pdf, black: np.ndarray) -> pikepdf.Stream:
+    """A 1-bit image XObject, CCITT G4-compressed; `black` is a bool array (True = ink)."""
+    h, w = black.shape
+    data, black_is_1 = _g4_bytes(black)
     stream = pikepdf.Stream(pdf, data)
     stream.Type, stream.Subtype = pikepdf.Name.XObject, pikepdf.Name.Image
     stream.Width, stream.Height, stream.BitsPerComponent = w, h, 1
     stream.ColorSpace = pikepdf.Name.DeviceGray
     stream.Filter = pikepdf.Name.CCITTFaxDecode
-    stream.DecodeParms = pikepdf.Dictionary(K=-1, Columns=w, Rows=h, BlackIs1=tiff.tag_v2.get(262) == 1)
+    stream.DecodeParms = pikepdf.Dictionary(K=-1, Columns=w, Rows=h, BlackIs1=black_is_1)
     return stream
+
+
+def _at_dpi(page: PdfPage, dpi: int) -> PdfPage:
+    """The page's 1-bit image at `dpi` (same size on paper: the text layer still lies on it).
+
+    Each new pixel is ink when ink covers half of it or more, so strokes keep their weight and an
+    isolated speck of dust, smaller than half a new pixel, is gone.
+    """
+    if dpi >= page.dpi:
+        return page
+    scale = dpi / page.dpi
+    ink = np.where(page.gray < INK_THRESHOLD, 0, 255).astype(np.uint8)
+    small = cv2.resize(ink, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    return replace(page, gray=np.where(small < 128, 0, 255).astype(np.uint8), dpi=dpi)
+
+
+def fit_bw_page(page: PdfPage, kb_per_page: int, floor_dpi: int = BW_FIT_DPIS[-1]) -> tuple[PdfPage, BwFit]:
+    """A 1-bit page within `kb_per_page` if it can be: G4, else Flate, else at 200 then 150 dpi.
+
+    Never below `floor_dpi` (the profile's minimum dpi, or 150): then the smallest it got is kept
+    and `BwFit.fits` is False, for the desk to tell the clerk. Pages that are not 1-bit are given
+    back as they are.
+    """
+    text = len(page.text_pdf or b"")
+    budget = kb_per_page * 1024
+
+    def kb(image_bytes: int) -> int:
+        return -(-(image_bytes + text + PAGE_OVERHEAD) // 1024)
+
+    if not page.is_bw:
+        return page, BwFit(page.dpi, 0, 0, kb_per_page, "none")
+    full = kb(len(_g4_bytes(page.gray < INK_THRESHOLD)[0]))
+    if full * 1024 <= budget:
+        return page, BwFit(page.dpi, full, full, kb_per_page, "g4")
+    best: tuple[int, PdfPage, str] | None = None
+    dpis = [page.dpi, *(d for d in BW_FIT_DPIS if max(floor_dpi, BW_FIT_DPIS[-1]) <= d < page.dpi)]
+    for dpi in dpis:
+        candidate = _at_dpi(page, dpi)
+        black = candidate.gray < INK_THRESHOLD
+        sizes = {"g4": len(_g4_bytes(black)[0]), "flate": len(_flate_bytes(black))}
+        encoding = min(sizes, key=lambda k: sizes[k])
+        size = kb(sizes[encoding])
+        if best is None or size < best[0]:
+            best = (size, replace(candidate, bw_flate=encoding == "flate"), encoding)
+        if size * 1024 <= budget:
+            break
+    assert best is not None
+    size, fitted, encoding = best
+    if size >= full:  # nothing helped: keep the page as it was, at its own dpi
+        fitted, size, encoding = page, full, "g4"
+    fit = BwFit(fitted.dpi, size, full, kb_per_page, encoding)
+    log = logger.info if fit.fits else logger.warning
+    log(
+        "1-bit page over its budget: %d KB at %d dpi -> %d KB at %d dpi (%s)",
+        full,
+        page.dpi,
+        size,
+        fit.dpi,
+        encoding,
+    )
+    return fitted, fit
 
 
 def jpeg_stream(pdf: pikepdf.Pdf, image: Image, scale: float, quality: int = JPEG_QUALITY) -> pikepdf.Stream:
@@ -105,7 +233,8 @@ def _images(
         return [(jpeg_stream(pdf, back, dpi / page.dpi, quality), False), (mask, True)]
     if page.is_photo:
         return [(jpeg_stream(pdf, page.gray, PHOTO_DPI / page.dpi), False)]
-    return [(g4_stream(pdf, page.gray < INK_THRESHOLD), False)]
+    black = page.gray < INK_THRESHOLD
+    return [(flate_bw_stream(pdf, black) if page.bw_flate else g4_stream(pdf, black), False)]
 
 
 def _add_page(pdf: pikepdf.Pdf, page: PdfPage, background: tuple[int, int]) -> None:
@@ -180,9 +309,15 @@ def build_pdf(
     title: str = "Tài liệu",
     scanned_at: datetime | None = None,
     kb_per_page: int | None = None,
+    min_dpi: int = BW_FIT_DPIS[-1],
 ) -> bytes:
-    """One searchable PDF for a document, pages in order; within `kb_per_page` when it can be."""
+    """One searchable PDF for a document, pages in order; within `kb_per_page` when it can be.
+
+    A 1-bit page over `kb_per_page` is fitted on its own (`fit_bw_page`, never below `min_dpi`).
+    """
     when = scanned_at or datetime.now().astimezone()
+    if kb_per_page is not None:
+        pages = [fit_bw_page(p, kb_per_page, min_dpi)[0] if p.is_bw else p for p in pages]
     budget = None if kb_per_page is None else kb_per_page * 1024 * max(len(pages), 1)
     data = b""
     for background in BACKGROUNDS if budget is not None else BACKGROUNDS[:1]:

@@ -1,6 +1,7 @@
 """Every kind of PDF the project writes opens cleanly in Poppler, MuPDF and PDFium and shows its content.
 
-Scan PDFs (a 1-bit text page, a colour page with a stamp as mixed raster, a gray photographic page)
+Scan PDFs (a 1-bit text page, a colour page with a stamp as mixed raster, a gray photographic page,
+a 1-bit page fitted to its KB budget with Flate at a lower dpi)
 and the printed forms 01-06 with the guidance sheets: `qpdf --check` clean, no error or warning line
 from `pdftoppm`, `mutool draw` or pypdfium2, and each rendered scan page matches its cleaned page
 image. The invisible text layer lies on the words Tesseract found. What PDF/A would ask for and can be
@@ -19,11 +20,12 @@ import numpy as np
 import pikepdf
 import pytesseract
 import pytest
+from PIL import Image
 
 from app.forms.samples import write_samples
 from bench.ocr.readers import READERS, compare, qpdf_check, render_all, render_poppler
 from scanner.ocr import OcrOptions, PageResult, ocr_pages
-from scanner.pdf import PdfPage, build_pdf
+from scanner.pdf import PdfPage, build_pdf, fit_bw_page
 from tests.scanner.corpus_helper import make_page
 
 RENDER_DPI = 100
@@ -254,3 +256,35 @@ def test_what_pdfa_would_ask_for_that_can_be_checked(scan_pdf: Path) -> None:
     fonts = subprocess.run(["pdffonts", str(scan_pdf)], capture_output=True, timeout=60, check=True)
     rows = fonts.stdout.decode().splitlines()[2:]
     assert rows and all(row.split()[-5] == "yes" for row in rows)  # every font embedded
+
+
+def test_a_1bit_page_fitted_to_its_budget_renders_in_every_reader(tmp_path: Path) -> None:
+    """A dusty 1-bit page over 150 KB is kept with Flate at a lower dpi (scanner.pdf.fit_bw_page):
+    a kind of image of its own, drawn the same by all three readers, on the same paper size."""
+    from bench.ocr.real import load
+
+    [real] = load(("ct16-4-bw",))
+    dusty = real.image().copy()
+    dusty[np.random.default_rng(1).random(dusty.shape) < 0.03] = 0
+    path = tmp_path / "fitted.pdf"
+    page = PdfPage(dusty, real.dpi)
+    path.write_bytes(build_pdf([page], kb_per_page=150))
+    assert path.stat().st_size <= 150 * 1024
+    assert qpdf_check(path) == []
+    with pikepdf.open(path) as pdf:
+        [image] = _images(pdf.pages[0])
+        width = int(image.Width)
+        assert (image.Filter, image.ColorSpace, int(image.BitsPerComponent)) == (
+            "/FlateDecode",
+            "/DeviceGray",
+            1,
+        )
+    kept, fit = fit_bw_page(page, 150)
+    assert fit.dpi == 150 and width == kept.gray.shape[1]
+    for reader, rendering in render_all(path, RENDER_DPI).items():
+        assert rendering.errors == [], reader
+        [drawn] = rendering.pages
+        diff, agreement = compare(drawn, kept.gray)
+        assert diff < MAX_MEAN_DIFF and agreement > MIN_INK_AGREEMENT, (reader, diff, agreement)
+        if reader == "poppler":
+            Image.fromarray(drawn).save(tmp_path / "fitted-poppler.png")

@@ -46,18 +46,29 @@ def _plain(value: object) -> bool:
     return isinstance(value, int | float | bool) or (isinstance(value, str) and len(value) <= 40)
 
 
+def _records(raw: object, key: str) -> list[dict[str, Any]]:
+    """A page's list of small records, each named by `key` ({"step": "deskew", "degrees": -2.5})."""
+    if not isinstance(raw, list | tuple) or len(raw) > MAX_STEPS:
+        raise ValidationError(f"bad page {key}s", "Thông tin xử lý ảnh của trang không hợp lệ.")
+    out = []
+    for item in raw:
+        if not (isinstance(item, Mapping) and isinstance(item.get(key), str)):
+            raise ValidationError(f"bad page {key}", "Thông tin xử lý ảnh của trang không hợp lệ.")
+        if not all(isinstance(k, str) and _plain(v) for k, v in item.items()):
+            raise ValidationError(f"bad page {key} value", "Thông tin xử lý ảnh của trang không hợp lệ.")
+        out.append(json.loads(json.dumps(dict(item))))  # tuples become lists, as the event stores them
+    return out
+
+
 def _steps(raw: object) -> list[dict[str, Any]]:
     """What the clean-up did to the page, in order ({"step": "deskew", "degrees": -2.5}, ...)."""
-    if not isinstance(raw, list | tuple) or len(raw) > MAX_STEPS:
-        raise ValidationError("bad page steps", "Thông tin xử lý ảnh của trang không hợp lệ.")
-    steps = []
-    for step in raw:
-        if not (isinstance(step, Mapping) and isinstance(step.get("step"), str)):
-            raise ValidationError("bad page step", "Thông tin xử lý ảnh của trang không hợp lệ.")
-        if not all(isinstance(k, str) and _plain(v) for k, v in step.items()):
-            raise ValidationError("bad page step value", "Thông tin xử lý ảnh của trang không hợp lệ.")
-        steps.append(json.loads(json.dumps(dict(step))))  # tuples become lists, as the event stores them
-    return steps
+    return _records(raw, "step")
+
+
+def _notes(raw: object) -> list[dict[str, Any]]:
+    """What the desk found about the page as it came ({"note": "low_dpi", "dpi": 96, ...}):
+    app.services.quality words them for the clerk."""
+    return _records(raw, "note")
 
 
 def _original(raw: Mapping[str, Any], blobs: BlobStore) -> dict[str, Any]:
@@ -83,6 +94,8 @@ def _page(raw: Mapping[str, Any], blobs: BlobStore) -> dict[str, Any]:
     )
     if "steps" in raw:
         page["steps"] = _steps(raw["steps"])
+    if raw.get("notes"):
+        page["notes"] = _notes(raw["notes"])
     original = raw.get("original")
     if isinstance(original, Mapping):
         page["original"] = _original(original, blobs)

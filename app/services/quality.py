@@ -36,8 +36,55 @@ def page_quality(page: Mapping[str, Any]) -> tuple[str, str]:
     return grade, f"OCR {value:.0f}%"
 
 
+_DPI_FROM = {
+    "file": "Ảnh {dpi} dpi",
+    "page_size": "Ảnh khoảng {dpi} dpi (tệp không ghi độ phân giải, tính theo khổ A4)",
+    "pdf": "Bản quét trong tệp PDF chỉ {dpi} dpi",
+    "device": "Máy quét trả về {dpi} dpi",
+}
+
+
+def page_notes(page: Mapping[str, Any]) -> list[tuple[bool, str]]:
+    """(is a warning, Vietnamese sentence) for each note the desk recorded on the page."""
+    out: list[tuple[bool, str]] = []
+    for note in page.get("notes") or []:
+        kind = note.get("note")
+        if kind == "low_dpi":
+            said = _DPI_FROM.get(str(note.get("dpi_from")), _DPI_FROM["file"]).format(dpi=note.get("dpi"))
+            out.append(
+                (
+                    True,
+                    f"{said}, thấp hơn mức tối thiểu {note.get('min_dpi')} dpi của hồ sơ số hóa — nên quét lại.",
+                )
+            )
+        elif kind == "kb_budget" and note.get("fits"):
+            how = (
+                f"ở {note.get('stored_dpi')} dpi"
+                if note.get("stored_dpi") != note.get("dpi")
+                else "nén Flate"
+            )
+            out.append(
+                (
+                    False,
+                    f"Trang đen trắng {note.get('kb')} KB vượt mức {note.get('budget_kb')} KB/trang: "
+                    f"bản PDF lưu trang {how}, còn {note.get('stored_kb')} KB.",
+                )
+            )
+        elif kind == "kb_budget":
+            out.append(
+                (
+                    True,
+                    f"Trang đen trắng vẫn {note.get('stored_kb')} KB dù đã lưu ở {note.get('stored_dpi')} dpi, "
+                    f"vượt mức {note.get('budget_kb')} KB/trang của hồ sơ số hóa — trang nhiều vết bẩn "
+                    "hoặc hình: nên lau mặt kính và quét lại, hoặc quét thang xám.",
+                )
+            )
+    return out
+
+
 def document_warnings(components: Sequence[Mapping[str, Any]]) -> list[str]:
-    """Warnings for the clerk: a mandatory component with no pages, a blank or unreadable page.
+    """Warnings for the clerk: a mandatory component with no pages, a blank or unreadable page, a page
+    below the profile's minimum dpi or over its KB budget (`page_notes`).
 
     Each component: {name, mandatory, pages: [page dicts], provided (optional bool),
     paper_only (optional bool), paper_note (optional str)}.
@@ -63,4 +110,5 @@ def document_warnings(components: Sequence[Mapping[str, Any]]) -> list[str]:
                 out.append(f"{name}, trang {i}: trang trắng — kiểm tra lại hoặc xóa.")
             elif grade == "bad":
                 out.append(f"{name}, trang {i}: {label.lower()} — nên quét lại.")
+            out.extend(f"{name}, trang {i}: {text}" for warn, text in page_notes(page) if warn)
     return out

@@ -23,6 +23,19 @@ GRAY_DOCS = ("ct2770", "ct2352", "ct11-", "ct16")
 # Pages holding a ruled frame (the "ĐẾN" incoming-document stamp box) with text beside and below it.
 FRAMED = ("ct2770-1", "ct2352-1")
 PDFS = {"ct2770.pdf": ("ct2770-1", "ct2770-2", "ct2770-3"), "ct2352.pdf": ("ct2352-1", "ct2352-2")}
+# Colour pages with a red seal (con dấu) of the People's Committee over the signature, beside and
+# below text lines (the seal's ring runs into the signer's title and name).
+STAMPED = (
+    "bc23-2", "bc280-2", "ct04-4", "ct05-2", "ttr01-1", "ttr09-3",
+    "ttr22-1", "ttr24-1", "ub299-1", "ub574-1", "ub575-1",
+)  # fmt: skip
+# First pages whose number and day were filled in by hand into the printed header
+# ("Số: 22 /TTr-UBND", "Quảng Ngãi, ngày 05 tháng 02 năm 2025").
+HANDWRITTEN = (
+    "bc23-1", "bc280-1", "ct04-1", "ct11-1", "ct11s-1", "ct16-1", "ct2352-1", "ct2770-1", "tb660-1",
+    "ttr01-1", "ttr09-1", "ttr22-1", "ttr239-1", "ttr24-1", "ub299-1", "ub574-1", "ub575-1",
+)  # fmt: skip
+FEATURES = {"stamp": STAMPED, "handwriting": HANDWRITTEN}
 
 
 @dataclass
@@ -31,6 +44,16 @@ class RealPage:
     kind: str  # "color" | "gray" | "bw"
     path: Path
     lines: list[str]
+
+    @property
+    def features(self) -> tuple[str, ...]:
+        """What else the page holds: "stamp" (a red seal), "handwriting" (filled in by hand)."""
+        return tuple(f for f, names in FEATURES.items() if self.name in names)
+
+    @property
+    def handwritten_lines(self) -> list[str]:
+        """The truth lines holding the hand-filled number and day (the header's "Số:" and date)."""
+        return [ln for ln in self.lines if ln.startswith("Số") or (", ngày " in ln and " năm " in ln)]
 
     def image(self) -> np.ndarray:
         img = Image.open(self.path)

@@ -89,6 +89,17 @@ class Page:
     # True when the picture may show the sheet on a background (a camera, a photo file): only then is
     # the sheet looked for. A flatbed or feeder scan, a page of a PDF or TIFF, is the sheet already.
     photo: bool = False
+    # Where `dpi` comes from: "device" (the scanner said), "file" (the image file's own dpi),
+    # "page_size" (no believable dpi in the file: what an A4 sheet of this many pixels has), "pdf" (a
+    # PDF page, drawn at the dpi asked for).
+    dpi_from: str = "device"
+    # The detail the picture truly holds when it is less than `dpi`: a PDF page drawn above the dpi
+    # of the scan inside it. Nothing is ever resampled up to a minimum; this is what gets recorded.
+    source_dpi: int | None = None
+
+    @property
+    def true_dpi(self) -> int:
+        return min(self.dpi, self.source_dpi) if self.source_dpi else self.dpi
 
     @property
     def width(self) -> int:

@@ -11,6 +11,7 @@ from typing import BinaryIO
 
 import numpy as np
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 from PIL import Image as PILImage
 from PIL import ImageSequence
 
@@ -38,9 +39,14 @@ TOO_SMALL_MSG = "Ảnh quá nhỏ, không phải ảnh chụp hay bản quét m�
 
 def guess_dpi(info_dpi: object, width: int, height: int) -> int:
     """The file's dpi when it is believable, else the dpi an A4 page of this size would have."""
-    if isinstance(info_dpi, tuple) and info_dpi and float(info_dpi[0]) >= 100:
+    if dpi_is_believable(info_dpi):
+        assert isinstance(info_dpi, tuple)
         return round(float(info_dpi[0]))
     return max(50, round(max(width, height) / A4_LONG_INCH))
+
+
+def dpi_is_believable(info_dpi: object) -> bool:
+    return isinstance(info_dpi, tuple) and bool(info_dpi) and float(info_dpi[0]) >= 100
 
 
 def pil_to_page(img: PILImage.Image, dpi: int, source: str, index: int) -> Page:
@@ -87,6 +93,7 @@ def read_image_pages(
                 frame.load()
                 dpi = guess_dpi(frame.info.get("dpi"), frame.width, frame.height)
                 page = pil_to_page(frame, dpi, f"file:{name}", start_index + n)
+                page.dpi_from = "file" if dpi_is_believable(frame.info.get("dpi")) else "page_size"
                 page.photo = photo and img.format != "TIFF"
                 yield page
     except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning) as exc:
@@ -115,6 +122,22 @@ def count_pdf_pages(path: Path) -> int:
         doc.close()
 
 
+def scan_dpi_in(page: pdfium.PdfPage) -> int | None:
+    """The dpi of the scan a PDF page holds (its largest image, over half the page), or None."""
+    w_pt, h_pt = page.get_size()
+    best: tuple[float, int] | None = None
+    for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=2):
+        left, bottom, right, top = obj.get_bounds()
+        area = (right - left) * (top - bottom)
+        if area < 0.5 * w_pt * h_pt:
+            continue
+        meta = obj.get_metadata()
+        dpi = round(min(meta.horizontal_dpi, meta.vertical_dpi))
+        if dpi > 0 and (best is None or area > best[0]):
+            best = (area, dpi)
+    return best[1] if best else None
+
+
 def read_pdf_pages(
     path: Path | bytes, dpi: int, is_cancelled: IsCancelled, start_index: int = 0, gray: bool = False
 ) -> Iterator[Page]:
@@ -131,9 +154,12 @@ def read_pdf_pages(
                 bitmap = page.render(scale=dpi / 72, grayscale=gray)
                 img = bitmap.to_pil()
                 bitmap.close()
+                scan_dpi = scan_dpi_in(page)
             finally:
                 page.close()
-            yield pil_to_page(img, dpi, f"file:{name}", start_index + n)
+            out = pil_to_page(img, dpi, f"file:{name}", start_index + n)
+            out.dpi_from, out.source_dpi = "pdf", scan_dpi
+            yield out
     finally:
         doc.close()
 

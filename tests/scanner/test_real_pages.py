@@ -11,15 +11,18 @@ import numpy as np
 import pytest
 
 from bench.ocr.corpus import to_phone_photo
-from bench.ocr.real import FRAMED, REAL_DIR, RealPage, line_cer, load, with_ruled_table
+from bench.ocr.real import FRAMED, HANDWRITTEN, REAL_DIR, STAMPED, RealPage, line_cer, load, with_ruled_table
 from scanner.ocr import OcrOptions, PageResult, recognize
 from scanner.ocr.worker import process_page
 from scanner.processing import geometry
+from scanner.processing.classify import color_mask
 from scanner.processing.lighting import crop_borders
 from scanner.sources.base import ScanSettings
 from scanner.sources.files import FileSource
 
 SCANS = ("tb660-1", "ct2770-1", "ct2352-1", "bc280-1", "ct16-4-bw", "ub299-1")
+STAMPS = ("ct05-2", "ttr09-3", "ub574-1")  # a red seal over the signature, text beside and above it
+HANDS = ("ttr22-1", "ub575-1", "ct16-1")  # number and day filled in by hand (colour and gray scans)
 TOLERANCE = 0.005
 GEOMETRY = {"find_page", "crop"}
 
@@ -47,6 +50,43 @@ def test_corpus_has_thirty_real_pages_with_truth() -> None:
     assert len(pages) >= 30
     assert {p.kind for p in pages} == {"color", "gray", "bw"}
     assert all(len(p.lines) >= 8 for p in pages)
+    names = {p.name for p in pages}
+    assert set(STAMPED) <= names and set(HANDWRITTEN) <= names
+    assert len(STAMPED) >= 10 and len(HANDWRITTEN) >= 15
+    assert all(len(p.handwritten_lines) == 2 for p in pages if "handwriting" in p.features)
+
+
+def _red(image: np.ndarray) -> np.ndarray:
+    r, g, b = (image[..., i].astype(int) for i in range(3))
+    return (r - g > 60) & (r - b > 40)
+
+
+@pytest.mark.parametrize("name", STAMPS)
+def test_a_stamped_page_keeps_its_stamp_region_and_reads_as_well_as_raw(name: str) -> None:
+    [page] = load((name,))
+    image, dpi, photo = _as_imported(page)
+    seal = _red(image)
+    assert seal.mean() > 0.004  # the seal is there, in the scan
+    result = _pipeline(image, dpi, photo)
+    assert not GEOMETRY & {s["step"] for s in result.page.steps}, result.page.steps
+    # no crop: every pixel row and column is kept (a deskew turns the page on a larger canvas)
+    assert all(a >= b for a, b in zip(result.page.gray.shape, image.shape[:2], strict=True))
+    assert result.page.color is not None and result.page.is_color  # kept in colour for the PDF
+    ys, xs = np.nonzero(seal)
+    box = (slice(ys.min(), ys.max() + 1), slice(xs.min(), xs.max() + 1))
+    assert (color_mask(result.page.color)[box] > 0).mean() > 0.5 * seal[box].mean()  # still red there
+    assert line_cer(page.lines, result.ocr.text) <= _raw_cer(page, image, dpi) + TOLERANCE
+
+
+@pytest.mark.parametrize("name", HANDS)
+def test_numbers_and_days_filled_in_by_hand_read_as_well_as_raw(name: str) -> None:
+    [page] = load((name,))
+    image, dpi, photo = _as_imported(page)
+    result = _pipeline(image, dpi, photo)
+    raw_text = recognize(_gray(image), dpi, want_pdf=False).text
+    text = result.ocr.text if result.ocr else ""
+    assert line_cer(page.handwritten_lines, text) <= line_cer(page.handwritten_lines, raw_text) + TOLERANCE
+    assert line_cer(page.lines, text) <= line_cer(page.lines, raw_text) + TOLERANCE
 
 
 @pytest.mark.parametrize("name", SCANS)

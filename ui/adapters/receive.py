@@ -14,6 +14,7 @@ from app.services.context import vn_now
 from app.services.fees import FeeQuote, FeeRequest, quote_procedure
 from app.services.intake import validate_return_method as check_return_method
 from app.services.quality import PAPER_NOTE_MAX as PAPER_NOTE_MAX  # the reason field's limit
+from app.services.quality import page_notes as page_notes  # low dpi, over the KB budget
 from app.services.quality import page_quality as grade
 from app.services.receipts import list_ranges
 from ui.adapters.session import service_desk

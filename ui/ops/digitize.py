@@ -5,6 +5,12 @@ in a Job. The pages go through `scanner.pipeline.digitize`, the same code as `py
 in worker processes of one pool shared by every job of the desk. Each page is handed back through
 `emit_item` as soon as it is read, with its cleaned image and the page as scanned stored as blobs
 (the clerk can go back to the scan: `restore_original`).
+
+Under the centre's digitization profile each page also records `notes` (app.services.quality words
+them for the clerk): a page whose picture holds less than the profile's minimum dpi (an imported
+file, or the scan inside a PDF) keeps its true dpi and is flagged — it is never resampled up, which
+would invent no detail and only hide the shortfall; a 1-bit page over the KB budget is fitted
+(scanner.pdf.fit_bw_page) and flagged when even that does not fit.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from app.config import blobs_dir
 from app.digitization import DigitizationProfile, installed_profile
 from app.storage import BlobStore
 from scanner.ocr import OcrOptions, OcrPool, PageResult
+from scanner.pdf import PdfPage, fit_bw_page
 from scanner.pipeline import digitize, page_image, page_png
 from scanner.sources.base import Page, ScanSettings
 
@@ -86,8 +93,29 @@ def is_as_scanned(page: Page, image: np.ndarray) -> bool:
     return page.image.shape == image.shape and bool(np.array_equal(page.image, image))
 
 
+def dpi_notes(page: Page, profile: DigitizationProfile) -> list[dict[str, Any]]:
+    """The page's true dpi when it is below the profile's minimum (how the dpi is known, too)."""
+    if page.true_dpi >= profile.min_dpi:
+        return []
+    return [{"note": "low_dpi", "dpi": page.true_dpi, "min_dpi": profile.min_dpi, "dpi_from": page.dpi_from}]
+
+
+def budget_notes(result: PageResult, profile: DigitizationProfile) -> list[dict[str, Any]]:
+    """A 1-bit page over the profile's KB budget: how it was fitted, and whether it fits."""
+    clean = result.page
+    if profile.keeps_tones or clean.color is not None or clean.is_photo:
+        return []
+    pdf = PdfPage(clean.gray, clean.dpi, text_pdf=result.ocr.text_pdf if result.ocr else None)
+    _, fit = fit_bw_page(pdf, profile.kb_per_page, profile.min_dpi)
+    return [fit.note(clean.dpi)] if fit.reduced or not fit.fits else []
+
+
 def page_item(
-    page: Page, result: PageResult, blobs: BlobStore, original: dict[str, Any] | None = None
+    page: Page,
+    result: PageResult,
+    blobs: BlobStore,
+    original: dict[str, Any] | None = None,
+    notes: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """Store one read page; returns {meta (contract page dict + steps, original), text, ...}.
 
@@ -115,6 +143,8 @@ def page_item(
     }
     if original is not None:
         meta["original"] = original
+    if notes:
+        meta["notes"] = notes
     return {
         "meta": meta,
         "text": ocr.text if ocr else "",
@@ -134,13 +164,13 @@ def profile_scan(scan: ScanSettings, profile: DigitizationProfile) -> ScanSettin
 def _pages(
     inputs: DigitizeInput, profile: DigitizationProfile, progress: Progress, is_cancelled: IsCancelled
 ) -> Iterable[Page]:
+    scan = profile_scan(inputs.scan, profile)  # a PDF page is drawn at the profile's dpi at least
     if inputs.paths:
         from scanner.sources.files import FileSource
 
-        return FileSource(list(inputs.paths)).scan(inputs.scan, progress, is_cancelled)
+        return FileSource(list(inputs.paths)).scan(scan, progress, is_cancelled)
     from scanner.sources import open_source
 
-    scan = profile_scan(inputs.scan, profile)
     return open_source(inputs.device or "sane:test:0").scan(scan, progress, is_cancelled)
 
 
@@ -164,7 +194,8 @@ def run(
         for page, result in digitize(
             pages, options, pool=pool, workers=inputs.workers, is_cancelled=is_cancelled
         ):
-            emit_item(page_item(page, result, blobs))
+            notes = dpi_notes(page, profile) + budget_notes(result, profile)
+            emit_item(page_item(page, result, blobs, notes=notes))
             count += 1
     logger.info("%d page(s) digitized", count)
     return count
@@ -189,4 +220,7 @@ def restore_original(
         result.page.color = image  # keep the colour of the scan
         result.page.is_color = True
     page = Page(image=image, dpi=dpi, mode="color" if image.ndim == 3 else "gray", source="original")
-    return page_item(page, result, blobs, original=original)  # the same scan, not a re-encoded copy
+    profile = installed_profile(home)
+    kept = [n for n in meta.get("notes") or [] if n.get("note") == "low_dpi"]  # the scan's dpi as found
+    notes = kept + budget_notes(result, profile)
+    return page_item(page, result, blobs, original=original, notes=notes)  # the scan, not a re-encoded copy

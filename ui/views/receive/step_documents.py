@@ -165,6 +165,11 @@ class DocumentsStep(QWidget):
         self.pages.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
         self.pages.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         rl.addWidget(self.pages, 3)
+        self.page_note = QLabel()  # what the desk found about the selected page (low dpi, size)
+        self.page_note.setObjectName("Warning")
+        self.page_note.setWordWrap(True)
+        self.page_note.hide()
+        rl.addWidget(self.page_note)
         self.ocr_text = QPlainTextEdit()
         self.ocr_text.setReadOnly(True)
         self.ocr_text.setPlaceholderText("Văn bản nhận dạng (OCR) của trang đang chọn")
@@ -242,8 +247,15 @@ class DocumentsStep(QWidget):
             return
         for i, page in enumerate(comp.pages):
             item = QListWidgetItem(thumbnail_icon(page), f"Trang {i + 1}")
+            item.setToolTip("\n".join(text for _warn, text in receive.page_notes(page.meta)))
             self.pages.addItem(item)
         self.ocr_text.clear()
+        self._show_page_note(None)
+
+    def _show_page_note(self, page: DraftPage | None) -> None:
+        notes = receive.page_notes(page.meta) if page else []
+        self.page_note.setText("\n".join(f"{'⚠' if warn else 'ℹ'} {text}" for warn, text in notes))
+        self.page_note.setVisible(bool(notes))
 
     def _show_paper(self, comp: DraftComponent | None) -> None:
         """The paper-only mark of the current component; only a component with no pages may carry it."""
@@ -390,6 +402,7 @@ class DocumentsStep(QWidget):
         comp = self.component()
         if comp and 0 <= row < len(comp.pages):
             self.ocr_text.setPlainText(comp.pages[row].text or "(chưa có văn bản nhận dạng)")
+            self._show_page_note(comp.pages[row])
 
     def use_original(self) -> Job | None:
         """ "Dùng ảnh gốc": put back the page as scanned (no sheet finding, crop or turn), read again."""
