@@ -13,6 +13,7 @@ from typing import Any
 
 from app.domain.events import Event, EventType
 from app.domain.state import TERMINAL, DossierState, Flag, Status
+from app.domain.vocabulary import CHANNEL_VI
 from app.domain.vocabulary import RATING_LABELS_VI as RATING_LABELS_VI
 from app.domain.vocabulary import RATINGS as RATINGS
 
@@ -105,6 +106,7 @@ def _received(state: DossierState, p: dict[str, Any]) -> None:
         "fee_lines": fee_lines,
         "fees_quoted": int(p.get("fees_total", sum(int(f.get("amount", 0)) for f in fee_lines))),
         "return_method": dict(p.get("return_method") or {"kind": "desk"}),
+        "channel": _channel(p.get("channel")),
         "received_at": p.get("received_at"),
         "counted_from": p.get("counted_from"),
         "due_date": str(p["due_date"]) if p.get("due_date") else None,
@@ -118,6 +120,16 @@ def _received(state: DossierState, p: dict[str, Any]) -> None:
     if register:
         state.register = {"book": str(register["book"]), "no": int(register["no"])}
     state.status = S.RECEIVED
+
+
+def _channel(raw: Any) -> str:
+    """The filing channel of a `received` event: optional (events before it was recorded came in person);
+    a value outside the vocabulary is a malformed payload, never a new report row."""
+    if raw is None:
+        return "truc_tiep"
+    if raw not in CHANNEL_VI:
+        raise ValueError(f"unknown channel {str(raw)[:20]!r}")
+    return str(raw)
 
 
 def _corrected(state: DossierState, p: dict[str, Any]) -> None:
