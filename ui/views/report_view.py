@@ -128,6 +128,9 @@ class ReportView(ViewPage):
         self.pdf = QPushButton("Xuất &PDF…")
         self.xlsx.clicked.connect(lambda: self.export(".xlsx"))
         self.pdf.clicked.connect(lambda: self.export(".pdf"))
+        self.cash = QPushButton("&Thu tiền cuối ngày…")
+        self.cash.setToolTip("Báo cáo thu phí, lệ phí cuối ngày của từng cán bộ (trưởng điểm: mọi bàn)")
+        self.cash.clicked.connect(self.open_cash_day)
         for w in (
             QLabel("Kỳ:"),
             self.kind,
@@ -136,6 +139,7 @@ class ReportView(ViewPage):
             self.show_button,
             self.xlsx,
             self.pdf,
+            self.cash,
         ):
             bar.addWidget(w)
         bar.addStretch(1)
@@ -151,6 +155,11 @@ class ReportView(ViewPage):
         self.tabs = QTabWidget()
         self.root.addWidget(self.tabs, 1)
         self._set_exports(False)
+
+    def open_cash_day(self) -> None:
+        from ui.dialogs.cash_day import CashDayDialog
+
+        CashDayDialog(self.ctx, self).exec()
 
     def _set_exports(self, on: bool) -> None:
         self.xlsx.setEnabled(on)
