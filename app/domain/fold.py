@@ -48,6 +48,7 @@ ALLOWED_FROM: dict[EventType, frozenset[Status]] = {
     # cash-desk facts: any state; NEW too, for the desk's ledger stream that no `received` opens
     EventType.RECEIPT_VOIDED: frozenset(Status),
     EventType.CASH_REPORTED: frozenset(Status),
+    EventType.COMPLAINT_RECORDED: frozenset(Status),  # the point's, on the ledger stream like the above
 }
 # a status-changing event must not start from a terminal status (the cancellation is final)
 assert not ALLOWED_FROM[EventType.CANCELLED] & TERMINAL
@@ -291,6 +292,7 @@ _HANDLERS: dict[EventType, Callable[[DossierState, dict[str, Any]], None]] = {
     EventType.POSTAL_UPDATED: _postal_updated,
     EventType.RECEIPT_VOIDED: _receipt_voided,
     EventType.CASH_REPORTED: _no_state_change,
+    EventType.COMPLAINT_RECORDED: _no_state_change,
 }
 
 assert set(_HANDLERS) == set(EventType) == set(ALLOWED_FROM), "every event type needs a rule"

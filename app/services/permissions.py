@@ -52,7 +52,11 @@ RULES: dict[str, tuple[str, ...]] = {
     EventType.RECEIPT_VOIDED.value: ("clerk", "head"),
     EventType.CASH_REPORTED.value: ("clerk", "head"),
     "receipt.ranges": ("head", "admin"),
-    "cash.every_desk": ("head",),  # read every clerk's and every desk's end-of-day cash report
+    "cash.every_desk": ("head",),
+    EventType.COMPLAINT_RECORDED.value: (
+        "clerk",
+        "head",
+    ),  # read every clerk's and every desk's end-of-day cash report
 }
 ACTION_VI = {
     "receive": "tiếp nhận hồ sơ",
@@ -67,6 +71,7 @@ ACTION_VI = {
     EventType.CASH_REPORTED.value: "lập báo cáo thu tiền cuối ngày",
     "receipt.ranges": "cấp dải số biên lai",
     "cash.every_desk": "xem báo cáo thu tiền của mọi bàn",
+    EventType.COMPLAINT_RECORDED.value: "ghi nhận phản ánh, kiến nghị",
 }
 ROLE_VI = {"clerk": "cán bộ tiếp nhận", "head": "trưởng điểm", "admin": "quản trị"}
 

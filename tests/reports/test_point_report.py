@@ -78,7 +78,7 @@ def test_xlsx_figures_equal_those_from_the_dossier_list(store: Path, tmp_path: P
     assert len(by_channel) == 3 and total[1] == len(received)
     assert {r[0]: r[1] for r in rows[:3]} == {CHANNEL_VI[c]: n for c, n in by_channel.items()}
     wb = load_workbook(out, read_only=True)
-    assert wb.sheetnames[0] == "Tổng hợp" and len(wb.sheetnames) == 10
+    assert wb.sheetnames[0] == "Tổng hợp" and len(wb.sheetnames) == 11
 
 
 def test_wait_and_service_figures_against_the_target():

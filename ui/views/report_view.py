@@ -131,6 +131,9 @@ class ReportView(ViewPage):
         self.cash = QPushButton("&Thu tiền cuối ngày…")
         self.cash.setToolTip("Báo cáo thu phí, lệ phí cuối ngày của từng cán bộ (trưởng điểm: mọi bàn)")
         self.cash.clicked.connect(self.open_cash_day)
+        self.complaints = QPushButton("Phản ánh, &kiến nghị…")
+        self.complaints.setToolTip("Ghi nhận phản ánh, kiến nghị và ngày trả lời (tính vào báo cáo)")
+        self.complaints.clicked.connect(self.open_complaints)
         for w in (
             QLabel("Kỳ:"),
             self.kind,
@@ -140,6 +143,7 @@ class ReportView(ViewPage):
             self.xlsx,
             self.pdf,
             self.cash,
+            self.complaints,
         ):
             bar.addWidget(w)
         bar.addStretch(1)
@@ -160,6 +164,11 @@ class ReportView(ViewPage):
         from ui.dialogs.cash_day import CashDayDialog
 
         CashDayDialog(self.ctx, self).exec()
+
+    def open_complaints(self) -> None:
+        from ui.dialogs.complaint import ComplaintDialog
+
+        ComplaintDialog(self.ctx, self).exec()
 
     def _set_exports(self, on: bool) -> None:
         self.xlsx.setEnabled(on)
