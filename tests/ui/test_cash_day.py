@@ -4,6 +4,8 @@ sees only their own."""
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 from dataclasses import replace
 from pathlib import Path
@@ -79,7 +81,10 @@ def test_the_head_sees_every_desks_cash_report_and_prints_one(qtbot, desk, tmp_p
     assert "tiền thừa" in rows[2][7]
     assert "mọi bàn" in dialog.scope.text() and "240.000đ" in dialog.total.text()
     assert dialog.rows[2].pulled and not dialog.rows[0].pulled
-    dialog.grab().save(str(tmp_path / "cash-day-head.png"))  # looked at
+    shot = tmp_path / "cash-day-head.png"
+    dialog.grab().save(str(shot))  # looked at
+    if os.environ.get("MOTCUA_SCREENSHOTS_DIR"):
+        shutil.copy(shot, Path(os.environ["MOTCUA_SCREENSHOTS_DIR"]) / shot.name)
     ctx.settings.printer = "Máy in quầy (chưa cắm)"
     dialog.table.selectRow(2)
     with qtbot.waitSignal(dialog.sig_pdf, timeout=120_000) as made:

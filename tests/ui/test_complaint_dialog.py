@@ -3,6 +3,8 @@ chosen from the list to record the day it was answered."""
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -41,7 +43,10 @@ def test_a_complaint_is_entered_then_answered_from_the_list(qtbot, desk, tmp_pat
     dialog.table.selectRow(0)
     assert dialog.editing == saved.id and dialog.subject.toPlainText().startswith("Đề nghị bố trí")
     dialog.answered.setChecked(True)
-    dialog.grab().save(str(tmp_path / "complaint.png"))  # looked at
+    shot = tmp_path / "complaint.png"
+    dialog.grab().save(str(shot))  # looked at
+    if os.environ.get("MOTCUA_SCREENSHOTS_DIR"):
+        shutil.copy(shot, Path(os.environ["MOTCUA_SCREENSHOTS_DIR"]) / shot.name)
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     (answered,) = received_between(ctx.db, today, today)
     assert answered.id == saved.id and answered.answered_on == today.isoformat()
