@@ -166,3 +166,6 @@ def test_a_dossier_from_the_online_portal_is_received_with_its_channel(qtbot, de
     assert state.channel == "truc_tuyen"
     received = next(e for e in load_events(ctx.db, state.id) if e.type == "received")
     assert received.payload["channel"] == received.payload["fee_request"]["channel"] == "truc_tuyen"
+    from ui.adapters.dossier import overview_html
+
+    assert "— Trực tuyến<br>" in overview_html(state)  # the dossier screen's Tổng quan says how it came
