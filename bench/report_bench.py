@@ -35,6 +35,8 @@ from app.storage.events import insert_event, refresh_projection
 PROCS = [("1.001193", "Đăng ký khai sinh", "Hộ tịch"), ("2.000815", "Chứng thực bản sao", "Chứng thực"),
          ("1.004222", "Đăng ký thường trú", "Cư trú"), ("1.001612", "Thành lập hộ kinh doanh", "Kinh doanh")]  # fmt: skip
 START = date(2025, 1, 2)
+CHANNELS = ("truc_tiep", "truc_tuyen", "buu_chinh")
+LEDGER = "0195f0c2-0000-7000-8000-00000000ed9e"  # the desk's ledger stream, where complaints are recorded
 
 
 def _events(rng: random.Random, i: int, per_day: int, wall: int) -> list[Event]:
@@ -48,7 +50,8 @@ def _events(rng: random.Random, i: int, per_day: int, wall: int) -> list[Event]:
                "applicant": make_applicant(rng, day), "checklist": checklist, "documents": [],
                "fees": [], "fees_total": 0, "return_method": {"kind": "post" if rng.random() < 0.1 else "desk"},
                "received_at": f"{day}T09:00:00+07:00", "counted_from": str(day),
-               "due_date": str(day + timedelta(days=3)), "due_time": "16:00"}  # fmt: skip
+               "due_date": str(day + timedelta(days=3)), "due_time": "16:00",
+               "channel": rng.choices(CHANNELS, (8, 1, 1))[0]}  # fmt: skip
     out = [Event(new_id(), did, EventType.RECEIVED, str(Hlc(wall, 0)), "c1", "d1", payload)]
     roll = rng.random()
     if roll < 0.1:
@@ -75,6 +78,18 @@ def populate(db, n: int, per_day: int, rng: random.Random) -> None:
                 for e in events:
                     insert_event(db, e, "local")
                 refresh_projection(db, events[0].dossier_id)
+                if i % 100 == 0:  # a phản ánh, kiến nghị every 100 dossiers, half of them answered
+                    day = str(START + timedelta(days=i // per_day))
+                    c = {"id": new_id(), "received_on": day, "channel": "hop_thu", "subject": "Đề nghị thêm ghế chờ",
+                         "dossier_code": "", "answered_on": day if i % 200 == 0 else "", "desk": 1}  # fmt: skip
+                    insert_event(
+                        db,
+                        Event(
+                            new_id(), LEDGER, EventType.COMPLAINT_RECORDED, str(Hlc(wall, 5)), "c1", "d1", c
+                        ),
+                        "local",
+                    )
+            refresh_projection(db, LEDGER)
         print(
             f"  populated {min(n, batch + 2000):>7}/{n}  ({time.perf_counter() - t0:.0f} s)", file=sys.stderr
         )

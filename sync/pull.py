@@ -132,8 +132,8 @@ def _apply_page(
 
 def _is_ledger(event: Event) -> bool:
     """An event of a desk's cash ledger (app.services.receipts.ledger_id), which names no dossier:
-    an end-of-day cash report, or the void of a blank biên lai (amount 0)."""
-    if event.type is EventType.CASH_REPORTED:
+    an end-of-day cash report, a phản ánh, kiến nghị, or the void of a blank biên lai (amount 0)."""
+    if event.type in (EventType.CASH_REPORTED, EventType.COMPLAINT_RECORDED):
         return True
     return event.type is EventType.RECEIPT_VOIDED and event.payload.get("amount") == 0
 

@@ -54,3 +54,12 @@ def test_files_of_finds_nested_file_refs_once():
         "documents": [{"pages": [{"sha256": "b" * 64, "size": 9}], "pdf": {"sha256": "b" * 64, "size": 9}}]
     }
     assert [f.sha256 for f in files_of(payload)] == ["b" * 64]
+
+
+def test_the_channel_is_optional_in_received_and_checked_when_given():
+    clock, d = HybridClock(), new_id()
+    assert fold([_ev(clock, d, "received", code="C")]).channel == "truc_tiep"  # events before it: in person
+    online = fold([_ev(clock, d, "received", code="C", channel="truc_tuyen")])
+    assert online.channel == "truc_tuyen" and online.to_dict()["channel"] == "truc_tuyen"
+    odd = fold([_ev(clock, d, "received", code="C", channel="fax")])
+    assert odd.status is Status.NEW and "unknown channel" in odd.flags[0].reason

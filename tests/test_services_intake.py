@@ -214,3 +214,35 @@ def test_a_correction_needs_a_reason(desk):
     state = intake.receive(desk, request(desk))
     with pytest.raises(ValidationError, match="reason"):
         intake.correct(desk, state.id, {"applicant": {"phone": "0987654321"}}, "  ")
+
+
+def test_the_channel_is_recorded_in_the_event_the_state_and_the_report_facts(desk):
+    from app.services.fees import FeeRequest
+    from app.storage.events import load_events
+
+    asked = FeeRequest(channel="truc_tuyen").to_dict()
+    online = intake.receive(desk, request(desk, "1.004222", channel="truc_tuyen", fee_request=asked))
+    in_person = intake.receive(desk, request(desk, "1.004222"))
+    assert (online.channel, in_person.channel) == ("truc_tuyen", "truc_tiep")
+    assert online.fees_quoted == 10_000 and in_person.fees_quoted == 20_000  # the catalog's online price
+    (received,) = load_events(desk.db, online.id)
+    assert received.payload["channel"] == "truc_tuyen"
+    facts = dict(
+        desk.db.conn.execute("SELECT d.id, f.channel FROM dossiers d JOIN dossier_facts f USING (rid)")
+    )
+    assert facts == {online.id: "truc_tuyen", in_person.id: "truc_tiep"}
+    by_post = intake.receive(desk, request(desk, "1.004222", channel="buu_chinh"))
+    assert by_post.channel == "buu_chinh"
+
+
+def test_a_channel_outside_the_list_or_unlike_the_fee_quote_is_refused(desk):
+    from app.services.fees import FeeRequest
+
+    with pytest.raises(ValidationError) as info:
+        intake.receive(desk, request(desk, "1.004222", channel="fax"))
+    assert "Hình thức nộp hồ sơ không hợp lệ" in info.value.user_message
+    asked = FeeRequest(channel="truc_tiep").to_dict()
+    with pytest.raises(ValidationError) as info:
+        intake.receive(desk, request(desk, "1.004222", channel="truc_tuyen", fee_request=asked))
+    assert "tính lại phí" in info.value.user_message
+    assert _counts(desk) == (0, 0, 0)

@@ -23,6 +23,11 @@ def main(argv: list[str]) -> int:
         with db:
             page = list_dossiers(db, args.filter, args.query, limit=args.limit)
             counts = dict(db.conn.execute("SELECT id, event_count FROM dossiers").fetchall())
+            channels = dict(
+                db.conn.execute(
+                    "SELECT d.id, f.channel FROM dossiers d JOIN dossier_facts f ON f.rid = d.rid"
+                ).fetchall()
+            )
     except AppError as exc:
         return fail(exc)
     items = [
@@ -35,6 +40,7 @@ def main(argv: list[str]) -> int:
             "due_date": d["due_date"],
             "received_at": d["received_at"],
             "returned_at": d["returned_at"],
+            "channel": channels.get(d["id"]) or "truc_tiep",
             "is_overdue": d["is_overdue"],
             "event_count": counts.get(d["id"]),
             "flag_count": d["flag_count"],

@@ -34,6 +34,7 @@ class EventType(StrEnum):
     POSTAL_UPDATED = "postal_updated"  # a postal return: sent, delivered, returned to sender
     RECEIPT_VOIDED = "receipt_voided"  # a biên lai cancelled with its reason (app.services.cashdesk)
     CASH_REPORTED = "cash_reported"  # a clerk's end-of-day cash report, on the desk's ledger stream
+    COMPLAINT_RECORDED = "complaint_recorded"  # a phản ánh, kiến nghị (or its answer), on the ledger stream
     # written by the hub / the competent agency
     ACCEPTED = "accepted"
     PROCESSING = "processing"
@@ -61,6 +62,7 @@ POINT_EVENTS = frozenset(
         EventType.POSTAL_UPDATED,
         EventType.RECEIPT_VOIDED,
         EventType.CASH_REPORTED,
+        EventType.COMPLAINT_RECORDED,
     }
 )
 AGENCY_EVENTS = frozenset(

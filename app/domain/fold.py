@@ -13,6 +13,7 @@ from typing import Any
 
 from app.domain.events import Event, EventType
 from app.domain.state import TERMINAL, DossierState, Flag, Status
+from app.domain.vocabulary import CHANNEL_VI
 from app.domain.vocabulary import RATING_LABELS_VI as RATING_LABELS_VI
 from app.domain.vocabulary import RATINGS as RATINGS
 
@@ -47,6 +48,7 @@ ALLOWED_FROM: dict[EventType, frozenset[Status]] = {
     # cash-desk facts: any state; NEW too, for the desk's ledger stream that no `received` opens
     EventType.RECEIPT_VOIDED: frozenset(Status),
     EventType.CASH_REPORTED: frozenset(Status),
+    EventType.COMPLAINT_RECORDED: frozenset(Status),  # the point's, on the ledger stream like the above
 }
 # a status-changing event must not start from a terminal status (the cancellation is final)
 assert not ALLOWED_FROM[EventType.CANCELLED] & TERMINAL
@@ -105,6 +107,7 @@ def _received(state: DossierState, p: dict[str, Any]) -> None:
         "fee_lines": fee_lines,
         "fees_quoted": int(p.get("fees_total", sum(int(f.get("amount", 0)) for f in fee_lines))),
         "return_method": dict(p.get("return_method") or {"kind": "desk"}),
+        "channel": _channel(p.get("channel")),
         "received_at": p.get("received_at"),
         "counted_from": p.get("counted_from"),
         "due_date": str(p["due_date"]) if p.get("due_date") else None,
@@ -118,6 +121,16 @@ def _received(state: DossierState, p: dict[str, Any]) -> None:
     if register:
         state.register = {"book": str(register["book"]), "no": int(register["no"])}
     state.status = S.RECEIVED
+
+
+def _channel(raw: Any) -> str:
+    """The filing channel of a `received` event: optional (events before it was recorded came in person);
+    a value outside the vocabulary is a malformed payload, never a new report row."""
+    if raw is None:
+        return "truc_tiep"
+    if raw not in CHANNEL_VI:
+        raise ValueError(f"unknown channel {str(raw)[:20]!r}")
+    return str(raw)
 
 
 def _corrected(state: DossierState, p: dict[str, Any]) -> None:
@@ -279,6 +292,7 @@ _HANDLERS: dict[EventType, Callable[[DossierState, dict[str, Any]], None]] = {
     EventType.POSTAL_UPDATED: _postal_updated,
     EventType.RECEIPT_VOIDED: _receipt_voided,
     EventType.CASH_REPORTED: _no_state_change,
+    EventType.COMPLAINT_RECORDED: _no_state_change,
 }
 
 assert set(_HANDLERS) == set(EventType) == set(ALLOWED_FROM), "every event type needs a rule"

@@ -73,6 +73,9 @@ class DossierState:
     fees_collected: int = 0
     fee_lines: list[dict[str, Any]] = field(default_factory=list)
     return_method: dict[str, Any] = field(default_factory=dict)
+    channel: str = (
+        "truc_tiep"  # how the dossier came (app.domain.vocabulary.CHANNEL_VI); older events: in person
+    )
     received_at: str | None = None  # ISO 8601 with offset, as the clerk saw it
     counted_from: str | None = None  # the day the period counts from (15:00 rule)
     due_date: str | None = None  # YYYY-MM-DD, the current appointment

@@ -63,6 +63,14 @@ EVENT_LABELS_VI: dict[str, str] = {
     "handed_off": "Giao nhận hồ sơ",
     "result_recorded": "Nhận kết quả tại điểm",
     "postal_updated": "Bưu chính",
+    "complaint_recorded": "Phản ánh, kiến nghị",
+}
+COMPLAINT_CHANNEL_VI: dict[str, str] = {  # how a phản ánh, kiến nghị reached the point
+    "truc_tiep": "Trực tiếp tại Điểm",
+    "hop_thu": "Hộp thư góp ý",
+    "dien_thoai": "Điện thoại, đường dây nóng",
+    "truc_tuyen": "Trực tuyến (Cổng Dịch vụ công, iHanoi)",
+    "van_ban": "Văn bản, thư gửi đến",
 }
 HANDOFF_DIRECTION_VI: dict[str, str] = {"to_agency": "Chuyển cơ quan giải quyết", "to_point": "Trả về điểm"}
 POSTAL_STATUS_VI: dict[str, str] = {

@@ -19,6 +19,7 @@ from typing import Any
 from app.domain.state import OPEN
 from app.domain.vocabulary import (
     CHANNEL_VI,
+    COMPLAINT_CHANNEL_VI,
     PAYMENT_METHOD_VI,
     RATING_LABELS_VI,
     RATINGS,
@@ -27,6 +28,7 @@ from app.domain.vocabulary import (
     vn_int,
 )
 from app.reports.period import Period
+from app.services.complaints import Complaint, received_between
 from app.storage.db import Database
 
 WAIT_TARGET_MIN = 15
@@ -155,6 +157,7 @@ def compute(
         _satisfaction(returned),
         _digitization(received),
         _fee_table(_fees(db, p)),
+        _complaints(received_between(db, p.start, p.end)),
     ]
     return PointReport(p, point_name, [_summary(tables, p), *tables])
 
@@ -295,6 +298,17 @@ def _fee_table(fees: list[tuple[str, int, int]]) -> Table:
                  total, rows)  # fmt: skip
 
 
+def _complaints(complaints: list[Complaint]) -> Table:
+    """Phản ánh, kiến nghị received in the period, by how they came, and how many were answered."""
+    got = Counter(c.channel for c in complaints)
+    answered = Counter(c.channel for c in complaints if c.answered_on)
+    rows: list[tuple[Cell, ...]] = [(label, got.get(k, 0), answered.get(k, 0), got.get(k, 0) - answered.get(k, 0))
+                                    for k, label in COMPLAINT_CHANNEL_VI.items()]  # fmt: skip
+    done = sum(answered.values())
+    return Table("Phản ánh", "Phản ánh, kiến nghị", ("Hình thức tiếp nhận", "Tiếp nhận", "Đã trả lời", "Chưa trả lời"),
+                 ("Tổng cộng", len(complaints), done, len(complaints) - done), rows)  # fmt: skip
+
+
 def _summary(tables: list[Table], p: Period) -> Table:
     t = {x.key: x for x in tables}
     on_time = dict((str(r[0]), r) for r in t["Đúng hạn"].rows)
@@ -315,6 +329,8 @@ def _summary(tables: list[Table], p: Period) -> Table:
         ("Chỉ số hài lòng QĐ 766 (%)", t["Hài lòng"].rows[-1][2]),
         ("Tỷ lệ số hóa thành phần (%)", t["Số hóa"].total[3]),
         ("Phí, lệ phí đã thu (đồng)", t["Phí theo hình thức"].total[2]),
+        ("Phản ánh, kiến nghị tiếp nhận", t["Phản ánh"].total[1]),
+        ("Phản ánh, kiến nghị đã trả lời", t["Phản ánh"].total[2]),
     ]
     period = f"{p.label_vi} ({vn_date(p.start)} - {vn_date(p.end)})"
     return Table("Tổng hợp", "Các chỉ số chính", ("Chỉ tiêu", "Giá trị"), ("Kỳ báo cáo", period), rows)

@@ -14,7 +14,7 @@ from typing import Any
 from app.domain.errors import ValidationError
 from app.domain.events import EventType
 from app.services.context import Desk
-from app.services.permissions import authorize
+from app.services.permissions import authorize, may
 from app.services.receipts import ReceiptNo, ledger_id
 from app.storage.db import Database, utc_now
 from app.storage.events import append_event, refresh_projection
@@ -157,6 +157,54 @@ def submit(desk: Desk, day: date | str, counted_cash: int, reason: str = "") -> 
     logger.info("cash report of %s for %s: difference %d (event %s)", desk.clerk_id, day_s, diff, event.id)
     mine.counted_cash, mine.difference, mine.reason = counted_cash, diff, reason
     return mine
+
+
+@dataclass(frozen=True)
+class DeskDay:
+    """One clerk's day as the cash view lists it, with the desk it was at (None: not known yet).
+    `pulled`: another desk's, known from the events the hub passed on (the `receipts_from_remote_*` and
+    `cash_reports_from_remote` triggers fill the tables from them, checking their shape)."""
+
+    desk: int | None
+    clerk: ClerkDay
+    pulled: bool = False
+
+
+def cash_view(desk: Desk, day: date | str) -> list[DeskDay]:
+    """The day's cash reports a clerk may see: a head of point every clerk's of every desk (this desk's
+    and those the sync pulled from the others); any other clerk only their own."""
+    day_s = date.fromisoformat(str(day)).isoformat()
+    every = may(desk.db, desk.clerk_id, "cash.every_desk")
+    clerks = day_report(desk.db, day_s, None if every else desk.clerk_id).clerks
+    if not clerks and not every:
+        clerks = [_empty(desk)]
+    where = _desks_of(desk.db, day_s)
+    rows = []
+    for c in clerks:
+        local, reported = where.get(c.clerk_id, (True, None))
+        rows.append(DeskDay(reported if reported is not None else (desk.settings.desk if local else None), c,
+                            pulled=not local))  # fmt: skip
+    return sorted(rows, key=lambda r: (r.pulled, r.desk or 0, r.clerk.username))
+
+
+def _desks_of(db: Database, day: str) -> dict[str, tuple[bool, int | None]]:
+    """clerk -> (whether any of the day's facts was written here, the desk its cash report names)."""
+    out: dict[str, tuple[bool, int | None]] = {}
+    for clerk, origin in db.conn.execute(
+        "SELECT r.clerk, min(e.origin) FROM receipts r JOIN events e ON e.id = r.event_id"
+        " WHERE r.issued_day = ? GROUP BY r.clerk",
+        (day,),
+    ):
+        out[str(clerk)] = (origin == "local", None)
+    for clerk, origin, desk_no in db.conn.execute(
+        "SELECT r.clerk, e.origin, json_extract(e.payload, '$.desk') FROM cash_reports r"
+        " JOIN events e ON e.id = r.event_id WHERE r.day = ?",
+        (day,),
+    ):
+        known = isinstance(desk_no, int) and 0 < desk_no < 1000
+        local = out.get(str(clerk), (origin == "local", None))[0] or origin == "local"
+        out[str(clerk)] = (local, desk_no if known else None)
+    return out
 
 
 def _empty(desk: Desk) -> ClerkDay:

@@ -131,8 +131,7 @@ def owed(desk: Desk, state: DossierState) -> FeeQuote:
     pages = (
         asked.pages if asked.pages is not None else sum(len(d.get("pages") or []) for d in state.documents)
     )
-    copies = max([n for _c, n in asked.component_copies], default=asked.copies)
-    return FeeQuote([dict(x) for x in state.fee_lines], max(due, 0), copies, pages, asked.channel)
+    return FeeQuote([dict(x) for x in state.fee_lines], max(due, 0), asked.copies, pages, asked.channel)
 
 
 def collect_due(desk: Desk, dossier_id: str, pay: Payment, choice: ReceiptChoice | None = None) -> Collected:

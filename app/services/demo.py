@@ -99,6 +99,12 @@ def _follow_up(rng: random.Random, desk: Desk, dossier_id: str, due: date, today
         returns.rate(desk, dossier_id, rng.choice(["rat_hai_long", "hai_long", "hai_long", "khong_hai_long"]))
 
 
+# one dossier in ten came online through the portal, one in ten by the public postal service
+DEMO_CHANNELS = (
+    ("truc_tiep",) * 3 + ("truc_tuyen",) + ("truc_tiep",) * 3 + ("buu_chinh",) + ("truc_tiep",) * 2
+)
+
+
 def seed_demo(
     db: Database,
     blobs: BlobStore,
@@ -128,6 +134,7 @@ def seed_demo(
             "applicant": make_applicant(rng, clock[0].date()),
             "documents": _documents(rng, desk, proc, pages, index + 1),
             "return_method": {"kind": "desk"},
+            "channel": DEMO_CHANNELS[index % len(DEMO_CHANNELS)],
         }
         state = intake.receive(desk, request)
         done.append(state.id)

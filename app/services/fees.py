@@ -64,7 +64,7 @@ def receive_fees(
                 proc,
                 sum(len(d.get("pages") or []) for d in documents),
                 int(request.get("copies") or 1),
-                bool(request.get("online")),
+                bool(request.get("online")) or request.get("channel") == "truc_tuyen",
                 postal=request.get("channel") == "buu_chinh",
                 exempt=str(request.get("exemption") or "")[:300] or None,
             )
@@ -111,7 +111,9 @@ class Exemption:
 class FeeRequest:
     """What the clerk sets for a quote. `component_copies` ((component, copies), ...): the copies of each
     component whose pages a per-page fee counts (0: not counted); when given it replaces `components`
-    and each component is priced as its own document (the cap is per copy of one paper)."""
+    and each component is priced as its own document (the cap is per copy of one paper). `copies`: the
+    copies the citizen asks for, which a per-copy fee counts (e.g. 3 bản sao trích lục x 8.000đ) and a
+    per-page fee too when no `component_copies` are given; a per-dossier fee is charged once."""
 
     copies: int = 1
     pages: int | None = None  # None: counted from the components that count
@@ -205,7 +207,7 @@ def quote_procedure(proc: Procedure, documents: Sequence[Mapping[str, Any]], req
     _check(req)
     parts = [(c, n) for c, n in req.component_copies if n > 0]
     counted_components(proc, [c for c, _n in req.component_copies])  # unknown components are refused
-    copies = max([n for _c, n in parts], default=req.copies) if req.component_copies else req.copies
+    copies = req.copies  # never the largest component's copies: those count pages, not copies issued
     pages = req.pages
     if pages is None:
         chosen = [c for c, _n in parts] if req.component_copies else req.components

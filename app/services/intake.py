@@ -14,6 +14,7 @@ from app.domain.events import EventType
 from app.domain.ids import new_id
 from app.domain.state import DossierState
 from app.domain.validation import normalise_phone, validate_applicant
+from app.domain.vocabulary import CHANNEL_VI
 from app.services.context import Desk
 from app.services.documents import clean_documents, index_texts, register_files
 from app.services.dossier_write import current_state, write_event
@@ -143,6 +144,22 @@ def validate_return_method(raw: Mapping[str, Any] | None) -> dict[str, Any]:
     return method
 
 
+def receive_channel(request: Mapping[str, Any]) -> str:
+    """How the dossier came (QĐ 766 counts received dossiers by channel): in person at the point, by the
+    public postal service, or online through the portal (the point receives and digitizes it). The fee step's
+    quote must be for the same channel."""
+    quoted = (request.get("fee_request") or {}).get("channel")
+    channel = str(request.get("channel") or quoted or "truc_tiep")
+    if channel not in CHANNEL_VI:
+        raise ValidationError(f"unknown channel {channel[:20]!r}", "Hình thức nộp hồ sơ không hợp lệ.")
+    if quoted and quoted != channel:
+        raise ValidationError(
+            f"fee quoted for channel {quoted!r}, dossier filed {channel!r}",
+            "Phí đã tính cho hình thức nộp khác: hãy tính lại phí.",
+        )
+    return channel
+
+
 def receive(desk: Desk, request: ReceiveRequest | Mapping[str, Any]) -> DossierState:
     """Receive a new dossier: validate, allocate its code, write `received` + outbox in one transaction."""
     if isinstance(request, ReceiveRequest):
@@ -165,6 +182,7 @@ def receive(desk: Desk, request: ReceiveRequest | Mapping[str, Any]) -> DossierS
         "fees": fees,
         "fees_total": fees_total,
         "return_method": validate_return_method(request.get("return_method")),
+        "channel": receive_channel(request),
         "received_at": received.isoformat(timespec="seconds"),
         "counted_from": appt.counted_from.isoformat(),
         "due_date": appt.due_date.isoformat(),

@@ -52,6 +52,11 @@ RULES: dict[str, tuple[str, ...]] = {
     EventType.RECEIPT_VOIDED.value: ("clerk", "head"),
     EventType.CASH_REPORTED.value: ("clerk", "head"),
     "receipt.ranges": ("head", "admin"),
+    "cash.every_desk": ("head",),
+    EventType.COMPLAINT_RECORDED.value: (
+        "clerk",
+        "head",
+    ),  # read every clerk's and every desk's end-of-day cash report
 }
 ACTION_VI = {
     "receive": "tiếp nhận hồ sơ",
@@ -65,12 +70,20 @@ ACTION_VI = {
     EventType.RECEIPT_VOIDED.value: "hủy biên lai",
     EventType.CASH_REPORTED.value: "lập báo cáo thu tiền cuối ngày",
     "receipt.ranges": "cấp dải số biên lai",
+    "cash.every_desk": "xem báo cáo thu tiền của mọi bàn",
+    EventType.COMPLAINT_RECORDED.value: "ghi nhận phản ánh, kiến nghị",
 }
 ROLE_VI = {"clerk": "cán bộ tiếp nhận", "head": "trưởng điểm", "admin": "quản trị"}
 
 
 def is_clerk(db: Database, actor: str) -> bool:
     return db.conn.execute("SELECT 1 FROM clerks WHERE id = ?", (actor,)).fetchone() is not None
+
+
+def may(db: Database, clerk_id: str, action: str) -> bool:
+    """Whether the active account `clerk_id` may do `action` (a read that narrows, never a refusal)."""
+    row = db.conn.execute("SELECT role, is_active FROM clerks WHERE id = ?", (clerk_id,)).fetchone()
+    return row is not None and bool(row[1]) and row[0] in RULES[action]
 
 
 def authorize(db: Database, clerk_id: str, action: str) -> None:

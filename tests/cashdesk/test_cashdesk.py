@@ -199,3 +199,28 @@ def test_an_online_payment_at_intake_records_its_reference_and_a_preprinted_numb
     with raises_vi(ValidationError, "không hợp lệ"):
         cd.receive_and_collect(desk, request(desk, "1.004222"), cd.Payment("epay", epay_ref="x"))
     assert desk.db.conn.execute("SELECT count(*) FROM dossiers").fetchone()[0] == 1  # the bad one not saved
+
+
+def test_a_per_copy_fee_counts_the_copies_asked_not_the_largest_components(desk):
+    from app.services.intake import find_procedure
+
+    proc = find_procedure(desk, "2.000635")  # Cấp bản sao trích lục hộ tịch: 8.000đ a copy
+    docs = [{"component": "to_khai", "pages": [{}] * 2}, {"component": "giay_to_tuy_than", "pages": [{}]}]
+    parts = (("to_khai", 3), ("giay_to_tuy_than", 1))  # copies of papers: a per-page fee's count
+    one = cd.quote_procedure(proc, docs, cd.FeeRequest(component_copies=parts))
+    assert (one.total, one.copies) == (8_000, 1) and "1 bản x 8.000" in one.lines[0]["basis"]
+    two = cd.quote_procedure(proc, docs, cd.FeeRequest(copies=2, component_copies=parts))
+    assert two.total == 16_000
+    fixed = find_procedure(desk, "1.004222")  # a fee per dossier: charged once whatever the copies
+    ct01 = cd.quote_procedure(
+        fixed, [{"component": "ct01", "pages": [{}]}], cd.FeeRequest(component_copies=(("ct01", 4),))
+    )
+    assert ct01.total == 20_000
+
+
+def test_a_per_copy_fee_left_due_is_owed_for_the_copies_asked(desk):
+    fee_request = cd.FeeRequest(copies=3, component_copies=(("to_khai", 2),)).to_dict()
+    state, got = cd.receive_and_collect(desk, request(desk, "2.000635", fee_request=fee_request), None)
+    assert got is None and state.fees_quoted == 24_000
+    owed = cd.owed(desk, state)
+    assert (owed.total, owed.copies) == (24_000, 3)

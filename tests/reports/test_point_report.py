@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from app.domain.vocabulary import CHANNEL_VI
 from app.reports import period
 from app.reports.point import TicketTimes, percentile
 from app.reports.xlsx import HEADER_ROW
@@ -72,8 +73,12 @@ def test_xlsx_figures_equal_those_from_the_dossier_list(store: Path, tmp_path: P
     assert total[2] == len(received)
     assert {r[0]: r[2] for r in rows if r[2]} == dict(Counter(d["procedure"] for d in received))
     assert sum(r[3] for r in rows) == on_time  # returned on time, per procedure
+    total, rows = _sheet(out, "Theo kênh")  # the channel each dossier was received by (demo: all three)
+    by_channel = Counter(d["channel"] for d in received)
+    assert len(by_channel) == 3 and total[1] == len(received)
+    assert {r[0]: r[1] for r in rows[:3]} == {CHANNEL_VI[c]: n for c, n in by_channel.items()}
     wb = load_workbook(out, read_only=True)
-    assert wb.sheetnames[0] == "Tổng hợp" and len(wb.sheetnames) == 10
+    assert wb.sheetnames[0] == "Tổng hợp" and len(wb.sheetnames) == 11
 
 
 def test_wait_and_service_figures_against_the_target():

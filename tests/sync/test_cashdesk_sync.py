@@ -92,3 +92,58 @@ def test_numbers_of_three_offline_desks_are_unique_at_the_hub_and_a_void_is_neve
     assert all(c.counted_cash == 60_000 and c.difference == 0 for c in point_day.clerks)
     states = {d["code"]: d["state"] for d in hub.dossiers("HK") if d["code"]}
     assert len(states) == 18 and set(states.values()) == {"received"}
+
+
+def _hub_states(hub: Hub) -> list[dict]:
+    url = hub.db_url or f"sqlite:///{hub.data / 'hub.db'}"
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT state_json FROM dossiers")).all()
+    engine.dispose()
+    return [json.loads(r[0]) for r in rows]
+
+
+def test_the_channel_and_complaints_reach_the_hub_and_the_head_of_the_other_desk(hub: Hub, tmp_path):
+    from dataclasses import replace
+
+    from app.services.cash_report import cash_view
+    from app.services.clerks import get_clerk
+    from app.services.complaints import Complaint, received_between, record
+    from app.services.fees import FeeRequest
+    from tests.store_helpers import make_desk
+
+    homes = [tmp_path / "d1", tmp_path / "d2"]
+    for home in homes:
+        home.mkdir()
+    one = cash_desk(homes[0], 1)
+    one.db.close()
+    two = cash_desk(homes[1], 2)
+    online = FeeRequest(channel="truc_tuyen").to_dict()
+    state, got = cd.receive_and_collect(
+        two, request(two, "1.004222", channel="truc_tuyen", fee_request=online), cd.Payment("cash")
+    )
+    assert got is not None and state.channel == "truc_tuyen"
+    record(two, Complaint("2026-11-20", "hop_thu", "Đề nghị thêm ghế chờ ở sảnh", state.code or ""))
+    submit(two, NOW.date(), 10_000)
+    two.db.close()
+    for n, home in enumerate(homes, 1):
+        _enroll(hub, home, n)
+        assert sync(home).outcome == "ok"
+        assert outbox_empty(home)  # the hub accepted every event, the complaint's too
+    (complaint,) = [p for _, p in _hub_payloads(hub, ("complaint_recorded",))]
+    assert complaint["channel"] == "hop_thu" and complaint["desk"] == 2
+    folded = [s for s in _hub_states(hub) if s.get("code") == state.code]
+    assert [s["channel"] for s in folded] == ["truc_tuyen"]  # the hub's fold (the shared one) keeps it
+    assert sync(homes[0]).outcome == "ok"  # desk 1 pulls desk 2's events
+    desk1 = make_desk(homes[0], 1)
+    try:
+        (pulled,) = received_between(desk1.db, NOW.date(), NOW.date())
+        assert pulled.subject.startswith("Đề nghị thêm ghế") and pulled.dossier_code == state.code
+        head = replace(desk1, clerk_id=get_clerk(desk1.db, "thuha").id)
+        rows = cash_view(head, NOW.date())
+        assert [(r.desk, r.pulled, r.clerk.total, r.clerk.counted_cash) for r in rows] == [
+            (2, True, 10_000, 10_000)
+        ]
+        assert cash_view(desk1, NOW.date())[0].clerk.total == 0  # a clerk of desk 1: only their own day
+    finally:
+        desk1.db.close()

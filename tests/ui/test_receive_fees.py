@@ -115,3 +115,57 @@ def test_transfer_at_intake_shows_the_vietqr_after_the_save_and_needs_the_clerks
     assert got is not None and got.receipt is not None and got.receipt.number == 1
     assert get_dossier(ctx.db, state.id).fees_collected == 2000
     assert "Chuyển khoản" in done.fee.text() and done.bienlai_button.isVisibleTo(view)
+
+
+def test_in_bien_lai_after_the_save_makes_the_pdf_with_its_number_and_amount(
+    qtbot, desk, pages_dir, tmp_path
+):
+    import subprocess
+
+    ctx, window = desk
+    _cash_desk(ctx)
+    ctx.settings.printer = "Máy in quầy (chưa cắm)"  # no such printer: the desk says where the PDF is
+    view = window.show_view("receive")
+    fees = _to_fees(qtbot, ctx, view, pages_dir, {0: 1, 1: 1})
+    assert view.draft.pay_method == "cash" and fees.total.value() == 2000
+    view.go_to(REVIEW)
+    press(view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    wait_idle(qtbot, ctx)
+    assert view.stack.currentIndex() == DONE, view.banner.text()
+    done = view.done_step
+    with qtbot.waitSignal(done.sig_bienlai, timeout=120_000) as made:
+        qtbot.mouseClick(done.bienlai_button, Qt.MouseButton.LeftButton)
+    pdf = made.args[0]
+    assert pdf.is_file() and pdf.name == f"bien-lai-{view.result.code}.pdf"
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Số: 0000001" in text and SERIES in text and "2.000" in text and "Hai nghìn đồng" in text
+    assert view.result.code in text and f"Đã tạo biên lai {pdf.name}" in view.banner.text()
+    subprocess.run(["pdftoppm", "-r", "70", "-png", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "bl")],
+                   check=True, timeout=60)  # fmt: skip  # looked at
+
+
+def test_a_dossier_from_the_online_portal_is_received_with_its_channel(qtbot, desk, pages_dir, tmp_path):
+    ctx, window = desk
+    view = window.show_view("receive")
+    fees = _to_fees(qtbot, ctx, view, pages_dir, {0: 1, 1: 1})
+    assert not fees.copies.isEnabled()  # a per-page fee: the copies of each paper count, not this field
+    fees.channel.setFocus()
+    index = fees.channel.findData("truc_tuyen")
+    for _ in range(index):
+        press(fees.channel, Qt.Key.Key_Down)
+    assert view.draft.channel == "truc_tuyen" and view.draft.fee_request().channel == "truc_tuyen"
+    view.grab().save(str(tmp_path / "receive-fees-online.png"))  # looked at
+    next(b for b in fees.method_group.buttons() if b.property("method") == "later").setChecked(True)
+    view.go_to(REVIEW)
+    press(view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    wait_idle(qtbot, ctx)
+    assert view.stack.currentIndex() == DONE, view.banner.text()
+    state = get_dossier(ctx.db, view.result.id)
+    assert state.channel == "truc_tuyen"
+    received = next(e for e in load_events(ctx.db, state.id) if e.type == "received")
+    assert received.payload["channel"] == received.payload["fee_request"]["channel"] == "truc_tuyen"
+    from ui.adapters.dossier import overview_html
+
+    assert "— Trực tuyến<br>" in overview_html(state)  # the dossier screen's Tổng quan says how it came

@@ -17,7 +17,7 @@ def test_report_view_shows_the_months_numbers_and_exports_them(qtbot, seeded, tm
     ctx, window = seeded
     view = window.show_view("report")
     wait_job(qtbot, ctx, view.run())
-    assert view.report is not None and view.tabs.count() == 10
+    assert view.report is not None and view.tabs.count() == 11
     p = view.report.period
     expected = compute(ctx.db, period.month(f"{p.start:%Y-%m}")).summary()
     assert view.report.summary() == expected

@@ -17,6 +17,7 @@ from app.domain.fold import ALLOWED_FROM
 from app.domain.hlc import Hlc
 from app.domain.state import STATUS_LABELS_VI, DossierState, Status
 from app.domain.vocabulary import (
+    CHANNEL_VI,
     POSTAL_STATUS_VI,
     RETURN_METHOD_VI,
     event_label_vi,
@@ -202,7 +203,7 @@ def overview_html(state: DossierState) -> str:
         f"<p>Người nộp: <b>{esc(str(a.get('full_name', '')))}</b> — {esc(str(a.get('id_number', '')))}<br>"
         f"{esc(str(a.get('address') or ''))} {esc(str(a.get('phone') or ''))}</p>"
         f"<p>Tình trạng: <b>{STATUS_LABELS_VI[state.status]}</b><br>"
-        f"Nhận lúc: {vn_datetime(state.received_at)}<br>"
+        f"Nhận lúc: {vn_datetime(state.received_at)} — {esc(CHANNEL_VI.get(state.channel, state.channel))}<br>"
         f"Hẹn trả: <b>{vn_date(state.due_date)}</b>"
         + (f" (hẹn ban đầu {vn_date(state.original_due_date)})" if moved else "")
         + (

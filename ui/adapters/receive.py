@@ -62,6 +62,11 @@ def fee_exemptions(ctx: DeskContext, code: str, version: int | None) -> list[tup
     return list(seen.items())
 
 
+def counts_copies(ctx: DeskContext, code: str, version: int | None) -> bool:
+    """Whether a fee rule of the procedure is charged per copy asked for (the copies field then counts)."""
+    return any(rule.kind == "per_copy" for rule in get_procedure(ctx.db.conn, code, version).fees)
+
+
 def preview_due(ctx: DeskContext, code: str, version: int | None) -> str:
     """The appointment if saved now (the service computes it again at save time)."""
     proc = get_procedure(ctx.db.conn, code, version)

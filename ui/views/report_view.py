@@ -128,6 +128,12 @@ class ReportView(ViewPage):
         self.pdf = QPushButton("Xuất &PDF…")
         self.xlsx.clicked.connect(lambda: self.export(".xlsx"))
         self.pdf.clicked.connect(lambda: self.export(".pdf"))
+        self.cash = QPushButton("&Thu tiền cuối ngày…")
+        self.cash.setToolTip("Báo cáo thu phí, lệ phí cuối ngày của từng cán bộ (trưởng điểm: mọi bàn)")
+        self.cash.clicked.connect(self.open_cash_day)
+        self.complaints = QPushButton("Phản ánh, &kiến nghị…")
+        self.complaints.setToolTip("Ghi nhận phản ánh, kiến nghị và ngày trả lời (tính vào báo cáo)")
+        self.complaints.clicked.connect(self.open_complaints)
         for w in (
             QLabel("Kỳ:"),
             self.kind,
@@ -136,6 +142,8 @@ class ReportView(ViewPage):
             self.show_button,
             self.xlsx,
             self.pdf,
+            self.cash,
+            self.complaints,
         ):
             bar.addWidget(w)
         bar.addStretch(1)
@@ -151,6 +159,16 @@ class ReportView(ViewPage):
         self.tabs = QTabWidget()
         self.root.addWidget(self.tabs, 1)
         self._set_exports(False)
+
+    def open_cash_day(self) -> None:
+        from ui.dialogs.cash_day import CashDayDialog
+
+        CashDayDialog(self.ctx, self).exec()
+
+    def open_complaints(self) -> None:
+        from ui.dialogs.complaint import ComplaintDialog
+
+        ComplaintDialog(self.ctx, self).exec()
 
     def _set_exports(self, on: bool) -> None:
         self.xlsx.setEnabled(on)

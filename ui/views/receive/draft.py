@@ -62,7 +62,10 @@ class ReceiveDraft:
     idcard_source: str = ""
     cases: list[tuple[str, str]] = field(default_factory=list)  # (id, label) of the procedure's cases
     case: str = ""  # the applicant's case
-    channel: str = "truc_tiep"  # how the dossier is filed: truc_tiep | buu_chinh
+    channel: str = (
+        "truc_tiep"  # how the dossier came: truc_tiep | buu_chinh | truc_tuyen (app.domain.vocabulary)
+    )
+    copies: int = 1  # copies the citizen asks for: what a per-copy fee counts (bản sao trích lục)
     exemption: str = ""  # the `who` of a fee exemption the citizen proves, or OTHER_EXEMPTION
     exemption_reason: str = ""  # the clerk's words for OTHER_EXEMPTION
     exemption_proof: str = ""  # the paper seen (name, number) that proves the exemption
@@ -101,7 +104,7 @@ class ReceiveDraft:
         elif self.exemption:
             ex = Exemption(self.exemption, self.exemption_proof, who=self.exemption)
         copies = tuple((c.component, self.copies_of(c)) for c in self.components)
-        return FeeRequest(channel=self.channel, exemption=ex, component_copies=copies)
+        return FeeRequest(copies=self.copies, channel=self.channel, exemption=ex, component_copies=copies)
 
     def fee_documents(self) -> list[dict[str, Any]]:
         """What the quote counts pages from (the pages entered so far, per component)."""

@@ -91,6 +91,11 @@ class FeesStep(DraftStep):
         self.channel = QComboBox()
         self.channel.addItem("Trực tiếp tại Điểm", "truc_tiep")
         self.channel.addItem("Qua dịch vụ bưu chính công ích", "buu_chinh")
+        self.channel.addItem("Trực tuyến (hồ sơ nộp trên Cổng dịch vụ công)", "truc_tuyen")
+        self.channel.setAccessibleName("Hình thức nộp hồ sơ")
+        self.copies = QSpinBox(minimum=1, maximum=1000)
+        self.copies.setAccessibleName("Số bản xin cấp")
+        self.copies.setToolTip("Số bản công dân xin cấp: phí tính theo bản nhân với số này")
         self.exemption = QComboBox()
         self.exemption.setAccessibleName("Đối tượng miễn, giảm phí")
         self.proof = QLabel()
@@ -120,7 +125,8 @@ class FeesStep(DraftStep):
         self.receipt_kind, self.receipt_form = fields.kind, fields.form
         self.receipt_series, self.receipt_number = fields.series, fields.number
         numbers = fields.numbers
-        for label, widget in (("Hình thức nộp", self.channel), ("Miễn, giảm phí", self.exemption),
+        for label, widget in (("Hình thức nộp", self.channel), ("Số bản xin cấp", self.copies),
+                              ("Miễn, giảm phí", self.exemption),
                               ("", self.proof), ("Lý do miễn, giảm", self.exempt_reason),
                               ("Giấy tờ đã xem", self.exempt_proof), ("Tổng số tiền thu", self.total),
                               ("Lý do điều chỉnh", self.reason)):  # fmt: skip
@@ -131,6 +137,7 @@ class FeesStep(DraftStep):
         form.addRow("Biên lai", self.receipt_kind)
         form.addRow("Số biên lai ghi tay", numbers)
         self.channel.currentIndexChanged.connect(self._on_terms_changed)
+        self.copies.valueChanged.connect(self._on_terms_changed)
         self.exemption.currentIndexChanged.connect(self._on_terms_changed)
         self.exempt_reason.textChanged.connect(self._on_terms_changed)
         self.exempt_proof.textChanged.connect(self._on_terms_changed)
@@ -146,7 +153,7 @@ class FeesStep(DraftStep):
     def _load_terms(self) -> None:
         """The channel and the exemptions the procedure's fee rules list (with the proof they ask)."""
         self.proofs = dict(receive.fee_exemptions(self.ctx, *self.draft.procedure_ref()))
-        boxes = (self.channel, self.exemption, self.exempt_reason, self.exempt_proof)
+        boxes = (self.channel, self.copies, self.exemption, self.exempt_reason, self.exempt_proof)
         for box in boxes:
             box.blockSignals(True)
         self.exemption.clear()
@@ -155,6 +162,8 @@ class FeesStep(DraftStep):
             self.exemption.addItem(who[:90], who)
         self.exemption.addItem("Khác (ghi lý do)", OTHER_EXEMPTION)
         self.channel.setCurrentIndex(max(self.channel.findData(self.draft.channel), 0))
+        self.copies.setValue(self.draft.copies)
+        self.copies.setEnabled(receive.counts_copies(self.ctx, *self.draft.procedure_ref()))
         self.exemption.setCurrentIndex(max(self.exemption.findData(self.draft.exemption), 0))
         self.exempt_reason.setText(self.draft.exemption_reason)
         self.exempt_proof.setText(self.draft.exemption_proof)
@@ -189,6 +198,7 @@ class FeesStep(DraftStep):
 
     def _on_terms_changed(self, *_a: object) -> None:
         self.draft.channel = str(self.channel.currentData() or "truc_tiep")
+        self.draft.copies = self.copies.value()
         self.draft.exemption = str(self.exemption.currentData() or "")
         self.draft.exemption_reason = self.exempt_reason.text().strip()
         self.draft.exemption_proof = self.exempt_proof.text().strip()

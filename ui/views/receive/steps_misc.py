@@ -42,7 +42,7 @@ class ProcedureStep(DraftStep):
         self.draft.cases, self.draft.case = list(proc["cases"]), ""
         self.draft.channel, self.draft.exemption = "truc_tiep", ""
         self.draft.exemption_reason = self.draft.exemption_proof = ""
-        self.draft.fee_copies = {}
+        self.draft.fee_copies, self.draft.copies = {}, 1
         self.draft.fees_total = self.draft.fees_computed_total = 0
 
 
