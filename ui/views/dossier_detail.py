@@ -54,9 +54,15 @@ ACTIONS = [
     ("cancel", "&Hủy hồ sơ nhập nhầm"),
     ("postal", "&Bưu chính"),
     ("add_documents", "Nhận giấy tờ bổ s&ung"),
+    ("withdraw_extension", "&Rút đề nghị gia hạn"),
+    ("decline_extension", "Không duyệt gi&a hạn"),
 ]
 ACTION_LABELS = dict(ACTIONS)
-DONE_VI = {"request_extension": "Đã ghi đề nghị gia hạn; văn bản mẫu 04 in sau khi trưởng điểm duyệt, ký."}
+DONE_VI = {
+    "request_extension": "Đã ghi đề nghị gia hạn; văn bản mẫu 04 in sau khi trưởng điểm duyệt, ký.",
+    "withdraw_extension": "Đã rút đề nghị gia hạn; ngày hẹn trả không thay đổi.",
+    "decline_extension": "Đã ghi trưởng điểm không duyệt đề nghị gia hạn; ngày hẹn trả không thay đổi.",
+}
 APPROVE_APOLOGY_VI = "Duyệt &xin lỗi, gia hạn (04)"
 FORM_OF: dict[str, print_form.FormCode] = {
     "supplement": "02",
