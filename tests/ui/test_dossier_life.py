@@ -203,6 +203,56 @@ def test_papers_brought_back_after_form_02_are_added_and_a_new_slip_printed(qtbo
     assert (
         "Mẫu số 01" in text and f"ngày {due[8:10]} tháng {due[5:7]} năm {due[:4]}" in text
     )  # new appointment
+    assert "GIAY KHAI SINH" in document_pdf_text(ctx, state.documents[-1])  # a searchable PDF, as at intake
+
+
+def document_pdf_text(ctx, document) -> str:
+    """The text layer of a document's stored PDF (a sealed blob, read in memory)."""
+    from ui.adapters.dossier import blob_bytes
+
+    assert document["pdf"], "the document has no searchable PDF"
+    data = blob_bytes(ctx, document["pdf"]["sha256"])
+    assert data.startswith(b"%PDF")
+    out = subprocess.run(["pdftotext", "fd://0", "-"], input=data, capture_output=True, check=True).stdout
+    return " ".join(out.decode("utf-8").split())
+
+
+def test_papers_brought_back_are_scanned_from_the_scanner_as_at_intake(qtbot, seeded):
+    ctx, window = seeded  # the desk's scanner is the SANE test device
+    from app.services import intake
+    from tests.ui.conftest import wait_job
+    from ui.dialogs.brought_back import NO_PAGES_VI, BroughtBackDialog
+
+    desk = service_desk(ctx)
+    item = a_dossier(ctx)
+    intake.request_supplement(desk, item["id"], [{"name": "Bản sao sổ hộ khẩu"}], "Thiếu bản sao")
+    view = open_dossier(window, item)
+    dialog = view.detail.brought_back_dialog()
+    assert isinstance(dialog, BroughtBackDialog) and dialog.name.currentText() == "Bản sao sổ hộ khẩu"
+    assert dialog.problem() == NO_PAGES_VI  # nothing scanned yet: OK is refused
+    assert dialog.scan_button.shortcut().toString() == "F5"
+    wait_job(qtbot, ctx, dialog.scan())
+    assert dialog.pages and dialog.problem() == "" and dialog.list.count() == len(dialog.pages)
+    assert not dialog.busy() and "đã nhận dạng" in dialog.status.text()
+    # the intake pipeline: from the device, cleaned up (steps recorded), read by OCR (a text layer)
+    assert all(p.source == "sane:test:0" and p.meta["steps"] and p.text_pdf for p in dialog.pages)
+    dialog.grab().save(str(Path(ctx.home) / "brought-back.png"))
+    v = dialog.values()
+    view.detail.last_form_pdf = None
+    assert view.detail.add_brought_back(v["name"], v["pages"]) is not None
+    qtbot.waitUntil(lambda: view.detail.last_form_pdf is not None, timeout=180_000)
+    state = get_dossier(ctx.db, item["id"])
+    added = state.documents[-1]
+    assert state.status.value == "received" and added["name"] == "Bản sao sổ hộ khẩu"
+    assert [p["sha256"] for p in added["pages"]] == [p.meta["sha256"] for p in dialog.pages]
+    assert state.due_history[-1]["kind"] == "supplement"
+    import pypdfium2 as pdfium
+
+    from ui.adapters.dossier import blob_bytes
+
+    pdf = pdfium.PdfDocument(blob_bytes(ctx, added["pdf"]["sha256"]))
+    assert len(pdf) == len(added["pages"])  # one searchable PDF of every page scanned
+    assert "Mẫu số 01" in text_of(view.detail.last_form_pdf)  # the new appointment slip
 
 
 def test_an_organisation_and_its_representative_are_entered_at_the_applicant_step(qtbot, desk):
