@@ -109,6 +109,21 @@ class FormPDF(FPDF):
         self.cell(self.width, 4, f"Mẫu số {form_no} (Thông tư 03/2025/TT-VPCP)", align="R")
         self.set_xy(self.l_margin, y)
 
+    def page_foot(self, footer: str, version_line: str) -> None:
+        """The template's footer and version at the foot of the current page, in the bottom margin
+        (outside the body's flow, so they never push a copy onto a second page)."""
+        y = self.get_y()
+        self.set_auto_page_break(auto=False)
+        if footer:
+            self.set_xy(self.l_margin, self.h - 13)
+            self.font("I", 8)
+            self.cell(self.width, 4, footer, align="C")
+        self.set_xy(self.l_margin, self.h - 8)
+        self.font("", 7)
+        self.cell(self.width, 4, version_line, align="R")
+        self.set_auto_page_break(auto=True, margin=15)
+        self.set_xy(self.l_margin, y)
+
     def _rule(self, center_x: float, y: float, length: float) -> None:
         self.set_line_width(0.3)
         self.line(center_x - length / 2, y, center_x + length / 2, y)
