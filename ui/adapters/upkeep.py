@@ -9,7 +9,8 @@ from pathlib import Path
 from app.backup_schedule import last_status
 from app.config import Settings
 from app.digitization import DEFAULT_PROFILE, MODE_VI, PROFILE_FILE, installed_profile
-from app.domain.vocabulary import vn_datetime
+from app.domain.vocabulary import vn_date, vn_datetime
+from app.form_templates import DEFAULT_TEXTS, SHIPPED_VERSION, installed_template
 from ui.ops.enroll import OUTCOME_VI, Outcome
 
 
@@ -40,3 +41,15 @@ def digitization_profile_text(home: Path) -> str:
             f"{size}"
         )
     return f"{profile.name} (do Trung tâm ban hành): {MODE_VI[profile.mode]},\n{size}"
+
+
+def form_templates_text(home: Path) -> str:
+    """The version of each form template in force, and whether the centre published it (Cài đặt)."""
+    parts = []
+    for form in sorted(DEFAULT_TEXTS):
+        template = installed_template(home, form)
+        who = "Trung tâm ban hành" if template.version != SHIPPED_VERSION else "mặc định của máy"
+        parts.append(
+            f"Mẫu {form}: phiên bản {template.version}\n({who}, áp dụng từ {vn_date(template.effective_date)})"
+        )
+    return "\n".join(parts)
