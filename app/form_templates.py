@@ -49,6 +49,11 @@ DEFAULT_TEXTS: dict[str, dict[str, str]] = {
         "lien_1": "Lưu tại Bộ phận tiếp nhận và trả kết quả",
         "lien_2": "Giao cho người nộp hồ sơ",
     },
+    "02": {"title": "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ"},
+    "03": {"title": "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ"},
+    "04": {"title": "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT"},
+    "05": {"title": "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ"},
+    "06": {"title": "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ"},
 }
 # form -> its optional blocks, in the shipped order (a template may reorder them, not drop or add any)
 DEFAULT_BLOCKS: dict[str, tuple[str, ...]] = {"01": ("payment", "register", "bring_back")}

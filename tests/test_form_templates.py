@@ -93,3 +93,29 @@ def test_a_broken_installed_template_is_not_used(tmp_path: Path) -> None:
     path.parent.mkdir()
     path.write_text(json.dumps({**GOOD, "texts": {"title": "TODO"}}), encoding="utf-8")
     assert installed_template(tmp_path, "01") == shipped_template("01")
+
+
+def test_forms_02_to_06_carry_their_version_and_take_a_published_title(tmp_path: Path) -> None:
+    from app.forms import render_apology, render_control_slip, render_refusal, render_supplement_request
+    from app.forms.stop import render_stop_notice
+
+    state = sample_state("1.001193", 1)
+    shipped = {
+        "02": render_supplement_request(
+            state, SETTINGS, items=["Bản sao"], reason="Thiếu", day=date(2026, 11, 18)
+        ),
+        "03": render_refusal(state, SETTINGS, reason="Không thuộc thẩm quyền", day=date(2026, 11, 18)),
+        "04": render_apology(state, SETTINGS, signer_name="Lê Thị Mai", day=date(2026, 11, 18)),
+        "05": render_stop_notice(state, SETTINGS, reason="Người nộp đề nghị dừng", signer_name="Lê Thị Mai"),
+        "06": render_control_slip(state, SETTINGS),
+    }
+    for form, data in shipped.items():
+        assert f"Mẫu {form} · phiên bản {SHIPPED_VERSION}" in text_of(data, tmp_path), form
+    title = "PHIẾU ĐỀ NGHỊ BỔ SUNG GIẤY TỜ"
+    template = parse_template(
+        json.dumps(
+            {"form": "02", "version": "2026.3", "effective_date": "2026-01-01", "texts": {"title": title}}
+        )
+    )
+    text = text_of(render_supplement_request(state, SETTINGS, items=["Bản sao"], template=template), tmp_path)
+    assert title in text and "Mẫu 02 · phiên bản 2026.3" in text and "HOÀN THIỆN HỒ SƠ" not in text

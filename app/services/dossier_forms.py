@@ -70,6 +70,7 @@ def render_form(
             f"dossier {state.id} has no data for form {form}",
             f"Hồ sơ {state.code or ''} chưa có nội dung cho mẫu số {form} ({FORM_NAMES_VI[form]}).",
         )
+    template = installed_template(home, form)  # the centre's wording, from its effective date
     if form == "01":
         received = next(e for e in load_events(db, state.id) if e.type is EventType.RECEIVED)
         ensure_loaded(db.conn)
@@ -82,18 +83,18 @@ def render_form(
             payment_amount=amount,
             payment_paid=paid,
         )
-        return forms.render_receipt(state, settings, proc, extras, installed_template(home, "01"))
+        return forms.render_receipt(state, settings, proc, extras, template)
     if form == "02":
-        return forms.render_supplement_request(state, settings, clerk_name=clerk_name)
+        return forms.render_supplement_request(state, settings, clerk_name=clerk_name, template=template)
     if form == "03":
-        return forms.render_refusal(state, settings, clerk_name=clerk_name)
+        return forms.render_refusal(state, settings, clerk_name=clerk_name, template=template)
     if form == "04":
         signer = str(state.apologies[-1].get("signer") or clerk_name)
-        return forms.render_apology(state, settings, signer_name=signer)
+        return forms.render_apology(state, settings, signer_name=signer, template=template)
     if form == "05":
         signer = str((state.stopped or {}).get("signer") or clerk_name)
-        return render_stop_notice(state, settings, signer_name=signer)
-    return forms.render_control_slip(state, settings)
+        return render_stop_notice(state, settings, signer_name=signer, template=template)
+    return forms.render_control_slip(state, settings, template=template)
 
 
 def payment_on_receipt(db: Database, state: DossierState, settings: Settings) -> tuple[str, int, bool]:

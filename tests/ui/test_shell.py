@@ -123,13 +123,16 @@ def test_settings_show_the_form_template_version_in_force(qtbot, desk, tmp_path)
 
     ctx, window = desk
     view = window.show_view("settings")
-    assert view.form_templates.text() == "Mẫu 01: phiên bản 2025.1\n(mặc định của máy, áp dụng từ 15/09/2025)"
+    assert (
+        view.form_templates.text() == "Mẫu 01–06: phiên bản 2025.1\n(mặc định của máy, áp dụng từ 15/09/2025)"
+    )
     path = template_path(ctx.home, "01")
     path.parent.mkdir(exist_ok=True)
     path.write_text(json.dumps({"form": "01", "version": "2026.1", "effective_date": "2026-01-01"}), "utf-8")
     view.refresh()
-    assert (
-        view.form_templates.text() == "Mẫu 01: phiên bản 2026.1\n(Trung tâm ban hành, áp dụng từ 01/01/2026)"
+    assert view.form_templates.text() == (
+        "Mẫu 01: phiên bản 2026.1 (Trung tâm ban hành, từ 01/01/2026)\n"
+        "Các mẫu khác: phiên bản 2025.1 (mặc định của máy)"
     )
     qtbot.waitUntil(lambda: view.form_templates.height() >= view.form_templates.sizeHint().height())
     window.grab().save(str(tmp_path / "settings-forms.png"))
