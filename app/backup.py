@@ -1,5 +1,5 @@
 """One-file backups of a desk: `desk.db` (SQLCipher online backup), `blobs/`, `config.toml`,
-`keys.json` and the centre's publications (`calendar/YYYY.json`, `digitization.json`).
+`keys.json` and the centre's publications (`calendar/YYYY.json`, `digitization.json`, `forms/NN.json`).
 
 The archive is a tar file: `desk.db`, `config.toml`, `keys.json`, `digitization.json`, `calendar/YYYY.json`,
 `blobs/ab/cd/<sha256>`, then `manifest.json` with the SHA-256 of every member and the store's marker
@@ -47,6 +47,7 @@ MANIFEST = "manifest.json"
 BLOB_NAME = re.compile(r"^blobs/([0-9a-f]{2})/([0-9a-f]{2})/([0-9a-f]{64})$")
 TOP_MEMBERS = ("desk.db", "config.toml", key_store.KEY_FILE, PROFILE_FILE, MANIFEST)
 CALENDAR_NAME = re.compile(r"^calendar/\d{4}\.json$")
+FORMS_NAME = re.compile(r"^forms/\d{2}\.json$")  # the centre's form templates (app.form_templates)
 
 Progress = Callable[[int, int], None]
 IsCancelled = Callable[[], bool]
@@ -231,6 +232,7 @@ def _small_files(home: Path) -> list[tuple[str, Path]]:
         )
     ]
     found += [(f"calendar/{p.name}", p) for p in sorted((home / "calendar").glob("*.json"))]
+    found += [(f"forms/{p.name}", p) for p in sorted((home / "forms").glob("*.json"))]
     return [(name, p) for name, p in found if p.is_file() and safe_member_name(name)]
 
 
@@ -246,7 +248,9 @@ def read_manifest(tar: tarfile.TarFile) -> dict[str, Any]:
 
 
 def safe_member_name(name: str) -> bool:
-    return name in TOP_MEMBERS or bool(BLOB_NAME.match(name) or CALENDAR_NAME.match(name))
+    return name in TOP_MEMBERS or bool(
+        BLOB_NAME.match(name) or CALENDAR_NAME.match(name) or FORMS_NAME.match(name)
+    )
 
 
 def verify_backup(path: Path) -> dict[str, Any]:

@@ -143,9 +143,10 @@ def _move_into_place(staging: Path, home: Path, stamp: str) -> Path | None:
             os.replace(staging / name, dest)
     if (staging / PROFILE_FILE).exists():
         os.replace(staging / PROFILE_FILE, home / PROFILE_FILE)
-    for path in sorted((staging / "calendar").glob("*.json")):
-        (home / "calendar").mkdir(exist_ok=True)
-        os.replace(path, home / "calendar" / path.name)
+    for folder in ("calendar", "forms"):  # the centre's calendar and form templates
+        for path in sorted((staging / folder).glob("*.json")):
+            (home / folder).mkdir(exist_ok=True)
+            os.replace(path, home / folder / path.name)
     if (staging / "desk.db").exists():
         db = db_path(home)
         if db.exists():

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from app.digitization import parse_profile
 from app.domain.errors import ValidationError as ProfileError
+from app.form_templates import parse_template
 from central import agency, agency_accounts, audit_heads, crud, ingest
 from central.blobs import HubBlobs
 from central.core.config import HubSettings
@@ -55,6 +56,8 @@ def _run(args: argparse.Namespace, settings: HubSettings, s: Session) -> int:
         text = args.file.read_text(encoding="utf-8")
         if args.command == "digitization":
             parse_profile(text, origin=args.file.name)  # a bad profile is refused here, not on every desk
+        if args.command == "forms":
+            parse_template(text, origin=args.file.name)  # so is a bad form template
         body: dict[str, Any] = json.loads(text)
         pub = ingest.publish(s, args.command, body)
         print(f"published {args.command} #{pub}")

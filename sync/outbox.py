@@ -31,6 +31,7 @@ PUBLICATION_KEYS = {
     "catalog": "sync.catalog",
     "calendar": "sync.calendar",
     "digitization": "sync.digitization",
+    "forms": "sync.forms",  # the last form template published (one file per form is installed)
 }
 
 

@@ -178,7 +178,8 @@ class PushResponse(Wire):
     missing_files: list[WireFile] = Field(default_factory=list)  # named by these events, not yet at the hub
 
 
-PUBLICATION_KINDS = ("catalog", "calendar", "digitization")  # what the centre publishes to every desk
+# what the centre publishes to every desk ("forms": a form's template, app.form_templates)
+PUBLICATION_KINDS = ("catalog", "calendar", "digitization", "forms")
 # A desk names the publication kinds it can read in this header on /changes; the hub leaves the others
 # out of its feed (the cursor still passes them), so a kind added later never stalls an older desk. A
 # desk that names none is one from before the header: it read exactly these.

@@ -6,6 +6,8 @@ digitization profile.
   received with, and re-applying the same publication changes nothing.
 - A calendar overlay is validated with `app.calendar.parse_overlay` and written atomically to
   `$MOTCUA_HOME/calendar/YYYY.json`, where `app.calendar.installed_overlays(home)` finds it.
+- A form template is validated with `app.form_templates.parse_template` and written atomically to
+  `$MOTCUA_HOME/forms/NN.json`, which the next printed form uses from its effective date.
 - A digitization profile is validated with `app.digitization.parse_profile` and written atomically to
   `$MOTCUA_HOME/digitization.json`, which the next scan, import and save use.
 
@@ -30,6 +32,7 @@ from app.calendar import parse_overlay
 from app.catalog import ensure_loaded, import_catalog, parse_catalog
 from app.digitization import PROFILE_FILE, parse_profile
 from app.domain.errors import AppError, CalendarError, CatalogError, ValidationError
+from app.form_templates import parse_template, template_path
 from app.storage.db import Database
 
 logger = logging.getLogger(__name__)
@@ -46,6 +49,8 @@ def apply_publication(db: Database, home: Path, kind: str, seq: int, document: d
             _apply_calendar(home, text, seq)
         elif kind == "digitization":
             _apply_profile(home, text, seq)
+        elif kind == "forms":
+            _apply_form_template(home, text, seq)
         else:
             raise CatalogError(f"unknown publication kind {kind!r}", "Trung tâm gửi một loại dữ liệu lạ.")
     except (CatalogError, CalendarError, ValidationError) as exc:
@@ -85,6 +90,18 @@ def _apply_profile(home: Path, text: str, seq: int) -> None:
     )
 
 
+def _apply_form_template(home: Path, text: str, seq: int) -> None:
+    template = parse_template(text, origin=f"hub feed #{seq}")
+    _write_atomically(template_path(home, template.form), text)
+    logger.info(
+        "form %s template #%d installed: version %s, in force from %s",
+        template.form,
+        seq,
+        template.version,
+        template.effective_date,
+    )
+
+
 def _write_atomically(target: Path, text: str) -> None:
     """Whole or not at all: a crash leaves the previous file, never half of the new one."""
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -101,5 +118,7 @@ def _write_atomically(target: Path, text: str) -> None:
 
 
 def _rejection_vi(kind: str, exc: AppError) -> str:
-    what = {"catalog": "Danh mục thủ tục", "digitization": "Cấu hình số hóa"}.get(kind, "Lịch ngày làm việc")
+    what = {"catalog": "Danh mục thủ tục", "digitization": "Cấu hình số hóa", "forms": "Mẫu phiếu in"}.get(
+        kind, "Lịch ngày làm việc"
+    )
     return f"{what} do Trung tâm gửi không hợp lệ nên chưa được áp dụng ({exc.user_message})"

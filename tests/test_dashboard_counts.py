@@ -3,6 +3,7 @@ write path (local events, remote events, apologies that move the due date, a del
 
 from __future__ import annotations
 
+import json
 import random
 from datetime import date, timedelta
 from typing import Any
@@ -39,6 +40,11 @@ def by_scan(db: Database, today: date) -> dict[str, Any]:
         ),
         "returned": one("SELECT count(*) FROM dossiers WHERE status = 'returned'"),
         "refused": one("SELECT count(*) FROM dossiers WHERE status = 'refused'"),
+        "pending_extension": sum(  # every open state read back in Python
+            1
+            for (state,) in db.conn.execute(f"SELECT state FROM dossiers WHERE status IN {OPEN}")
+            if json.loads(state).get("pending_extension")
+        ),
     }
     on_time = one(
         "SELECT count(*) FROM dossiers WHERE (status = 'returned' AND substr(returned_at, 1, 10) <= due_date)"
@@ -66,6 +72,12 @@ def _events(rng: random.Random, did: str, wall: int, day: date) -> list[Event]:
     out = [ev(0, EventType.RECEIVED, received)]
     if rng.random() < 0.3:
         out.append(ev(1, EventType.APOLOGY_ISSUED, {"reason": "x", "new_due_date": str(day + timedelta(7))}))
+    if rng.random() < 0.3:  # a clerk's request for form 04, sometimes declined by the head
+        out.append(
+            ev(1, EventType.EXTENSION_REQUESTED, {"reason": "x", "new_due_date": str(day + timedelta(9))})
+        )
+        if rng.random() < 0.4:
+            out.append(ev(2, EventType.EXTENSION_DECLINED, {"reason": "không duyệt"}))
     kind = rng.choice(["open", "open", "returned", "returned", "refused", "ready", "processing"])
     if kind == "returned":
         back = day + timedelta(days=rng.choice([0, 2, 5, 9]))
@@ -96,6 +108,7 @@ def test_dashboard_matches_full_scans_through_local_and_remote_writes(tmp_path):
                         insert_event(db, e, "local")
                 refresh_projection(db, did)
         apply_remote_events(db, later)
+        assert by_scan(db, start)["pending_extension"] > 0  # the figure is exercised, not only zero
         for today in (start, start + timedelta(days=5), start + timedelta(days=12), date(2027, 1, 1)):
             assert queries.dashboard(db, today) == by_scan(db, today), today
         with db.transaction():  # a row removed by hand: the delete trigger keeps the counters right

@@ -119,6 +119,64 @@ def test_a_clerks_extension_request_waits_for_the_head_and_leaves_the_due_date(d
     ]
 
 
+def audit_rows(desk: Desk, action: str) -> int:
+    return int(
+        desk.db.conn.execute("SELECT count(*) FROM audit_log WHERE action = ?", (action,)).fetchone()[0]
+    )
+
+
+def test_the_head_declines_a_pending_request_with_a_reason_and_the_clerk_may_ask_again(desks):
+    clerk, head = desks["clerk"], desks["head"]
+    late = intake.receive(clerk, request(clerk, "1.004222"))
+    with pytest.raises(StateError, match="no extension request"):  # nothing to decline yet
+        returns.decline_extension(head, late.id, "Không đủ căn cứ")
+    returns.request_extension(clerk, late.id, "Chậm xác minh", "2026-12-04")
+    before = events_of(clerk)
+    with pytest.raises(PermissionDenied, match="extension_declined"):  # only the head decides
+        returns.decline_extension(clerk, late.id, "Tự từ chối")
+    with pytest.raises(ValidationError):  # a decision without its reason
+        returns.decline_extension(head, late.id, "   ")
+    assert events_of(clerk) == before
+    declined = returns.decline_extension(head, late.id, "Chưa quá hạn, không cần gia hạn", "Lê Thị Mai")
+    assert declined.pending_extension is None and declined.due_date == late.due_date
+    assert not declined.apologies and declined.extension_outcomes == [
+        {
+            "outcome": "declined",
+            "reason": "Chưa quá hạn, không cần gia hạn",
+            "new_due_date": "2026-12-04",
+            "signer": "Lê Thị Mai",
+        }
+    ]
+    assert audit_rows(clerk, "event.extension_declined") == 1
+    with pytest.raises(StateError):  # a second decision on the same request
+        returns.decline_extension(head, late.id, "Lần nữa")
+    again = returns.request_extension(clerk, late.id, "Cơ quan chuyên môn xin thêm thời gian", "2026-12-07")
+    assert again.pending_extension == {
+        "reason": "Cơ quan chuyên môn xin thêm thời gian",
+        "new_due_date": "2026-12-07",
+    }
+
+
+def test_the_clerk_withdraws_a_pending_request_and_nothing_is_left_to_approve(desks):
+    clerk, head = desks["clerk"], desks["head"]
+    late = intake.receive(clerk, request(clerk, "1.004222"))
+    with pytest.raises(StateError):
+        returns.withdraw_extension(clerk, late.id, "Nhầm")
+    returns.request_extension(clerk, late.id, "Chậm xác minh", "2026-12-04")
+    withdrawn = returns.withdraw_extension(clerk, late.id, "Đã có kết quả đúng hẹn")
+    assert withdrawn.pending_extension is None and withdrawn.due_date == late.due_date
+    assert withdrawn.extension_outcomes[-1]["outcome"] == "withdrawn"
+    assert audit_rows(clerk, "event.extension_withdrawn") == 1
+    with pytest.raises(StateError):  # withdrawn once: nothing is pending any more
+        returns.withdraw_extension(clerk, late.id)
+    with pytest.raises(StateError):
+        returns.decline_extension(head, late.id, "Không duyệt")
+    admin = clerks.add_clerk(clerk.db, "quantri", "Quản trị", "admin", "mat-khau-123", "system")
+    returns.request_extension(clerk, late.id, "Chậm", "2026-12-04")
+    with pytest.raises(PermissionDenied):  # admin is a technical account
+        returns.withdraw_extension(replace(clerk, clerk_id=admin.id), late.id)
+
+
 def test_an_admin_account_may_not_ask_for_an_extension(desks):
     admin = clerks.add_clerk(desks["clerk"].db, "quantri", "Quản trị", "admin", "mat-khau-123", "system")
     late = intake.receive(desks["clerk"], request(desks["clerk"], "1.004222"))
@@ -174,6 +232,8 @@ def test_every_new_event_type_folds_and_is_a_point_event():
         "result_recorded",
         "postal_updated",
         "extension_requested",
+        "extension_declined",
+        "extension_withdrawn",
     ):
         assert EventType(t) in POINT_EVENTS
 

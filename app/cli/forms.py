@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from app.cli.common import fail, open_store
+from app.config import data_home
 from app.domain.errors import AppError, ValidationError
 from app.services.dossier_forms import FORM_CODES, month_bounds, render_form
 from app.services.queries import get_dossier
@@ -74,7 +75,7 @@ def main(argv: list[str]) -> int:
             db, _blobs, settings = open_store()
             try:
                 state = get_dossier(db, args.dossier.strip())
-                data = render_form(db, state, args.form, settings, args.clerk_name)
+                data = render_form(db, state, args.form, settings, args.clerk_name, data_home())
             finally:
                 db.close()
     except AppError as exc:

@@ -24,6 +24,8 @@ class EventType(StrEnum):
     REFUSED = "refused"
     FEE_COLLECTED = "fee_collected"
     EXTENSION_REQUESTED = "extension_requested"  # form 04 asked for by a clerk, pending the head's approval
+    EXTENSION_DECLINED = "extension_declined"  # the head declines a pending request, with a reason
+    EXTENSION_WITHDRAWN = "extension_withdrawn"  # the clerk withdraws a pending request
     APOLOGY_ISSUED = "apology_issued"  # form 04 signed by the head (approves a pending request)
     RESULT_RETURNED = "result_returned"
     RATED = "rated"
@@ -52,6 +54,8 @@ POINT_EVENTS = frozenset(
         EventType.REFUSED,
         EventType.FEE_COLLECTED,
         EventType.EXTENSION_REQUESTED,
+        EventType.EXTENSION_DECLINED,
+        EventType.EXTENSION_WITHDRAWN,
         EventType.APOLOGY_ISSUED,
         EventType.RESULT_RETURNED,
         EventType.RATED,

@@ -42,6 +42,8 @@ ALLOWED_FROM: dict[EventType, frozenset[Status]] = {
     EventType.DOCUMENTS_ADDED: _BEFORE_RESULT,
     EventType.APOLOGY_ISSUED: _BEFORE_RESULT | {S.RESULT_READY},
     EventType.EXTENSION_REQUESTED: _BEFORE_RESULT | {S.RESULT_READY},
+    EventType.EXTENSION_DECLINED: _BEFORE_RESULT | {S.RESULT_READY},
+    EventType.EXTENSION_WITHDRAWN: _BEFORE_RESULT | {S.RESULT_READY},
     EventType.DUE_EXTENDED: _BEFORE_RESULT | {S.RESULT_READY},
     EventType.FEE_COLLECTED: frozenset(Status) - {S.NEW},
     EventType.RATED: frozenset({S.RETURNED, S.REFUSED}),
@@ -188,6 +190,24 @@ def _extension_requested(state: DossierState, p: dict[str, Any]) -> None:
     state.pending_extension = {"reason": str(p["reason"]), "new_due_date": new_due}
 
 
+def _extension_settled(outcome: str) -> Callable[[DossierState, dict[str, Any]], None]:
+    """A pending request declined by the head or withdrawn by the clerk: the due date stays. Without
+    a pending request (an arrival order where it came later) nothing is pending to settle."""
+
+    def handler(state: DossierState, p: dict[str, Any]) -> None:
+        reason = str(p.get("reason") or "")
+        if outcome == "declined" and not reason:
+            raise ValueError("a declined extension request needs a reason")
+        asked = state.pending_extension or {}
+        settled = {"outcome": outcome, "reason": reason, "new_due_date": asked.get("new_due_date")}
+        if p.get("signer"):
+            settled["signer"] = str(p["signer"])
+        state.extension_outcomes.append(settled)
+        state.pending_extension = None
+
+    return handler
+
+
 def _due_extended(state: DossierState, p: dict[str, Any]) -> None:
     _set_due(state, p, "extension")
 
@@ -278,6 +298,8 @@ _HANDLERS: dict[EventType, Callable[[DossierState, dict[str, Any]], None]] = {
     EventType.FEE_COLLECTED: _fee_collected,
     EventType.APOLOGY_ISSUED: _apology,
     EventType.EXTENSION_REQUESTED: _extension_requested,
+    EventType.EXTENSION_DECLINED: _extension_settled("declined"),
+    EventType.EXTENSION_WITHDRAWN: _extension_settled("withdrawn"),
     EventType.DUE_EXTENDED: _due_extended,
     EventType.ACCEPTED: _status(S.ACCEPTED),
     EventType.PROCESSING: _status(S.PROCESSING),

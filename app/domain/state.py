@@ -88,6 +88,8 @@ class DossierState:
     # form 04 asked for by a clerk, not yet signed by the head: {reason, new_due_date}; the due date is
     # unchanged until the head approves (apology_issued)
     pending_extension: dict[str, Any] | None = None
+    # requests settled without form 04: {outcome: declined|withdrawn, reason, new_due_date, signer?}
+    extension_outcomes: list[dict[str, Any]] = field(default_factory=list)
     result_files: list[dict[str, Any]] = field(default_factory=list)
     agency_notes: list[dict[str, Any]] = field(default_factory=list)
     returned: dict[str, Any] | None = None

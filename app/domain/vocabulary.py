@@ -50,6 +50,8 @@ EVENT_LABELS_VI: dict[str, str] = {
     "refused": "Từ chối tiếp nhận",
     "fee_collected": "Thu phí, lệ phí",
     "extension_requested": "Đề nghị gia hạn (mẫu 04)",
+    "extension_declined": "Trưởng điểm không duyệt đề nghị gia hạn",
+    "extension_withdrawn": "Rút đề nghị gia hạn",
     "apology_issued": "Xin lỗi, hẹn lại ngày trả",
     "result_returned": "Trả kết quả",
     "rated": "Công dân đánh giá",

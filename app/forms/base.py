@@ -16,6 +16,7 @@ from app.config import Settings
 from app.domain.vocabulary import copy_kind_vi as copy_kind_vi
 from app.domain.vocabulary import vn_long_date as vn_long_date
 from app.domain.vocabulary import vn_time_date as vn_time_date
+from app.form_templates import FormTemplate
 from app.forms.citizen import strip_internal
 
 FONT_DIR = Path(__file__).resolve().parents[2] / "resources" / "fonts"
@@ -36,6 +37,7 @@ class FormPDF(FPDF):
             self.add_font(FONT, style, str(FONT_DIR / name))
         self.set_font(FONT, size=12)
         self.set_creator("Một Cửa Desk")
+        self.template: FormTemplate | None = None  # the centre's wording (FormPDF.opened)
         # the body text (para, rich, field, grid) at this fraction of its size: a long slip is set a
         # little smaller to keep each copy on its page (app.forms.receipt), headers and signatures stay
         self.body_scale = 1.0
@@ -51,9 +53,14 @@ class FormPDF(FPDF):
         place_date: date | None = None,
         orientation: Literal["portrait", "landscape"] = "portrait",
         form_no: str = "",
+        template: FormTemplate | None = None,
     ) -> FormPDF:
-        """A one-page-to-start form: document title, first page, national header and form heading."""
+        """A one-page-to-start form: document title, first page, national header and form heading. With
+        the centre's `template`, its title and footer, and its version at the foot of the last page."""
         pdf = cls(orientation=orientation)
+        pdf.template = template
+        if template is not None:
+            heading = template.text("title")
         pdf.set_title(doc_title)
         pdf.add_page()
         if form_no:
@@ -107,6 +114,21 @@ class FormPDF(FPDF):
         self.set_xy(self.l_margin, 6)
         self.font("I", 9)
         self.cell(self.width, 4, f"Mẫu số {form_no} (Thông tư 03/2025/TT-VPCP)", align="R")
+        self.set_xy(self.l_margin, y)
+
+    def page_foot(self, footer: str, version_line: str) -> None:
+        """The template's footer and version at the foot of the current page, in the bottom margin
+        (outside the body's flow, so they never push a copy onto a second page)."""
+        y = self.get_y()
+        self.set_auto_page_break(auto=False)
+        if footer:
+            self.set_xy(self.l_margin, self.h - 13)
+            self.font("I", 8)
+            self.cell(self.width, 4, footer, align="C")
+        self.set_xy(self.l_margin, self.h - 8)
+        self.font("", 7)
+        self.cell(self.width, 4, version_line, align="R")
+        self.set_auto_page_break(auto=True, margin=15)
         self.set_xy(self.l_margin, y)
 
     def _rule(self, center_x: float, y: float, length: float) -> None:
@@ -207,6 +229,8 @@ class FormPDF(FPDF):
         self.image(buf, x=x, y=y, w=size, h=size)
 
     def bytes(self) -> bytes:
+        if self.template is not None:  # the last page carries the template's footer and version
+            self.page_foot(self.template.footer, self.template.version_line)
         return bytes(self.output())
 
 

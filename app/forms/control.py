@@ -8,6 +8,7 @@ from typing import Any
 from app.config import Settings
 from app.domain.state import DossierState
 from app.domain.vocabulary import vn_date
+from app.form_templates import FormTemplate, shipped_template
 from app.forms.base import FormPDF, applicant_name, vn_long_date
 
 
@@ -35,7 +36,10 @@ def default_handoffs(state: DossierState, settings: Settings) -> list[dict[str, 
 
 
 def render_control_slip(
-    state: DossierState, settings: Settings, handoffs: list[dict[str, Any]] | None = None
+    state: DossierState,
+    settings: Settings,
+    handoffs: list[dict[str, Any]] | None = None,
+    template: FormTemplate | None = None,
 ) -> bytes:
     """Form 06. A hand-off is {from, to, at (ISO 8601 or ""), note}."""
     rows_in = handoffs if handoffs is not None else default_handoffs(state, settings)
@@ -45,6 +49,7 @@ def render_control_slip(
         doc_title=f"Phiếu kiểm soát {state.code or ''}",
         heading="PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ",
         form_no="06",
+        template=template or shipped_template("06"),
         place_date=received,
     )
     pdf.rich(("Mã hồ sơ: ", ""), (state.code or "", "B"))

@@ -14,10 +14,12 @@ from app.codes import status_url
 from app.config import Settings
 from app.domain.state import DossierState
 from app.domain.vocabulary import register_no_text
+from app.form_templates import FormTemplate, shipped_template
 from app.forms.base import FormPDF, applicant_name, copy_kind_vi, vn_long_date, vn_time_date
 from app.forms.citizen import public_note
 
-BRING_BACK_VI = "Ông/Bà (tổ chức) vui lòng mang theo Giấy tiếp nhận này khi đến nhận kết quả."
+SHIPPED = shipped_template("01")
+BRING_BACK_VI = SHIPPED.text("bring_back")
 RESULT_FORM_VI = {
     "paper": "Bản giấy",
     "electronic": "Bản điện tử",
@@ -29,10 +31,7 @@ ROLE_VI = {
     "representative": "người được ủy quyền",
     "legal_representative": "người đại diện theo pháp luật",
 }
-LIEN = (
-    ("Liên 1", "Lưu tại Bộ phận tiếp nhận và trả kết quả"),
-    ("Liên 2", "Giao cho người nộp hồ sơ"),
-)
+LIEN = (("Liên 1", "lien_1"), ("Liên 2", "lien_2"))  # the purpose of each copy: the template's wording
 
 
 @dataclass(frozen=True)
@@ -81,7 +80,12 @@ def _due(state: DossierState, extras: ReceiptExtras) -> datetime | None:
 
 
 def _body(
-    pdf: FormPDF, state: DossierState, settings: Settings, proc: Procedure | None, ex: ReceiptExtras
+    pdf: FormPDF,
+    state: DossierState,
+    settings: Settings,
+    proc: Procedure | None,
+    ex: ReceiptExtras,
+    tpl: FormTemplate = SHIPPED,
 ) -> None:
     a = state.applicant
     dots = "..............."
@@ -100,7 +104,7 @@ def _body(
         (str(state.procedure.get("name", "")), "B"),
         (f" (mã thủ tục {state.procedure.get('code', '')})", ""),
     )
-    pdf.para("1. Thành phần hồ sơ nộp gồm:", style="B")
+    pdf.para(tpl.text("documents_heading"), style="B")
     rows = [
         [str(i), c.get("name", ""), _form_of(c), str(c.get("count", 1))]
         for i, c in enumerate((c for c in state.checklist if c.get("provided", True)), start=1)
@@ -120,16 +124,20 @@ def _body(
     pdf.rich(("   Hình thức nhận kết quả: ", ""), (result_form or RESULT_FORM_VI["paper"], "B"))
     fees = "; ".join(f"{f.get('label')}: {vnd(int(f.get('amount', 0)))}" for f in state.fee_lines) or "Không"
     pdf.rich(("7. Phí, lệ phí: ", ""), (fees + ". ", ""), ("Tổng cộng: ", ""), (vnd(state.fees_quoted), "B"))
-    _payment_block(pdf, ex)
-    book, no = register_of(state, ex)
-    pdf.rich(
-        ("Vào Sổ theo dõi hồ sơ, Quyển số: ", ""),
-        (book or "......", "B"),
-        (", Số thứ tự: ", ""),
-        (no or "......", "B"),
-        size=11,
-    )
-    pdf.para(BRING_BACK_VI, style="I", size=11)
+    for block in tpl.order:  # the optional blocks, in the order the centre's template gives
+        if block == "payment":
+            _payment_block(pdf, ex)
+        elif block == "register":
+            book, no = register_of(state, ex)
+            pdf.rich(
+                ("Vào Sổ theo dõi hồ sơ, Quyển số: ", ""),
+                (book or "......", "B"),
+                (", Số thứ tự: ", ""),
+                (no or "......", "B"),
+                size=11,
+            )
+        elif block == "bring_back":
+            pdf.para(tpl.text("bring_back"), style="I", size=11)
 
 
 def _payment_block(pdf: FormPDF, ex: ReceiptExtras) -> None:
@@ -164,15 +172,18 @@ def render_receipt(
     settings: Settings,
     procedure: Procedure | None = None,
     extras: ReceiptExtras | None = None,
+    template: FormTemplate | None = None,
 ) -> bytes:
-    """Form 01 as a two-page A4 PDF: Liên 1 then Liên 2, each with the dossier code as a QR code."""
+    """Form 01 as a two-page A4 PDF: Liên 1 then Liên 2, each with the dossier code as a QR code, in
+    the wording of the centre's template (`app.form_templates`; the shipped one by default)."""
     ex = extras or ReceiptExtras()
+    tpl = template or SHIPPED
     for scale in BODY_SCALES:  # a long slip (an organisation, a long checklist) is set a little smaller
         pdf = FormPDF()
         pdf.set_title(f"Giấy tiếp nhận hồ sơ {state.code or ''}")
         pdf.body_scale = scale
         for lien in LIEN:
-            _copy(pdf, state, settings, procedure, ex, lien)
+            _copy(pdf, state, settings, procedure, ex, lien, tpl)
         if pdf.page == len(LIEN):  # each copy on its own page, signatures included
             break
     return pdf.bytes()  # at the smallest scale a copy that still does not fit runs on to a second page
@@ -188,16 +199,18 @@ def _copy(
     procedure: Procedure | None,
     ex: ReceiptExtras,
     lien_purpose: tuple[str, str],
+    tpl: FormTemplate = SHIPPED,
 ) -> None:
     """One copy (liên) of the slip, from a new page."""
-    lien, purpose = lien_purpose
+    lien, purpose_key = lien_purpose
+    purpose = tpl.text(purpose_key)
     received_day = date.fromisoformat(state.received_at[:10]) if state.received_at else None
     pdf.add_page()
     pdf.form_number("01")
     pdf.national_header(settings, place_date=received_day)
     y = pdf.get_y()
     pdf.qr(receipt_qr_text(state, settings), x=pdf.w - pdf.r_margin - 24, y=y)
-    pdf.form_title("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ")
+    pdf.form_title(tpl.text("title"))
     pdf.font("", 12)
     pdf.cell(pdf.width, 6, f"Mã hồ sơ: {state.code or ''}", align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     if state.status_secret:
@@ -210,8 +223,9 @@ def _copy(
         n = len(state.corrections)
         pdf.para(f"(Cấp lại lần {n}, thay thế Giấy tiếp nhận đã cấp trước đó)", style="I", size=10, align="C")
     pdf.set_y(max(pdf.get_y(), y + 26))
-    _body(pdf, state, settings, procedure, ex)
-    pdf.signatures([("NGƯỜI NỘP HỒ SƠ", ""), ("NGƯỜI TIẾP NHẬN HỒ SƠ", ex.clerk_name)], gap=18)
+    _body(pdf, state, settings, procedure, ex, tpl)
+    pdf.signatures([(tpl.text("sign_applicant"), ""), (tpl.text("sign_clerk"), ex.clerk_name)], gap=18)
+    pdf.page_foot(tpl.footer, tpl.version_line)  # the centre's footer, the same at every point
 
 
 def receipt_qr_text(state: DossierState, settings: Settings) -> str:

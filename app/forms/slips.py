@@ -7,6 +7,7 @@ from typing import Any
 
 from app.config import Settings
 from app.domain.state import DossierState
+from app.form_templates import FormTemplate, shipped_template
 from app.forms.base import FormPDF, applicant_name, copy_kind_vi, vn_long_date
 from app.forms.receipt import receipt_day
 
@@ -40,6 +41,7 @@ def render_supplement_request(
     reason: str | None = None,
     clerk_name: str = "",
     day: date | None = None,
+    template: FormTemplate | None = None,
 ) -> bytes:
     """Form 02. `items`/`reason` default to the dossier's latest supplement request.
 
@@ -53,6 +55,7 @@ def render_supplement_request(
         doc_title=f"Phiếu yêu cầu bổ sung {state.code or ''}",
         heading="PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ",
         form_no="02",
+        template=template or shipped_template("02"),
         place_date=day or date.today(),
     )
     _intro(pdf, state, settings)
@@ -74,6 +77,7 @@ def render_refusal(
     reason: str | None = None,
     clerk_name: str = "",
     day: date | None = None,
+    template: FormTemplate | None = None,
 ) -> bytes:
     """Form 03: Phiếu từ chối tiếp nhận giải quyết hồ sơ, with the reason."""
     reason = reason if reason is not None else str((state.refusal or {}).get("reason") or "")
@@ -82,6 +86,7 @@ def render_refusal(
         doc_title=f"Phiếu từ chối tiếp nhận {state.code or ''}",
         heading="PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ",
         form_no="03",
+        template=template or shipped_template("03"),
         place_date=day or date.today(),
     )
     _intro(pdf, state, settings)
@@ -102,6 +107,7 @@ def render_apology(
     new_due_date: str | None = None,
     signer_name: str = "",
     day: date | None = None,
+    template: FormTemplate | None = None,
 ) -> bytes:
     """Form 04: Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết (defaults: the latest apology)."""
     last = state.apologies[-1] if state.apologies else {}
@@ -112,6 +118,7 @@ def render_apology(
         doc_title=f"Văn bản xin lỗi và đề nghị gia hạn {state.code or ''}",
         heading="VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT",
         form_no="04",
+        template=template or shipped_template("04"),
         place_date=day or date.today(),
     )
     _intro(pdf, state, settings)

@@ -6,6 +6,7 @@ from datetime import date
 
 from app.config import Settings
 from app.domain.state import DossierState
+from app.form_templates import FormTemplate, shipped_template
 from app.forms.base import FormPDF, applicant_name
 from app.forms.receipt import receipt_day
 
@@ -16,6 +17,7 @@ def render_stop_notice(
     reason: str | None = None,
     signer_name: str = "",
     day: date | None = None,
+    template: FormTemplate | None = None,
 ) -> bytes:
     """Form 05: the dossier's processing is stopped, with the reason (default: the recorded stop)."""
     stop = state.stopped or {}
@@ -26,6 +28,7 @@ def render_stop_notice(
         heading="THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ",
         place_date=day or date.today(),
         form_no="05",
+        template=template or shipped_template("05"),
     )
     a = state.applicant
     pdf.field("Kính gửi", applicant_name(a) or str(a.get("org_name") or ""))

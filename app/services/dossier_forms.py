@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date
+from pathlib import Path
 from typing import Literal
 
 from app import forms
@@ -18,6 +19,7 @@ from app.config import Settings
 from app.domain.errors import NotFoundError, StateError
 from app.domain.events import EventType
 from app.domain.state import DossierState
+from app.form_templates import installed_template
 from app.forms.stop import render_stop_notice
 from app.payments import vietqr
 from app.storage import Database
@@ -52,9 +54,15 @@ def has_data(state: DossierState, form: str) -> bool:
 
 
 def render_form(
-    db: Database, state: DossierState, form: str, settings: Settings, clerk_name: str = ""
+    db: Database,
+    state: DossierState,
+    form: str,
+    settings: Settings,
+    clerk_name: str = "",
+    home: Path | None = None,
 ) -> bytes:
-    """The PDF of `form` for this dossier; StateError when it has no data for that form."""
+    """The PDF of `form` for this dossier; StateError when it has no data for that form. With the
+    desk's `home`, in the wording of the template the centre published (`app.form_templates`)."""
     if form not in FORM_CODES:
         raise NotFoundError(f"unknown form {form!r}", "Mẫu phiếu không hợp lệ (chỉ 01 đến 06).")
     if not has_data(state, form):
@@ -62,6 +70,7 @@ def render_form(
             f"dossier {state.id} has no data for form {form}",
             f"Hồ sơ {state.code or ''} chưa có nội dung cho mẫu số {form} ({FORM_NAMES_VI[form]}).",
         )
+    template = installed_template(home, form)  # the centre's wording, from its effective date
     if form == "01":
         received = next(e for e in load_events(db, state.id) if e.type is EventType.RECEIVED)
         ensure_loaded(db.conn)
@@ -74,18 +83,18 @@ def render_form(
             payment_amount=amount,
             payment_paid=paid,
         )
-        return forms.render_receipt(state, settings, proc, extras)
+        return forms.render_receipt(state, settings, proc, extras, template)
     if form == "02":
-        return forms.render_supplement_request(state, settings, clerk_name=clerk_name)
+        return forms.render_supplement_request(state, settings, clerk_name=clerk_name, template=template)
     if form == "03":
-        return forms.render_refusal(state, settings, clerk_name=clerk_name)
+        return forms.render_refusal(state, settings, clerk_name=clerk_name, template=template)
     if form == "04":
         signer = str(state.apologies[-1].get("signer") or clerk_name)
-        return forms.render_apology(state, settings, signer_name=signer)
+        return forms.render_apology(state, settings, signer_name=signer, template=template)
     if form == "05":
         signer = str((state.stopped or {}).get("signer") or clerk_name)
-        return render_stop_notice(state, settings, signer_name=signer)
-    return forms.render_control_slip(state, settings)
+        return render_stop_notice(state, settings, signer_name=signer, template=template)
+    return forms.render_control_slip(state, settings, template=template)
 
 
 def payment_on_receipt(db: Database, state: DossierState, settings: Settings) -> tuple[str, int, bool]:

@@ -23,6 +23,8 @@ ACTION_VI = {
     EventType.REFUSED: "từ chối tiếp nhận",
     EventType.FEE_COLLECTED: "thu phí, lệ phí",
     EventType.EXTENSION_REQUESTED: "đề nghị gia hạn",
+    EventType.EXTENSION_DECLINED: "không duyệt đề nghị gia hạn",
+    EventType.EXTENSION_WITHDRAWN: "rút đề nghị gia hạn",
     EventType.APOLOGY_ISSUED: "xin lỗi và hẹn lại",
     EventType.RESULT_RETURNED: "trả kết quả",
     EventType.RATED: "ghi nhận đánh giá",

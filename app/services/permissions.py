@@ -3,9 +3,9 @@
     action              clerk  head  admin
     receive, correct, add_documents, request_supplement (02), record_fee, return_result, rate
                           x     x     x      day-to-day desk work: every active account
-    refuse (03), extension_requested (form 04 asked for, pending the head)
+    refuse (03), extension_requested (form 04 asked for, pending the head), extension_withdrawn
                           x     x     -      decisions for the point; admin is a technical account
-    apology (04), stop (05), cancel.approve
+    apology (04), stop (05), cancel.approve, extension_declined
                           -     x     -      signed for / approved by the head of the unit
     handed_off, result_recorded, postal_updated, cancelled (with a head's approval)
                           x     x     x
@@ -38,12 +38,14 @@ RULES: dict[str, tuple[str, ...]] = {
     EventType.RATED.value: ANY,
     EventType.REFUSED.value: ("clerk", "head"),
     EventType.EXTENSION_REQUESTED.value: ("clerk", "head"),  # asked for; the head signs (apology_issued)
+    EventType.EXTENSION_WITHDRAWN.value: ("clerk", "head"),  # the request is taken back before a decision
     EventType.HANDED_OFF.value: ANY,
     EventType.RESULT_RECORDED.value: ANY,
     EventType.POSTAL_UPDATED.value: ANY,
     # signed for the head of the unit (TT 03/2025 forms 04 and 05), or approved by the head
     EventType.APOLOGY_ISSUED.value: ("head",),
     EventType.STOPPED.value: ("head",),
+    EventType.EXTENSION_DECLINED.value: ("head",),  # the head's decision, with a reason
     EventType.CANCELLED.value: ANY,  # written by the clerk who entered it ...
     "cancel.approve": ("head",),  # ... with the head's approval
     "clerk.manage": ("admin",),
@@ -63,6 +65,8 @@ ACTION_VI = {
     EventType.REFUSED.value: "từ chối tiếp nhận hồ sơ (mẫu 03)",
     EventType.APOLOGY_ISSUED.value: "lập văn bản xin lỗi và đề nghị gia hạn (mẫu 04)",
     EventType.EXTENSION_REQUESTED.value: "đề nghị gia hạn thời gian giải quyết",
+    EventType.EXTENSION_DECLINED.value: "không duyệt đề nghị gia hạn",
+    EventType.EXTENSION_WITHDRAWN.value: "rút đề nghị gia hạn",
     EventType.STOPPED.value: "lập thông báo dừng giải quyết hồ sơ (mẫu 05)",
     "cancel.approve": "duyệt hủy hồ sơ nhập nhầm",
     "clerk.manage": "quản lý tài khoản cán bộ",

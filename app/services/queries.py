@@ -27,8 +27,28 @@ FILTERS = (
     "returned",
     "refused",
     "unsynced",
+    "pending_extension",
 )
-COLUMNS = "d.rid, d.id, d.code, d.status, d.procedure_code, d.procedure_name, d.applicant_name, d.id_number, d.received_at, d.due_date, d.returned_at, d.fees_quoted, d.fees_collected, d.flag_count"
+# a clerk's request for form 04 waiting for the head: read from the folded state (no column of its own)
+_PENDING_EXTENSION = f"d.status IN {_OPEN} AND json_extract(d.state, '$.pending_extension') IS NOT NULL"
+_COLUMNS = [
+    "d.rid",
+    "d.id",
+    "d.code",
+    "d.status",
+    "d.procedure_code",
+    "d.procedure_name",
+    "d.applicant_name",
+    "d.id_number",
+    "d.received_at",
+    "d.due_date",
+    "d.returned_at",
+    "d.fees_quoted",
+    "d.fees_collected",
+    "d.flag_count",
+]
+_COLUMN_KEYS = [c.removeprefix("d.") for c in _COLUMNS] + ["pending_extension_due"]
+COLUMNS = ", ".join([*_COLUMNS, "json_extract(d.state, '$.pending_extension.new_due_date')"])
 _CODE_LIKE = re.compile(r"^[0-9A-Za-z]{2,4}\.[0-9A-Za-z.]*-[0-9-]*$")  # 000.00.00.H26-261120-1001
 COUNT_CAP = 1_000  # totals above this show as "1000+": counting every match of a common name costs time
 
@@ -47,6 +67,7 @@ def _filter_sql(name: str, today: date, due_soon_days: int) -> tuple[str, list[A
         "returned": ("d.status = 'returned'", []),
         "refused": ("d.status = 'refused'", []),
         "unsynced": (_UNSYNCED, []),
+        "pending_extension": (_PENDING_EXTENSION, []),
     }
     if name not in table:
         raise ValidationError(f"unknown dossier filter {name!r}", "Bộ lọc hồ sơ không hợp lệ.")
@@ -119,8 +140,7 @@ class DossierPage:
 
 
 def _row(r: tuple[Any, ...], today: date) -> dict[str, Any]:
-    keys = [c.strip().removeprefix("d.") for c in COLUMNS.split(",")]
-    item = dict(zip(keys, r, strict=True))
+    item = dict(zip(_COLUMN_KEYS, r, strict=True))
     item["status_label"] = STATUS_LABELS_VI[Status(item["status"])]
     item["is_overdue"] = bool(
         item["status"] in OPEN and item["due_date"] and item["due_date"] < today.isoformat()
@@ -216,6 +236,7 @@ def dashboard(db: Database, today: date | None = None) -> dict[str, Any]:
         ),
         "returned": n("returned"),
         "refused": n("refused"),
+        "pending_extension": one(f"SELECT count(*) FROM dossiers d WHERE {_PENDING_EXTENSION}"),
     }
     on_time = n("returned_on_time") + open_total - overdue - open_undated
     judged = n("returned") + open_total

@@ -66,6 +66,41 @@ def request_extension(desk: Desk, dossier_id: str, reason: str, new_due_date: da
         return write_event(desk, dossier_id, EventType.EXTENSION_REQUESTED, payload)
 
 
+def _pending_request(desk: Desk, dossier_id: str) -> DossierState:
+    state = current_state(desk, dossier_id)
+    if not state.pending_extension:
+        raise StateError(
+            f"dossier {dossier_id} has no extension request pending",
+            "Hồ sơ không có đề nghị gia hạn nào đang chờ duyệt.",
+        )
+    return state
+
+
+def decline_extension(desk: Desk, dossier_id: str, reason: str, signer_name: str = "") -> DossierState:
+    """The head declines a clerk's pending request for form 04, with a reason: nothing is signed or
+    printed and the appointment stays; the clerk may ask again."""
+    with desk.db.transaction():
+        authorize(desk.db, desk.clerk_id, EventType.EXTENSION_DECLINED.value)  # the head's, before the rest
+        _pending_request(desk, dossier_id)
+        if not reason.strip():
+            raise ValidationError(
+                "extension declined without reason", "Hãy ghi lý do không duyệt đề nghị gia hạn."
+            )
+        payload = {"reason": " ".join(reason.split())[:500]}
+        if signer_name.strip():
+            payload["signer"] = " ".join(signer_name.split())[:200]
+        return write_event(desk, dossier_id, EventType.EXTENSION_DECLINED, payload)
+
+
+def withdraw_extension(desk: Desk, dossier_id: str, reason: str = "") -> DossierState:
+    """The clerk takes back a pending request for form 04 before the head decides (the appointment
+    stays)."""
+    with desk.db.transaction():
+        _pending_request(desk, dossier_id)
+        payload = {"reason": " ".join(reason.split())[:500]}
+        return write_event(desk, dossier_id, EventType.EXTENSION_WITHDRAWN, payload)
+
+
 def issue_apology(
     desk: Desk, dossier_id: str, reason: str, new_due_date: date | str, signer_name: str = ""
 ) -> DossierState:

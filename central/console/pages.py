@@ -41,6 +41,8 @@ EVENT_LABELS = {
     "refused": "Từ chối tiếp nhận",
     "fee_collected": "Thu phí, lệ phí",
     "extension_requested": "Đề nghị gia hạn (mẫu 04)",
+    "extension_declined": "Không duyệt gia hạn",
+    "extension_withdrawn": "Rút đề nghị gia hạn",
     "apology_issued": "Phiếu xin lỗi, hẹn lại",
     "result_returned": "Trả kết quả",
     "rated": "Đánh giá",

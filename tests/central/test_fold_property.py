@@ -28,6 +28,8 @@ DESK = [
     ("fee_collected", lambda: {"amount": 50_000}),
     ("corrected", lambda: {"applicant": {"phone": "0911111111"}}),
     ("extension_requested", lambda: {"reason": "chậm", "new_due_date": "2026-12-03"}),
+    ("extension_declined", lambda: {"reason": "không đủ căn cứ", "signer": "Lê Thị Mai"}),
+    ("extension_withdrawn", lambda: {"reason": "đã có kết quả"}),
     ("apology_issued", lambda: {"reason": "chậm", "new_due_date": "2026-12-02"}),
     ("documents_added", lambda: {"documents": [{"id": "doc2", "pages": []}]}),
     ("result_returned", lambda: {"returned_at": "2026-12-01T10:00:00+07:00"}),

@@ -185,3 +185,61 @@ def test_a_desk_gets_only_the_publication_kinds_it_names_and_the_cursor_passes_t
         }
     )
     assert later.changes[0].kind == "opening_hours"  # parsed, so one newer kind cannot stall a page
+
+
+def test_a_published_form_template_reaches_the_desk_and_prints_on_form_01(sqlite_hub: Hub, tmp_path: Path):
+    """`central forms publish` refuses a bad template and sends a good one; the desk installs it at its
+    next sync and form 01 prints the centre's wording and version; a bad one forced onto the wire is
+    skipped by the desk, which keeps the template it had; a backup carries the installed template."""
+    import subprocess
+
+    from app.backup import create_backup
+    from app.form_templates import installed_template
+    from app.services.dossier_forms import render_form
+    from central.core.db import Database
+    from central.ingest import publish
+
+    home = tmp_path / "desk"
+    enroll_desk(sqlite_hub, home, "HK", 1)
+    label = "Xin mang theo Giấy tiếp nhận này khi đến nhận kết quả tại Bộ phận một cửa."
+    good = {"form": "01", "version": "2026.1", "effective_date": "2026-01-01", "texts": {"bring_back": label}}
+    english = {**good, "texts": {"bring_back": "Please bring this receipt back"}}
+    refused = run_py(
+        "-m", "central", "forms", "publish", str(_bad(tmp_path, "en.json", english)), *sqlite_hub.store_args(),
+        check=False,
+    )  # fmt: skip
+    assert refused.returncode == 2 and "English word" in refused.stderr
+    sqlite_hub.cli("forms", "publish", str(_bad(tmp_path, "mau-01.json", good)))
+
+    hub_url, creds = load_identity(home)
+    config = SyncConfig(home=home, hub_url=hub_url, credentials=creds)
+    report = run_once(config, lambda d, t: None, lambda: False)
+    assert report.outcome == "ok" and report.publications == 1 and report.rejected == 0
+    assert installed_template(home, "01").version == "2026.1"
+
+    desk = make_desk(home, agency_code=load_settings(home).agency_code)
+    state = receive(desk, request(desk))
+    pdf = render_form(desk.db, state, "01", desk.settings, "Nguyễn Thị Lan", home)
+    desk.db.close()
+    text = " ".join(
+        subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True)
+        .stdout.decode()
+        .split()
+    )
+    assert label in text and "Mẫu 01 · phiên bản 2026.1" in text and text.count(label) == 2  # both copies
+
+    hub_db = Database(f"sqlite:///{sqlite_hub.data / 'hub.db'}")  # forced past the CLI's check
+    with hub_db.session() as s:
+        publish(s, "forms", {**good, "version": "2026.2", "texts": {"bring_back": "TODO {so_phieu}"}})
+    hub_db.engine.dispose()
+    report = run_once(config, lambda d, t: None, lambda: False)
+    assert report.outcome == "ok" and report.rejected == 1
+    assert installed_template(home, "01").version == "2026.1"  # the desk keeps what it had
+    assert "Mẫu phiếu in do Trung tâm gửi không hợp lệ" in status(home)["publication_error"]
+
+    import tarfile
+
+    archive = tmp_path / "sao-luu.tar"
+    create_backup(archive, home)
+    with tarfile.open(archive) as tar:
+        assert "forms/01.json" in tar.getnames()

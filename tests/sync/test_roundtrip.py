@@ -86,3 +86,38 @@ def test_status_json_has_the_documented_fields(sqlite_hub: Hub, tmp_path: Path):
     out = json.loads(run_py("-m", "sync", "status", "--json", home=home).stdout)
     assert (out["pending_events"], out["pending_files"], out["pending_bytes"]) == (0, 0, 0)
     assert out["last_success"] and out["last_error"] is None and abs(out["clock_offset_s"]) < 5
+
+
+def test_an_extension_request_declined_or_withdrawn_at_the_desk_is_accepted_and_folded_by_the_hub(
+    sqlite_hub: Hub, tmp_path: Path
+):
+    """The hub admits and folds the new desk events: nothing refused, nothing flagged, nothing pending."""
+    from sqlalchemy import create_engine, text
+
+    from app.storage.events import append_event
+
+    home = tmp_path / "desk"
+    enroll_desk(sqlite_hub, home, "P01", 1)
+    dossier_id, _code, _shas = make_dossier(home, "P01", 1, pages=1)
+    db = open_db(home / "desk.db")
+    with db.transaction():
+        asked = {"reason": "Chậm xác minh", "new_due_date": "2026-12-04"}
+        append_event(db, dossier_id, "extension_requested", asked, "clerk1")
+        append_event(db, dossier_id, "extension_declined", {"reason": "Chưa đủ căn cứ"}, "head1")
+        append_event(db, dossier_id, "extension_requested", asked, "clerk1")
+        append_event(db, dossier_id, "extension_withdrawn", {"reason": ""}, "clerk1")
+    db.close()
+    report = sync(home)
+    assert report.outcome == "ok" and report.pushed == 5, report.log_message
+    assert outbox_empty(home)  # none refused
+    types = [t for _id, d, t in sqlite_hub.events() if d == dossier_id]
+    assert types.count("extension_declined") == 1 and types.count("extension_withdrawn") == 1
+    engine = create_engine(f"sqlite:///{sqlite_hub.data / 'hub.db'}")
+    with engine.connect() as conn:
+        row = conn.execute(
+            text("SELECT flags, state_json FROM dossiers WHERE id = :id"), {"id": dossier_id}
+        ).one()
+    engine.dispose()
+    state = json.loads(row[1])
+    assert row[0] == 0 and state["pending_extension"] is None
+    assert [o["outcome"] for o in state["extension_outcomes"]] == ["declined", "withdrawn"]

@@ -203,6 +203,56 @@ def test_papers_brought_back_after_form_02_are_added_and_a_new_slip_printed(qtbo
     assert (
         "Mẫu số 01" in text and f"ngày {due[8:10]} tháng {due[5:7]} năm {due[:4]}" in text
     )  # new appointment
+    assert "GIAY KHAI SINH" in document_pdf_text(ctx, state.documents[-1])  # a searchable PDF, as at intake
+
+
+def document_pdf_text(ctx, document) -> str:
+    """The text layer of a document's stored PDF (a sealed blob, read in memory)."""
+    from ui.adapters.dossier import blob_bytes
+
+    assert document["pdf"], "the document has no searchable PDF"
+    data = blob_bytes(ctx, document["pdf"]["sha256"])
+    assert data.startswith(b"%PDF")
+    out = subprocess.run(["pdftotext", "fd://0", "-"], input=data, capture_output=True, check=True).stdout
+    return " ".join(out.decode("utf-8").split())
+
+
+def test_papers_brought_back_are_scanned_from_the_scanner_as_at_intake(qtbot, seeded):
+    ctx, window = seeded  # the desk's scanner is the SANE test device
+    from app.services import intake
+    from tests.ui.conftest import wait_job
+    from ui.dialogs.brought_back import NO_PAGES_VI, BroughtBackDialog
+
+    desk = service_desk(ctx)
+    item = a_dossier(ctx)
+    intake.request_supplement(desk, item["id"], [{"name": "Bản sao sổ hộ khẩu"}], "Thiếu bản sao")
+    view = open_dossier(window, item)
+    dialog = view.detail.brought_back_dialog()
+    assert isinstance(dialog, BroughtBackDialog) and dialog.name.currentText() == "Bản sao sổ hộ khẩu"
+    assert dialog.problem() == NO_PAGES_VI  # nothing scanned yet: OK is refused
+    assert dialog.scan_button.shortcut().toString() == "F5"
+    wait_job(qtbot, ctx, dialog.scan())
+    assert dialog.pages and dialog.problem() == "" and dialog.list.count() == len(dialog.pages)
+    assert not dialog.busy() and "đã nhận dạng" in dialog.status.text()
+    # the intake pipeline: from the device, cleaned up (steps recorded), read by OCR (a text layer)
+    assert all(p.source == "sane:test:0" and p.meta["steps"] and p.text_pdf for p in dialog.pages)
+    dialog.grab().save(str(Path(ctx.home) / "brought-back.png"))
+    v = dialog.values()
+    view.detail.last_form_pdf = None
+    assert view.detail.add_brought_back(v["name"], v["pages"]) is not None
+    qtbot.waitUntil(lambda: view.detail.last_form_pdf is not None, timeout=180_000)
+    state = get_dossier(ctx.db, item["id"])
+    added = state.documents[-1]
+    assert state.status.value == "received" and added["name"] == "Bản sao sổ hộ khẩu"
+    assert [p["sha256"] for p in added["pages"]] == [p.meta["sha256"] for p in dialog.pages]
+    assert state.due_history[-1]["kind"] == "supplement"
+    import pypdfium2 as pdfium
+
+    from ui.adapters.dossier import blob_bytes
+
+    pdf = pdfium.PdfDocument(blob_bytes(ctx, added["pdf"]["sha256"]))
+    assert len(pdf) == len(added["pages"])  # one searchable PDF of every page scanned
+    assert "Mẫu số 01" in text_of(view.detail.last_form_pdf)  # the new appointment slip
 
 
 def test_an_organisation_and_its_representative_are_entered_at_the_applicant_step(qtbot, desk):
@@ -273,6 +323,95 @@ def test_a_clerk_asks_for_form_04_it_shows_pending_then_the_head_approves_and_si
     assert state.pending_extension is None and not view.detail.pending.isVisible()
     text = text_of(pdf)
     assert "Mẫu số 04" in text and "THỦ TRƯỞNG ĐƠN VỊ" in text and HEAD[1] in text
+
+
+def ask_for_extension(qtbot, ctx, view, item) -> str:
+    """The logged-in clerk asks for form 04 on the dossier screen; returns the date asked for."""
+    from PySide6.QtCore import QDate
+
+    from ui.views.dossier_detail import action_of
+
+    dialog = view.detail._dialog_for("apology")
+    new = QDate.fromString(item["due_date"], "yyyy-MM-dd").addDays(7)
+    while new.dayOfWeek() > 5:
+        new = new.addDays(1)
+    dialog.new_date.setDate(new)
+    dialog.reason.setPlainText("Cơ quan chuyên môn cần xác minh thêm")
+    run(qtbot, ctx, view, action_of("apology", dialog), dialog)
+    return new.toString("yyyy-MM-dd")
+
+
+def list_status_of(window, code: str) -> str:
+    view = window.show_view("dossiers")
+    view.model.reload()
+    rows = [view.model.row_data(r) for r in range(view.model.rowCount())]
+    return next(r["status_label"] for r in rows if r["code"] == code)
+
+
+def test_the_head_declines_and_the_clerk_withdraws_a_pending_extension_request(qtbot, seeded):
+    ctx, window = seeded  # the demo clerk (role clerk) is logged in
+    from ui.dialogs.lifecycle import DeclineExtensionDialog, WithdrawExtensionDialog
+
+    add_head(ctx)
+    item = a_dossier(ctx)
+    home = window.show_view("home")
+    assert home.values["pending_extension"].text() == "0"
+    view = open_dossier(window, item)
+    assert not view.detail.buttons["decline_extension"].isEnabled()  # nothing pending yet
+    asked = ask_for_extension(qtbot, ctx, view, item)
+    # pending: marked in the list and its filter, counted on the dashboard
+    assert list_status_of(window, item["code"]).endswith("· chờ duyệt gia hạn")
+    pending_rows = list_dossiers(ctx.db, "pending_extension").items
+    assert [r["code"] for r in pending_rows] == [item["code"]]
+    home = window.show_view("home")
+    assert home.values["pending_extension"].text() == "1"
+    home.grab().save(str(Path(ctx.home) / "home-pending.png"))
+
+    view = open_dossier(window, item)
+    window.grab().save(str(Path(ctx.home) / "detail-pending.png"))
+    assert view.detail.buttons["decline_extension"].isEnabled()
+    assert view.detail.buttons["withdraw_extension"].isEnabled()
+    decline = view.detail._dialog_for("decline_extension")
+    assert isinstance(decline, DeclineExtensionDialog) and "lý do" in decline.problem()
+    decline.reason.setPlainText("Chưa đủ căn cứ để gia hạn")
+    assert "trưởng điểm" in decline.problem().lower()  # a plain clerk is logged in: the head's login
+    decline.grab().save(str(Path(ctx.home) / "decline.png"))
+    decline.head_user.setText(HEAD[0])
+    decline.head_password.setText("sai-mat-khau")
+    assert run(qtbot, ctx, view, "decline_extension", decline) is None
+    assert get_dossier(ctx.db, item["id"]).pending_extension is not None  # a wrong password decides nothing
+    decline.head_password.setText(HEAD[2])
+    assert run(qtbot, ctx, view, "decline_extension", decline) is None  # no form: nothing is signed
+    state = get_dossier(ctx.db, item["id"])
+    assert state.pending_extension is None and state.due_date == item["due_date"] and not state.apologies
+    assert state.extension_outcomes[-1] == {
+        "outcome": "declined",
+        "reason": "Chưa đủ căn cứ để gia hạn",
+        "new_due_date": asked,
+        "signer": HEAD[1],
+    }
+    assert not view.detail.pending.isVisible() and not view.detail.buttons["decline_extension"].isEnabled()
+    assert "không duyệt đề nghị gia hạn" in view.detail.timeline.toPlainText()
+    assert not list_status_of(window, item["code"]).endswith("chờ duyệt gia hạn")
+
+    view = open_dossier(window, item)  # the clerk may ask again, then withdraw the request
+    ask_for_extension(qtbot, ctx, view, item)
+    assert view.detail.buttons["withdraw_extension"].isEnabled()
+    withdraw = view.detail._dialog_for("withdraw_extension")
+    assert isinstance(withdraw, WithdrawExtensionDialog)
+    withdraw.reason.setPlainText("Cơ quan chuyên môn trả kết quả đúng hẹn")
+    assert run(qtbot, ctx, view, "withdraw_extension", withdraw) is None
+    state = get_dossier(ctx.db, item["id"])
+    assert state.pending_extension is None and state.extension_outcomes[-1]["outcome"] == "withdrawn"
+    assert "Rút đề nghị gia hạn" in view.detail.timeline.toPlainText()
+    audit = {
+        action: ctx.db.conn.execute("SELECT count(*) FROM audit_log WHERE action = ?", (action,)).fetchone()[
+            0
+        ]
+        for action in ("event.extension_declined", "event.extension_withdrawn")
+    }
+    assert audit == {"event.extension_declined": 1, "event.extension_withdrawn": 1}
+    assert window.show_view("home").values["pending_extension"].text() == "0"
 
 
 def test_the_register_of_a_range_of_days_is_printed_from_the_dossiers_screen(qtbot, seeded):

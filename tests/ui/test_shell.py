@@ -116,6 +116,28 @@ def test_settings_show_the_digitization_profile_the_centre_published(qtbot, desk
     window.grab().save(str(tmp_path / "settings-profile.png"))
 
 
+def test_settings_show_the_form_template_version_in_force(qtbot, desk, tmp_path):
+    import json
+
+    from app.form_templates import template_path
+
+    ctx, window = desk
+    view = window.show_view("settings")
+    assert (
+        view.form_templates.text() == "Mẫu 01–06: phiên bản 2025.1\n(mặc định của máy, áp dụng từ 15/09/2025)"
+    )
+    path = template_path(ctx.home, "01")
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(json.dumps({"form": "01", "version": "2026.1", "effective_date": "2026-01-01"}), "utf-8")
+    view.refresh()
+    assert view.form_templates.text() == (
+        "Mẫu 01: phiên bản 2026.1 (Trung tâm ban hành, từ 01/01/2026)\n"
+        "Các mẫu khác: phiên bản 2025.1 (mặc định của máy)"
+    )
+    qtbot.waitUntil(lambda: view.form_templates.height() >= view.form_templates.sizeHint().height())
+    window.grab().save(str(tmp_path / "settings-forms.png"))
+
+
 def test_demo_screenshots_command_renders_every_screen(tmp_path):
     env = dict(os.environ, PYTHONPATH=str(ROOT), QT_QPA_PLATFORM="offscreen", MOTCUA_HOME=str(tmp_path / "h"))
     out = tmp_path / "shots"

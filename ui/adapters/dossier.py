@@ -15,7 +15,7 @@ from app.domain.errors import AppError, ValidationError
 from app.domain.events import EventType
 from app.domain.fold import ALLOWED_FROM
 from app.domain.hlc import Hlc
-from app.domain.state import STATUS_LABELS_VI, DossierState, Status
+from app.domain.state import OPEN, STATUS_LABELS_VI, DossierState, Status
 from app.domain.vocabulary import (
     CHANNEL_VI,
     POSTAL_STATUS_VI,
@@ -72,6 +72,8 @@ class DossierInfo(TypedDict):
 
 
 OVERDUE_VI = "Quá hạn: lập văn bản xin lỗi (mẫu 04)"
+PENDING_MARK_VI = "chờ duyệt gia hạn"
+OPEN_VALUES = frozenset(s.value for s in OPEN)
 DUE_TODAY_VI = "Đến hạn hôm nay"
 
 
@@ -85,6 +87,9 @@ def _event_detail(type_: str, p: dict[str, Any]) -> str:
         return vnd(int(p.get("amount", 0)))
     if type_ in ("apology_issued", "due_extended", "extension_requested"):
         return f"Hẹn mới {vn_date(p.get('new_due_date'))}. {p.get('reason') or ''}"
+    if type_ in ("extension_declined", "extension_withdrawn"):
+        who = f" ({p['signer']})" if p.get("signer") else ""
+        return f"{p.get('reason') or ''}{who}"
     if type_ == "result_returned":
         return f"Người nhận: {p.get('receiver_name', '')}"
     if type_ == "rated":
@@ -240,7 +245,10 @@ ACTION_EVENTS = {
     "stop": EventType.STOPPED,
     "cancel": EventType.CANCELLED,
     "postal": EventType.POSTAL_UPDATED,
+    "decline_extension": EventType.EXTENSION_DECLINED,
+    "withdraw_extension": EventType.EXTENSION_WITHDRAWN,
 }
+PENDING_ONLY = ("decline_extension", "withdraw_extension")  # a clerk's request for form 04 is pending
 
 
 def allowed_actions(state: DossierState, may_return: bool | None = None) -> list[str]:
@@ -255,6 +263,8 @@ def allowed_actions(state: DossierState, may_return: bool | None = None) -> list
         allowed = [a for a in allowed if a != "postal"]
     if state.rating and "rating" in allowed:
         allowed.remove("rating")
+    if not state.pending_extension:
+        allowed = [a for a in allowed if a not in PENDING_ONLY]
     return [*allowed, "reprint"] if state.status is not Status.NEW else allowed
 
 
@@ -346,5 +356,7 @@ def list_dossiers(
         r["received_date"] = vn_date(r.get("received_at"))
         r["due_date"] = vn_date(r.get("due_date"))
         r["overdue"] = r.get("is_overdue")
+        if r.get("pending_extension_due") and r["status"] in OPEN_VALUES:  # form 04 asked for, not signed
+            r["status_label"] = f"{r['status_label']} · {PENDING_MARK_VI}"
         rows.append(r)
     return rows

@@ -21,6 +21,8 @@ ACTIONS = (
     "postal",
     "add_documents",
     "request_extension",
+    "decline_extension",
+    "withdraw_extension",
 )
 
 
@@ -53,6 +55,14 @@ def perform(ctx: DeskContext, action: str, dossier_id: str, v: dict[str, Any]) -
         return intake.add_documents(desk, dossier_id, v["documents"], completes_supplement=waiting)
     if action == "request_extension":  # form 04 asked for: pending until the head signs (`apology`)
         return returns.request_extension(desk, dossier_id, v["reason"], v["new_due_date"])
+    if action == "withdraw_extension":
+        return returns.withdraw_extension(desk, dossier_id, str(v.get("reason") or ""))
+    if action == "decline_extension":  # the head's decision: logged in, or with their own login here
+        signer = ctx.clerk_name
+        if v.get("head_username"):
+            desk = replace(desk, clerk_id=_head_id(ctx, v))
+            signer = clerks.get_clerk(ctx.db, str(v["head_username"])).full_name
+        return returns.decline_extension(desk, dossier_id, v["reason"], signer)
     if action == "postal":
         return lifecycle.update_postal(desk, dossier_id, v["status"], v.get("tracking_no", ""))
     raise ValueError(f"unknown action {action}")

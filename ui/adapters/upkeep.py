@@ -9,7 +9,8 @@ from pathlib import Path
 from app.backup_schedule import last_status
 from app.config import Settings
 from app.digitization import DEFAULT_PROFILE, MODE_VI, PROFILE_FILE, installed_profile
-from app.domain.vocabulary import vn_datetime
+from app.domain.vocabulary import vn_date, vn_datetime
+from app.form_templates import DEFAULT_TEXTS, SHIPPED_EFFECTIVE, SHIPPED_VERSION, installed_template
 from ui.ops.enroll import OUTCOME_VI, Outcome
 
 
@@ -40,3 +41,21 @@ def digitization_profile_text(home: Path) -> str:
             f"{size}"
         )
     return f"{profile.name} (do Trung tâm ban hành): {MODE_VI[profile.mode]},\n{size}"
+
+
+def form_templates_text(home: Path) -> str:
+    """The version of the form templates in force, and which the centre published (Cài đặt)."""
+    forms = sorted(DEFAULT_TEXTS)
+    published = [t for t in (installed_template(home, f) for f in forms) if t.version != SHIPPED_VERSION]
+    if not published:
+        return (
+            f"Mẫu {forms[0]}–{forms[-1]}: phiên bản {SHIPPED_VERSION}\n"
+            f"(mặc định của máy, áp dụng từ {vn_date(SHIPPED_EFFECTIVE)})"
+        )
+    lines = [
+        f"Mẫu {t.form}: phiên bản {t.version} (Trung tâm ban hành, từ {vn_date(t.effective_date)})"
+        for t in published
+    ]
+    if len(published) < len(forms):
+        lines.append(f"Các mẫu khác: phiên bản {SHIPPED_VERSION} (mặc định của máy)")
+    return "\n".join(lines)

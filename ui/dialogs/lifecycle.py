@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
 
-from app.domain.vocabulary import HANDOFF_DIRECTION_VI, POSTAL_STATUS_VI
+from app.domain.vocabulary import HANDOFF_DIRECTION_VI, POSTAL_STATUS_VI, vn_date
 from ui.dialogs.actions import ActionDialog, ApologyDialog, _reason_edit
 
 RESULT_KIND_VI = {"paper": "Bản giấy", "electronic": "Bản điện tử", "both": "Bản giấy và bản điện tử"}
@@ -210,6 +210,59 @@ class ExtensionRequestDialog(ApologyDialog):
         self.form.addRow("", note)
 
 
+class DeclineExtensionDialog(_HeadReasonDialog):
+    """The head declines a clerk's pending request for form 04 (nothing is signed or printed)."""
+
+    TITLE = "Không duyệt đề nghị gia hạn (trưởng điểm)"
+    PLACEHOLDER = "Lý do không duyệt: chưa đủ căn cứ, chưa quá hạn..."
+    NO_REASON = "Hãy ghi lý do không duyệt đề nghị gia hạn."
+    NO_HEAD = "Cần trưởng điểm đăng nhập để quyết định."
+
+    def __init__(
+        self, head_logged_in: bool, request: dict[str, Any] | None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.head_logged_in = head_logged_in
+        if head_logged_in:  # the logged-in head decides: no second login
+            for field in (self.head_user, self.head_password):
+                self.form.setRowVisible(field, False)
+        if request:
+            asked = QLabel(
+                f"Đề nghị gia hạn đến {vn_date(request.get('new_due_date'))}; "
+                f"lý do: {request.get('reason', '')}"
+            )
+            asked.setWordWrap(True)
+            self.form.insertRow(0, "Đề nghị", asked)
+
+    def values(self) -> dict[str, Any]:
+        if self.head_logged_in:
+            return {"reason": self.reason.toPlainText().strip()}
+        return super().values()
+
+    def problem(self) -> str:
+        if self.head_logged_in:
+            return "" if self.values()["reason"] else self.NO_REASON
+        return super().problem()
+
+
+class WithdrawExtensionDialog(ActionDialog):
+    """The clerk takes back a pending request for form 04 before the head decides."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Rút đề nghị gia hạn", parent)
+        self.reason = _reason_edit("Lý do rút (không bắt buộc): đã có kết quả đúng hẹn...")
+        self.form.addRow("Lý do", self.reason)
+        note = QLabel("Ngày hẹn trả không thay đổi.")
+        note.setObjectName("Hint")
+        self.form.addRow("", note)
+
+    def values(self) -> dict[str, Any]:
+        return {"reason": self.reason.toPlainText().strip()}
+
+    def problem(self) -> str:
+        return ""
+
+
 def _with_request(dialog: ApologyDialog, request: dict[str, Any] | None) -> ApologyDialog:
     """The head's dialog filled in with the clerk's request (the head may still change the date)."""
     if request:
@@ -244,4 +297,9 @@ def later_dialog(action: str, ctx: Any, d: Any, parent: QWidget) -> ActionDialog
         return ResultDialog(parent)
     if action == "postal":
         return PostalDialog(str(d.get("tracking_no") or ""), parent)
+    if action == "decline_extension":
+        is_head = ctx.clerk is not None and ctx.clerk.role == "head"
+        return DeclineExtensionDialog(is_head, d.get("pending_extension"), parent)
+    if action == "withdraw_extension":
+        return WithdrawExtensionDialog(parent)
     return None

@@ -58,7 +58,7 @@ def run(home: Path, job: DossierForm, progress: Progress, is_cancelled: IsCancel
     try:
         state = get_dossier(db, job.dossier_id)
         check_cancelled(is_cancelled, f"form {job.form}")
-        data = render(db, state, job)
+        data = render(db, state, job, home)
     finally:
         db.close()
     write_atomic(job.out, data, home)
@@ -66,8 +66,8 @@ def run(home: Path, job: DossierForm, progress: Progress, is_cancelled: IsCancel
     return job.out
 
 
-def render(db: Database, state: DossierState, job: DossierForm) -> bytes:
-    return render_form(db, state, job.form, job.settings, job.clerk_name)
+def render(db: Database, state: DossierState, job: DossierForm, home: Path | None = None) -> bytes:
+    return render_form(db, state, job.form, job.settings, job.clerk_name, home)
 
 
 @dataclass(frozen=True)

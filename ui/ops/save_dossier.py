@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import copy
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
 
-from app.config import Settings
+from app.config import Settings, blobs_dir
 from app.digitization import DEFAULT_PROFILE, DigitizationProfile, installed_profile
 from app.domain.vocabulary import vn_date
 from app.forms.bienlai import BienLai
@@ -100,14 +102,56 @@ def make_pdfs(
     docs = job.request.documents
     for i, (doc, layers) in enumerate(zip(docs, job.layers, strict=True)):
         check_cancelled(is_cancelled, "dossier save")
-        pages = [
-            pdf_page(decode_png(blobs.read_bytes(p.sha256)), p.dpi, layer, profile.keeps_tones)
-            for p, layer in zip(doc.pages, layers, strict=True)
-        ]
-        ref = blobs.put_bytes(build_pdf(pages, title=doc.name, kb_per_page=profile.kb_per_page))
-        out.append(replace(doc, pdf=FileIn(ref.sha256, ref.size)))
+        pdf = searchable_pdf(blobs, doc.name, [(p.sha256, p.dpi) for p in doc.pages], layers, profile)
+        out.append(replace(doc, pdf=pdf))
         progress(i + 1, len(docs))
     return tuple(out)
+
+
+def searchable_pdf(
+    blobs: BlobStore,
+    title: str,
+    pages: Sequence[tuple[str, int]],
+    layers: Sequence[PageLayer],
+    profile: DigitizationProfile = DEFAULT_PROFILE,
+) -> FileIn:
+    """One document's searchable PDF from its stored pages (sha256, dpi) and their text layers, stored
+    as a blob, in the profile's tones and within its KB per page."""
+    pdf_pages = [
+        pdf_page(decode_png(blobs.read_bytes(sha)), dpi, layer, profile.keeps_tones)
+        for (sha, dpi), layer in zip(pages, layers, strict=True)
+    ]
+    ref = blobs.put_bytes(build_pdf(pdf_pages, title=title, kb_per_page=profile.kb_per_page))
+    return FileIn(ref.sha256, ref.size)
+
+
+@dataclass(frozen=True)
+class BroughtBack:
+    """The papers brought back after form 02, read as at intake: each page's stored meta and layer."""
+
+    name: str
+    metas: tuple[dict[str, Any], ...]
+    layers: tuple[PageLayer, ...]
+    text: str = ""
+
+
+def brought_back_document(
+    home: Path, papers: BroughtBack, progress: Progress, is_cancelled: IsCancelled
+) -> dict[str, Any]:
+    """The document `intake.add_documents` takes, with its searchable PDF built as at the save."""
+    check_cancelled(is_cancelled, "papers brought back")
+    blobs = BlobStore(blobs_dir(home))
+    pages = [(str(m["sha256"]), int(m.get("dpi") or 300)) for m in papers.metas]
+    pdf = searchable_pdf(blobs, papers.name, pages, papers.layers, installed_profile(home))
+    progress(1, 1)
+    return {
+        "component": "",
+        "name": papers.name,
+        "copy_kind": "copy",
+        "pages": [dict(m) for m in papers.metas],
+        "ocr_text": papers.text,
+        "pdf": {"sha256": pdf.sha256, "size": pdf.size, "mime": "application/pdf"},
+    }
 
 
 def pdf_page(image: np.ndarray, dpi: int, layer: PageLayer, keep_tones: bool = False) -> PdfPage:

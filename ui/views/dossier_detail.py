@@ -31,10 +31,12 @@ from ui.adapters import dossier
 from ui.adapters.dossier import DossierInfo
 from ui.context import DeskContext
 from ui.dialogs import actions as dlg
+from ui.dialogs.brought_back import BroughtBackDialog
 from ui.dialogs.lifecycle import ExtensionRequestDialog, apology_dialog, later_dialog
 from ui.messages import user_message
 from ui.ops import print_form
 from ui.views import dossier_supplement as supplement
+from ui.views.receive.draft import DraftPage
 from ui.workers.jobs import Job
 
 logger = logging.getLogger(__name__)
@@ -54,9 +56,15 @@ ACTIONS = [
     ("cancel", "&Hủy hồ sơ nhập nhầm"),
     ("postal", "&Bưu chính"),
     ("add_documents", "Nhận giấy tờ bổ s&ung"),
+    ("withdraw_extension", "&Rút đề nghị gia hạn"),
+    ("decline_extension", "Không duyệt gi&a hạn"),
 ]
 ACTION_LABELS = dict(ACTIONS)
-DONE_VI = {"request_extension": "Đã ghi đề nghị gia hạn; văn bản mẫu 04 in sau khi trưởng điểm duyệt, ký."}
+DONE_VI = {
+    "request_extension": "Đã ghi đề nghị gia hạn; văn bản mẫu 04 in sau khi trưởng điểm duyệt, ký.",
+    "withdraw_extension": "Đã rút đề nghị gia hạn; ngày hẹn trả không thay đổi.",
+    "decline_extension": "Đã ghi trưởng điểm không duyệt đề nghị gia hạn; ngày hẹn trả không thay đổi.",
+}
 APPROVE_APOLOGY_VI = "Duyệt &xin lỗi, gia hạn (04)"
 FORM_OF: dict[str, print_form.FormCode] = {
     "supplement": "02",
@@ -193,16 +201,33 @@ class DossierDetail(QWidget):
         return later_dialog(action, self.ctx, d, self)
 
     def add_document_files(self, paths: list[Path], name: str) -> Job | None:
-        """The papers brought back: processed as at intake, added, time counted again, new slip (01)."""
+        """The papers brought back as files: read as at intake, then added (`add_brought_back`)."""
         if not self.dossier_id:
             return None
 
-        def added(metas: list[dict[str, Any]], text: str) -> None:
-            self.run_action("add_documents", {"documents": [supplement.document_of(name, metas, text)]})
+        def read_all(read: list[DraftPage]) -> None:
+            self.add_brought_back(name, read)
 
-        return supplement.start_import(
-            self.ctx, paths, added, lambda e: self.sig_message.emit(user_message(e), True)
-        )
+        return supplement.start_import(self.ctx, paths, read_all, self._on_failed)
+
+    def add_brought_back(self, name: str, read: list[DraftPage]) -> Job | None:
+        """The pages read (scanned or imported): one searchable PDF, added to the dossier, the time
+        counted again, a new slip (01)."""
+        if not self.dossier_id or not read:
+            return None
+
+        def added(document: dict[str, Any]) -> None:
+            self.run_action("add_documents", {"documents": [document]})
+
+        return supplement.start_document(self.ctx, name, read, added, self._on_failed)
+
+    def _on_failed(self, exc: BaseException) -> None:
+        self.sig_message.emit(user_message(exc), True)
+
+    def brought_back_dialog(self) -> BroughtBackDialog:
+        items = self.detail["missing"] if self.detail else []
+        missing = [str(i.get("name", "") if isinstance(i, dict) else i) for i in items]
+        return BroughtBackDialog(self.ctx, missing, self)
 
     def open_action(self, action: str) -> None:
         if action == "fee":  # the cash desk: copies, VietQR, biên lai (ui.dialogs.collect_fee)
@@ -210,12 +235,11 @@ class DossierDetail(QWidget):
 
             open_collect_fee(self)
             return
-        if action == "add_documents":
-            items = self.detail["missing"] if self.detail else []
-            missing = [str(i.get("name", "") if isinstance(i, dict) else i) for i in items]
-            chosen = supplement.ask_files(self, missing)
-            if chosen:
-                self.add_document_files(*chosen)
+        if action == "add_documents":  # scanned (F5) or imported as at intake, then added
+            papers = self.brought_back_dialog()
+            if papers.exec() == QDialog.DialogCode.Accepted:
+                v = papers.values()
+                self.add_brought_back(v["name"], v["pages"])
             return
         dialog = self._dialog_for(action)
         if dialog is None:

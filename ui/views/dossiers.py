@@ -38,6 +38,7 @@ FILTERS = [
     ("today", "Nhận hôm nay"),
     ("due_soon", "Sắp đến hạn"),
     ("overdue", "Quá hạn"),
+    ("pending_extension", "Chờ duyệt gia hạn"),
     ("awaiting", "Đang chờ kết quả"),
     ("returned", "Đã trả kết quả"),
     ("refused", "Từ chối"),

@@ -19,6 +19,7 @@ CARDS = [
     ("awaiting_result", "Đang chờ kết quả", False),
     ("returned_today", "Đã trả kết quả hôm nay", False),
     ("on_time_rate", "Tỉ lệ đúng hạn", False),
+    ("pending_extension", "Chờ duyệt gia hạn", False),  # form 04 asked for by a clerk, not yet signed
 ]
 
 
@@ -36,7 +37,7 @@ class HomeView(ViewPage):
         for i, (key, label, danger) in enumerate(CARDS):
             frame, value = card(label, "–", danger)
             self.values[key] = value
-            grid.addWidget(frame, i // 3, i % 3)
+            grid.addWidget(frame, i // 4, i % 4)
         self.root.addLayout(grid)
         self.figures = point_figures_strip(ctx)  # satisfaction and today's wait (ui.views.queue.figures)
         self.root.addWidget(self.figures)

@@ -30,7 +30,7 @@ from ui.adapters.sync import (
     hub_link_view,
     install_hub_ca,
 )
-from ui.adapters.upkeep import backup_status_text, digitization_profile_text
+from ui.adapters.upkeep import backup_status_text, digitization_profile_text, form_templates_text
 from ui.context import DeskContext
 from ui.ops import scanners
 from ui.ops.scan_source import PageFrom
@@ -92,12 +92,15 @@ class SettingsView(ViewPage):
             "Trung tâm ban hành cấu hình số hóa; máy nhận khi đồng bộ. Không sửa tại đây."
         )
         sf.addRow("Cấu hình số hóa", self.profile)
+        self.form_templates = QLabel()  # the version of the printed forms in force (read-only)
+        self.form_templates.setToolTip("Trung tâm ban hành mẫu phiếu in; máy nhận khi đồng bộ.")
         sf.addRow("", row(self.test_scan))
         sf.addRow("", self.preview)
         printer = QGroupBox("Máy in")
         prf = QFormLayout(printer)
         self.printer = QComboBox()
         prf.addRow("Máy in giấy tiếp nhận", self.printer)
+        prf.addRow("Mẫu phiếu in", self.form_templates)
         right.addWidget(scan)
         right.addWidget(printer)
         right.addStretch(1)
@@ -244,6 +247,7 @@ class SettingsView(ViewPage):
         self.hub_url.setText(s.hub_url)
         self._show_link()
         self.profile.setText(digitization_profile_text(self.ctx.home))
+        self.form_templates.setText(form_templates_text(self.ctx.home))
         self.dpi.setCurrentIndex(max(self.dpi.findData(s.scan_dpi), 0))
         self.mode.setCurrentIndex(max(self.mode.findData(s.scan_mode), 0))
         if self.device.count() == 0:
