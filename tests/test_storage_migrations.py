@@ -19,7 +19,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "db"
 
 
 def test_there_is_a_fixture_database_for_every_schema_version():
-    assert sorted(p.name for p in FIXTURES.glob("schema_*.db")) == [
+    assert sorted((p.name for p in FIXTURES.glob("schema_*.db")), key=lambda n: int(n[7:-3])) == [
         f"schema_{v}.db" for v in range(1, LATEST + 1)
     ]
     assert [m.version for m in all_migrations()] == list(range(1, LATEST + 1))

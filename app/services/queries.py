@@ -29,7 +29,8 @@ FILTERS = (
     "unsynced",
     "pending_extension",
 )
-# a clerk's request for form 04 waiting for the head: read from the folded state (no column of its own)
+# a clerk's request for form 04 waiting for the head: read from the folded state, carried by the
+# partial index of migration 0010 (its WHERE must match this word for word)
 _PENDING_EXTENSION = f"d.status IN {_OPEN} AND json_extract(d.state, '$.pending_extension') IS NOT NULL"
 _COLUMNS = [
     "d.rid",
