@@ -91,8 +91,9 @@ def check_id(data_dir: Path, key: bytes) -> bool:
     try:
         recorded = id_file.read_text(encoding="ascii").strip()
     except FileNotFoundError:
-        tmp = id_file.with_name(f".{ID_FILE}.tmp")
-        tmp.write_text(mine + "\n", encoding="ascii")
+        tmp = id_file.with_name(f".{ID_FILE}.{secrets.token_hex(4)}.tmp")
+        with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as fh:
+            fh.write(mine + "\n")
         os.replace(tmp, id_file)
         return True
     if hmac.compare_digest(recorded, mine):

@@ -49,6 +49,11 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def _create(path: Path) -> BinaryIO:
+    """A new file, owner-only whatever the umask."""
+    return os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb")
+
+
 def _aad(name: str, index: int, last: bool) -> bytes:
     return name.encode() + index.to_bytes(4, "big") + (b"\x01" if last else b"\x00")
 
@@ -130,7 +135,7 @@ class HubBlobs:
             folder.mkdir(exist_ok=True, mode=0o700)
         tmp = target.parent / f".{sha256[:16]}.{secrets.token_hex(4)}.tmp"
         try:
-            with open(tmp, "xb") as fh:
+            with _create(tmp) as fh:
                 writer = SealWriter(fh, self._key, sha256)
                 for chunk in chunks:
                     writer.write(chunk)
@@ -207,7 +212,7 @@ class HubBlobs:
         try:
             for chunk in self.stream(sha256):
                 digest.update(chunk)
-        except (OSError, BlobUnavailable):
+        except (OSError, BlobUnavailable, InvalidTag):
             return False
         return digest.hexdigest() == sha256
 
@@ -271,7 +276,7 @@ class Spool:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         self._key = AESGCM.generate_key(bit_length=256)
         self.path = folder / f".spool-{secrets.token_hex(8)}.part"
-        self._fh = open(self.path, "xb")  # noqa: SIM115  # closed by finish/discard
+        self._fh = _create(self.path)  # closed by finish/discard
         self._writer = SealWriter(self._fh, self._key, SPOOL_AAD)
         self.sha256, self.size = "", 0
 
