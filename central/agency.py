@@ -37,13 +37,16 @@ class AgencyInputError(ValueError):
 def store_result_file(
     s: Session,
     blobs: HubBlobs,
-    path: Path | Spool,
+    path: Path | Spool | bytes,
     agency: Agency | None = None,
     name: str | None = None,
 ) -> dict[str, Any]:
-    """Keep a result file (a file IT names, or an agency's spooled upload) in the hub's blob store;
-    returns the reference an event carries."""
-    sha, size = blobs.adopt_spool(path) if isinstance(path, Spool) else blobs.put_file(path)
+    """Keep a result file (a file IT names, an agency's spooled upload, or a console upload held in
+    memory) in the hub's blob store; returns the reference an event carries."""
+    if isinstance(path, bytes):
+        sha, size = blobs.put_bytes(path), len(path)
+    else:
+        sha, size = blobs.adopt_spool(path) if isinstance(path, Spool) else blobs.put_file(path)
     insert_blob(s, sha, size)
     if agency is not None:
         insert_ignore(s, AgencyFile.__table__, [{"agency": agency.name, "sha256": sha}], "sha256")

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
+import re
 import secrets
 import stat
 import subprocess
@@ -234,3 +236,62 @@ def test_sealing_in_place_killed_9_at_several_moments_loses_nothing(tmp_path: Pa
     assert all(blobs.read_bytes(s) == clear[s] and blobs.is_sealed(s) for s in shas)
     on_disk = b"".join(p.read_bytes() for p in data.rglob("*") if p.is_file())
     assert not any(body[:64] in on_disk for body in list(clear.values())[:50])
+
+
+SPY = Path(__file__).parent / "tmp_spy"
+OPERATOR_PASSWORD = "mat-khau-thu-nghiem"
+
+
+def console_session(hub: Hub) -> requests.Session:
+    done = subprocess.run(
+        [sys.executable, "-m", "central", "operator", "add", "--role", "admin", "quantri", *hub.store_args()],
+        cwd=ROOT, env={**env(), "MOTCUA_OPERATOR_PASSWORD": OPERATOR_PASSWORD}, capture_output=True,
+        text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    web = requests.Session()
+    csrf = re.search(r'name="csrf" value="([^"]+)"', web.get(f"{hub.url}/dang-nhap", timeout=10).text)
+    assert csrf
+    form = {"username": "quantri", "password": OPERATOR_PASSWORD, "csrf": csrf.group(1)}
+    assert "dang-nhap" not in web.post(f"{hub.url}/dang-nhap", data=form, timeout=10).url
+    return web
+
+
+def test_a_result_posted_from_the_console_never_lies_in_a_temporary_file(tmp_path: Path):
+    """3 MiB posted on the decision form: starlette would roll it over to a temporary file, and the
+    decision code wrote it to a temporary folder; the hub's every open in its TMPDIR is recorded."""
+    spy_log, hub_tmp = tmp_path / "spy.log", tmp_path / "hub-tmp"
+    hub_tmp.mkdir()
+    spy_env = {"TMPDIR": str(hub_tmp), "MOTCUA_TEST_TMP_SPY": str(spy_log)}
+    hub = Hub(data=tmp_path / "hub", extra_env={**spy_env, "PYTHONPATH": f"{SPY}{os.pathsep}{ROOT}"})
+    hub.data.mkdir()
+    hub.start()
+    try:
+        victim = make_victim(hub, tmp_path)
+        hub.agency_post(victim.code, "accepted")
+        web = console_session(hub)
+        page = web.get(f"{hub.url}/ho-so/{victim.dossier_id}", timeout=10).text
+        csrf = re.search(r'name="csrf" value="([^"]+)"', page)
+        assert csrf
+        result = b"%PDF-1.4 GIAY TRA KET QUA Pham Thi Kieu Trang 001303004512\n" * 52_000  # ~3 MiB
+        opened_before = spy_log.read_text() if spy_log.exists() else ""
+        answer = web.post(
+            f"{hub.url}/co-quan/{victim.dossier_id}/quyet-dinh",
+            data={"action": "result_ready", "note": "", "new_due_date": "", "csrf": csrf.group(1)},
+            files={"result": ("ket-qua.pdf", result, "application/pdf")},
+            allow_redirects=False,
+            timeout=30,
+        )
+        assert answer.status_code == 303 and "da-luu=1" in answer.headers["location"], answer.status_code
+        opened = (spy_log.read_text() if spy_log.exists() else "")[len(opened_before) :]
+        sha = hashlib.sha256(result).hexdigest()
+        shown = web.get(f"{hub.url}/ho-so/{victim.dossier_id}/tep/{sha}", timeout=10)
+        assert shown.status_code == 200 and shown.content == result  # opened in memory for the view
+        assert hub.blob_ok(sha)
+    finally:
+        hub.stop()
+    assert opened == "", f"the hub wrote to its temporary folder while storing the result:\n{opened}"
+    needle = result[1_500_000:1_500_064]
+    assert not [
+        p for p in [*hub.data.rglob("*"), *hub_tmp.rglob("*")] if p.is_file() and needle in p.read_bytes()
+    ]
