@@ -227,6 +227,7 @@ def test_sealing_in_place_killed_9_at_several_moments_loses_nothing(tmp_path: Pa
         for tmp in blobs.root.glob("??/??/.*.tmp"):  # a killed write leaves only ciphertext
             raw = tmp.read_bytes()
             assert not any(body[:64] in raw for body in clear.values())
+    print(f"kill -9 landed mid-way {kills_mid_way} times of {len(targets)}")
     assert kills_mid_way >= 3, f"only {kills_mid_way} kills landed mid-way"
     done = central("blobs", "seal", "--data", str(data))
     assert done.returncode == 0, done.stderr
