@@ -21,6 +21,12 @@ AGENCY_TYPES = ("accepted", "processing", "supplement_requested", "result_ready"
 def _store_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--data", type=Path, help="hub data folder (SQLite hub.db, blobs/, tus/)")
     p.add_argument("--db", help="database URL, e.g. postgresql+psycopg://user@host:port/db")
+    p.add_argument(
+        "--blob-key",
+        type=Path,
+        metavar="FILE",
+        help="the key the hub's files are sealed with, outside the data folder (default: <data>-keys/blob.key)",
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -75,6 +81,13 @@ def _parser() -> argparse.ArgumentParser:
         if kind == "catalog":
             catalog_cli.add_publish_options(p)
             catalog_cli.register(pub, _store_args)
+    blobs = sub.add_parser("blobs", help="the hub's sealed files").add_subparsers(
+        dest="action", required=True
+    )
+    seal = blobs.add_parser("seal", help="seal files stored in clear (an older hub's) in place")
+    _store_args(seal)
+    check = blobs.add_parser("check", help="count files sealed, in clear, and not opening with the key")
+    _store_args(check)
     _console_commands(sub)
     return parser
 
@@ -91,6 +104,8 @@ def _settings(args: argparse.Namespace) -> HubSettings:
         overrides["data_dir"] = args.data
     if args.db:
         overrides["database_url"] = args.db
+    if getattr(args, "blob_key", None):
+        overrides["blob_key_file"] = args.blob_key
     if not args.data and not args.db:
         raise SystemExit("give --data DIR or --db URL")
     return HubSettings(**overrides)  # type: ignore[arg-type]
@@ -106,6 +121,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "serve":
         return _serve(args, settings)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    if args.command == "blobs":
+        return _blobs(args, settings)
     database = Database(settings.db_url)
     migrate(database.engine)
     from central import commands
@@ -116,6 +133,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cli.run(args, database)
 
     return commands.run(args, settings, database)
+
+
+def _blobs(args: argparse.Namespace, settings: HubSettings) -> int:
+    from central.blobs import open_store
+
+    blobs = open_store(settings.data_dir, settings.blobs_dir, settings.key_file)
+    if not blobs.usable:
+        return 2
+    if args.action == "seal":
+        sealed, left = blobs.seal_all()
+        print(f"{sealed} files sealed; {left} in clear that do not hash to their name")
+        return 1 if left else 0
+    counts = {"sealed": 0, "clear": 0, "bad": 0}
+    for sha in blobs.iter_shas():
+        kind = "bad" if not blobs.verify(sha) else "sealed" if blobs.is_sealed(sha) else "clear"
+        counts[kind] += 1
+    print(" ".join(f"{k}={v}" for k, v in counts.items()))
+    return 1 if counts["clear"] or counts["bad"] else 0
 
 
 def _serve(args: argparse.Namespace, settings: HubSettings) -> int:
@@ -131,6 +166,7 @@ def _serve(args: argparse.Namespace, settings: HubSettings) -> int:
     if args.workers > 1:  # each worker builds the app from the same settings, passed by environment
         os.environ["MOTCUA_HUB_DATA_DIR"] = str(settings.data_dir)
         os.environ["MOTCUA_HUB_DATABASE_URL"] = settings.database_url
+        os.environ["MOTCUA_HUB_BLOB_KEY_FILE"] = str(settings.key_file)
         create_app(settings)  # migrate once, before the workers start
         uvicorn.run(
             "central.main:app_from_env",

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.ids import new_id
 from central import files
-from central.blobs import HubBlobs
+from central.blobs import HubBlobs, Spool
 from central.crud import now_ms
 from central.ingest import CLOCK, insert_blob, store_events
 from central.models import Agency, AgencyFile, Blob, Dossier, EventRow
@@ -35,14 +35,22 @@ class AgencyInputError(ValueError):
 
 
 def store_result_file(
-    s: Session, blobs: HubBlobs, path: Path, agency: Agency | None = None, name: str | None = None
+    s: Session,
+    blobs: HubBlobs,
+    path: Path | Spool | bytes,
+    agency: Agency | None = None,
+    name: str | None = None,
 ) -> dict[str, Any]:
-    """Keep a result file in the hub's blob store; returns the reference an event carries."""
-    sha, size = blobs.put_file(path)
+    """Keep a result file (a file IT names, an agency's spooled upload, or a console upload held in
+    memory) in the hub's blob store; returns the reference an event carries."""
+    if isinstance(path, bytes):
+        sha, size = blobs.put_bytes(path), len(path)
+    else:
+        sha, size = blobs.adopt_spool(path) if isinstance(path, Spool) else blobs.put_file(path)
     insert_blob(s, sha, size)
     if agency is not None:
         insert_ignore(s, AgencyFile.__table__, [{"agency": agency.name, "sha256": sha}], "sha256")
-    shown = name or path.name
+    shown = name or (path.name if isinstance(path, Path) else "tep")
     mime = mimetypes.guess_type(shown)[0] or "application/octet-stream"
     return {"sha256": sha, "size": size, "mime": mime, "name": shown}
 

@@ -16,7 +16,7 @@ from app.digitization import parse_profile
 from app.domain.errors import ValidationError as ProfileError
 from app.form_templates import parse_template
 from central import agency, agency_accounts, audit_heads, crud, ingest
-from central.blobs import HubBlobs
+from central.blobs import HubBlobs, open_store
 from central.core.config import HubSettings
 from central.core.db import Database
 from central.models import Dossier
@@ -51,7 +51,7 @@ def _run(args: argparse.Namespace, settings: HubSettings, s: Session) -> int:
         rows = [d.model_dump() for d in crud.summaries(s, point_code=args.point)]
         print(json.dumps(rows, ensure_ascii=False, indent=None if args.json else 2))
     elif args.command == "agency":
-        return _agency(args, s, HubBlobs(settings.blobs_dir))
+        return _agency(args, s, open_store(settings.data_dir, settings.blobs_dir, settings.key_file))
     elif args.command in PUBLICATION_KINDS:
         text = args.file.read_text(encoding="utf-8")
         if args.command == "digitization":

@@ -19,7 +19,7 @@ from central import console, tus_store
 from central.api.guard import RequestGuard
 from central.api.idle import BodyIdleTimeout
 from central.api.routes import agency, audit, dossiers, enroll, events, files, health, reconcile, uploads
-from central.blobs import HubBlobs
+from central.blobs import open_store
 from central.core.config import HubSettings
 from central.core.db import Database, describe_error, migrate
 from sync.protocol import API, HUB_TIME_HEADER, PROTOCOL_HEADER, PROTOCOL_VERSION, is_compatible
@@ -42,7 +42,9 @@ def create_app(settings: HubSettings) -> FastAPI:
         openapi_url=None,
         lifespan=_housekeeping(settings),
     )
-    app.state.settings, app.state.db, app.state.blobs = settings, database, HubBlobs(settings.blobs_dir)
+    blobs = open_store(settings.data_dir, settings.blobs_dir, settings.key_file)
+    blobs.seal_all()  # an older hub's files, stored in clear, are sealed in place (crash-safe)
+    app.state.settings, app.state.db, app.state.blobs = settings, database, blobs
     app.add_exception_handler(RequestValidationError, _invalid)  # type: ignore[arg-type]
     app.add_exception_handler(DBAPIError, _database_error)  # type: ignore[arg-type]
     for module in (health, enroll, events, dossiers, files, agency, audit):

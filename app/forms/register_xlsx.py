@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 
 from openpyxl import Workbook
@@ -11,6 +10,7 @@ from openpyxl.styles import Font
 from app.config import Settings
 from app.domain.state import DossierState
 from app.forms.register import HEADER, register_rows
+from app.xlsx import workbook_bytes
 
 
 def register_xlsx(states: Sequence[DossierState], settings: Settings, title: str) -> bytes:
@@ -28,6 +28,4 @@ def register_xlsx(states: Sequence[DossierState], settings: Settings, title: str
         sheet.append(row[:-1])
     for column, width in zip("ABCDEFGHIJ", (5, 10, 28, 40, 28, 16, 12, 16, 12, 30), strict=True):
         sheet.column_dimensions[column].width = width
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)  # in memory: openpyxl's own save goes through temporary files

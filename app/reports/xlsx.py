@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import io
-
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from app.reports.point import PointReport, Table
+from app.xlsx import workbook_bytes
 
 HEADER_ROW = 4  # title, period, blank, header; the totals row follows the header
 BOLD = Font(bold=True)
@@ -48,6 +47,4 @@ def render_xlsx(report: PointReport) -> bytes:
     for table in report.tables:
         _sheet(wb, report, table)
     wb.properties.title = f"Báo cáo {report.period.label_vi}"
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb)  # in memory: openpyxl's own save goes through temporary files

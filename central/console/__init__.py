@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
+from starlette.formparsers import MultiPartParser
 
 from central.console import admin, catalog_drafts, citizen, inbox, index, pages, seen
 from central.console.web import HERE, LoginRequired, current_actor
@@ -16,6 +17,9 @@ from central.console.web import HERE, LoginRequired, current_actor
 
 def install(app: FastAPI) -> None:
     index.install()
+    # a result file posted from the decision form stays in memory (the guard bounds the post):
+    # starlette would otherwise roll a part over 1 MiB to a temporary file on disk, in clear
+    MultiPartParser.spool_max_size = max(MultiPartParser.spool_max_size, inbox.MAX_RESULT_BYTES + (1 << 20))
     settings = app.state.settings
     app.state.citizen_limiter = citizen.RateLimiter(settings.citizen_rate_per_s, settings.citizen_burst)
     for module in (pages, inbox, admin, catalog_drafts, citizen):

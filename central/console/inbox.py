@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import re
-import tempfile
 from pathlib import Path
 from typing import Annotated
 
@@ -112,11 +111,9 @@ def _decide(
         row = visible_row(s, actor, dossier_id)
         if Status(row.status) not in ALLOWED_FROM[EventType(action)]:
             return "trang-thai"
-        if data:
-            with tempfile.TemporaryDirectory() as tmp:
-                path = Path(tmp) / (name or "ket-qua.pdf")
-                path.write_bytes(data)
-                payload["files"] = [agency.store_result_file(s, request.app.state.blobs, path)]
+        if data:  # sealed straight from memory: the result never lies in a temporary file in clear
+            ref = agency.store_result_file(s, request.app.state.blobs, data, name=name or "ket-qua.pdf")
+            payload["files"] = [ref]
         try:
             agency.post(
                 s,

@@ -9,10 +9,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, Form, HTTPException, Request
-from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 from sqlalchemy import select
 
 from app.domain.hlc import Hlc
+from central.blobs import BlobUnavailable
 from central.console import auth, dashboard, lag
 from central.console.index import TZ, fold_key, today
 from central.console.models import DossierIndex
@@ -224,10 +225,20 @@ def dossier_file(request: Request, actor: ActorDep, dossier_id: str, sha256: str
             raise HTTPException(404, "no such file")
         audit(s, actor, "file", row.dossier_id, sha256[:16])
     mime, _name = meta
-    path = request.app.state.blobs.path(sha256)
+    blobs = request.app.state.blobs
+    if not blobs.has(sha256):
+        raise HTTPException(404, "no such file")
+    try:
+        chunks = blobs.stream(sha256)  # decrypted chunk by chunk as it is sent
+    except BlobUnavailable as exc:
+        raise HTTPException(503, "file unavailable") from exc
     disposition = "inline" if mime in SAFE_INLINE else "attachment"
-    return FileResponse(
-        path,
+    return StreamingResponse(
+        chunks,
         media_type=mime if mime in SAFE_INLINE else "application/octet-stream",
-        headers={"Content-Disposition": f"{disposition}; filename=tep", "X-Content-Type-Options": "nosniff"},
+        headers={
+            "Content-Disposition": f"{disposition}; filename=tep",
+            "X-Content-Type-Options": "nosniff",
+            "Content-Length": str(blobs.size(sha256)),
+        },
     )

@@ -23,10 +23,18 @@ class HubSettings(BaseSettings):
     silent_hours: float = 4.0  # console: a point none of whose desks pulled for this long is marked
     # console: where `catalog import-portal --out` drafts are looked for (None: data_dir/catalog-drafts)
     catalog_drafts_dir: Path | None = None
+    # the key the hub's files are sealed with: kept OUTSIDE the data folder (None: <data>-keys/blob.key)
+    blob_key_file: Path | None = None
 
     @property
     def drafts_dir(self) -> Path:
         return self.catalog_drafts_dir or self.data_dir / "catalog-drafts"
+
+    @property
+    def key_file(self) -> Path:
+        from central.blob_key import default_key_file
+
+        return self.blob_key_file or default_key_file(self.data_dir)
 
     @property
     def db_url(self) -> str:

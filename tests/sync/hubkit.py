@@ -189,8 +189,12 @@ class Hub:
         return rows  # type: ignore[return-value]
 
     def blob_ok(self, sha: str) -> bool:
-        path = self.data / "blobs" / sha[:2] / sha[2:4] / sha
-        return path.exists() and hashlib.sha256(path.read_bytes()).hexdigest() == sha
+        """The hub holds the file, sealed under its blob key, and it opens to bytes of that SHA-256."""
+        from central.blob_key import default_key_file, load_or_create
+        from central.blobs import HubBlobs
+
+        blobs = HubBlobs(self.data / "blobs", load_or_create(default_key_file(self.data)))
+        return blobs.has(sha) and blobs.is_sealed(sha) and blobs.verify(sha)
 
 
 def make_dossier(

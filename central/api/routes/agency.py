@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
-from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
@@ -12,7 +9,7 @@ from fastapi.concurrency import run_in_threadpool
 
 from central import agency
 from central.api.deps import AgencyDep, BlobsDep, DbDep, SettingsDep
-from central.blobs import HubBlobs
+from central.blobs import BlobUnavailable, HubBlobs, Spool
 from central.core.db import Database
 from central.models import Agency
 from sync.protocol import FILE_NAME_PATTERN, AgencyFile, AgencyPost, WireEvent, check_file_name
@@ -34,21 +31,22 @@ async def put_file(
         check_file_name(name)
     except ValueError as exc:
         raise HTTPException(422, {"code": "bad_name", "message": str(exc)}) from exc
-    settings.tmp_dir.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=settings.tmp_dir, suffix=".part")
+    spool = Spool(settings.tmp_dir)  # sealed under a key of this process only: never in clear on disk
     try:
-        with os.fdopen(fd, "wb") as fh:
-            async for chunk in request.stream():
-                fh.write(chunk)
-        ref = await run_in_threadpool(_store, db, blobs, Path(tmp), who, name)
+        async for chunk in request.stream():
+            spool.write(chunk)
+        spool.finish()
+        ref = await run_in_threadpool(_store, db, blobs, spool, who, name)
+    except BlobUnavailable as exc:
+        raise HTTPException(503, {"code": "files_unavailable", "message": "hub files unavailable"}) from exc
     finally:
-        Path(tmp).unlink(missing_ok=True)
+        spool.discard()
     return AgencyFile.model_validate(ref)
 
 
-def _store(db: Database, blobs: HubBlobs, path: Path, who: Agency, name: str) -> dict[str, Any]:
+def _store(db: Database, blobs: HubBlobs, spool: Spool, who: Agency, name: str) -> dict[str, Any]:
     with db.session() as s:
-        return agency.store_result_file(s, blobs, path, who, name)
+        return agency.store_result_file(s, blobs, spool, who, name)
 
 
 @router.post("/events", responses={404: {"description": "no such dossier for this agency"}})

@@ -28,7 +28,7 @@ from tuspyserver.lock import FileLock, LockTimeoutError
 
 from central import files, tus_store
 from central.api.deps import get_device
-from central.blobs import sha256_file
+from central.blobs import BlobUnavailable, sha256_file
 from central.core.config import HubSettings
 from central.ingest import insert_blob
 from central.models import Blob
@@ -141,7 +141,12 @@ def complete_dep(request: Request) -> Callable[[str, dict[str, str]], Awaitable[
                 422, {"code": "hash_mismatch", "message": "content does not match its SHA-256"}
             )
         size = path.stat().st_size
-        request.app.state.blobs.adopt(path, sha)
+        try:
+            request.app.state.blobs.adopt(path, sha)  # sealed under the hub's key; the clear upload removed
+        except BlobUnavailable as exc:
+            raise HTTPException(
+                503, {"code": "files_unavailable", "message": "hub files unavailable"}
+            ) from exc
         with request.app.state.db.session() as s:
             if s.get(Blob, sha) is None:
                 insert_blob(s, sha, size)
