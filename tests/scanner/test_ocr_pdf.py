@@ -64,3 +64,20 @@ def test_pdf_is_searchable_small_and_keeps_the_stamp_red(pages, results):
     assert red.sum() > 200
     single = [len(build_pdf([p])) for p in pdf_pages]
     assert single[0] < 100_000 and single[2] < 200_000
+
+
+def test_g4_mask_decodes_to_the_same_bits():
+    """The 1-bit image the PDF carries is the ink mask exactly: ink black, paper white, no pixel moved."""
+    import pikepdf
+    from pikepdf import PdfImage
+
+    from scanner.pdf import g4_stream
+
+    rng = np.random.default_rng(9)
+    ink = rng.random((157, 211)) < 0.2  # odd sizes: no row padding may shift a bit
+    ink[:, :3] = True
+    pdf = pikepdf.new()
+    image = PdfImage(g4_stream(pdf, ink[:, 5:]))  # a strided view, as a crop of a page gives
+    decoded = np.asarray(image.as_pil_image().convert("L")) < 128
+    assert decoded.shape == (157, 206)
+    assert np.array_equal(decoded, ink[:, 5:])
