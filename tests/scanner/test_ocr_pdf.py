@@ -81,3 +81,35 @@ def test_g4_mask_decodes_to_the_same_bits():
     decoded = np.asarray(image.as_pil_image().convert("L")) < 128
     assert decoded.shape == (157, 206)
     assert np.array_equal(decoded, ink[:, 5:])
+
+
+def test_cancelling_one_run_leaves_the_other_run_of_the_shared_pool_alone(pages):
+    """Two documents read through one pool at once (two scan jobs): the clerk cancels one, the other
+    is still read to the end."""
+    import threading
+
+    from scanner.ocr import OcrPool
+
+    clean = pages["clean"]
+    outcome: dict[str, object] = {}
+    with OcrPool(2) as pool:
+        submitted = threading.Event()
+
+        def items():
+            yield from [(clean.image, clean.dpi)] * 2
+            submitted.set()  # the pool asks for a third page once both are on their way
+
+        def kept() -> None:
+            outcome["kept"] = list(pool.run(items(), OcrOptions()))
+
+        thread = threading.Thread(target=kept)
+        thread.start()
+        assert submitted.wait(60)
+        with pytest.raises(CancelledError):
+            list(pool.run([(clean.image, clean.dpi)] * 2, OcrOptions(), is_cancelled=lambda: True))
+        thread.join(180)
+    results = outcome["kept"]
+    assert isinstance(results, list) and len(results) == 2
+    assert all(
+        r.ocr is not None and r.ocr.error is None and cer(clean.text, r.ocr.text) < 0.1 for r in results
+    )
