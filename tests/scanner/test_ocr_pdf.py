@@ -113,3 +113,28 @@ def test_cancelling_one_run_leaves_the_other_run_of_the_shared_pool_alone(pages)
     assert all(
         r.ocr is not None and r.ocr.error is None and cer(clean.text, r.ocr.text) < 0.1 for r in results
     )
+
+
+def test_a_page_without_any_word_is_read_once_without_osd(monkeypatch):
+    """A ruled grid with no text (what the SANE test device draws): Tesseract finds no word, and no
+    second run asks OSD for an orientation it could not find on a page without text either."""
+    import cv2
+
+    from scanner.ocr import process_page, worker
+
+    asked: list[int] = []
+    real = worker.detect_rotation
+
+    def spy(gray, dpi, *args, **kwargs):
+        asked.append(dpi)
+        return real(gray, dpi, *args, **kwargs)
+
+    monkeypatch.setattr(worker, "detect_rotation", spy)
+    grid = np.full((1200, 900), 255, np.uint8)
+    for x in range(60, 900, 120):
+        cv2.line(grid, (x, 60), (x, 1140), 0, 3)
+    for y in range(60, 1200, 120):
+        cv2.line(grid, (60, y), (840, y), 0, 3)
+    result = process_page(0, grid, 150, OcrOptions(want_pdf=False))
+    assert result.ocr is not None and result.ocr.error is None and result.ocr.words == 0
+    assert asked == []
