@@ -1,13 +1,16 @@
 """Raw Tesseract, OCRmyPDF 17 and the pipeline on the same pages in one run: CER, time, size, readers.
 
-    python -m bench.ocr.compare [--real-only | --synthetic-only] [--limit N]
+    python -m bench.ocr.compare [--real-only | --synthetic-only] [--limit N] [--without-ocrmypdf]
 
 For each page: raw `tesseract -l vie` (the image as is, its own searchable PDF), `ocrmypdf -l vie
 --deskew --rotate-pages` (and `--clean` when unpaper is installed), and the pipeline (clean-up, OCR,
 scanner.pdf). Prints one table per page kind: CER (line-wise on the real corpus, see bench/ocr/real.py;
 whole-page on the synthetic one), seconds per page, PDF KB per page, and whether Poppler, MuPDF and
 PDFium each draw every PDF without an error line; then the pages where the pipeline reads worse than
-raw Tesseract by more than 0.005. Timings depend on what else runs on the machine.
+raw Tesseract by more than 0.005. Timings depend on what else runs on the machine; `--without-ocrmypdf`
+leaves OCRmyPDF out (a timing run of raw Tesseract against the pipeline, repeated or interleaved with
+another build, where OCRmyPDF's minute per page would only add load), and prints the ratio of the
+pipeline's seconds to raw Tesseract's per page kind.
 """
 
 from __future__ import annotations
@@ -144,6 +147,7 @@ def main() -> None:
     parser.add_argument("--real-only", action="store_true")
     parser.add_argument("--synthetic-only", action="store_true")
     parser.add_argument("--limit", type=int, default=None, help="real pages at most")
+    parser.add_argument("--without-ocrmypdf", action="store_true", help="raw Tesseract and the pipeline only")
     args = parser.parse_args()
     rows: dict[tuple[str, str], list[tuple[float, float, float, tuple[bool, bool, bool]]]] = defaultdict(list)
     worse: list[str] = []
@@ -152,9 +156,12 @@ def main() -> None:
         for case in _cases(not args.synthetic_only, not args.real_only, args.limit, tmp):
             out = tmp / case.name
             out.mkdir(exist_ok=True)
-            runs = dict(
-                zip(ENGINES, (_raw(case, out), _ocrmypdf(case, out), _pipeline(case, out)), strict=True)
-            )
+            if args.without_ocrmypdf:
+                runs = {"raw Tesseract": _raw(case, out), "pipeline": _pipeline(case, out)}
+            else:
+                runs = dict(
+                    zip(ENGINES, (_raw(case, out), _ocrmypdf(case, out), _pipeline(case, out)), strict=True)
+                )
             for engine, run in runs.items():
                 rows[(case.kind, engine)].append(
                     (run.cer, run.seconds, run.pdf.stat().st_size, _renders(run.pdf))
@@ -173,6 +180,11 @@ def main() -> None:
             )
     print()
     _table(rows)
+    print()
+    for kind in sorted({k for k, _e in rows}):
+        raw = sum(v[1] for v in rows[(kind, "raw Tesseract")])
+        pipe = sum(v[1] for v in rows[(kind, "pipeline")])
+        print(f"pipeline time / raw Tesseract time, {kind}: {pipe / raw:.3f}")
     print(f"\npipeline worse than raw Tesseract + 0.005 on: {', '.join(worse) if worse else 'no page'}")
 
 
