@@ -1,6 +1,6 @@
 """Raw Tesseract, OCRmyPDF 17 and the pipeline on the same pages in one run: CER, time, size, readers.
 
-    python -m bench.ocr.compare [--real-only | --synthetic-only] [--limit N] [--without-ocrmypdf]
+    python -m bench.ocr.compare [--real-only | --synthetic-only] [--kind color|gray|bw] [--limit N] [--without-ocrmypdf]
 
 For each page: raw `tesseract -l vie` (the image as is, its own searchable PDF), `ocrmypdf -l vie
 --deskew --rotate-pages` (and `--clean` when unpaper is installed), and the pipeline (clean-up, OCR,
@@ -106,10 +106,10 @@ def _pipeline(case: Case, out: Path) -> Run:
     return Run(case.score(r.ocr.text if r.ocr else ""), seconds, out / "pipe.pdf")
 
 
-def _cases(real: bool, synthetic: bool, limit: int | None, tmp: Path) -> list[Case]:
+def _cases(real: bool, synthetic: bool, limit: int | None, tmp: Path, kind: str | None = None) -> list[Case]:
     cases: list[Case] = []
     if real:
-        pages = load()
+        pages = [p for p in load() if kind is None or p.kind == kind]
         for p in pages[:limit] if limit else pages:
             cases.append(Case(f"real {p.kind}", p.name, p.path, lambda t, p=p: line_cer(p.lines, t)))
     if synthetic:
@@ -146,6 +146,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--real-only", action="store_true")
     parser.add_argument("--synthetic-only", action="store_true")
+    parser.add_argument("--kind", choices=("color", "gray", "bw"), help="real pages of this kind only")
     parser.add_argument("--limit", type=int, default=None, help="real pages at most")
     parser.add_argument("--without-ocrmypdf", action="store_true", help="raw Tesseract and the pipeline only")
     args = parser.parse_args()
@@ -153,7 +154,7 @@ def main() -> None:
     worse: list[str] = []
     with tempfile.TemporaryDirectory(prefix="bench-ocr-") as tmp_name:
         tmp = Path(tmp_name)
-        for case in _cases(not args.synthetic_only, not args.real_only, args.limit, tmp):
+        for case in _cases(not args.synthetic_only, not args.real_only, args.limit, tmp, args.kind):
             out = tmp / case.name
             out.mkdir(exist_ok=True)
             if args.without_ocrmypdf:
