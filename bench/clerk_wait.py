@@ -52,25 +52,22 @@ def main() -> int:
     window.show()
     view = window.show_view("receive")
     view.procedure_step.search.query.setText("khai sinh")
-    view.procedure_step.search.search()
+    settle(400)  # the search runs 120 ms after typing stops: choosing before it would be undone by it
     view.next_step()
     view.applicant_step.set_applicant(DEMO_APPLICANT)
     view.next_step()
     steps = view.documents_step
-    for row, comp in enumerate(view.draft.components):
-        if comp.mandatory and row:  # the others shown on paper, so that the dossier can be saved
-            steps.checklist.setCurrentRow(row)
-            steps.paper_check.setChecked(True)
-            steps.paper_note.setText("Bản chính chỉ xuất trình, đã đối chiếu và trả lại")
-            steps.paper_note.textEdited.emit(steps.paper_note.text())
-    steps.checklist.setCurrentRow(0)
+    # every mandatory component gets a page (the first gets the rest), as a clerk scans a short dossier
+    mandatory = [row for row, comp in enumerate(view.draft.components) if comp.mandatory]
+    rows = [mandatory[min(i, len(mandatory) - 1)] for i in range(args.pages)][::-1]
     settle()
     start = time.perf_counter()
-    for _ in range(args.pages):  # one page per press on the platen, as a clerk scans a short dossier
+    for row in rows:  # one page per press on the platen
+        steps.checklist.setCurrentRow(row)
         steps.scan()
     wait_jobs(ctx)
     badges = time.perf_counter() - start
-    pages = len(view.draft.components[0].pages)
+    pages = sum(len(comp.pages) for comp in view.draft.components)
     receipt: list[Path] = []
     start = time.perf_counter()
     view.save()

@@ -11,6 +11,7 @@ not look for a memory-backed folder instead: the usual temporary folder is often
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
@@ -31,7 +32,9 @@ from scanner.sources.base import Image
 
 logger = logging.getLogger(__name__)
 
-PNG_FAST = [cv2.IMWRITE_PNG_COMPRESSION, 1]  # the page crosses a pipe, not a network: speed over size
+# The page crosses a pipe, not a network: stored (level 0) PNG costs half the encoding time of level 1
+# in this process and no inflate in Tesseract's, for three times the bytes through a kernel pipe.
+PNG_FAST = [cv2.IMWRITE_PNG_COMPRESSION, 0]
 
 
 @dataclass(frozen=True)
@@ -59,7 +62,14 @@ def encode_page(gray: Image) -> bytes:
     return png.tobytes()
 
 
-def _wait(proc: subprocess.Popen[bytes], timeout: float, is_cancelled: Callable[[], bool]) -> None:
+def _wait(
+    proc: subprocess.Popen[bytes], timeout: float, is_cancelled: Callable[[], bool], exited: threading.Thread
+) -> None:
+    """Wait for the child; `exited` is the drain of its stderr, which ends when the child exits.
+
+    Joining that thread instead of sleeping between polls returns as soon as the child is gone (a
+    sleep of 20 ms cost 10 ms per run on average), and still looks at cancel and timeout every 20 ms.
+    """
     end = time.monotonic() + timeout
     while proc.poll() is None:
         if is_cancelled():
@@ -70,7 +80,11 @@ def _wait(proc: subprocess.Popen[bytes], timeout: float, is_cancelled: Callable[
             proc.kill()
             proc.wait()
             raise OcrTimeoutError(f"tesseract exceeded {timeout:.0f}s on a page")
-        time.sleep(0.02)
+        if exited.is_alive():
+            exited.join(0.02)
+        else:  # stderr closed: the child is exiting (or closed it early; then this still waits)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.wait(0.02)
 
 
 class _Drain(threading.Thread):
@@ -136,7 +150,7 @@ def run_tesseract(
             out.start()
             err.start()
             try:
-                _wait(proc, timeout, is_cancelled)
+                _wait(proc, timeout, is_cancelled, err)
             finally:
                 _finish(pipes, (out, err))
         return TesseractRun(proc.returncode, out.data, err.data.decode(errors="replace"), pipes.collected())

@@ -182,9 +182,13 @@ def render_receipt(
         pdf = FormPDF()
         pdf.set_title(f"Giấy tiếp nhận hồ sơ {state.code or ''}")
         pdf.body_scale = scale
-        for lien in LIEN:
+        fits = True
+        for n, lien in enumerate(LIEN, 1):
             _copy(pdf, state, settings, procedure, ex, lien, tpl)
-        if pdf.page == len(LIEN):  # each copy on its own page, signatures included
+            fits = pdf.page == n  # each copy on its own page, signatures included
+            if not fits and scale != BODY_SCALES[-1]:  # the copies are alike: try smaller at once
+                break
+        if fits:
             break
     return pdf.bytes()  # at the smallest scale a copy that still does not fit runs on to a second page
 

@@ -1,13 +1,17 @@
 """Raw Tesseract, OCRmyPDF 17 and the pipeline on the same pages in one run: CER, time, size, readers.
 
-    python -m bench.ocr.compare [--real-only | --synthetic-only] [--limit N] [--pages NAME ...]
+    python -m bench.ocr.compare [--real-only | --synthetic-only] [--kind color|gray|bw] [--limit N]
+        [--pages NAME ...] [--without-ocrmypdf]
 
 For each page: raw `tesseract -l vie` (the image as is, its own searchable PDF), `ocrmypdf -l vie
 --deskew --rotate-pages` (and `--clean` when unpaper is installed), and the pipeline (clean-up, OCR,
 scanner.pdf). Prints one table per page kind: CER (line-wise on the real corpus, see bench/ocr/real.py;
 whole-page on the synthetic one), seconds per page, PDF KB per page, and whether Poppler, MuPDF and
 PDFium each draw every PDF without an error line; then the pages where the pipeline reads worse than
-raw Tesseract by more than 0.005. Timings depend on what else runs on the machine.
+raw Tesseract by more than 0.005. Timings depend on what else runs on the machine; `--without-ocrmypdf`
+leaves OCRmyPDF out (a timing run of raw Tesseract against the pipeline, repeated or interleaved with
+another build, where OCRmyPDF's minute per page would only add load), and prints the ratio of the
+pipeline's seconds to raw Tesseract's per page kind.
 
 Real pages are counted under their scan kind ("real color", "real gray", "real bw") and again under
 what they hold: "real stamp" (a red seal), "real handwriting" (number and day filled in by hand;
@@ -115,11 +119,16 @@ def _pipeline(case: Case, out: Path) -> Run:
 
 
 def _cases(
-    real: bool, synthetic: bool, limit: int | None, tmp: Path, names: tuple[str, ...] | None = None
+    real: bool,
+    synthetic: bool,
+    limit: int | None,
+    tmp: Path,
+    names: tuple[str, ...] | None = None,
+    kind: str | None = None,
 ) -> list[Case]:
     cases: list[Case] = []
     if real:
-        pages = load(names)
+        pages = [p for p in load(names) if kind is None or p.kind == kind]
         for p in pages[:limit] if limit else pages:
             also: dict[str, Callable[[str], float]] = {}
             if "stamp" in p.features:
@@ -127,7 +136,7 @@ def _cases(
             if "handwriting" in p.features:
                 also["real handwriting"] = lambda t, p=p: line_cer(p.handwritten_lines, t)
             cases.append(Case(f"real {p.kind}", p.name, p.path, lambda t, p=p: line_cer(p.lines, t), also))
-        for p in load(("bc280-1", "ttr22-1")):
+        for p in load(("bc280-1", "ttr22-1")) if kind is None else ():  # a --kind run times scans only
             table = tmp / f"{p.name}-table.png"
             Image.fromarray(with_ruled_table(p.image())).save(table, dpi=(p.dpi, p.dpi))
             score = lambda t, p=p: line_cer(p.lines, t)  # noqa: E731
@@ -170,20 +179,25 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--real-only", action="store_true")
     parser.add_argument("--synthetic-only", action="store_true")
+    parser.add_argument("--kind", choices=("color", "gray", "bw"), help="real pages of this kind only")
     parser.add_argument("--limit", type=int, default=None, help="real pages at most")
     parser.add_argument("--pages", nargs="+", default=None, help="only these real pages (by name)")
+    parser.add_argument("--without-ocrmypdf", action="store_true", help="raw Tesseract and the pipeline only")
     args = parser.parse_args()
     rows: dict[tuple[str, str], list[tuple[float, float, float, tuple[bool, bool, bool]]]] = defaultdict(list)
     worse: list[str] = []
     with tempfile.TemporaryDirectory(prefix="bench-ocr-") as tmp_name:
         tmp = Path(tmp_name)
         names = tuple(args.pages) if args.pages else None
-        for case in _cases(not args.synthetic_only, not args.real_only, args.limit, tmp, names):
+        for case in _cases(not args.synthetic_only, not args.real_only, args.limit, tmp, names, args.kind):
             out = tmp / case.name
             out.mkdir(exist_ok=True)
-            runs = dict(
-                zip(ENGINES, (_raw(case, out), _ocrmypdf(case, out), _pipeline(case, out)), strict=True)
-            )
+            if args.without_ocrmypdf:
+                runs = {"raw Tesseract": _raw(case, out), "pipeline": _pipeline(case, out)}
+            else:
+                runs = dict(
+                    zip(ENGINES, (_raw(case, out), _ocrmypdf(case, out), _pipeline(case, out)), strict=True)
+                )
             for engine, run in runs.items():
                 drawn = _renders(run.pdf)
                 rows[(case.kind, engine)].append((run.cer, run.seconds, run.pdf.stat().st_size, drawn))
@@ -203,6 +217,11 @@ def main() -> None:
             )
     print()
     _table(rows)
+    print()
+    for kind in sorted({k for k, _e in rows}):
+        raw = sum(v[1] for v in rows[(kind, "raw Tesseract")])
+        pipe = sum(v[1] for v in rows[(kind, "pipeline")])
+        print(f"pipeline time / raw Tesseract time, {kind}: {pipe / raw:.3f}")
     print(f"\npipeline worse than raw Tesseract + 0.005 on: {', '.join(worse) if worse else 'no page'}")
 
 

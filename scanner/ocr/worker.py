@@ -93,7 +93,10 @@ def process_page(
     if page.is_blank:
         return PageResult(index, page, None, {"clean": cleaned - start, "ocr": 0.0})
     result = _read(page, options, is_cancelled)
-    low = result.confidence is None or result.confidence < LOW_CONFIDENCE
+    # A page on which Tesseract found no word at all (a drawing, a grid, a near-blank sheet) is not
+    # asked either: OSD needs text as much (at least 10 characters), and it was a second Tesseract
+    # run on every such page. An upside-down text page still gives words, with a low confidence.
+    low = result.words > 0 and (result.confidence is None or result.confidence < LOW_CONFIDENCE)
     if options.clean and options.orientation != "off" and low and page.rotation == 0 and result.error is None:
         turn = detect_rotation(page.gray, page.dpi)
         if turn:

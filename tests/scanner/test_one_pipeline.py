@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import cv2
@@ -79,3 +80,34 @@ def test_the_page_as_scanned_is_kept_and_can_be_restored(tmp_path: Path) -> None
     assert np.array_equal(again, gray)
     assert restored["meta"]["steps"] == [] and restored["meta"]["original"] == item["meta"]["original"]
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in restored["text"]  # read again, from the scan as it was
+
+
+def test_the_next_job_takes_its_page_while_the_first_hands_over_and_order_is_kept(tmp_path: Path) -> None:
+    """Two scan presses: the second job takes its page (and the pool reads it) while the first is
+    still busy, and the pages still reach the clerk in the order the jobs started."""
+    first, second = _inputs(tmp_path)
+    home = tmp_path / "home"
+    first_taken, second_taken = threading.Event(), threading.Event()
+    order: list[str] = []
+    failures: list[str] = []
+
+    def emit_first(item: dict) -> None:
+        if not second_taken.wait(60):
+            failures.append("the second job could not take its page while the first was busy")
+        order.append("first")
+
+    def job(path: Path, taken: threading.Event, emit) -> None:
+        try:
+            digitize.run(DigitizeInput(home, paths=(path,)), lambda d, t: taken.set(), lambda: False, emit)
+        except Exception as exc:  # reported below: an assertion in a thread would be lost
+            failures.append(repr(exc))
+
+    a = threading.Thread(target=job, args=(first, first_taken, emit_first))
+    a.start()
+    assert first_taken.wait(60)  # the first job holds its ticket before the second starts
+    b = threading.Thread(target=job, args=(second, second_taken, lambda item: order.append("second")))
+    b.start()
+    a.join(120)
+    b.join(120)
+    assert not failures
+    assert order == ["first", "second"]

@@ -16,9 +16,10 @@ would invent no detail and only hide the shortfall; a 1-bit page over the KB bud
 from __future__ import annotations
 
 import atexit
+import contextlib
 import logging
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Generator, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ import numpy as np
 from app.config import blobs_dir
 from app.digitization import DigitizationProfile, installed_profile
 from app.storage import BlobStore
+from scanner.errors import CancelledError
 from scanner.ocr import OcrOptions, OcrPool, PageResult
 from scanner.pdf import PdfPage, fit_bw_page
 from scanner.pipeline import digitize, page_image, page_png
@@ -43,7 +45,43 @@ THUMB_HEIGHT = 320
 ORIGINAL_JPEG_QUALITY = 92  # colour originals: a colour PNG of an A4 scan would be ~25 MB
 
 _pool: OcrPool | None = None
-_pool_lock = threading.Lock()  # one document at a time through the pool; its workers are busy anyway
+_pool_start = threading.Lock()
+# One job at a time takes pages from the scanner (or the files); its pages then queue for the shared
+# pool while the next job scans, so both workers read when the clerk presses "Quét trang" page by page.
+_acquire_lock = threading.Lock()
+
+
+class _Turns:
+    """Jobs hand their pages to the UI in the order they started, whichever page is read first."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._next = 0  # the ticket of the next job to start
+        self._serving = 0  # the job whose pages may be handed over now
+        self._done: set[int] = set()
+
+    def take(self) -> int:
+        with self._cond:
+            self._next += 1
+            return self._next - 1
+
+    def wait(self, ticket: int, is_cancelled: IsCancelled) -> None:
+        with self._cond:
+            while self._serving != ticket:
+                if is_cancelled():
+                    raise CancelledError("scan cancelled by the user")
+                self._cond.wait(0.1)
+
+    def finish(self, ticket: int) -> None:
+        with self._cond:
+            self._done.add(ticket)
+            while self._serving in self._done:
+                self._done.discard(self._serving)
+                self._serving += 1
+            self._cond.notify_all()
+
+
+_turns = _Turns()
 
 
 @dataclass(frozen=True)
@@ -61,10 +99,11 @@ class DigitizeInput:
 def shared_pool() -> OcrPool:
     """The desk's long-lived OCR worker processes (started on first use, closed at exit)."""
     global _pool
-    if _pool is None:
-        _pool = OcrPool()
-        atexit.register(_pool.close)
-    return _pool
+    with _pool_start:
+        if _pool is None:
+            _pool = OcrPool()
+            atexit.register(_pool.close)
+        return _pool
 
 
 def thumbnail_png(image: np.ndarray) -> bytes:
@@ -188,17 +227,29 @@ def run(
     profile = installed_profile(inputs.home)
     options = OcrOptions(lang=inputs.lang, keep_color=profile.mode == "color")
     count = 0
-    pages = _pages(inputs, profile, progress, is_cancelled)
-    with _pool_lock:
+    ticket = _turns.take()
+    try:
         pool = shared_pool() if inputs.workers is None else None
-        for page, result in digitize(
-            pages, options, pool=pool, workers=inputs.workers, is_cancelled=is_cancelled
-        ):
-            notes = dpi_notes(page, profile) + budget_notes(result, profile)
-            emit_item(page_item(page, result, blobs, notes=notes))
-            count += 1
+        pages = _acquired(_pages(inputs, profile, progress, is_cancelled))
+        with contextlib.closing(pages):
+            for page, result in digitize(
+                pages, options, pool=pool, workers=inputs.workers, is_cancelled=is_cancelled
+            ):
+                notes = dpi_notes(page, profile) + budget_notes(result, profile)
+                item = page_item(page, result, blobs, notes=notes)
+                _turns.wait(ticket, is_cancelled)  # an earlier job's pages go first
+                emit_item(item)
+                count += 1
+    finally:
+        _turns.finish(ticket)
     logger.info("%d page(s) digitized", count)
     return count
+
+
+def _acquired(pages: Iterable[Page]) -> Generator[Page, None, None]:
+    """The source's pages, taken while no other job takes any (one scanner, one feeder)."""
+    with _acquire_lock:
+        yield from pages
 
 
 def restore_original(
