@@ -56,6 +56,15 @@ class PointRow:
     def desks_online(self) -> int:
         return sum(d.is_online for d in self.desks)
 
+    @property
+    def last_seen(self) -> int | None:
+        return max((d.last_seen for d in self.desks if d.last_seen), default=None)
+
+    def is_silent(self, now_ms: int, hours: float) -> bool:
+        """No desk of this point has pulled within `hours` (or none ever has): as on the sync page."""
+        seen = self.last_seen
+        return seen is None or now_ms - seen > hours * 3_600_000
+
 
 def points_query(role: str, branch: str | None) -> Select[str]:
     """The codes of the points this role sees, as a subquery the figures' queries join on."""

@@ -109,7 +109,17 @@ def home(request: Request, actor: ActorDep) -> Response:
         return RedirectResponse("/co-quan", status_code=303)
     with database(request).session() as s:
         rows = dashboard.rows(s, actor.role, actor.branch_code)
-    return render(request, "dashboard.html", actor, rows=rows, day=today(), fmt_ms=fmt_ms)
+    hours = request.app.state.settings.silent_hours
+    return render(
+        request,
+        "dashboard.html",
+        actor,
+        rows=rows,
+        day=today(),
+        fmt_ms=fmt_ms,
+        hours=hours,
+        now=auth.now_ms(),
+    )
 
 
 @router.get("/dong-bo", response_class=HTMLResponse)

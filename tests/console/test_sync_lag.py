@@ -84,6 +84,19 @@ def test_centre_sees_every_points_lag_equal_to_the_hubs_data_and_the_silent_poin
     shot(page, "sync")
 
 
+def test_the_dashboard_marks_the_silent_point_in_its_row(console_hub: Hub, desks: dict[str, str], page: Page):
+    login(page, console_hub, "quantri")
+    expect(page.locator("h1")).to_contain_text("Tổng quan")
+    p01_row, p02_row = (
+        page.locator("#dashboard tr[data-point=P01]"),
+        page.locator("#dashboard tr[data-point=P02]"),
+    )
+    expect(p02_row.locator("[data-k=silent]")).to_have_text("Không đồng bộ quá 4 giờ")
+    expect(p02_row).to_have_class("silent")
+    expect(p01_row.locator("[data-k=silent]")).to_have_count(0)  # desk 2 pulled just now
+    shot(page, "dashboard-silent")
+
+
 def test_a_branch_director_sees_only_the_points_of_their_branch(
     console_hub: Hub, desks: dict[str, str], page: Page
 ):
