@@ -10,14 +10,22 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 
-from central.console import admin, catalog_drafts, citizen, inbox, index, pages, seen
+from central.console import admin, catalog_drafts, citizen, inbox, index, pages, ratelimit, seen
 from central.console.web import HERE, LoginRequired, current_actor
 
 
 def install(app: FastAPI) -> None:
     index.install()
     settings = app.state.settings
-    app.state.citizen_limiter = citizen.RateLimiter(settings.citizen_rate_per_s, settings.citizen_burst)
+    db = app.state.db
+    app.state.trusted_proxies = ratelimit.parse_networks(settings.trusted_proxies)
+    burst = max(1, settings.citizen_burst)
+    app.state.citizen_limiter = ratelimit.SharedLimiter(
+        db, "citizen", burst, burst / max(settings.citizen_rate_per_s, 1e-6)
+    )
+    app.state.login_limiter = ratelimit.SharedLimiter(
+        db, "login", settings.login_failures_per_address, settings.login_window_s
+    )
     for module in (pages, inbox, admin, catalog_drafts, citizen):
         app.include_router(module.router, include_in_schema=False)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="console-static")

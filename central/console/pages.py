@@ -16,6 +16,7 @@ from app.domain.hlc import Hlc
 from central.console import auth, dashboard, lag
 from central.console.index import TZ, fold_key, today
 from central.console.models import DossierIndex
+from central.console.ratelimit import SharedLimiter, client_address, from_trusted_proxy
 from central.console.web import (
     PRE_CSRF,
     ActorDep,
@@ -52,8 +53,15 @@ EVENT_LABELS = {
 }
 
 
+LOGIN_LIMITED_VI = "Quá nhiều lần đăng nhập sai từ địa chỉ này. Vui lòng thử lại sau ít phút."
+
+
 def _secure(request: Request) -> bool:
-    return request.url.scheme == "https" or request.headers.get("x-forwarded-proto") == "https"
+    """HTTPS here, or at a trusted proxy in front (only a trusted proxy's X-Forwarded-Proto counts)."""
+    if request.url.scheme == "https":
+        return True
+    behind = from_trusted_proxy(request, request.app.state.trusted_proxies)
+    return behind and request.headers.get("x-forwarded-proto") == "https"
 
 
 def login_page(request: Request, error: str = "", status: int = 200) -> HTMLResponse:
@@ -75,9 +83,14 @@ def login_post(
     expected = request.cookies.get(PRE_CSRF, "")
     if not expected or not csrf or expected != csrf:
         raise HTTPException(403, "CSRF token missing or wrong")
+    limiter: SharedLimiter = request.app.state.login_limiter
+    address = client_address(request, request.app.state.trusted_proxies)
+    if limiter.is_over(address):  # refused before the password is even checked
+        return login_page(request, LOGIN_LIMITED_VI, status=429)
     with database(request).session() as s:
         token, error = auth.attempt(s, username[:80], password[:200])
     if error:
+        limiter.hit(address)
         return login_page(request, error, status=401)
     response = RedirectResponse("/", status_code=303)
     response.set_cookie(
