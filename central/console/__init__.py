@@ -10,8 +10,9 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 
-from central.console import admin, catalog_drafts, citizen, inbox, index, pages, ratelimit, seen
+from central.console import admin, catalog_drafts, citizen, desk_reports, inbox, index, pages, ratelimit, seen
 from central.console.web import HERE, LoginRequired, current_actor
+from sync.protocol import API
 
 
 def install(app: FastAPI) -> None:
@@ -28,6 +29,7 @@ def install(app: FastAPI) -> None:
     )
     for module in (pages, inbox, admin, catalog_drafts, citizen):
         app.include_router(module.router, include_in_schema=False)
+    app.include_router(desk_reports.router, prefix=API)  # a desk's own report, authenticated as it
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="console-static")
     seen.install(app)
 

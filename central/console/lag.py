@@ -1,7 +1,8 @@
 """How far each point's desks are behind, as the hub sees it: when each desk last pulled, how many
 events it pushed today, which dossiers still wait for their files, and which points have gone silent.
 
-The desks do not report what they still hold, so "behind" is read from the hub's side. Events
+Each desk also reports, at the end of its pass, how many events and files it has not pushed yet
+(central.console.desk_reports); they are shown with the report's time. Events
 received today are counted from the tail of each point's feed (its primary key), never by scanning
 `events`: a window of the newest items is widened only for points whose whole window is today's.
 """
@@ -16,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from central.console.dashboard import visible_points
 from central.console.index import TZ
-from central.console.models import DeviceSeen, DossierIndex, PointBranch
+from central.console.models import DeskReport, DeviceSeen, DossierIndex, PointBranch
 from central.models import Blob, Device, DossierFile, EventRow, FeedItem, Point
 
 WINDOWS = (200, 2_000, 20_000)  # feed items read per point; the last one caps the count
@@ -28,6 +29,14 @@ class DeskLag:
     desk: int
     last_seen: int | None  # ms since the epoch; None: never pulled
     events_today: int
+    last_push: int | None = None  # ms since the epoch; None: never pushed (or before the hub kept it)
+    outbox_events: int | None = None  # what the desk said it still holds; None: it never said
+    outbox_files: int | None = None
+    reported_at: int | None = None
+
+    @property
+    def last_contact(self) -> int | None:
+        return max((t for t in (self.last_seen, self.last_push) if t), default=None)
 
 
 @dataclass
@@ -44,12 +53,20 @@ class PointLag:
         return max((d.last_seen for d in self.desks if d.last_seen), default=None)
 
     @property
+    def last_push(self) -> int | None:
+        return max((d.last_push for d in self.desks if d.last_push), default=None)
+
+    @property
+    def last_contact(self) -> int | None:
+        return max((t for t in (self.last_seen, self.last_push) if t), default=None)
+
+    @property
     def events_today(self) -> int:
         return sum(d.events_today for d in self.desks)
 
     def is_silent(self, now_ms: int, hours: float) -> bool:
-        """No desk of this point has pulled within `hours` (or none ever has)."""
-        seen = self.last_seen
+        """No desk of this point has pulled or pushed within `hours` (or none ever has)."""
+        seen = self.last_contact
         return seen is None or now_ms - seen > hours * 3_600_000
 
 
@@ -71,13 +88,24 @@ def lags(s: Session, role: str, branch: str | None, now: datetime | None = None)
         out[p].name = name
     counts, capped = events_today(s, points, start_of_day_ms(now or datetime.now(TZ)))
     desks = s.execute(
-        select(Device.id, Device.point_code, Device.desk, DeviceSeen.last_seen)
+        select(
+            Device.id,
+            Device.point_code,
+            Device.desk,
+            DeviceSeen.last_seen,
+            DeskReport.last_push,
+            DeskReport.outbox_events,
+            DeskReport.outbox_files,
+            DeskReport.reported_at,
+        )
         .outerjoin(DeviceSeen, DeviceSeen.device_id == Device.id)
+        .outerjoin(DeskReport, DeskReport.device_id == Device.id)
         .where(Device.revoked_at.is_(None), Device.point_code.in_(points))
         .order_by(Device.point_code, Device.desk)
     )
-    for device_id, p, desk, seen in desks:
-        out[p].desks.append(DeskLag(device_id, int(desk), seen, counts.get((p, device_id), 0)))
+    for device_id, p, desk, seen, push, events, files, reported in desks:
+        n = counts.get((p, device_id), 0)
+        out[p].desks.append(DeskLag(device_id, int(desk), seen, n, push, events, files, reported))
     for p in capped:
         out[p].is_capped = True
     _waiting(s, out, points)

@@ -143,8 +143,21 @@ def sync_lag(request: Request, actor: ActorDep) -> HTMLResponse:
         rows = lag.lags(s, actor.role, actor.branch_code)
     hours = request.app.state.settings.silent_hours
     return render(
-        request, "lag.html", actor, rows=rows, day=today(), fmt_ms=fmt_ms, hours=hours, now=auth.now_ms()
+        request,
+        "lag.html",
+        actor,
+        rows=rows,
+        day=today(),
+        fmt_ms=fmt_ms,
+        when=when,
+        hours=hours,
+        now=auth.now_ms(),
     )
+
+
+def when(ms: int | None) -> str:
+    """A time on the sync page's desk lines; "chưa lần nào" for never."""
+    return fmt_ms(ms) if ms else "chưa lần nào"
 
 
 def fmt_ms(ms: int | None) -> str:

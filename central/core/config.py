@@ -26,7 +26,7 @@ class HubSettings(BaseSettings):
     login_window_s: float = 900.0
     # proxies whose X-Forwarded-For names the client (CIDRs, comma-separated; default none)
     trusted_proxies: str = ""
-    silent_hours: float = 4.0  # console: a point none of whose desks pulled for this long is marked
+    silent_hours: float = 4.0  # console: a point none of whose desks pulled or pushed for this long is marked
     # console: where `catalog import-portal --out` drafts are looked for (None: data_dir/catalog-drafts)
     catalog_drafts_dir: Path | None = None
 
