@@ -7,7 +7,7 @@ Data: PostgreSQL started here; the hub schema by its migrations; then, in SQL (g
 `--points` points in 12 branches with 2 desks each, and `--dossiers` dossiers spread evenly over the
 points: a `received` event each, the hub's projection row (state_json), the console's index row and
 the day counters aggregated from the index; each point's feed (one item per event, written by its
-2 desks in turn; the newest 5% of the events stored today, so the sync page widens its window), each
+2 desks in turn; the newest 5% of the events stored today, counted per desk as the hub does), each
 desk's last pull and outbox report; one catalog draft (the test portal records) in the drafts
 folder beside a published catalog. 90% returned (received over the last 400 days), the rest
 open and received in the last 10 days. The index rows are generated, not folded one by one (that
@@ -138,6 +138,13 @@ def generate(db: Database, n: int, points: int) -> None:
             text(
                 "UPDATE points p SET next_seq = f.n + 1 FROM "
                 "(SELECT point_code, max(seq) AS n FROM feed GROUP BY point_code) f WHERE f.point_code = p.code"
+            )
+        )
+        c.execute(  # what central.console.index.count_pushed keeps as the hub stores them
+            text(
+                "INSERT INTO console_device_day SELECT f.device, "
+                "to_char(now() AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD'), count(*) "
+                "FROM feed f JOIN events e ON e.id = f.event_id WHERE e.stored_at > 0 GROUP BY f.device"
             )
         )
         now_ms = "(extract(epoch from now()) * 1000)::bigint"

@@ -151,3 +151,13 @@ class DeskReport(Base):
     outbox_events: Mapped[int | None] = mapped_column(Integer, nullable=True)
     outbox_files: Mapped[int | None] = mapped_column(Integer, nullable=True)
     reported_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)  # ms since the epoch
+
+
+class DeviceDay(Base):
+    """Events each device pushed per day (Asia/Ho_Chi_Minh), counted as their feed items are stored
+    (central.console.index): the sync page reads one row per desk, never the feed."""
+
+    __tablename__ = "console_device_day"
+    device_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)
+    events: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,4 +1,5 @@
-"""Console: rate-limit counters every hub worker shares, and what each desk reports it still holds.
+"""Console: rate-limit counters every hub worker shares, what each desk reports it still holds, and the
+events each device pushed per day (counted from now on: a day before the upgrade reads 0).
 
 Revision ID: 0008
 Revises: 0004
@@ -32,9 +33,16 @@ def upgrade() -> None:
         sa.Column("outbox_files", sa.Integer, nullable=True),
         sa.Column("reported_at", sa.BigInteger, nullable=True),
     )
+    op.create_table(
+        "console_device_day",
+        sa.Column("device_id", sa.String(64), primary_key=True),
+        sa.Column("day", sa.String(10), primary_key=True),
+        sa.Column("events", sa.Integer, nullable=False),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("console_device_day")
     op.drop_table("console_desk_reports")
     op.drop_index("ix_crc_expires", "console_rate_counters")
     op.drop_table("console_rate_counters")
