@@ -1,11 +1,15 @@
-"""Console page times on PostgreSQL with generated data: dashboard, search, detail, citizen page.
+"""Console page times on PostgreSQL with generated data: dashboard, search, detail, the sync page
+(/dong-bo), the catalog drafts list and a draft's diff (/danh-muc), the citizen page.
 
 python bench/console_bench.py [--dossiers 1000000] [--points 126] [--repeat 40] [--concurrency 50]
 
 Data: PostgreSQL started here; the hub schema by its migrations; then, in SQL (generate_series),
 `--points` points in 12 branches with 2 desks each, and `--dossiers` dossiers spread evenly over the
 points: a `received` event each, the hub's projection row (state_json), the console's index row and
-the day counters aggregated from the index. 90% returned (received over the last 400 days), the rest
+the day counters aggregated from the index; each point's feed (one item per event, written by its
+2 desks in turn; the newest 5% of the events stored today, counted per desk as the hub does), each
+desk's last pull and outbox report; one catalog draft (the test portal records) in the drafts
+folder beside a published catalog. 90% returned (received over the last 400 days), the rest
 open and received in the last 10 days. The index rows are generated, not folded one by one (that
 would take hours); a sample of them is checked against `central.console.index.row_for` of the same
 state, so they are the rows the hub itself would write.
@@ -36,7 +40,7 @@ from central.console import auth  # noqa: E402
 from central.console.index import row_for  # noqa: E402
 from central.console.models import DossierIndex  # noqa: E402
 from central.core.db import Database, migrate  # noqa: E402
-from tests.sync.hubkit import Hub, Postgres  # noqa: E402
+from tests.sync.hubkit import Hub, Postgres, run_py  # noqa: E402
 
 NAMES = [
     ("Nguyễn Văn An", "nguyen van an"),
@@ -118,7 +122,37 @@ def generate(db: Database, n: int, points: int) -> None:
             text(
                 "INSERT INTO events SELECT 'e' || substr(id, 2), id, 'received', "
                 "lpad((extract(epoch from now()) * 1000)::bigint::text, 15, '0') || '-000000', 'clerk', 'desk', "
-                "'{}', 0 FROM dossiers"
+                f"'{{}}', CASE WHEN substr(id, 2)::int > {n * 95 // 100} "
+                "THEN (extract(epoch from now()) * 1000)::bigint ELSE 0 END FROM dossiers"
+            )
+        )
+        c.execute(  # each point's feed in arrival order; its desks wrote in turn
+            text(
+                "INSERT INTO feed (point_code, seq, kind, event_id, publication_id, device) "
+                "SELECT d.point_code, row_number() OVER (PARTITION BY d.point_code ORDER BY e.id), 'event', "
+                "e.id, NULL, d.point_code || '-d' || (1 + substr(e.id, 2)::int % 2) "
+                "FROM events e JOIN dossiers d ON d.id = e.dossier_id"
+            )
+        )
+        c.execute(
+            text(
+                "UPDATE points p SET next_seq = f.n + 1 FROM "
+                "(SELECT point_code, max(seq) AS n FROM feed GROUP BY point_code) f WHERE f.point_code = p.code"
+            )
+        )
+        c.execute(  # what central.console.index.count_pushed keeps as the hub stores them
+            text(
+                "INSERT INTO console_device_day SELECT f.device, "
+                "to_char(now() AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD'), count(*) "
+                "FROM feed f JOIN events e ON e.id = f.event_id WHERE e.stored_at > 0 GROUP BY f.device"
+            )
+        )
+        now_ms = "(extract(epoch from now()) * 1000)::bigint"
+        c.execute(text(f"INSERT INTO console_device_seen SELECT id, {now_ms} - desk * 60000, 0 FROM devices"))
+        c.execute(
+            text(
+                f"INSERT INTO console_desk_reports SELECT id, {now_ms} - desk * 30000, desk * 3, desk, {now_ms} "
+                "FROM devices"
             )
         )
         c.execute(
@@ -230,10 +264,25 @@ def main() -> None:
         pg.stop()
 
 
+def draft_and_catalog(hub: Hub) -> str:
+    """The hand-written test catalog published, and a portal import in the hub's drafts folder."""
+    fixtures = ROOT / "tests" / "fixtures"
+    hub.cli("catalog", "publish", str(fixtures / "catalog" / "handwritten_2026-11-01.json"))
+    folder = hub.data / "catalog-drafts"
+    folder.mkdir(exist_ok=True)
+    portal = [
+        str(fixtures / "portal" / f"{c}.json") for c in ("1.001193", "1.004222", "1.004873", "3.000370")
+    ]
+    out = folder / "cong-dvc-bench.json"
+    run_py("-m", "central", "catalog", "import-portal", *portal, "--out", str(out), "--quiet")
+    return out.stem
+
+
 def run(args: argparse.Namespace, url: str) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         hub = Hub(data=Path(tmp), db_url=url, extra_env={"MOTCUA_HUB_CITIZEN_BURST": "100000000"})
         hub.start()
+        draft = draft_and_catalog(hub)
         try:
             n = args.dossiers
             admin, director = login(hub, "admin"), login(hub, "director")
@@ -246,6 +295,10 @@ def run(args: argparse.Namespace, url: str) -> None:
                 ("search by ID number", admin, f"/ho-so?q={i:012d}"),
                 ("search by name prefix (50 of ~n/8)", admin, "/ho-so?q=Trần Thị Bình"),
                 ("dossier detail", admin, f"/ho-so/d{i:09d}"),
+                ("sync page, city (admin, all points)", admin, "/dong-bo"),
+                ("sync page, one branch (director)", director, "/dong-bo"),
+                ("catalog drafts list", admin, "/danh-muc"),
+                ("catalog draft diff", admin, f"/danh-muc/{draft}"),
             ]
             print(f"{'page':44} {'p50 ms':>8} {'p95 ms':>8}   (goal p95 <= 300 ms)")
             for label, session, path in cases:

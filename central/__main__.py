@@ -38,6 +38,13 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=int, default=1, help="worker processes (PostgreSQL)")
     serve.add_argument("--tls-cert", type=Path, help="PEM certificate (chain): serve HTTPS")
     serve.add_argument("--tls-key", type=Path, help="PEM private key of --tls-cert")
+    serve.add_argument(
+        "--trusted-proxy",
+        action="append",
+        default=[],
+        metavar="CIDR",
+        help="a proxy whose X-Forwarded-For names the client (repeatable; default: none trusted)",
+    )
     _store_args(serve)
     code = sub.add_parser("enroll-code", help="print a one-time enrollment code (last line)")
     _store_args(code)
@@ -160,6 +167,14 @@ def _serve(args: argparse.Namespace, settings: HubSettings) -> int:
 
     if bool(args.tls_cert) != bool(args.tls_key):
         raise SystemExit("give both --tls-cert and --tls-key")
+    if args.trusted_proxy:
+        settings.trusted_proxies = ",".join(args.trusted_proxy)
+    from central.console.ratelimit import parse_networks
+
+    try:
+        parse_networks(settings.trusted_proxies)
+    except ValueError as exc:
+        raise SystemExit(f"--trusted-proxy: {exc}") from exc
     tls = {"ssl_certfile": str(args.tls_cert), "ssl_keyfile": str(args.tls_key)} if args.tls_cert else {}
     if not tls and args.host not in ("127.0.0.1", "::1", "localhost"):
         logger.warning("serving plain HTTP on %s: put a TLS proxy in front, or give --tls-cert", args.host)
@@ -167,6 +182,7 @@ def _serve(args: argparse.Namespace, settings: HubSettings) -> int:
         os.environ["MOTCUA_HUB_DATA_DIR"] = str(settings.data_dir)
         os.environ["MOTCUA_HUB_DATABASE_URL"] = settings.database_url
         os.environ["MOTCUA_HUB_BLOB_KEY_FILE"] = str(settings.key_file)
+        os.environ["MOTCUA_HUB_TRUSTED_PROXIES"] = settings.trusted_proxies
         create_app(settings)  # migrate once, before the workers start
         uvicorn.run(
             "central.main:app_from_env",
@@ -175,11 +191,19 @@ def _serve(args: argparse.Namespace, settings: HubSettings) -> int:
             port=args.port,
             workers=args.workers,
             log_level="warning",
+            proxy_headers=False,  # the console reads X-Forwarded-For from trusted proxies only
             **tls,  # type: ignore[arg-type]
         )
     else:
         app = create_app(settings)
-        uvicorn.run(app, host=args.host, port=args.port, log_level="warning", **tls)  # type: ignore[arg-type]
+        uvicorn.run(
+            app,
+            host=args.host,
+            port=args.port,
+            log_level="warning",
+            proxy_headers=False,  # the console reads X-Forwarded-For from trusted proxies only
+            **tls,  # type: ignore[arg-type]
+        )
     return 0
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
@@ -95,6 +96,10 @@ def store_events(s: Session, point_code: str, events: Iterable[WireEvent], devic
             for i, e in enumerate(fresh)
         ],
     )
+    if device:  # the console's sync page reads these per-device day counters, never the feed
+        from central.console.index import count_pushed  # here: central.console imports this module
+
+        count_pushed(s.connection(), Counter({device: len(fresh)}))
     for e in fresh:
         if not is_ahead(e.at, now_ms()):  # never adopt a stamp from the future (admission refuses them)
             CLOCK.observe(e.at)

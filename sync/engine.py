@@ -37,6 +37,7 @@ from sync.errors import (
     UnexpectedSyncError,
 )
 from sync.outbox import CLOCK_OFFSET_KEY, LAST_ERROR_KEY, LAST_SUCCESS_KEY, TUS_URL_PREFIX, DeskOutbox
+from sync.outbox_report import report_outbox
 from sync.publications import PUBLICATION_ERROR_KEY, apply_publication
 from sync.pull import pull_changes
 from sync.push import check_cancelled, push_events
@@ -242,6 +243,7 @@ def _pass(
     pull_changes(store, transport, report, is_cancelled, _point_of(config.home), publish)
     check_cancelled(is_cancelled)
     report.audit_warning = push_audit_head(store, transport, report.finished_at)
+    report_outbox(store, transport)  # what is still here, as the pass ends
 
 
 def upload_files(

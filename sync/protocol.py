@@ -326,6 +326,21 @@ class AuditHeadPost(Wire):
     seen_mac: AuditMac | None = None  # None: the desk has no row at seen_seq (its chain is shorter)
 
 
+# -- what the desk still holds (POST /outbox/report), each pass -------------------------------------
+
+OUTBOX_REPORT_BYTES = 1024  # one POST /outbox/report body: two counts
+MAX_OUTBOX_COUNT = 10**9
+OutboxCount = Annotated[int, Field(ge=0, le=MAX_OUTBOX_COUNT)]
+
+
+class OutboxReport(Wire):
+    """Events and files the desk has not pushed yet, at the end of its pass (no personal data)."""
+
+    protocol: int = PROTOCOL_VERSION
+    events: OutboxCount
+    files: OutboxCount
+
+
 class AuditHeadAnswer(Wire):
     status: Literal["ok", "backwards", "forked"]
     recorded_seq: AuditSeq

@@ -64,6 +64,7 @@ from sync.protocol import (
     EnrollRequest,
     EnrollResponse,
     FileStatus,
+    OutboxReport,
     PushRequest,
     PushResponse,
     ReconcileRequest,
@@ -279,6 +280,19 @@ class HubTransport:
         """Give the hub this desk's audit chain head; the answer says whether it extended the last."""
         resp = self._request("POST", f"{API}/audit/head", json=head.model_dump(mode="json"))
         return wire_model(resp.content, AuditHeadAnswer, "audit head")
+
+    def report_outbox(self, report: OutboxReport) -> bool:
+        """Tell the hub what this desk still holds; False from a hub that predates the route (its own
+        404, with its protocol header): the step is skipped, the pass goes on."""
+        path = f"{API}/outbox/report"
+        try:
+            resp = self.send("POST", self.base + path, json=report.model_dump(mode="json"))
+        except requests.RequestException as exc:
+            raise OfflineError(f"POST {path}: {type(exc).__name__}: {exc}") from exc
+        if resp.status_code == 404 and resp.headers.get(PROTOCOL_HEADER) == str(PROTOCOL_VERSION):
+            return False
+        _raise_for(resp, f"POST {path}")
+        return True
 
     def file_status(self, sha256: str) -> FileStatus | None:
         """The hub's view of one file, or None if no event of this point names it (hub's 404)."""

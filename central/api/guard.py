@@ -23,7 +23,14 @@ from anyio import to_thread
 
 from central.auth import AuthFailure, authenticate_agency, authenticate_device
 from central.core.db import Database
-from sync.protocol import API, AUDIT_HEAD_BYTES, MAX_AGENCY_FILE_BYTES, MAX_PUSH_BYTES, TUS_PREFIX
+from sync.protocol import (
+    API,
+    AUDIT_HEAD_BYTES,
+    MAX_AGENCY_FILE_BYTES,
+    MAX_PUSH_BYTES,
+    OUTBOX_REPORT_BYTES,
+    TUS_PREFIX,
+)
 
 logger = logging.getLogger(__name__)
 Message = MutableMapping[str, Any]
@@ -50,6 +57,7 @@ POLICIES: list[tuple[str, re.Pattern[str], Policy]] = [
     ("POST", re.compile(rf"^{API}/events$"), Policy("device", MAX_PUSH_BYTES)),
     ("POST", re.compile(rf"^{API}/reconcile$"), Policy("device", RECONCILE_BYTES)),
     ("POST", re.compile(rf"^{API}/audit/head$"), Policy("device", AUDIT_HEAD_BYTES)),
+    ("POST", re.compile(rf"^{API}/outbox/report$"), Policy("device", OUTBOX_REPORT_BYTES)),
     ("POST", re.compile(rf"^{API}/agency/events$"), Policy("agency", 1024**2)),
     ("PUT", re.compile(rf"^{API}/agency/files$"), Policy("agency", MAX_AGENCY_FILE_BYTES)),
     ("*", re.compile(rf"^{API}/agency(/.*)?$"), Policy("agency", NO_BODY)),

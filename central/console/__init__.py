@@ -11,8 +11,9 @@ from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from starlette.formparsers import MultiPartParser
 
-from central.console import admin, catalog_drafts, citizen, inbox, index, pages, seen
+from central.console import admin, catalog_drafts, citizen, desk_reports, inbox, index, pages, ratelimit, seen
 from central.console.web import HERE, LoginRequired, current_actor
+from sync.protocol import API
 
 
 def install(app: FastAPI) -> None:
@@ -21,9 +22,18 @@ def install(app: FastAPI) -> None:
     # starlette would otherwise roll a part over 1 MiB to a temporary file on disk, in clear
     MultiPartParser.spool_max_size = max(MultiPartParser.spool_max_size, inbox.MAX_RESULT_BYTES + (1 << 20))
     settings = app.state.settings
-    app.state.citizen_limiter = citizen.RateLimiter(settings.citizen_rate_per_s, settings.citizen_burst)
+    db = app.state.db
+    app.state.trusted_proxies = ratelimit.parse_networks(settings.trusted_proxies)
+    burst = max(1, settings.citizen_burst)
+    app.state.citizen_limiter = ratelimit.SharedLimiter(
+        db, "citizen", burst, burst / max(settings.citizen_rate_per_s, 1e-6)
+    )
+    app.state.login_limiter = ratelimit.SharedLimiter(
+        db, "login", settings.login_failures_per_address, settings.login_window_s
+    )
     for module in (pages, inbox, admin, catalog_drafts, citizen):
         app.include_router(module.router, include_in_schema=False)
+    app.include_router(desk_reports.router, prefix=API)  # a desk's own report, authenticated as it
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="console-static")
     seen.install(app)
 

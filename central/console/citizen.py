@@ -1,16 +1,14 @@
 """The public status page reached from the receipt's QR: code plus the printed secret, nothing else.
 
 No login. A wrong code and a wrong secret get the same answer, so codes cannot be probed; each client
-address is rate-limited (per hub process). Shows only what the citizen's receipt already says.
+address is rate-limited, counted in the hub's database so every worker shares the count
+(central.console.ratelimit). Shows only what the citizen's receipt already says.
 """
 
 from __future__ import annotations
 
 import hmac
 import json
-import threading
-import time
-from collections import OrderedDict
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
@@ -18,34 +16,13 @@ from sqlalchemy import select
 
 from central.console.index import hash_secret
 from central.console.models import DossierIndex, PointBranch
+from central.console.ratelimit import SharedLimiter, client_address
 from central.console.web import database, render
 from central.models import Dossier
 
 router = APIRouter()
 CITIZEN_PATH = "/tra-cuu"
-RATE = 0.5  # requests per second refilled per address
-BURST = 20
 RETURN_LABELS = {"desk": "Nhận tại điểm phục vụ", "post": "Nhận qua dịch vụ bưu chính công ích"}
-
-
-class RateLimiter:
-    """A token bucket per client address, bounded in memory (oldest addresses forgotten first)."""
-
-    def __init__(self, rate: float = RATE, burst: int = BURST, size: int = 10_000) -> None:
-        self.rate, self.burst, self.size = rate, burst, size
-        self.buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def allow(self, key: str) -> bool:
-        now = time.monotonic()
-        with self.lock:
-            tokens, last = self.buckets.pop(key, (float(self.burst), now))
-            tokens = min(self.burst, tokens + (now - last) * self.rate)
-            allowed = tokens >= 1
-            self.buckets[key] = (tokens - 1 if allowed else tokens, now)
-            while len(self.buckets) > self.size:
-                self.buckets.popitem(last=False)
-        return allowed
 
 
 def _status(request: Request, code: str, secret: str) -> dict[str, str] | None:
@@ -73,9 +50,8 @@ def _status(request: Request, code: str, secret: str) -> dict[str, str] | None:
 
 @router.get(CITIZEN_PATH, response_class=HTMLResponse)
 def status_page(request: Request, ma: str = "", k: str = "") -> HTMLResponse:
-    limiter: RateLimiter = request.app.state.citizen_limiter
-    client = request.client.host if request.client else "?"
-    if not limiter.allow(client):
+    limiter: SharedLimiter = request.app.state.citizen_limiter
+    if not limiter.hit(client_address(request, request.app.state.trusted_proxies)):
         return render(request, "citizen.html", None, status=429, info=None, asked=True, limited=True)
     asked = bool(ma or k)
     info = _status(request, ma.strip()[:80], k.strip()[:40]) if ma and k else None

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from central.console.auth import now_ms
 from central.console.index import today
-from central.console.models import DeviceSeen, DossierIndex, PointBranch, PointDay
+from central.console.models import DeskReport, DeviceSeen, DossierIndex, PointBranch, PointDay
 from central.models import AuditFork, Blob, Device, DossierFile, Point
 
 ONLINE_MS = 10 * 60_000  # a desk that pulled within ten minutes counts as online
@@ -27,6 +27,7 @@ class DeskRow:
     audit_forks: int = (
         0  # open warnings: this desk's audit chain went backwards or forked (central.audit_heads)
     )
+    last_push: int | None = None  # ms since the epoch
 
 
 @dataclass
@@ -55,6 +56,16 @@ class PointRow:
     @property
     def desks_online(self) -> int:
         return sum(d.is_online for d in self.desks)
+
+    @property
+    def last_contact(self) -> int | None:
+        return max((t for d in self.desks for t in (d.last_seen, d.last_push) if t), default=None)
+
+    def is_silent(self, now_ms: int, hours: float) -> bool:
+        """No desk of this point has pulled or pushed within `hours` (or none ever has): as on the sync
+        page."""
+        seen = self.last_contact
+        return seen is None or now_ms - seen > hours * 3_600_000
 
 
 def points_query(role: str, branch: str | None) -> Select[str]:
@@ -166,14 +177,16 @@ def _desks(s: Session, out: dict[str, PointRow], sel: Any) -> None:
             DeviceSeen.last_seen,
             DeviceSeen.clock_offset_ms,
             forks.c.n,
+            DeskReport.last_push,
         )
         .outerjoin(DeviceSeen, DeviceSeen.device_id == Device.id)
         .outerjoin(forks, forks.c.device_id == Device.id)
+        .outerjoin(DeskReport, DeskReport.device_id == Device.id)
         .where(Device.revoked_at.is_(None))
         .order_by(Device.point_code, Device.desk)
     )
     q = _within(q, Device.point_code, sel)
-    for device_id, p, desk, seen, offset, n_forks in s.execute(q):
+    for device_id, p, desk, seen, offset, n_forks, push in s.execute(q):
         out.setdefault(p, PointRow(code=p)).desks.append(
             DeskRow(
                 device_id,
@@ -182,5 +195,6 @@ def _desks(s: Session, out: dict[str, PointRow], sel: Any) -> None:
                 offset / 1000 if offset is not None else None,
                 bool(seen and now - seen < ONLINE_MS),
                 int(n_forks or 0),
+                push,
             )
         )

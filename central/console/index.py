@@ -21,7 +21,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from app.domain.state import OPEN, Status
-from central.console.models import DossierIndex, PointDay
+from central.console.models import DeviceDay, DossierIndex, PointDay
 from central.models import Blob, Dossier, DossierFile, EventRow
 
 logger = logging.getLogger(__name__)
@@ -146,6 +146,19 @@ def reindex(conn: Connection, dossier_id: str, point_code: str, state_json: str)
         conn.execute(delete(table).where(table.c.dossier_id == dossier_id))
     conn.execute(insert(table).values(**new_row))
     apply_counters(conn, delta)
+
+
+def count_pushed(conn: Connection, pushed: Counter[str], day: str | None = None) -> None:
+    """Add each device's newly stored events to its count for `day` (today in Hanoi); called by
+    `central.ingest.store_events` for the events it stored (an event already held is not counted)."""
+    day = day or today()
+    table = cast(Table, DeviceDay.__table__)
+    for device, n in sorted(pushed.items()):
+        where = (table.c.device_id == device) & (table.c.day == day)
+        if conn.scalar(select(table.c.device_id).where(where)) is None:
+            conn.execute(insert(table).values(device_id=device, day=day, events=n))
+        else:
+            conn.execute(update(table).where(where).values(events=table.c.events + n))
 
 
 def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:

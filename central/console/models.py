@@ -126,3 +126,38 @@ Index("ix_cdi_procedure", DossierIndex.procedure_code, DossierIndex.is_open)
 Index("ix_cdi_open_due_point", DossierIndex.is_open, DossierIndex.due_date, DossierIndex.point_code)
 Index("ix_cdi_pending", DossierIndex.files_pending, DossierIndex.point_code)
 Index("ix_cpd_day", PointDay.day, PointDay.point_code)
+
+
+class RateCounter(Base):
+    """Hits per key (a scope and a hashed client address) and fixed window, shared by every hub worker;
+    rows past `expires_at` are pruned (central.console.ratelimit)."""
+
+    __tablename__ = "console_rate_counters"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    window_start: Mapped[int] = mapped_column(BigInteger, primary_key=True)  # seconds since the epoch
+    count: Mapped[int] = mapped_column(Integer)
+    expires_at: Mapped[int] = mapped_column(BigInteger)  # seconds since the epoch
+
+
+Index("ix_crc_expires", RateCounter.expires_at)
+
+
+class DeskReport(Base):
+    """What a desk last said it still holds (events and files not pushed yet), and when it last pushed."""
+
+    __tablename__ = "console_desk_reports"
+    device_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    last_push: Mapped[int | None] = mapped_column(BigInteger, nullable=True)  # ms since the epoch
+    outbox_events: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    outbox_files: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    reported_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)  # ms since the epoch
+
+
+class DeviceDay(Base):
+    """Events each device pushed per day (Asia/Ho_Chi_Minh), counted as their feed items are stored
+    (central.console.index): the sync page reads one row per desk, never the feed."""
+
+    __tablename__ = "console_device_day"
+    device_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)
+    events: Mapped[int] = mapped_column(Integer, default=0)

@@ -17,6 +17,7 @@ from central.blobs import BlobUnavailable
 from central.console import auth, dashboard, lag
 from central.console.index import TZ, fold_key, today
 from central.console.models import DossierIndex
+from central.console.ratelimit import SharedLimiter, client_address, from_trusted_proxy
 from central.console.web import (
     PRE_CSRF,
     ActorDep,
@@ -55,8 +56,15 @@ EVENT_LABELS = {
 }
 
 
+LOGIN_LIMITED_VI = "Quá nhiều lần đăng nhập sai từ địa chỉ này. Vui lòng thử lại sau ít phút."
+
+
 def _secure(request: Request) -> bool:
-    return request.url.scheme == "https" or request.headers.get("x-forwarded-proto") == "https"
+    """HTTPS here, or at a trusted proxy in front (only a trusted proxy's X-Forwarded-Proto counts)."""
+    if request.url.scheme == "https":
+        return True
+    behind = from_trusted_proxy(request, request.app.state.trusted_proxies)
+    return behind and request.headers.get("x-forwarded-proto") == "https"
 
 
 def login_page(request: Request, error: str = "", status: int = 200) -> HTMLResponse:
@@ -78,9 +86,14 @@ def login_post(
     expected = request.cookies.get(PRE_CSRF, "")
     if not expected or not csrf or expected != csrf:
         raise HTTPException(403, "CSRF token missing or wrong")
+    limiter: SharedLimiter = request.app.state.login_limiter
+    address = client_address(request, request.app.state.trusted_proxies)
+    if limiter.is_over(address):  # refused before the password is even checked
+        return login_page(request, LOGIN_LIMITED_VI, status=429)
     with database(request).session() as s:
         token, error = auth.attempt(s, username[:80], password[:200])
     if error:
+        limiter.hit(address)
         return login_page(request, error, status=401)
     response = RedirectResponse("/", status_code=303)
     response.set_cookie(
@@ -112,7 +125,17 @@ def home(request: Request, actor: ActorDep) -> Response:
         return RedirectResponse("/co-quan", status_code=303)
     with database(request).session() as s:
         rows = dashboard.rows(s, actor.role, actor.branch_code)
-    return render(request, "dashboard.html", actor, rows=rows, day=today(), fmt_ms=fmt_ms)
+    hours = request.app.state.settings.silent_hours
+    return render(
+        request,
+        "dashboard.html",
+        actor,
+        rows=rows,
+        day=today(),
+        fmt_ms=fmt_ms,
+        hours=hours,
+        now=auth.now_ms(),
+    )
 
 
 @router.get("/dong-bo", response_class=HTMLResponse)
@@ -123,8 +146,21 @@ def sync_lag(request: Request, actor: ActorDep) -> HTMLResponse:
         rows = lag.lags(s, actor.role, actor.branch_code)
     hours = request.app.state.settings.silent_hours
     return render(
-        request, "lag.html", actor, rows=rows, day=today(), fmt_ms=fmt_ms, hours=hours, now=auth.now_ms()
+        request,
+        "lag.html",
+        actor,
+        rows=rows,
+        day=today(),
+        fmt_ms=fmt_ms,
+        when=when,
+        hours=hours,
+        now=auth.now_ms(),
     )
+
+
+def when(ms: int | None) -> str:
+    """A time on the sync page's desk lines; "chưa lần nào" for never."""
+    return fmt_ms(ms) if ms else "chưa lần nào"
 
 
 def fmt_ms(ms: int | None) -> str:

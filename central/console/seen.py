@@ -12,6 +12,7 @@ from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import select
 
 from app.domain.hlc import Hlc
+from central.console import desk_reports
 from central.console.auth import now_ms
 from central.console.models import DeviceSeen
 from central.core.db import Database
@@ -70,6 +71,13 @@ def install(app: FastAPI) -> None:
     @app.middleware("http")
     async def desk_seen(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         response = await call_next(request)
+        if response.status_code == 200 and request.method == "POST" and request.url.path == f"{API}/events":
+            device_id = device_of(request.headers.get("authorization", ""))
+            if device_id:  # a 200 on /events: the route authenticated the device and took the batch
+                try:
+                    await run_in_threadpool(desk_reports.record_push, request.app.state.db, device_id)
+                except Exception:
+                    logger.exception("could not record desk %s's push", device_id)
         # only after the route authenticated the device (a 200 on /changes needs valid credentials)
         if response.status_code == 200 and request.url.path == f"{API}/changes":
             device_id = device_of(request.headers.get("authorization", ""))

@@ -18,9 +18,15 @@ class HubSettings(BaseSettings):
     cleanup_interval_s: float = 600.0
     changes_page: int = 500
     body_idle_timeout_s: float = 30.0  # a request body silent this long counts as a disconnect
-    citizen_rate_per_s: float = 0.5  # citizen status page: requests refilled per second per client address
-    citizen_burst: int = 20  # ... and how many it may make at once
-    silent_hours: float = 4.0  # console: a point none of whose desks pulled for this long is marked
+    # citizen status page, per client address: `citizen_burst` requests within burst / rate seconds
+    citizen_rate_per_s: float = 0.5
+    citizen_burst: int = 20
+    # console login, per client address: failed attempts within `login_window_s` before it is refused
+    login_failures_per_address: int = 20
+    login_window_s: float = 900.0
+    # proxies whose X-Forwarded-For names the client (CIDRs, comma-separated; default none)
+    trusted_proxies: str = ""
+    silent_hours: float = 4.0  # console: a point none of whose desks pulled or pushed for this long is marked
     # console: where `catalog import-portal --out` drafts are looked for (None: data_dir/catalog-drafts)
     catalog_drafts_dir: Path | None = None
     # the key the hub's files are sealed with: kept OUTSIDE the data folder (None: <data>-keys/blob.key)

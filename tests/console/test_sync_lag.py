@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import create_engine, text
 
 from central.console.auth import now_ms
 from central.console.lag import start_of_day_ms
+from sync.enroll import load_identity
+from sync.outbox import DeskOutbox
+from sync.outbox_report import report_outbox
+from sync.transport import HubTransport
 from tests.central.hostile_kit import new_desk, push_events_only
 from tests.console.conftest import add_dossier, login, shot, today
 from tests.console.test_console_browser import hub_sql, sync
@@ -20,7 +26,7 @@ FIGURES = ("events_today", "dossiers_waiting", "files_missing")
 @pytest.fixture(scope="module")
 def desks(console_hub: Hub, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """P01 (CN1): desk 1 pushed a dossier's events but not its files, desk 2 synced two dossiers.
-    P02 (CN2): desk 1 synced once, six hours ago. Returns {name: device id}."""
+    P02 (CN2): desk 1 synced once, six hours ago. Returns {name: device id, "home:" + name: its home}."""
     tmp = tmp_path_factory.mktemp("lag")
     d1 = new_desk(console_hub, tmp / "p01d1", "P01", 1)
     make_dossier(d1.home, "P01", 1, pages=2, page_size=3000)
@@ -33,13 +39,15 @@ def desks(console_hub: Hub, tmp_path_factory: pytest.TempPathFactory) -> dict[st
     add_dossier(p2.home, "P02")
     sync(p2.home)
     engine = create_engine(f"sqlite:///{console_hub.data / 'hub.db'}")
-    with engine.begin() as conn:  # P02's only desk last pulled six hours ago
-        conn.execute(
-            text("UPDATE console_device_seen SET last_seen = :t WHERE device_id = :d"),
-            {"t": now_ms() - HOURS_AGO * 3_600_000, "d": p2.device_id},
-        )
+    with engine.begin() as conn:  # P02's only desk last pulled and pushed six hours ago
+        for table, column in (("console_device_seen", "last_seen"), ("console_desk_reports", "last_push")):
+            conn.execute(
+                text(f"UPDATE {table} SET {column} = :t WHERE device_id = :d"),
+                {"t": now_ms() - HOURS_AGO * 3_600_000, "d": p2.device_id},
+            )
     engine.dispose()
-    return {"p01d1": d1.device_id, "p01d2": d2.device_id, "p02d1": p2.device_id}
+    homes = {"home:p01d1": str(d1.home), "home:p01d2": str(d2.home), "home:p02d1": str(p2.home)}
+    return {"p01d1": d1.device_id, "p01d2": d2.device_id, "p02d1": p2.device_id, **homes}
 
 
 def hub_figures(hub: Hub, point: str) -> dict[str, str]:
@@ -79,9 +87,30 @@ def test_centre_sees_every_points_lag_equal_to_the_hubs_data_and_the_silent_poin
     p01_row, p02_row = page.locator("#lag tr[data-point=P01]"), page.locator("#lag tr[data-point=P02]")
     expect(p02_row.locator("[data-k=silent]")).to_have_text("Không đồng bộ quá 4 giờ")
     expect(p01_row.locator("[data-k=silent]")).to_have_count(0)  # desk 2 pulled just now
-    expect(p01_row.locator("[data-desk='1']")).to_contain_text("Bàn 1: chưa đồng bộ · 1 sự kiện")
+    # desk 1 pushed but never pulled: its push time is shown, not "chưa đồng bộ"
+    expect(p01_row.locator("[data-desk='1']")).to_contain_text("Bàn 1: tải về chưa lần nào, gửi lên ")
+    expect(p01_row.locator("[data-desk='1']")).to_contain_text(" · 1 sự kiện")
+    expect(p01_row.locator("[data-desk='1']")).not_to_contain_text("chưa đồng bộ")
     expect(p01_row.locator("[data-desk='2']")).to_contain_text("· 2 sự kiện")
+    # desk 1 never ended a pass, so it never reported; desk 2's pass reported an empty outbox
+    expect(p01_row.locator("[data-outbox='1']")).to_have_text("bàn chưa báo số còn chờ gửi")
+    expect(p01_row.locator("[data-outbox='2']")).to_contain_text(
+        "còn 0 sự kiện, 0 tệp chưa gửi (bàn báo lúc "
+    )
     shot(page, "sync")
+
+
+def test_the_dashboard_marks_the_silent_point_in_its_row(console_hub: Hub, desks: dict[str, str], page: Page):
+    login(page, console_hub, "quantri")
+    expect(page.locator("h1")).to_contain_text("Tổng quan")
+    p01_row, p02_row = (
+        page.locator("#dashboard tr[data-point=P01]"),
+        page.locator("#dashboard tr[data-point=P02]"),
+    )
+    expect(p02_row.locator("[data-k=silent]")).to_have_text("Không đồng bộ quá 4 giờ")
+    expect(p02_row).to_have_class("silent")
+    expect(p01_row.locator("[data-k=silent]")).to_have_count(0)  # desk 2 pulled just now
+    shot(page, "dashboard-silent")
 
 
 def test_a_branch_director_sees_only_the_points_of_their_branch(
@@ -105,3 +134,29 @@ def test_an_agency_officer_is_refused_the_sync_page(console_hub: Hub, desks: dic
     login(page, console_hub, "canbo")
     response = page.goto(console_hub.url + "/dong-bo")
     assert response is not None and response.status == 403
+
+
+def report(home: str) -> None:
+    """The end-of-pass report, from the desk's real store, to the real hub."""
+    url, creds = load_identity(Path(home))
+    store, transport = DeskOutbox(Path(home)), HubTransport(url, creds)
+    try:
+        assert report_outbox(store, transport) is not None
+    finally:
+        transport.close()
+        store.close()
+
+
+def test_what_each_desk_reports_it_still_holds_is_shown_with_the_reports_time(
+    console_hub: Hub, desks: dict[str, str], page: Page
+):
+    report(desks["home:p01d1"])  # its two pages were never uploaded
+    add_dossier(Path(desks["home:p01d2"]), "P01", desk=2)  # one event not pushed yet
+    report(desks["home:p01d2"])
+    login(page, console_hub, "quantri")
+    page.goto(console_hub.url + "/dong-bo")
+    row = page.locator("#lag tr[data-point=P01]")
+    expect(row.locator("[data-outbox='1']")).to_contain_text("còn 0 sự kiện, 2 tệp chưa gửi (bàn báo lúc ")
+    expect(row.locator("[data-outbox='2']")).to_contain_text("còn 1 sự kiện, 0 tệp chưa gửi (bàn báo lúc ")
+    expect(row.locator("td[data-k=last_seen]")).to_contain_text("Gửi lên: ")
+    shot(page, "sync")
