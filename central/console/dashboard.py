@@ -28,6 +28,7 @@ class DeskRow:
         0  # open warnings: this desk's audit chain went backwards or forked (central.audit_heads)
     )
     last_push: int | None = None  # ms since the epoch
+    outbox: tuple[int, int] | None = None  # events, files the desk last said it still holds (None: no report)
 
 
 @dataclass
@@ -56,6 +57,14 @@ class PointRow:
     @property
     def desks_online(self) -> int:
         return sum(d.is_online for d in self.desks)
+
+    @property
+    def desk_pending(self) -> tuple[int, int] | None:
+        """Events and files the point's desks last said they still hold, summed (None: no desk reported)."""
+        reports = [d.outbox for d in self.desks if d.outbox is not None]
+        if not reports:
+            return None
+        return sum(e for e, _ in reports), sum(f for _, f in reports)
 
     @property
     def last_contact(self) -> int | None:
@@ -178,6 +187,8 @@ def _desks(s: Session, out: dict[str, PointRow], sel: Any) -> None:
             DeviceSeen.clock_offset_ms,
             forks.c.n,
             DeskReport.last_push,
+            DeskReport.outbox_events,
+            DeskReport.outbox_files,
         )
         .outerjoin(DeviceSeen, DeviceSeen.device_id == Device.id)
         .outerjoin(forks, forks.c.device_id == Device.id)
@@ -186,7 +197,7 @@ def _desks(s: Session, out: dict[str, PointRow], sel: Any) -> None:
         .order_by(Device.point_code, Device.desk)
     )
     q = _within(q, Device.point_code, sel)
-    for device_id, p, desk, seen, offset, n_forks, push in s.execute(q):
+    for device_id, p, desk, seen, offset, n_forks, push, events, files in s.execute(q):
         out.setdefault(p, PointRow(code=p)).desks.append(
             DeskRow(
                 device_id,
@@ -196,5 +207,6 @@ def _desks(s: Session, out: dict[str, PointRow], sel: Any) -> None:
                 bool(seen and now - seen < ONLINE_MS),
                 int(n_forks or 0),
                 push,
+                (int(events), int(files or 0)) if events is not None else None,
             )
         )

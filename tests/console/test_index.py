@@ -127,3 +127,13 @@ def test_files_pending_count_until_the_file_arrives(tmp_path: Path):
         insert_blob(s, sha, 10)  # the upload completes: no refold, the dashboard still counts afresh
     with db.session() as s:
         assert [r.files_pending for r in dashboard.rows(s, "admin", None)] == [0]
+
+
+def test_a_points_desk_pending_sums_what_its_desks_reported_and_is_none_when_none_did():
+    from central.console.dashboard import DeskRow, PointRow
+
+    def desk(n: int, outbox: tuple[int, int] | None) -> DeskRow:
+        return DeskRow(f"dev{n}", n, None, None, False, outbox=outbox)
+
+    assert PointRow("P01", desks=[desk(1, None), desk(2, None)]).desk_pending is None
+    assert PointRow("P01", desks=[desk(1, (3, 1)), desk(2, None), desk(3, (0, 2))]).desk_pending == (3, 3)

@@ -160,3 +160,9 @@ def test_what_each_desk_reports_it_still_holds_is_shown_with_the_reports_time(
     expect(row.locator("[data-outbox='2']")).to_contain_text("còn 1 sự kiện, 0 tệp chưa gửi (bàn báo lúc ")
     expect(row.locator("td[data-k=last_seen]")).to_contain_text("Gửi lên: ")
     shot(page, "sync")
+    page.goto(console_hub.url + "/")  # the dashboard's row sums what the point's desks said
+    held = page.locator("#dashboard tr[data-point=P01] td[data-k=desk_pending]")
+    expect(held).to_have_text("1 sự kiện, 2 tệp")
+    expect(page.locator("#dashboard tr[data-point=P02] td[data-k=desk_pending]")).to_have_text(
+        "0 sự kiện, 0 tệp"
+    )
