@@ -160,7 +160,7 @@ def test_hub_stamps_the_device_and_refuses_a_foreign_actor(hub: Hub, tmp_path: P
     assert push(hub, b, [event]).json()["stored"] == ["ev-stamp-1"]
     [row] = [e for e in event_rows(hub) if e["id"] == "ev-stamp-1"]
     assert row["device"] == b.device_id
-    for actor in ("agency", "hub", "agency:so-tu-phap", "", "clerk\x00"):
+    for actor in ("agency", "hub", "agency:so-tu-phap", "", "clerk\x00", "unverified"):
         event = received_event(f"actor-{len(actor)}", next_code("PB", 1), "PB", 1, now_at())
         event["actor"] = actor
         resp = push(hub, b, [event])
