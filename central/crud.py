@@ -10,6 +10,7 @@ import uuid
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from central.auth import forget_device
 from central.core import security
 from central.models import Blob, Device, Dossier, DossierFile, EnrollCode, FeedItem, Point, Publication
 from sync.protocol import AGENCY_CODE_PATTERN, POINT_PATTERN, PUBLICATION_KINDS, DossierSummary
@@ -139,6 +140,7 @@ def revoke_device(s: Session, device_id: str) -> bool:
     if device is None:
         return False
     device.revoked_at = device.revoked_at or now_ms()
+    forget_device(device_id)  # this process stops trusting it at once (a push re-checks it anyway)
     logger.info("device %s revoked", device_id)
     return True
 
