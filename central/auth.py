@@ -88,13 +88,23 @@ def _basic(header: str) -> tuple[str, str]:
     return device_id, secret
 
 
+def _cache_key(database: Database, header: str) -> str:
+    return security.hash_secret(f"{database.engine.url}\n{header}")
+
+
+def remembered_device(database: Database, header: str) -> Device | None:
+    """The device whose credentials, exactly this header, were verified in the last CACHE_SECONDS
+    (no database, no thread: the guard asks this first)."""
+    return VERIFIED.get(_cache_key(database, header)) if header else None
+
+
 def authenticate_device(database: Database, header: str) -> Device:
     """The device named by the header; AuthFailure if unknown, wrong or revoked."""
-    device_id, secret = _basic(header)
-    key = security.hash_secret(f"{database.engine.url}\n{header}")
-    cached = VERIFIED.get(key)
+    cached = remembered_device(database, header)
     if cached is not None:
         return cached
+    device_id, secret = _basic(header)
+    key = _cache_key(database, header)
     with database.session() as s:
         device = s.get(Device, device_id)
     if device is None or not security.check_secret(secret, device.secret_hash):
