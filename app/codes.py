@@ -4,6 +4,11 @@ The daily sequence space is split by desk number (given at enrollment): desk d u
 d*1000+999, so desk 1 writes 1001..1999 (4 digits) and desk 12 writes 12001..12999 (5 digits). Two desks
 never draw from the same range, online or not. A code is allocated inside the transaction that
 writes the `received` event, so a crash can never burn or reuse one.
+
+No code is made on the placeholder agency code a desk holds until it is enrolled or IT sets the
+point's agency code (`app.domain.agency_codes`): receiving is refused with a message saying how to
+get one. Codes are printed on the receipt the citizen keeps and open the status page, so a desk never
+hands out a provisional code it would have to replace later.
 """
 
 from __future__ import annotations
@@ -13,12 +18,17 @@ import secrets
 from datetime import date
 from urllib.parse import urlencode
 
+from app.domain.agency_codes import is_unset
 from app.domain.errors import StorageError, ValidationError
 from app.storage.db import Database
 
 logger = logging.getLogger(__name__)
 
 PER_DESK = 1000
+NO_AGENCY_CODE_MESSAGE = (
+    "Bàn chưa có mã cơ quan của điểm nên chưa cấp được mã hồ sơ. Hãy nhờ cán bộ kỹ thuật đăng ký bàn "
+    "với trung tâm (mã đăng ký), hoặc nhập “Mã cơ quan (mã hồ sơ)” của điểm trong Cài đặt."
+)
 MAX_DESK = 99
 
 
@@ -39,7 +49,10 @@ def format_code(agency_code: str, day: date, seq: int) -> str:
 
 def allocate_code(db: Database, agency_code: str, desk: int, day: date) -> str:
     """The next code of this desk for `day` (call inside the transaction that writes `received`)."""
-    if not agency_code or "-" in agency_code:
+    if is_unset(agency_code):
+        logger.warning("no dossier code made: the point's agency code is not set (desk not enrolled)")
+        raise ValidationError("agency code not set", NO_AGENCY_CODE_MESSAGE)
+    if "-" in agency_code:
         raise ValidationError(
             f"bad agency code {agency_code!r}", "Mã cơ quan của điểm chưa được cấu hình đúng."
         )

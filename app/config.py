@@ -11,6 +11,7 @@ from typing import Any
 import platformdirs
 import tomli_w
 
+from app.domain.agency_codes import UNSET_AGENCY_CODE
 from app.domain.errors import ValidationError
 
 APP_NAME = "motcua"
@@ -49,7 +50,7 @@ class Settings:
     point_address: str = ""  # printed on the guidance sheet
     point_hours: str = ""  # opening hours, e.g. "Thứ Hai–Thứ Sáu 8:00–17:00; sáng Thứ Bảy 8:00–11:30"
     point_hotline: str = ""
-    agency_code: str = "000.00.00.H26"  # agency id that starts every dossier code
+    agency_code: str = UNSET_AGENCY_CODE  # agency id that starts every dossier code (none made on this)
     desk: int = 1  # desk number given at enrollment; splits the dossier-code sequence space
     hub_url: str = ""
     saturday_reception: bool = False  # the point receives dossiers on Saturday mornings

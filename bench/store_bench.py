@@ -181,7 +181,7 @@ def bench_receive(db, blobs, count: int, pages: int, rng: random.Random) -> tupl
     desk = Desk(
         db,
         blobs,
-        Settings(agency_code="000.00.00.H26", desk=2),
+        Settings(agency_code="000.00.01.H26", desk=2),
         clerk.id,
         now=lambda: datetime(2026, 11, 20, 9, 0, tzinfo=TZ),
     )

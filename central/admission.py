@@ -30,7 +30,8 @@ from sync.protocol import (
 )
 
 AGENCY_ONLY = frozenset(EventType) - POINT_EVENTS
-RESERVED_ACTORS = re.compile(r"^(agency|hub|system)(:.*)?$", re.IGNORECASE)
+# `unverified`: what migration 0005 wrote over an actor a device was never entitled to send
+RESERVED_ACTORS = re.compile(r"^(agency|hub|system|unverified)(:.*)?$", re.IGNORECASE)
 SHA = re.compile(SHA256_PATTERN)
 
 

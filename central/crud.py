@@ -10,6 +10,8 @@ import uuid
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.domain.agency_codes import is_placeholder
+from central.auth import forget_device
 from central.core import security
 from central.models import Blob, Device, Dossier, DossierFile, EnrollCode, FeedItem, Point, Publication
 from sync.protocol import AGENCY_CODE_PATTERN, POINT_PATTERN, PUBLICATION_KINDS, DossierSummary
@@ -78,6 +80,8 @@ def set_agency_code(s: Session, point: Point, agency_code: str | None) -> str:
     """The point's agency code: kept once set; given the first time; never another point's."""
     if agency_code is not None and not re.match(AGENCY_CODE_PATTERN, agency_code):
         raise PointSetupError(f"agency code {agency_code!r} is not of the form 000.00.01.H26")
+    if agency_code is not None and is_placeholder(agency_code):  # every unset or demo desk makes these
+        raise PointSetupError(f"agency code {agency_code} is the desk's default or demo code, not a point's")
     if point.agency_code:
         if agency_code and agency_code != point.agency_code:
             raise PointSetupError(f"point {point.code} already has agency code {point.agency_code}")
@@ -139,6 +143,7 @@ def revoke_device(s: Session, device_id: str) -> bool:
     if device is None:
         return False
     device.revoked_at = device.revoked_at or now_ms()
+    forget_device(device_id)  # this process stops trusting it at once (a push re-checks it anyway)
     logger.info("device %s revoked", device_id)
     return True
 

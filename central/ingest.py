@@ -9,17 +9,17 @@ from __future__ import annotations
 import json
 import logging
 from collections import Counter
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import Any, cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
 
 from app.domain.events import Event, EventType, files_of
 from app.domain.fold import fold
 from app.domain.hlc import MAX_AHEAD_MS, HybridClock
-from central.admission import claim_codes, reason_to_refuse, stamped
-from central.crud import add_feed, lock_point, now_ms
+from central.admission import CodeConflict, claim_codes, reason_to_refuse, stamped
+from central.crud import add_feed, now_ms
 from central.files import readable
 from central.models import Blob, Device, Dossier, DossierFile, EventRow, FeedItem, Point, Publication
 from central.sql import insert_ignore
@@ -45,7 +45,7 @@ def push(s: Session, device: Device, events: list[WireEvent]) -> PushResponse:
         else:
             good.append(stamped(device, wire))
     claim_codes(s, device, good)
-    stored = store_events(s, device.point_code, good, device.id)
+    stored = store_events(s, device.point_code, good, device.id, owners)
     named = {f.sha256: f for w in good for f in files_of(w.payload)}
     have = readable(s, device.point_code, list(named))
     missing = [WireFile(sha256=sha, size=f.size) for sha, f in named.items() if sha not in have]
@@ -57,12 +57,21 @@ def push(s: Session, device: Device, events: list[WireEvent]) -> PushResponse:
     )
 
 
-def store_events(s: Session, point_code: str, events: Iterable[WireEvent], device: str) -> set[str]:
-    """Insert new events once, feed them, refold the dossiers they touch. Returns the new ids."""
+def store_events(
+    s: Session,
+    point_code: str,
+    events: Iterable[WireEvent],
+    device: str,
+    known: Mapping[str, str] | None = None,
+) -> set[str]:
+    """Insert new events once, feed them, refold the dossiers they touch. Returns the new ids.
+
+    `known`: the dossiers (id → point) that existed when the caller looked, before this transaction
+    wrote anything; a dossier not among them is created from its fresh events in one statement
+    (refolded from its whole log if another transaction made it meanwhile). None: all may exist."""
     events = sorted(events, key=lambda e: (e.at, e.id))
     if not events:
         return set()
-    point = lock_point(s, point_code)  # one writer per point from here to commit
     stamp = now_ms()
     rows = [
         {
@@ -75,15 +84,15 @@ def store_events(s: Session, point_code: str, events: Iterable[WireEvent], devic
             "payload": json.dumps(e.payload, ensure_ascii=False, sort_keys=True),
             "stored_at": stamp,
         }
-        for e in events
+        for e in sorted(events, key=lambda e: e.id)  # one key order for every writer: no deadlock
     ]
     new = insert_ignore(s, EventRow.__table__, rows, "id")
     fresh = [e for e in events if e.id in new]
     if not fresh:
         return new
-    first, point.next_seq = point.next_seq, point.next_seq + len(fresh)
+    first = take_seqs(s, point_code, len(fresh), device)  # one writer per point from here to commit
     s.execute(
-        insert(FeedItem),
+        insert(cast(Table, FeedItem.__table__)),
         [
             {
                 "point_code": point_code,
@@ -109,8 +118,77 @@ def store_events(s: Session, point_code: str, events: Iterable[WireEvent], devic
         for f in files_of(e.payload)
     ]
     insert_ignore(s, DossierFile.__table__, files, "sha256")
-    refold(s, sorted({e.dossier_id for e in fresh}), point_code, fresh)
+    touched = sorted({e.dossier_id for e in fresh})
+    if known is not None:
+        raced = create_dossiers(s, [d for d in touched if d not in known], point_code, fresh)
+        _refuse_foreign(s, raced, point_code, fresh)
+        touched = [d for d in touched if d in known] + raced
+    if touched:
+        refold(s, touched, point_code, fresh if known is None else None)
     return new
+
+
+class DeviceRevoked(Exception):
+    """The device was revoked after its credentials were checked (and cached): nothing is stored."""
+
+
+def take_seqs(s: Session, point_code: str, n: int, device: str) -> int:
+    """The first of `n` feed positions of the point, in one round trip that takes the point's row
+    lock until commit (SQLite: the write lock BEGIN IMMEDIATE took), so positions are handed out in
+    commit order: a reader can never see position k+1 while k is still uncommitted.
+
+    The same statement refuses a device revoked since its credentials were cached (DeviceRevoked)."""
+    revoked = select(Device.id).where(Device.id == device, Device.revoked_at.is_not(None)).exists()
+    taken = s.execute(
+        update(Point)
+        .where(Point.code == point_code, ~revoked)
+        .values(next_seq=Point.next_seq + n)
+        .returning(Point.next_seq)
+    ).scalar_one_or_none()
+    if taken is None:
+        raise DeviceRevoked(device)
+    return int(taken) - n
+
+
+def create_dossiers(s: Session, dossier_ids: list[str], point_code: str, fresh: list[WireEvent]) -> list[str]:
+    """Create these dossiers, new to the caller, folded from their fresh events (their whole log:
+    every stored event makes its dossier's row, and no row existed). Returns those another
+    transaction created first: they are refolded from their log instead."""
+    if not dossier_ids:
+        return []
+    logs: dict[str, list[Event]] = {d: [] for d in dossier_ids}
+    for e in fresh:
+        if e.dossier_id in logs:
+            logs[e.dossier_id].append(Event.from_dict(e.model_dump()))
+    stamp = now_ms()
+    rows = []
+    for dossier_id in dossier_ids:
+        state = fold(logs[dossier_id], dossier_id)
+        rows.append(
+            {
+                "id": dossier_id,
+                "point_code": point_code,
+                "code": state.code,
+                "state": state.status.value,
+                "flags": len(state.flags),
+                "state_json": json.dumps(state.to_dict(), ensure_ascii=False, default=str),
+                "updated_at": stamp,
+            }
+        )
+    made = insert_ignore(s, Dossier.__table__, rows, "id")
+    return [d for d in dossier_ids if d not in made]
+
+
+def _refuse_foreign(s: Session, dossier_ids: list[str], point_code: str, fresh: list[WireEvent]) -> None:
+    """A dossier another transaction created after admission looked must still be this point's."""
+    if not dossier_ids:
+        return
+    owners = dict(
+        s.execute(select(Dossier.id, Dossier.point_code).where(Dossier.id.in_(dossier_ids))).tuples()
+    )
+    for e in fresh:
+        if owners.get(e.dossier_id, point_code) != point_code:
+            raise CodeConflict("dossier_foreign", e.id, "dossier belongs to another point")
 
 
 def refold(s: Session, dossier_ids: list[str], point_code: str, fresh: list[WireEvent] | None = None) -> None:

@@ -15,7 +15,7 @@ from app.storage import BlobStore, open_db
 NOW = datetime(2026, 11, 20, 9, 30, tzinfo=TZ)  # a Friday, a working day
 
 
-def make_desk(home: Path, desk_no: int = 1, now: datetime = NOW, agency_code: str = "000.00.00.H26") -> Desk:
+def make_desk(home: Path, desk_no: int = 1, now: datetime = NOW, agency_code: str = "000.00.01.H26") -> Desk:
     db = open_db(home / "desk.db")
     clerk = ensure_clerk(db, "lan", "Nguyễn Thị Lan")
     settings = Settings(point_code="HK", agency_code=agency_code, desk=desk_no)

@@ -34,7 +34,14 @@ def make_plaintext_desk(home: Path, dossiers: int) -> None:
     try:
         with open_db(home / "desk.db") as db:
             db.conn.execute("PRAGMA synchronous = OFF")
-            seed_demo(db, BlobStore(home / "blobs"), Settings(point_code="HK", desk=1), dossiers, 1, seed=11)
+            seed_demo(
+                db,
+                BlobStore(home / "blobs"),
+                Settings(point_code="HK", agency_code="000.00.01.H26", desk=1),
+                dossiers,
+                1,
+                seed=11,
+            )
             db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             version = db.conn.execute("PRAGMA user_version").fetchone()[0]
             store_keys = db.keys

@@ -167,7 +167,7 @@ def sealed_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("TMPDIR", str(home / "tmp"))
     monkeypatch.setattr(tempfile, "tempdir", str(home / "tmp"))  # every temporary file of this process
     setup_logging(home, stderr=False)
-    save_settings(Settings(point_code="HK", agency_code="000.00.00.H26", desk=1), home)
+    save_settings(Settings(point_code="HK", agency_code="000.00.01.H26", desk=1), home)
     with open_db(home / "desk.db") as db:
         clerks.add_clerk(db, "lan", "Nguyễn Thị Lan", "admin", "mat-khau-1", actor="cli")
         keys.seal(home, db.keys)

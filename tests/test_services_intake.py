@@ -5,6 +5,7 @@ import pytest
 
 from app.calendar import TZ
 from app.codes import format_code
+from app.domain.agency_codes import DEMO_AGENCY_CODE, UNSET_AGENCY_CODE
 from app.domain.errors import NotFoundError, StateError, ValidationError
 from app.services import clerks, intake, lifecycle, queries, returns
 from app.services.integrity import run as check
@@ -26,7 +27,7 @@ def _counts(desk):
 def test_receive_writes_full_snapshot_with_code_due_date_and_outbox_row(desk):
     state = intake.receive(desk, request(desk, "1.004222", pages=2))
     assert state.status.value == "received"
-    assert state.code == "000.00.00.H26-261120-1001"
+    assert state.code == "000.00.01.H26-261120-1001"
     assert state.procedure["code"] == "1.004222" and state.procedure["version"] >= 1
     assert state.due_date == "2026-12-02"  # 7 working days after Fri 20/11, skipping 24/11 (Ngày Văn hóa)
     assert state.fees_quoted == sum(f["amount"] for f in state.fee_lines)
@@ -180,10 +181,10 @@ def test_two_desks_of_one_point_offline_on_the_same_day_never_collide(tmp_path):
         for desk in desks:
             codes.append(intake.receive(desk, request(desk)).code)
     assert len(set(codes)) == len(codes) == 24
-    assert codes[:2] == ["000.00.00.H26-261120-1001", "000.00.00.H26-261120-2001"]
+    assert codes[:2] == ["000.00.01.H26-261120-1001", "000.00.01.H26-261120-2001"]
     assert format_code("X", date(2026, 11, 20), 12001) == "X-261120-12001"
     later = make_desk(tmp_path / "desk1", desk_no=1, now=datetime(2026, 11, 23, 8, 0, tzinfo=TZ))
-    assert intake.receive(later, request(later)).code == "000.00.00.H26-261123-1001"  # a new day starts again
+    assert intake.receive(later, request(later)).code == "000.00.01.H26-261123-1001"  # a new day starts again
 
 
 def test_validate_return_method_is_the_services_rule():
@@ -246,3 +247,17 @@ def test_a_channel_outside_the_list_or_unlike_the_fee_quote_is_refused(desk):
         intake.receive(desk, request(desk, "1.004222", channel="truc_tuyen", fee_request=asked))
     assert "tính lại phí" in info.value.user_message
     assert _counts(desk) == (0, 0, 0)
+
+
+@pytest.mark.parametrize("agency_code", [UNSET_AGENCY_CODE, "", "  "])
+def test_no_dossier_code_is_made_on_the_default_agency_code(tmp_path, caplog, agency_code):
+    """Every point left on the default would make the same codes: the desk refuses to receive."""
+    desk = make_desk(tmp_path, agency_code=agency_code)
+    with pytest.raises(ValidationError) as err, caplog.at_level("WARNING", logger="app.codes"):
+        intake.receive(desk, request(desk))
+    assert "chưa có mã cơ quan của điểm" in err.value.user_message
+    assert "the point's agency code is not set" in caplog.text
+    assert _counts(desk) == (0, 0, 0)
+    desk.settings.agency_code = DEMO_AGENCY_CODE  # a demo home's code says so on the receipt
+    assert intake.receive(desk, request(desk)).code.startswith("DEMO.00.00.H26-261120-")
+    desk.db.close()

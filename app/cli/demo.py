@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
+from dataclasses import replace
 
 from app import keys as key_store
 from app.cli.common import fail, open_store
 from app.config import data_home, db_path
+from app.domain.agency_codes import DEMO_AGENCY_CODE, is_unset
 from app.domain.errors import AppError
 from app.services.demo import seed_demo
+
+logger = logging.getLogger(__name__)
 
 
 def main(argv: list[str]) -> int:
@@ -29,6 +34,9 @@ def main(argv: list[str]) -> int:
         if key_store.load_file(home) is None and not db_path(home).exists():
             key_store.create(home, demo=True)  # a demo home: a demo clerk, unlocks unattended
         db, blobs, settings = open_store()
+        if is_unset(settings.agency_code):  # demo dossiers get demo codes, never ones on the default;
+            settings = replace(settings, agency_code=DEMO_AGENCY_CODE)  # the desk's settings are kept
+            logger.info("demo dossiers coded on the demo agency code %s", DEMO_AGENCY_CODE)
         with db:
             ids = seed_demo(db, blobs, settings, args.dossiers, args.pages, progress=progress, seed=args.seed)
     except AppError as exc:

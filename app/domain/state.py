@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import date
 from enum import StrEnum
 from typing import Any
@@ -122,6 +122,22 @@ class DossierState:
         return str(self.returned.get("at", ""))[:10] > self.due_date
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        """The state as plain data (what `dataclasses.asdict` gives, without its deep copy of every
+        leaf: containers are copied, leaves of events' JSON are immutable). Status as its value."""
+        data = {name: _plain(getattr(self, name)) for name in _FIELDS}
         data["status"] = self.status.value
         return data
+
+
+def _plain(value: Any) -> Any:
+    kind = type(value)
+    if kind is list or kind is tuple:
+        return kind(_plain(v) for v in value)
+    if kind is dict:
+        return {k: _plain(v) for k, v in value.items()}
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    return value
+
+
+_FIELDS = tuple(f.name for f in fields(DossierState))

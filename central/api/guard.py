@@ -21,7 +21,7 @@ from typing import Any
 
 from anyio import to_thread
 
-from central.auth import AuthFailure, authenticate_agency, authenticate_device
+from central.auth import AuthFailure, authenticate_agency, authenticate_device, remembered_device
 from central.core.db import Database
 from sync.protocol import (
     API,
@@ -115,6 +115,9 @@ class RequestGuard:
 
     async def _authenticate(self, policy: Policy, header: str) -> object | None:
         if policy.auth == "device":
+            remembered = remembered_device(self.database, header)
+            if remembered is not None:
+                return remembered
             return await to_thread.run_sync(authenticate_device, self.database, header)
         if policy.auth == "agency":
             return await to_thread.run_sync(authenticate_agency, self.database, header)

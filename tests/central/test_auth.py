@@ -201,3 +201,20 @@ def test_health_without_auth_says_only_ok_and_protocol_and_no_api_description(sh
     assert resp.status_code == 200 and resp.json() == {"status": "ok", "protocol": 1}
     for path in ("/docs", "/redoc", "/openapi.json"):
         assert requests.get(shared_hub.url + path, timeout=5).status_code == 404
+
+
+@pytest.mark.parametrize("placeholder", ["000.00.00.H26", "DEMO.00.00.H26", "demo.01.H26"])
+def test_the_hub_never_gives_a_point_the_desks_default_or_a_demo_agency_code(
+    tmp_path: Path, placeholder: str
+):
+    """So every dossier code an unset or demo desk made is refused (409 dossier_code_foreign)."""
+    from central.core.db import Database, migrate
+    from central.crud import PointSetupError, create_enroll_code
+
+    db = Database(f"sqlite:///{tmp_path / 'hub.db'}")
+    migrate(db.engine)
+    with pytest.raises(PointSetupError, match="default or demo"), db.session() as s:
+        create_enroll_code(s, "P01", 1, 1, placeholder)
+    with db.session() as s:
+        assert create_enroll_code(s, "P01", 1, 1, "000.00.01.H26")
+    db.engine.dispose()

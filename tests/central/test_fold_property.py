@@ -5,10 +5,12 @@ from __future__ import annotations
 import itertools
 import json
 import tempfile
+from dataclasses import asdict
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import select
 
 from app.domain.events import Event, FileRef
 from app.domain.hlc import Hlc
@@ -94,7 +96,9 @@ def test_any_arrival_order_folds_to_the_same_state_on_desk_and_hub(case):
             record_blob(desk, FileRef("b" * 64, 10), "application/pdf")
         for i in desk_order:  # one event per sync pass, in this arrival order
             apply_remote_events(desk, [events[i]])
-        desk_state = load_state(desk, "D1").to_dict()
+        state = load_state(desk, "D1")
+        desk_state = state.to_dict()
+        assert desk_state == {**asdict(state), "status": state.status.value}  # to_dict is asdict, faster
         desk.close()
 
         hub = Database(f"sqlite:///{tmp}/hub.db")
@@ -102,10 +106,12 @@ def test_any_arrival_order_folds_to_the_same_state_on_desk_and_hub(case):
         with hub.session() as s:
             ensure_point(s, "P01")
         bounds = [0, *cuts, len(events)]
-        for lo, hi in itertools.pairwise(bounds):  # in batches, in another order
+        for n, (lo, hi) in enumerate(itertools.pairwise(bounds)):  # in batches, in another order
             batch = [WireEvent.model_validate(events[i].to_dict()) for i in hub_order[lo:hi]]
             with hub.session() as s:
-                store_events(s, "P01", batch, "desk-1")
+                # as a desk's push does (the dossiers it saw before storing), or as an agency post
+                known = dict(s.execute(select(Dossier.id, Dossier.point_code)).tuples().all())
+                store_events(s, "P01", batch, "desk-1", known if n % 2 == 0 else None)
         with hub.session() as s:
             dossier = s.get(Dossier, "D1")
             assert dossier is not None

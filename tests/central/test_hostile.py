@@ -160,7 +160,7 @@ def test_hub_stamps_the_device_and_refuses_a_foreign_actor(hub: Hub, tmp_path: P
     assert push(hub, b, [event]).json()["stored"] == ["ev-stamp-1"]
     [row] = [e for e in event_rows(hub) if e["id"] == "ev-stamp-1"]
     assert row["device"] == b.device_id
-    for actor in ("agency", "hub", "agency:so-tu-phap", "", "clerk\x00"):
+    for actor in ("agency", "hub", "agency:so-tu-phap", "", "clerk\x00", "unverified"):
         event = received_event(f"actor-{len(actor)}", next_code("PB", 1), "PB", 1, now_at())
         event["actor"] = actor
         resp = push(hub, b, [event])
@@ -251,4 +251,19 @@ def test_crafted_inputs_get_4xx_never_500(hub: Hub, tmp_path: Path):
         assert resp.status_code == 401, header
     for path in ("/api/v1/files/zz", "/api/v1/files/zz/content", "/api/v1/dossiers/" + "x" * 300):
         assert requests.get(url + path, auth=b.auth, timeout=5).status_code in (404, 422)
+    assert_victim_intact(hub, victim)
+
+
+def test_a_device_revoked_while_its_credentials_are_remembered_stores_nothing_more(hub: Hub, tmp_path: Path):
+    """The hub remembers verified credentials for a few seconds; a revocation from another process
+    (the CLI) is still refused at the very next push, inside the push's own transaction."""
+    victim = make_victim(hub, tmp_path)
+    b = new_desk(hub, tmp_path / "b", "PB", 1)
+    first = received_event("rev-1", next_code("PB", 1), "PB", 1, now_at())
+    assert push(hub, b, [first]).json()["stored"] == ["ev-rev-1"]  # b's credentials now remembered
+    hub.cli("revoke-device", "--device", b.device_id)
+    again = push(hub, b, [received_event("rev-2", next_code("PB", 1), "PB", 1, now_at())])
+    assert again.status_code == 401 and again.json()["detail"]["code"] == "auth_revoked"
+    assert "ev-rev-2" not in {e["id"] for e in event_rows(hub)}
+    assert "rev-2" not in {d["id"] for d in hub.dossiers()}
     assert_victim_intact(hub, victim)

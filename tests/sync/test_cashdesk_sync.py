@@ -18,7 +18,7 @@ from tests.store_helpers import request
 from tests.sync.hubkit import Hub, outbox_empty
 from tests.sync.test_roundtrip import sync
 
-OFFLINE_AGENCY_CODE = "000.00.00.H26"  # the agency code tests.store_helpers.make_desk codes dossiers with
+OFFLINE_AGENCY_CODE = "000.00.01.H26"  # the agency code tests.store_helpers.make_desk codes dossiers with
 
 
 def _enroll(hub: Hub, home: Path, desk_no: int) -> None:

@@ -6,9 +6,10 @@ from __future__ import annotations
 import pypdfium2 as pdfium
 from PySide6.QtCore import Qt
 
+from app.domain.agency_codes import UNSET_AGENCY_CODE
 from app.services.queries import get_dossier
 from tests.ui.conftest import make_card_image, press, sample, type_text, wait_idle, wait_job
-from ui.views.receive import APPLICANT, DOCUMENTS, DONE, FEES, RETURN, REVIEW
+from ui.views.receive import APPLICANT, DOCUMENTS, DONE, FEES, PROCEDURE, RETURN, REVIEW
 
 
 def test_whole_receive_from_qr_scanner_and_files_to_printed_receipt(qtbot, desk, pages_dir, tmp_path):
@@ -72,3 +73,18 @@ def test_whole_receive_from_qr_scanner_and_files_to_printed_receipt(qtbot, desk,
     wait_job(qtbot, ctx, view.save_receipt_pdf(target))
     assert target.exists(), view.banner.text()
     assert len(pdfium.PdfDocument(str(target))) == 2  # Liên 1 and Liên 2
+
+
+def test_a_desk_without_its_points_agency_code_says_so_before_the_clerk_types(qtbot, desk, tmp_path):
+    """Not enrolled and no agency code from IT: no dossier code can be made, and the clerk is told
+    on opening Tiếp nhận, not after typing a whole dossier."""
+    ctx, window = desk
+    ctx.settings.agency_code = UNSET_AGENCY_CODE
+    view = window.show_view("receive")
+    assert not view.banner.isHidden() and "chưa có mã cơ quan" in view.banner.text()
+    type_text(view.procedure_step.search.query, "dang ky khai sinh")
+    qtbot.waitUntil(lambda: view.procedure_step.search.results.count() > 0)
+    press(view.procedure_step.search.query, Qt.Key.Key_Return)
+    assert view.stack.currentIndex() == PROCEDURE  # it goes no further
+    assert "“Mã cơ quan (mã hồ sơ)” của điểm trong Cài đặt" in view.banner.text()
+    window.grab().save(str(tmp_path / "receive-no-agency-code.png"))

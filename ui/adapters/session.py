@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from app.config import config_path, save_settings
+from app.domain.agency_codes import DEMO_AGENCY_CODE
 from app.services import clerks
 from app.services.clerks import Clerk
 from app.services.context import Desk
@@ -16,7 +17,7 @@ from ui.ops.store import blob_store, open_store
 DEMO_POINT = {
     "point_name": "Điểm Phục vụ hành chính công Hoàn Kiếm",
     "point_code": "HK",
-    "agency_code": "000.00.01.H26",
+    "agency_code": DEMO_AGENCY_CODE,  # a demo home's codes say so, and no hub accepts them
 }
 
 

@@ -17,7 +17,13 @@ from sync.protocol import (
 router = APIRouter()
 
 
-@router.post("/events", responses={409: {"description": "a dossier code not this desk's to use"}})
+@router.post(
+    "/events",
+    responses={
+        401: {"description": "unknown or revoked device"},
+        409: {"description": "a dossier code not this desk's to use"},
+    },
+)
 def push_events(body: PushRequest, device: DeviceDep, db: DbDep) -> PushResponse:
     """Store a batch once per event id and acknowledge each; a re-sent batch is harmless."""
     if not is_compatible(body.protocol):
@@ -29,6 +35,8 @@ def push_events(body: PushRequest, device: DeviceDep, db: DbDep) -> PushResponse
             return ingest.push(s, device, body.events)
     except CodeConflict as exc:
         raise HTTPException(409, {"code": exc.code, "message": exc.message, "event": exc.event_id}) from exc
+    except ingest.DeviceRevoked as exc:
+        raise HTTPException(401, {"code": "auth_revoked", "message": "this device has been revoked"}) from exc
 
 
 @router.get("/changes")

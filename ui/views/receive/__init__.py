@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.codes import NO_AGENCY_CODE_MESSAGE
+from app.domain.agency_codes import is_unset
 from ui import printing
 from ui.context import DeskContext
 from ui.messages import user_message
@@ -126,6 +128,8 @@ class ReceiveView(ViewPage):
     def refresh(self) -> None:
         if self.stack.currentIndex() == PROCEDURE and not self.procedure_step.search.results.count():
             self.procedure_step.search.search()
+        if self.stack.currentIndex() == PROCEDURE and is_unset(self.ctx.settings.agency_code):
+            self.show_error(NO_AGENCY_CODE_MESSAGE)  # before the clerk types anything: no code to give
 
     def go_to(self, index: int) -> bool:
         """Show step `index`; refused (False) while a save runs: the pages being saved stay as shown."""
@@ -167,6 +171,8 @@ class ReceiveView(ViewPage):
         return True
 
     def _step_problem(self, i: int) -> str:
+        if i == PROCEDURE and is_unset(self.ctx.settings.agency_code):
+            return NO_AGENCY_CODE_MESSAGE
         if i == PROCEDURE and self.draft.procedure is None:
             code = self.procedure_step.search.current_code()
             if code:
