@@ -176,6 +176,9 @@ def create_dossiers(s: Session, dossier_ids: list[str], point_code: str, fresh: 
             }
         )
     made = insert_ignore(s, Dossier.__table__, rows, "id")
+    from central.console.index import index_created  # here: central.console imports this module
+
+    index_created(s.connection(), [r for r in rows if r["id"] in made])  # no flush: the hook sees none
     return [d for d in dossier_ids if d not in made]
 
 

@@ -230,5 +230,5 @@ def test_app_demo_codes_its_dossiers_on_the_demo_agency_code_and_leaves_the_sett
     assert _app(tmp_path, "demo", "--dossiers", "2", "--pages", "0").returncode == 0
     listed = _app(tmp_path, "dossiers", "--json")
     codes = [d["code"] for d in json.loads(listed.stdout)]
-    assert len(codes) == 2 and all(c.startswith("DEMO.00.00.H26-") for c in codes), codes
+    assert len(codes) == 2 and all(c.startswith("DEM.00.00.H26-") for c in codes), codes
     assert not (tmp_path / "config.toml").exists() or "DEMO" not in (tmp_path / "config.toml").read_text()

@@ -259,5 +259,5 @@ def test_no_dossier_code_is_made_on_the_default_agency_code(tmp_path, caplog, ag
     assert "the point's agency code is not set" in caplog.text
     assert _counts(desk) == (0, 0, 0)
     desk.settings.agency_code = DEMO_AGENCY_CODE  # a demo home's code says so on the receipt
-    assert intake.receive(desk, request(desk)).code.startswith("DEMO.00.00.H26-261120-")
+    assert intake.receive(desk, request(desk)).code.startswith("DEM.00.00.H26-261120-")
     desk.db.close()

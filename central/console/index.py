@@ -171,6 +171,15 @@ def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
             reindex(conn, d.id, d.point_code, d.state_json)
 
 
+def index_created(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Index dossiers `central.ingest` created with one Core INSERT (no ORM flush for the hook to
+    see): rows of `dossiers` ({id, point_code, state_json}). Nothing when the index is not installed."""
+    if not event.contains(Session, "before_flush", _before_flush):
+        return
+    for row in sorted(rows, key=lambda r: str(r["id"])):
+        reindex(conn, str(row["id"]), str(row["point_code"]), str(row["state_json"]))
+
+
 def install() -> None:
     """Keep the index in step with every Session of this process (idempotent)."""
     if not event.contains(Session, "before_flush", _before_flush):

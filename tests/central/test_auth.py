@@ -203,7 +203,7 @@ def test_health_without_auth_says_only_ok_and_protocol_and_no_api_description(sh
         assert requests.get(shared_hub.url + path, timeout=5).status_code == 404
 
 
-@pytest.mark.parametrize("placeholder", ["000.00.00.H26", "DEMO.00.00.H26", "demo.01.H26"])
+@pytest.mark.parametrize("placeholder", ["000.00.00.H26", "DEM.00.00.H26", "demo.01.H26"])
 def test_the_hub_never_gives_a_point_the_desks_default_or_a_demo_agency_code(
     tmp_path: Path, placeholder: str
 ):
