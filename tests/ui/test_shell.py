@@ -123,8 +123,8 @@ def test_settings_show_the_form_template_version_in_force(qtbot, desk, tmp_path)
 
     ctx, window = desk
     view = window.show_view("settings")
-    assert (
-        view.form_templates.text() == "Mẫu 01–06: phiên bản 2025.1\n(mặc định của máy, áp dụng từ 15/09/2025)"
+    assert view.form_templates.text() == (
+        "Mẫu 01–07, phiếu hướng dẫn: phiên bản 2025.1\n(mặc định của máy, áp dụng từ 15/09/2025)"
     )
     path = template_path(ctx.home, "01")
     path.parent.mkdir(exist_ok=True)
