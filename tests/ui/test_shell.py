@@ -152,6 +152,7 @@ def test_demo_screenshots_command_renders_every_screen(tmp_path):
     assert proc.returncode == 0, proc.stderr[-2000:]
     names = {p.stem for p in out.glob("*.png")}
     assert len(names) >= 8 and {"home", "receive-3-documents", "dossiers", "settings"} <= names
+    assert {"dialog-decline-extension", "dialog-withdraw-extension", "dialog-brought-back"} <= names
 
 
 def test_smoke_saves_a_screenshot_and_exits_0(tmp_path):
