@@ -78,7 +78,7 @@ def test_forms_register_day_and_month_as_pdf_and_xlsx(motcua_home: Path, tmp_pat
 
 
 def test_forms_register_prints_the_wording_the_centre_published(motcua_home: Path, tmp_path: Path) -> None:
-    """Form 07 from the command line takes the template installed in the desk's home (sync.publications)."""
+    """Form 07 from the command line (PDF and XLSX) takes the template installed in the desk's home."""
     import json
 
     from app.form_templates import template_path
@@ -89,10 +89,17 @@ def test_forms_register_prints_the_wording_the_centre_published(motcua_home: Pat
     path = template_path(motcua_home, "07")
     path.parent.mkdir(exist_ok=True)
     doc = {"form": "07", "version": "2026.4", "effective_date": "2026-01-01",
-           "texts": {"col_signed": "Chữ ký người nhận"}, "footer": "Sổ lưu tại Điểm Phục vụ."}  # fmt: skip
+           "texts": {"col_signed": "Chữ ký người nhận", "col_status": "Tình trạng hồ sơ"},
+           "footer": "Sổ lưu tại Điểm Phục vụ."}  # fmt: skip
     path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     day = run(motcua_home, "forms", "register", "--day", "2026-11-20", "--out", str(tmp_path / "d.pdf"))
     assert day.returncode == 0, day.stderr
     text = pdf_text(tmp_path / "d.pdf")
     assert "Chữ ký người nhận" in text and "Ký nhận" not in text
     assert "Sổ lưu tại Điểm Phục vụ." in text and "Mẫu 07 · phiên bản 2026.4" in text
+    month = run(motcua_home, "forms", "register", "--month", "2026-11", "--out", str(tmp_path / "m.xlsx"))
+    assert month.returncode == 0, month.stderr
+    rows = list(load_workbook(tmp_path / "m.xlsx").active.iter_rows(values_only=True))
+    assert (
+        rows[2][:3] == ("TT", "Số thứ tự", "Mã hồ sơ") and rows[2][-1] == "Tình trạng hồ sơ"
+    )  # the export too

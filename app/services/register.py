@@ -100,7 +100,7 @@ def render_period(
     db: Database, settings: Settings, first: date, last: date, fmt: str = "pdf", home: Path | None = None
 ) -> bytes:
     """Form 07 for the days `first`..`last` (inclusive), as a PDF or an XLSX workbook; with the desk's
-    `home`, the PDF in the wording of the template the centre published (`app.form_templates`)."""
+    `home`, in the wording of the template the centre published (`app.form_templates`)."""
     if last < first:
         raise ValidationError(
             f"register period {first}..{last} ends before it starts", "Ngày cuối phải sau ngày đầu."
@@ -110,8 +110,8 @@ def render_period(
     title = period_title(first, last)
     states = entries(db, first, last)
     logger.info("register %s..%s: %d entries as %s", first, last, len(states), fmt)
+    template = installed_template(home, "07")  # the centre's wording, from its effective date
     if fmt == "xlsx":
-        return register_xlsx(states, settings, title)
+        return register_xlsx(states, settings, title, template)
     book = str(first.year) if first.year == last.year else f"{first.year}-{last.year}"
-    template = installed_template(home, "07")
     return render_register(states, settings, first, book=book, period=title, template=template)
