@@ -10,7 +10,8 @@ Every rule is checked before anything is used, at the hub (`python -m central fo
 refuses a bad file) and on the desk (a bad publication is skipped, the desk keeps what it had): no
 unknown key, no overlong text, nothing that looks like a placeholder or an English word.
 
-A published template is installed as `$MOTCUA_HOME/forms/NN.json` (sync.publications);
+A published template is installed as `$MOTCUA_HOME/forms/NN.json` (`forms/HD.json` for the guidance
+sheet, which the circular does not number; sync.publications);
 `installed_template(home, "01")` reads it, or gives the shipped one.
 """
 
