@@ -47,7 +47,7 @@ MANIFEST = "manifest.json"
 BLOB_NAME = re.compile(r"^blobs/([0-9a-f]{2})/([0-9a-f]{2})/([0-9a-f]{64})$")
 TOP_MEMBERS = ("desk.db", "config.toml", key_store.KEY_FILE, PROFILE_FILE, MANIFEST)
 CALENDAR_NAME = re.compile(r"^calendar/\d{4}\.json$")
-FORMS_NAME = re.compile(r"^forms/\d{2}\.json$")  # the centre's form templates (app.form_templates)
+FORMS_NAME = re.compile(r"^forms/(\d{2}|HD)\.json$")  # the centre's form templates (app.form_templates)
 
 Progress = Callable[[int, int], None]
 IsCancelled = Callable[[], bool]

@@ -10,7 +10,8 @@ Every rule is checked before anything is used, at the hub (`python -m central fo
 refuses a bad file) and on the desk (a bad publication is skipped, the desk keeps what it had): no
 unknown key, no overlong text, nothing that looks like a placeholder or an English word.
 
-A published template is installed as `$MOTCUA_HOME/forms/NN.json` (sync.publications);
+A published template is installed as `$MOTCUA_HOME/forms/NN.json` (`forms/HD.json` for the guidance
+sheet, which the circular does not number; sync.publications);
 `installed_template(home, "01")` reads it, or gives the shipped one.
 """
 
@@ -19,6 +20,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -38,7 +40,19 @@ MAX_TEXT = 300
 MAX_TITLE = 120
 MAX_FOOTER = 150  # one line at the foot of the page
 
-# form -> the fixed texts the centre may reword, with the shipped wording
+GUIDANCE = "HD"  # the guidance sheet (phiếu hướng dẫn): no number in the circular, templated all the same
+# the opening lines of forms 02-04 (app.forms.slips), each form's own copy of them
+_INTRO: dict[str, str] = {
+    "unit_label": "Bộ phận tiếp nhận và trả kết quả",
+    "code_label": "Mã hồ sơ",
+    "received_label": "ngày tiếp nhận",
+    "to_label": "Kính gửi",
+    "address_label": "Địa chỉ",
+    "phone_label": "Số điện thoại",
+    "procedure_label": "Thủ tục",
+}
+# form -> the fixed texts the centre may reword, with the shipped wording (a label is stored without
+# its colon, the renderer adds it)
 DEFAULT_TEXTS: dict[str, dict[str, str]] = {
     "01": {
         "title": "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
@@ -49,15 +63,122 @@ DEFAULT_TEXTS: dict[str, dict[str, str]] = {
         "lien_1": "Lưu tại Bộ phận tiếp nhận và trả kết quả",
         "lien_2": "Giao cho người nộp hồ sơ",
     },
-    "02": {"title": "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ"},
-    "03": {"title": "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ"},
-    "04": {"title": "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT"},
-    "05": {"title": "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ"},
-    "06": {"title": "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ"},
+    "02": {
+        "title": "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ",
+        **_INTRO,
+        "request": "Sau khi kiểm tra, hồ sơ của Ông/Bà cần bổ sung, hoàn thiện các nội dung sau:",
+        "col_no": "TT",
+        "col_item": "Giấy tờ cần bổ sung",
+        "col_kind": "Hình thức",
+        "col_count": "SL",
+        "col_note": "Ghi chú",
+        "reason_label": "Lý do",
+        "contact": "Trong quá trình hoàn thiện hồ sơ, nếu có vướng mắc, Ông/Bà liên hệ với",
+        "contact_after": "để được hướng dẫn.",
+        "sign_applicant": "NGƯỜI NỘP HỒ SƠ",
+        "sign_clerk": "NGƯỜI HƯỚNG DẪN",
+    },
+    "03": {
+        "title": "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ",
+        **_INTRO,
+        "refusal": "Sau khi nghiên cứu, đối chiếu với quy định hiện hành, Bộ phận tiếp nhận và trả kết quả "
+        "từ chối tiếp nhận, giải quyết hồ sơ này với lý do cụ thể như sau:",
+        "closing": "Xin thông báo để Ông/Bà được biết và thực hiện.",
+        "sign_applicant": "NGƯỜI NỘP HỒ SƠ",
+        "sign_clerk": "NGƯỜI TIẾP NHẬN HỒ SƠ",
+    },
+    "04": {
+        "title": "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT",
+        **_INTRO,
+        "received_on": "Bộ phận tiếp nhận và trả kết quả đã tiếp nhận hồ sơ của Ông/Bà vào",
+        "due_on": "hẹn trả kết quả",
+        "late": "Tuy nhiên đến nay chưa trả kết quả đúng hẹn. Lý do:",
+        "apology": "Sự chậm trễ này đã gây phiền hà cho Ông/Bà. Chúng tôi thành thật xin lỗi Ông/Bà và "
+        "xin hẹn lại thời gian trả kết quả:",
+        "new_due_label": "Ngày hẹn mới",
+        "closing": "Rất mong nhận được sự thông cảm của Ông/Bà.",
+        "sign_head": "THỦ TRƯỞNG ĐƠN VỊ",
+    },
+    "05": {
+        "title": "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ",
+        "to_label": "Kính gửi",
+        "address_label": "Địa chỉ",
+        "received_on": "Vào",
+        "received_by": "Bộ phận tiếp nhận và trả kết quả",
+        "code_label": "đã tiếp nhận hồ sơ mã số",
+        "procedure_label": "đề nghị giải quyết thủ tục",
+        "stop": "Cơ quan có thẩm quyền thông báo dừng giải quyết hồ sơ nêu trên với lý do như sau:",
+        "closing": "Xin thông báo để Ông/Bà (tổ chức) được biết.",
+        "sign_head": "THỦ TRƯỞNG ĐƠN VỊ",
+    },
+    "06": {
+        "title": "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ",
+        "code_label": "Mã hồ sơ",
+        "applicant_label": "Kèm theo hồ sơ của",
+        "procedure_label": "Thủ tục",
+        "due_label": "Ngày hẹn trả kết quả",
+        "col_units": "Tên cơ quan, bộ phận giao - nhận",
+        "col_time": "Thời gian giao, nhận",
+        "col_giver": "Người giao",
+        "col_taker": "Người nhận",
+        "outcome_label": "Kết quả giải quyết hồ sơ:",
+        "outcome_early": "Trước hạn",
+        "outcome_on_time": "Đúng hạn",
+        "outcome_late": "Quá hạn",
+        "notes": "Ghi chú: mỗi lần giao, nhận hồ sơ hai bên ký và ghi rõ thời gian; "
+        "hồ sơ quá hạn kèm Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết.",
+    },
+    "07": {
+        "title": "SỔ THEO DÕI HỒ SƠ",
+        "book_label": "Quyển số",
+        "col_no": "TT",
+        "col_register_no": "Số thứ tự",
+        "col_code": "Mã hồ sơ",
+        "col_procedure": "Thủ tục",
+        "col_applicant": "Người nộp",
+        "col_received": "Nhận lúc",
+        "col_due": "Hẹn trả",
+        "col_returned": "Trả kết quả",
+        "col_fees": "Phí, lệ phí",
+        "col_status": "Tình trạng",
+        "col_signed": "Ký nhận",
+        "total_label": "Tổng số hồ sơ",
+        "total_fees_label": "Tổng phí, lệ phí",
+        "sign_keeper": "NGƯỜI LẬP SỔ",
+        "sign_head": "TRƯỞNG ĐIỂM PHỤC VỤ",
+    },
+    GUIDANCE: {
+        "title": "PHIẾU HƯỚNG DẪN HOÀN THIỆN HỒ SƠ",
+        "procedure_label": "Thủ tục",
+        "address_label": "Địa chỉ",
+        "hours_label": "Giờ làm việc",
+        "hotline_label": "Đường dây nóng",
+        "field_label": "Lĩnh vực",
+        "level_label": "Cấp thực hiện",
+        "agency_label": "Cơ quan giải quyết",
+        "steps_heading": "1. Trình tự thực hiện",
+        "terms_heading": "2. Thời hạn giải quyết và phí, lệ phí theo hình thức nộp",
+        "exemptions_heading": "Miễn, giảm phí, lệ phí",
+        "components_heading": "3. Thành phần hồ sơ (số lượng: 01 bộ)",
+        "conditions_heading": "Yêu cầu, điều kiện",
+        "result_heading": "4. Kết quả và nơi nhận kết quả",
+        "result_where": "hoặc qua dịch vụ bưu chính công ích theo yêu cầu.",
+        "legal_heading": "5. Căn cứ pháp lý",
+    },
 }
 # form -> its optional blocks, in the shipped order (a template may reorder them, not drop or add any)
 DEFAULT_BLOCKS: dict[str, tuple[str, ...]] = {"01": ("payment", "register", "bring_back")}
 TITLE_KEYS = frozenset({"title"})
+MAX_LABEL = 60  # a field's label, a column heading, a signature caption
+
+
+def _limit(key: str) -> int:
+    if key in TITLE_KEYS:
+        return MAX_TITLE
+    if key.endswith("_label") or key.startswith(("col_", "sign_", "outcome_")):
+        return MAX_LABEL
+    return MAX_TEXT
+
 
 # what must never be published to a citizen's form: placeholders, template syntax, English words
 _PLACEHOLDER_RE = re.compile(r"[{}<>\[\]_#|\\]|\$\w|%[sd(]|\.\.\.\.|…{2,}")
@@ -89,7 +210,15 @@ class FormTemplate:
     @property
     def version_line(self) -> str:
         """The small line every printed copy carries: which template it was printed with."""
+        if self.form == GUIDANCE:
+            return f"Phiếu hướng dẫn · phiên bản {self.version}"
         return f"Mẫu {self.form} · phiên bản {self.version}"
+
+    @property
+    def is_shipped(self) -> bool:
+        """Nothing published: the desk's own wording (form 07 and the guidance sheet then print as
+        they always did, without a version line)."""
+        return self == shipped_template(self.form)
 
 
 def shipped_template(form: str) -> FormTemplate:
@@ -157,10 +286,7 @@ def parse_template(text: str, origin: str = "template") -> FormTemplate:
             f"{origin}: unknown text keys {sorted(unknown)}",
             f"mẫu {form} không có nội dung {', '.join(sorted(unknown))}.",
         )
-    texts = {
-        k: check_wording(k, v, MAX_TITLE if k in TITLE_KEYS else MAX_TEXT, origin)
-        for k, v in texts_raw.items()
-    }
+    texts = {k: check_wording(k, v, _limit(k), origin) for k, v in texts_raw.items()}
     blocks_raw = raw.get("blocks", [])
     shipped = DEFAULT_BLOCKS.get(form, ())
     if blocks_raw and (not isinstance(blocks_raw, list) or sorted(map(str, blocks_raw)) != sorted(shipped)):
@@ -171,6 +297,18 @@ def parse_template(text: str, origin: str = "template") -> FormTemplate:
     footer = raw.get("footer", "")
     footer = check_wording("footer", footer, MAX_FOOTER, origin) if footer else ""
     return FormTemplate(form, version, day.isoformat(), texts, tuple(map(str, blocks_raw)), footer)
+
+
+def template_json(text: str, name: str) -> str:
+    """A template file as the wire carries it (JSON): a `.toml` file is read as TOML (the same keys,
+    `[texts]` as a table), anything else is taken as JSON. Nothing is checked here: parse_template."""
+    if not name.lower().endswith(".toml"):
+        return text
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise _bad(f"{name}: not TOML ({exc})", "tệp không đúng định dạng TOML.") from exc
+    return json.dumps(raw, ensure_ascii=False)
 
 
 def template_path(home: Path, form: str) -> Path:

@@ -82,7 +82,8 @@ def _parser() -> argparse.ArgumentParser:
     post.add_argument("--new-due-date", help="YYYY-MM-DD (due_extended)")
     for kind in PUBLICATION_KINDS:
         pub = sub.add_parser(kind, help=f"{kind} publishing").add_subparsers(dest="action", required=True)
-        p = pub.add_parser("publish", help=f"publish a {kind} JSON file to every desk")
+        what = "JSON or TOML" if kind == "forms" else "JSON"
+        p = pub.add_parser("publish", help=f"publish a {kind} {what} file to every desk")
         _store_args(p)
         p.add_argument("file", type=Path)
         if kind == "catalog":

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from app.digitization import parse_profile
 from app.domain.errors import ValidationError as ProfileError
-from app.form_templates import parse_template
+from app.form_templates import parse_template, template_json
 from central import agency, agency_accounts, audit_heads, crud, ingest
 from central.blobs import HubBlobs, open_store
 from central.core.config import HubSettings
@@ -57,6 +57,7 @@ def _run(args: argparse.Namespace, settings: HubSettings, s: Session) -> int:
         if args.command == "digitization":
             parse_profile(text, origin=args.file.name)  # a bad profile is refused here, not on every desk
         if args.command == "forms":
+            text = template_json(text, args.file.name)  # a .toml file is published as its JSON
             parse_template(text, origin=args.file.name)  # so is a bad form template
         body: dict[str, Any] = json.loads(text)
         pub = ingest.publish(s, args.command, body)

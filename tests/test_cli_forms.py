@@ -75,3 +75,31 @@ def test_forms_register_day_and_month_as_pdf_and_xlsx(motcua_home: Path, tmp_pat
     assert rows[3][1:3] == ("01.00001", kept.code) and rows[4][1] == "01.00002" and len(rows) == 5
     bad = run(motcua_home, "forms", "register", "--month", "2026-13", "--out", str(tmp_path / "x.xlsx"))
     assert bad.returncode == 2 and "YYYY-MM" in bad.stderr
+
+
+def test_forms_register_prints_the_wording_the_centre_published(motcua_home: Path, tmp_path: Path) -> None:
+    """Form 07 from the command line (PDF and XLSX) takes the template installed in the desk's home."""
+    import json
+
+    from app.form_templates import template_path
+
+    desk = make_desk(motcua_home)
+    intake.receive(desk, request(desk))
+    desk.db.close()
+    path = template_path(motcua_home, "07")
+    path.parent.mkdir(exist_ok=True)
+    doc = {"form": "07", "version": "2026.4", "effective_date": "2026-01-01",
+           "texts": {"col_signed": "Chữ ký người nhận", "col_status": "Tình trạng hồ sơ"},
+           "footer": "Sổ lưu tại Điểm Phục vụ."}  # fmt: skip
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    day = run(motcua_home, "forms", "register", "--day", "2026-11-20", "--out", str(tmp_path / "d.pdf"))
+    assert day.returncode == 0, day.stderr
+    text = pdf_text(tmp_path / "d.pdf")
+    assert "Chữ ký người nhận" in text and "Ký nhận" not in text
+    assert "Sổ lưu tại Điểm Phục vụ." in text and "Mẫu 07 · phiên bản 2026.4" in text
+    month = run(motcua_home, "forms", "register", "--month", "2026-11", "--out", str(tmp_path / "m.xlsx"))
+    assert month.returncode == 0, month.stderr
+    rows = list(load_workbook(tmp_path / "m.xlsx").active.iter_rows(values_only=True))
+    assert (
+        rows[2][:3] == ("TT", "Số thứ tự", "Mã hồ sơ") and rows[2][-1] == "Tình trạng hồ sơ"
+    )  # the export too

@@ -5,13 +5,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from app.services.queries import list_dossiers
+from ui.dialogs.brought_back import BroughtBackDialog
 from ui.dialogs.lifecycle import (
     CancelDialog,
     CorrectDialog,
+    DeclineExtensionDialog,
     HandoffDialog,
     PostalDialog,
     ResultDialog,
     StopDialog,
+    WithdrawExtensionDialog,
 )
 from ui.views.dossiers import DossiersView
 
@@ -21,7 +24,8 @@ if TYPE_CHECKING:
 
 
 def later_actions(s: Shooter, ctx: DeskContext) -> None:
-    """dossier-late.png (the banner offering form 04) and one PNG per new dialog."""
+    """dossier-late.png (the banner offering form 04) and one PNG per new dialog (the head declining
+    or the clerk withdrawing a request for form 04, the papers brought back after form 02)."""
     view = s.window.show_view_as("dossiers", DossiersView)
     late = list_dossiers(ctx.db, "overdue", limit=1).items
     if late:
@@ -41,6 +45,12 @@ def later_actions(s: Shooter, ctx: DeskContext) -> None:
     cancel.head_user.setText("truongdiem")
     stop = StopDialog(s.window)
     stop.reason.setPlainText("Người nộp đề nghị dừng giải quyết")
+    asked = {"new_due_date": "2026-12-04", "reason": "Chờ cơ quan công an xác minh nơi cư trú"}
+    decline = DeclineExtensionDialog(True, asked, s.window)  # the head, logged in, decides
+    decline.reason.setPlainText("Chưa quá hạn: còn hai ngày làm việc")
+    withdraw = WithdrawExtensionDialog(s.window)
+    withdraw.reason.setPlainText("Đã có kết quả đúng hẹn")
+    brought = BroughtBackDialog(ctx, ["Bản sao giấy khai sinh", "Tờ khai đăng ký thường trú"], s.window)
     dialogs = {
         "dialog-handoff-06": handoff,
         "dialog-correct-01": correct,
@@ -48,6 +58,9 @@ def later_actions(s: Shooter, ctx: DeskContext) -> None:
         "dialog-stop-05": stop,
         "dialog-result": ResultDialog(s.window),
         "dialog-postal": PostalDialog("EB123456789VN", s.window),
+        "dialog-decline-extension": decline,
+        "dialog-withdraw-extension": withdraw,
+        "dialog-brought-back": brought,
     }
     for name, dialog in dialogs.items():
         dialog.show()

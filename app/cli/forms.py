@@ -61,7 +61,7 @@ def _register(args: argparse.Namespace) -> bytes:
         raise ValidationError(f"bad output suffix {suffix!r}", "Tệp ra phải có đuôi .pdf hoặc .xlsx.")
     db, _blobs, settings = open_store()
     try:
-        return render_period(db, settings, first, last, suffix[1:])
+        return render_period(db, settings, first, last, suffix[1:], home=data_home())
     finally:
         db.close()
 

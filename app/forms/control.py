@@ -44,19 +44,20 @@ def render_control_slip(
     """Form 06. A hand-off is {from, to, at (ISO 8601 or ""), note}."""
     rows_in = handoffs if handoffs is not None else default_handoffs(state, settings)
     received = date.fromisoformat(state.received_at[:10]) if state.received_at else None
+    t = template or shipped_template("06")
     pdf = FormPDF.opened(
         settings,
         doc_title=f"Phiếu kiểm soát {state.code or ''}",
-        heading="PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ",
+        heading=t.text("title"),
         form_no="06",
-        template=template or shipped_template("06"),
+        template=t,
         place_date=received,
     )
-    pdf.rich(("Mã hồ sơ: ", ""), (state.code or "", "B"))
-    pdf.rich(("Kèm theo hồ sơ của: ", ""), (applicant_name(state.applicant), "B"))
-    pdf.rich(("Thủ tục: ", ""), (str(state.procedure.get("name", "")), "B"))
+    pdf.rich((f"{t.text('code_label')}: ", ""), (state.code or "", "B"))
+    pdf.rich((f"{t.text('applicant_label')}: ", ""), (applicant_name(state.applicant), "B"))
+    pdf.rich((f"{t.text('procedure_label')}: ", ""), (str(state.procedure.get("name", "")), "B"))
     due = vn_long_date(date.fromisoformat(state.due_date)) if state.due_date else "......"
-    pdf.rich(("Ngày hẹn trả kết quả: ", ""), (due, "B"))
+    pdf.rich((f"{t.text('due_label')}: ", ""), (due, "B"))
     rows = []
     for h in rows_in:
         handed = f"1. Giao: {h.get('from', '')}\n2. Nhận: {h.get('to', '')}"
@@ -64,16 +65,13 @@ def render_control_slip(
         giver, taker = str(h.get("giver") or ""), str(h.get("taker") or "")
         rows.append([f"{handed}\n{note}".strip(), _when(h.get("at")), giver, taker])
     pdf.grid(
-        ["Tên cơ quan, bộ phận giao - nhận", "Thời gian giao, nhận", "Người giao", "Người nhận"],
+        [t.text(k) for k in ("col_units", "col_time", "col_giver", "col_taker")],
         rows,
         (70, 45, 30, 30),
         size=10,
     )
-    pdf.checkboxes("Kết quả giải quyết hồ sơ:", ["Trước hạn", "Đúng hạn", "Quá hạn"])
-    pdf.para(
-        "Ghi chú: mỗi lần giao, nhận hồ sơ hai bên ký và ghi rõ thời gian; "
-        "hồ sơ quá hạn kèm Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết.",
-        style="I",
-        size=10,
+    pdf.checkboxes(
+        t.text("outcome_label"), [t.text(k) for k in ("outcome_early", "outcome_on_time", "outcome_late")]
     )
+    pdf.para(t.text("notes"), style="I", size=10)
     return pdf.bytes()

@@ -12,6 +12,7 @@ from app.catalog.model import Component, FeeRule, Procedure
 from app.catalog.terms import ChannelTerms
 from app.config import Settings
 from app.domain.vocabulary import CHANNEL_VI, COPY_KIND_VI, LEVEL_VI
+from app.form_templates import GUIDANCE, FormTemplate, shipped_template
 from app.forms.base import FormPDF
 from app.forms.citizen import public_note
 
@@ -60,16 +61,16 @@ def _channel_fee(t: ChannelTerms, p: Procedure) -> str:
     return fee_text(p.fees[0]) if p.fees else "Không ghi"
 
 
-def _point_lines(pdf: FormPDF, settings: Settings) -> None:
-    bits = [("Địa chỉ: ", settings.point_address), ("Giờ làm việc: ", settings.point_hours),
-            ("Đường dây nóng: ", settings.point_hotline)]  # fmt: skip
-    for label, value in bits:
+def _point_lines(pdf: FormPDF, settings: Settings, t: FormTemplate) -> None:
+    bits = [("address_label", settings.point_address), ("hours_label", settings.point_hours),
+            ("hotline_label", settings.point_hotline)]  # fmt: skip
+    for key, value in bits:
         if value:
-            pdf.rich((label, ""), (value, "B"), size=11)
+            pdf.rich((f"{t.text(key)}: ", ""), (value, "B"), size=11)
 
 
-def _terms(pdf: FormPDF, p: Procedure) -> None:
-    pdf.para("2. Thời hạn giải quyết và phí, lệ phí theo hình thức nộp", style="B")
+def _terms(pdf: FormPDF, p: Procedure, t: FormTemplate) -> None:
+    pdf.para(t.text("terms_heading"), style="B")
     time_note = public_note(p.processing.note)
     if not p.channels:
         pdf.para(p.processing.label_vi() + (f" ({time_note})" if time_note else ""))
@@ -90,11 +91,11 @@ def _terms(pdf: FormPDF, p: Procedure) -> None:
              + (f" ({_cut(time_note, 200)})" if time_note else ""), size=10)  # fmt: skip
 
 
-def _exemptions(pdf: FormPDF, p: Procedure) -> None:
+def _exemptions(pdf: FormPDF, p: Procedure, t: FormTemplate) -> None:
     found = [e for rule in p.fees for e in rule.exemptions]
     if not found:
         return
-    pdf.para("Miễn, giảm phí, lệ phí", style="B", size=11)
+    pdf.para(t.text("exemptions_heading"), style="B", size=11)
     for e in found:
         what = "Miễn" if e.kind == "exempt" else f"Giảm {e.percent}%"
         until = f" (đến {e.until[8:]}/{e.until[5:7]}/{e.until[:4]})" if e.until else ""
@@ -123,8 +124,8 @@ def _component_row(i: int, c: Component) -> list[str]:
     return [str(i), name, kind, count, "Có" if c.mandatory else "Nếu có"]
 
 
-def _components(pdf: FormPDF, p: Procedure) -> None:
-    pdf.para("3. Thành phần hồ sơ (số lượng: 01 bộ)", style="B")
+def _components(pdf: FormPDF, p: Procedure, t: FormTemplate) -> None:
+    pdf.para(t.text("components_heading"), style="B")
     groups = [("", "")] + [(c.id, c.label) for c in p.cases]
     n = 0
     for case_id, label in groups:
@@ -144,40 +145,48 @@ def _components(pdf: FormPDF, p: Procedure) -> None:
         pdf.grid(["TT", "Giấy tờ", "Hình thức", "SL", "Bắt buộc"], rows, (10, 95, 33, 17, 20), size=9.5)
 
 
-def render_guidance(procedure: Procedure, settings: Settings, day: date | None = None) -> bytes:
-    """The guidance sheet (phiếu hướng dẫn) of a procedure, as the clerk hands it to a citizen."""
+def render_guidance(
+    procedure: Procedure, settings: Settings, day: date | None = None, template: FormTemplate | None = None
+) -> bytes:
+    """The guidance sheet (phiếu hướng dẫn) of a procedure, as the clerk hands it to a citizen, in the
+    wording of the centre's `template`; a published one also prints its footer and version."""
     p = procedure
+    t = template or shipped_template(GUIDANCE)
     pdf = FormPDF.opened(
         settings,
         doc_title=f"Phiếu hướng dẫn {p.code}",
-        heading="PHIẾU HƯỚNG DẪN HOÀN THIỆN HỒ SƠ",
-        subtitle=f"Thủ tục: {p.name} (mã {p.code}, phiên bản {p.version})",
+        heading=t.text("title"),
+        subtitle=f"{t.text('procedure_label')}: {p.name} (mã {p.code}, phiên bản {p.version})",
         place_date=day or date.today(),
+        template=None if t.is_shipped else t,
     )
-    _point_lines(pdf, settings)
-    pdf.rich(("Lĩnh vực: ", ""), (p.field, "B"), ("    Cấp thực hiện: ", ""), (LEVEL_VI[p.level], "B"))
-    pdf.rich(("Cơ quan giải quyết: ", ""), (p.agency, "B"))
-    pdf.para("1. Trình tự thực hiện", style="B")
+    _point_lines(pdf, settings, t)
+    pdf.rich(
+        (f"{t.text('field_label')}: ", ""),
+        (p.field, "B"),
+        (f"    {t.text('level_label')}: ", ""),
+        (LEVEL_VI[p.level], "B"),
+    )
+    pdf.rich((f"{t.text('agency_label')}: ", ""), (p.agency, "B"))
+    pdf.para(t.text("steps_heading"), style="B")
     steps = p.steps or DEFAULT_STEPS
     for i, step in enumerate(steps[:MAX_STEPS], start=1):
         pdf.para(f"  {i}) {_cut(step, 300)}", size=11)
     if len(steps) > MAX_STEPS:
         pdf.para(f"  (còn {len(steps) - MAX_STEPS} bước: xem trên Cổng Dịch vụ công)", style="I", size=10)
-    _terms(pdf, p)
-    _exemptions(pdf, p)
-    _components(pdf, p)
+    _terms(pdf, p, t)
+    _exemptions(pdf, p, t)
+    _components(pdf, p, t)
     if p.conditions:
-        pdf.para("Yêu cầu, điều kiện", style="B", size=11)
+        pdf.para(t.text("conditions_heading"), style="B", size=11)
         pdf.para(_cut(p.conditions, 700), size=10)
-    pdf.para("4. Kết quả và nơi nhận kết quả", style="B")
+    pdf.para(t.text("result_heading"), style="B")
     code = f" (mã {p.result_code})" if p.result_code else ""
-    pdf.para(
-        f"{p.result}{code}. Nhận tại {settings.point_name} hoặc qua dịch vụ bưu chính công ích theo yêu cầu."
-    )
+    pdf.para(f"{p.result}{code}. Nhận tại {settings.point_name} {t.text('result_where')}")
     legal = [d.number or _cut(d.title, 80) for d in p.legal] or list(p.legal_basis)
     legal = [b for b in (public_note(x) for x in legal) if b]
     if legal:
-        pdf.para("5. Căn cứ pháp lý", style="B")
+        pdf.para(t.text("legal_heading"), style="B")
         pdf.para("; ".join(legal[:20]) + ".", size=10)
     if note := public_note(p.note):
         pdf.para(f"Ghi chú: {_cut(note, 600)}", style="I", size=9.5)

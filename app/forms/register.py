@@ -12,21 +12,31 @@ from app.catalog.fees import vnd
 from app.config import Settings
 from app.domain.state import STATUS_LABELS_VI, DossierState
 from app.domain.vocabulary import register_no_text, vn_short
+from app.form_templates import FormTemplate, shipped_template
 from app.forms.base import FormPDF, vn_long_date
 
-HEADER = [
-    "TT",
-    "Số thứ tự",
-    "Mã hồ sơ",
-    "Thủ tục",
-    "Người nộp",
-    "Nhận lúc",
-    "Hẹn trả",
-    "Trả kết quả",
-    "Phí, lệ phí",
-    "Tình trạng",
-    "Ký nhận",
-]
+COLUMNS = (
+    "col_no",
+    "col_register_no",
+    "col_code",
+    "col_procedure",
+    "col_applicant",
+    "col_received",
+    "col_due",
+    "col_returned",
+    "col_fees",
+    "col_status",
+    "col_signed",
+)
+
+
+def header(template: FormTemplate | None = None) -> list[str]:
+    """The column headings in the wording of `template` (the shipped one by default)."""
+    t = template or shipped_template("07")
+    return [t.text(k) for k in COLUMNS]
+
+
+HEADER = header()
 WIDTHS = (8, 18, 46, 42, 30, 22, 22, 22, 18, 22, 12)
 
 
@@ -57,27 +67,36 @@ def register_rows(states: Sequence[DossierState]) -> list[list[str]]:
 
 
 def render_register(
-    states: Sequence[DossierState], settings: Settings, day: date, book: str = "", period: str = ""
+    states: Sequence[DossierState],
+    settings: Settings,
+    day: date,
+    book: str = "",
+    period: str = "",
+    template: FormTemplate | None = None,
 ) -> bytes:
-    """The register page(s) of `day` (or of `period`, e.g. 'Tháng 11 năm 2026'): one row per dossier."""
+    """The register page(s) of `day` (or of `period`, e.g. 'Tháng 11 năm 2026'): one row per dossier.
+    In the wording of the centre's `template`; a published one also prints its footer and version."""
     ordered = sorted(states, key=lambda s: (s.received_at or "", s.code or ""))
+    t = template or shipped_template("07")
     pdf = FormPDF.opened(
         settings,
         doc_title=f"Sổ theo dõi hồ sơ {day.isoformat()}",
-        heading="SỔ THEO DÕI HỒ SƠ",
+        heading=t.text("title"),
         form_no="07",
-        subtitle=(period or vn_long_date(day).capitalize()) + (f" - Quyển số {book}" if book else ""),
+        subtitle=(period or vn_long_date(day).capitalize())
+        + (f" - {t.text('book_label')} {book}" if book else ""),
         orientation="landscape",
+        template=None if t.is_shipped else t,
     )
     rows = register_rows(ordered)
-    pdf.grid(HEADER, rows or [[""] * len(HEADER)], WIDTHS, size=9)
+    pdf.grid(header(t), rows or [[""] * len(COLUMNS)], WIDTHS, size=9)
     total = sum(s.fees_quoted for s in ordered)
     pdf.rich(
-        ("Tổng số hồ sơ: ", ""),
+        (f"{t.text('total_label')}: ", ""),
         (str(len(ordered)), "B"),
-        ("    Tổng phí, lệ phí: ", ""),
+        (f"    {t.text('total_fees_label')}: ", ""),
         (vnd(total), "B"),
         size=11,
     )
-    pdf.signatures([("NGƯỜI LẬP SỔ", ""), ("TRƯỞNG ĐIỂM PHỤC VỤ", "")], gap=18)
+    pdf.signatures([(t.text("sign_keeper"), ""), (t.text("sign_head"), "")], gap=18)
     return pdf.bytes()

@@ -12,16 +12,21 @@ from app.forms.base import FormPDF, applicant_name, copy_kind_vi, vn_long_date
 from app.forms.receipt import receipt_day
 
 
-def _intro(pdf: FormPDF, state: DossierState, settings: Settings) -> None:
+def _intro(pdf: FormPDF, state: DossierState, settings: Settings, t: FormTemplate) -> None:
     a = state.applicant
-    pdf.field("Bộ phận tiếp nhận và trả kết quả", settings.point_name)
+    pdf.field(t.text("unit_label"), settings.point_name)
     if state.code:  # form 02 at intake has no code: nothing was received
-        pdf.rich(("Mã hồ sơ: ", ""), (state.code, "B"), ("   ngày tiếp nhận: ", ""), (receipt_day(state), ""))
-    pdf.field("Kính gửi", applicant_name(a))
-    pdf.field("Địa chỉ", a.get("address", ""))
-    pdf.rich(("Số điện thoại: ", ""), (a.get("phone") or "...............", "B"))
+        pdf.rich(
+            (f"{t.text('code_label')}: ", ""),
+            (state.code, "B"),
+            (f"   {t.text('received_label')}: ", ""),
+            (receipt_day(state), ""),
+        )
+    pdf.field(t.text("to_label"), applicant_name(a))
+    pdf.field(t.text("address_label"), a.get("address", ""))
+    pdf.rich((f"{t.text('phone_label')}: ", ""), (a.get("phone") or "...............", "B"))
     pdf.rich(
-        ("Thủ tục: ", ""),
+        (f"{t.text('procedure_label')}: ", ""),
         (str(state.procedure.get("name", "")), "B"),
         (f" ({state.procedure.get('code', '')})", ""),
     )
@@ -50,24 +55,26 @@ def render_supplement_request(
     last = state.supplements[-1] if state.supplements else {}
     items = items if items is not None else list(last.get("items") or [])
     reason = reason if reason is not None else str(last.get("reason") or "")
+    t = template or shipped_template("02")
     pdf = FormPDF.opened(
         settings,
         doc_title=f"Phiếu yêu cầu bổ sung {state.code or ''}",
-        heading="PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ",
+        heading=t.text("title"),
         form_no="02",
-        template=template or shipped_template("02"),
+        template=t,
         place_date=day or date.today(),
     )
-    _intro(pdf, state, settings)
-    pdf.para("Sau khi kiểm tra, hồ sơ của Ông/Bà cần bổ sung, hoàn thiện các nội dung sau:", style="B")
+    _intro(pdf, state, settings, t)
+    pdf.para(t.text("request"), style="B")
     rows = [_item_row(i, item) for i, item in enumerate(items, start=1)] or [["1", "", "", "", ""]]
-    pdf.grid(["TT", "Giấy tờ cần bổ sung", "Hình thức", "SL", "Ghi chú"], rows, (10, 70, 38, 12, 45))
-    pdf.rich(("Lý do: ", "B"), (reason or "." * 60, ""))
+    header = [t.text(k) for k in ("col_no", "col_item", "col_kind", "col_count", "col_note")]
+    pdf.grid(header, rows, (10, 70, 38, 12, 45))
+    pdf.rich((f"{t.text('reason_label')}: ", "B"), (reason or "." * 60, ""))
     pdf.para(
-        "Trong quá trình hoàn thiện hồ sơ, nếu có vướng mắc, Ông/Bà liên hệ với "
-        f"{settings.point_name} để được hướng dẫn." + (f" Mã hồ sơ: {state.code}." if state.code else "")
+        f"{t.text('contact')} {settings.point_name} {t.text('contact_after')}"
+        + (f" {t.text('code_label')}: {state.code}." if state.code else "")
     )
-    pdf.signatures([("NGƯỜI NỘP HỒ SƠ", ""), ("NGƯỜI HƯỚNG DẪN", clerk_name)])
+    pdf.signatures([(t.text("sign_applicant"), ""), (t.text("sign_clerk"), clerk_name)])
     return pdf.bytes()
 
 
@@ -81,22 +88,20 @@ def render_refusal(
 ) -> bytes:
     """Form 03: Phiếu từ chối tiếp nhận giải quyết hồ sơ, with the reason."""
     reason = reason if reason is not None else str((state.refusal or {}).get("reason") or "")
+    t = template or shipped_template("03")
     pdf = FormPDF.opened(
         settings,
         doc_title=f"Phiếu từ chối tiếp nhận {state.code or ''}",
-        heading="PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ",
+        heading=t.text("title"),
         form_no="03",
-        template=template or shipped_template("03"),
+        template=t,
         place_date=day or date.today(),
     )
-    _intro(pdf, state, settings)
-    pdf.para(
-        "Sau khi nghiên cứu, đối chiếu với quy định hiện hành, Bộ phận tiếp nhận và trả kết quả "
-        "từ chối tiếp nhận, giải quyết hồ sơ này với lý do cụ thể như sau:"
-    )
+    _intro(pdf, state, settings, t)
+    pdf.para(t.text("refusal"))
     pdf.para(reason or "." * 80, style="B")
-    pdf.para("Xin thông báo để Ông/Bà được biết và thực hiện.")
-    pdf.signatures([("NGƯỜI NỘP HỒ SƠ", ""), ("NGƯỜI TIẾP NHẬN HỒ SƠ", clerk_name)])
+    pdf.para(t.text("closing"))
+    pdf.signatures([(t.text("sign_applicant"), ""), (t.text("sign_clerk"), clerk_name)])
     return pdf.bytes()
 
 
@@ -113,31 +118,30 @@ def render_apology(
     last = state.apologies[-1] if state.apologies else {}
     reason = reason if reason is not None else str(last.get("reason") or "")
     new_due = new_due_date or last.get("new_due_date") or state.due_date
+    t = template or shipped_template("04")
     pdf = FormPDF.opened(
         settings,
         doc_title=f"Văn bản xin lỗi và đề nghị gia hạn {state.code or ''}",
-        heading="VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT",
+        heading=t.text("title"),
         form_no="04",
-        template=template or shipped_template("04"),
+        template=t,
         place_date=day or date.today(),
     )
-    _intro(pdf, state, settings)
+    _intro(pdf, state, settings, t)
     original = state.original_due_date
     pdf.rich(
-        ("Bộ phận tiếp nhận và trả kết quả đã tiếp nhận hồ sơ của Ông/Bà vào ", ""),
+        (f"{t.text('received_on')} ", ""),
         (receipt_day(state) or "......", "B"),
-        (", hẹn trả kết quả ", ""),
+        (f", {t.text('due_on')} ", ""),
         (vn_long_date(date.fromisoformat(original)) if original else "......", "B"),
         (".", ""),
     )
-    pdf.rich(("Tuy nhiên đến nay chưa trả kết quả đúng hẹn. Lý do: ", ""), (reason or "." * 60, "B"))
-    pdf.para(
-        "Sự chậm trễ này đã gây phiền hà cho Ông/Bà. Chúng tôi thành thật xin lỗi Ông/Bà và "
-        "xin hẹn lại thời gian trả kết quả:"
-    )
+    pdf.rich((f"{t.text('late')} ", ""), (reason or "." * 60, "B"))
+    pdf.para(t.text("apology"))
     pdf.rich(
-        ("Ngày hẹn mới: ", ""), (vn_long_date(date.fromisoformat(new_due)) if new_due else "......", "B")
+        (f"{t.text('new_due_label')}: ", ""),
+        (vn_long_date(date.fromisoformat(new_due)) if new_due else "......", "B"),
     )
-    pdf.para("Rất mong nhận được sự thông cảm của Ông/Bà.")
-    pdf.signatures([("", ""), ("THỦ TRƯỞNG ĐƠN VỊ", signer_name)])
+    pdf.para(t.text("closing"))
+    pdf.signatures([("", ""), (t.text("sign_head"), signer_name)])
     return pdf.bytes()

@@ -22,30 +22,31 @@ def render_stop_notice(
     """Form 05: the dossier's processing is stopped, with the reason (default: the recorded stop)."""
     stop = state.stopped or {}
     reason = reason if reason is not None else str(stop.get("reason") or "")
+    t = template or shipped_template("05")
     pdf = FormPDF.opened(
         settings,
         doc_title=f"Thông báo dừng giải quyết hồ sơ {state.code or ''}",
-        heading="THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ",
+        heading=t.text("title"),
         place_date=day or date.today(),
         form_no="05",
-        template=template or shipped_template("05"),
+        template=t,
     )
     a = state.applicant
-    pdf.field("Kính gửi", applicant_name(a) or str(a.get("org_name") or ""))
-    pdf.field("Địa chỉ", a.get("address", ""))
+    pdf.field(t.text("to_label"), applicant_name(a) or str(a.get("org_name") or ""))
+    pdf.field(t.text("address_label"), a.get("address", ""))
     pdf.rich(
-        ("Vào ", ""),
+        (f"{t.text('received_on')} ", ""),
         (receipt_day(state) or "......", "B"),
-        (", Bộ phận tiếp nhận và trả kết quả ", ""),
+        (f", {t.text('received_by')} ", ""),
         (settings.point_name, "B"),
-        (" đã tiếp nhận hồ sơ mã số ", ""),
+        (f" {t.text('code_label')} ", ""),
         (state.code or "", "B"),
-        (" đề nghị giải quyết thủ tục ", ""),
+        (f" {t.text('procedure_label')} ", ""),
         (str(state.procedure.get("name", "")), "B"),
         (".", ""),
     )
-    pdf.para("Cơ quan có thẩm quyền thông báo dừng giải quyết hồ sơ nêu trên với lý do như sau:")
+    pdf.para(t.text("stop"))
     pdf.para(reason or "." * 80, style="B")
-    pdf.para("Xin thông báo để Ông/Bà (tổ chức) được biết.")
-    pdf.signatures([("", ""), ("THỦ TRƯỞNG ĐƠN VỊ", signer_name)])
+    pdf.para(t.text("closing"))
+    pdf.signatures([("", ""), (t.text("sign_head"), signer_name)])
     return pdf.bytes()

@@ -13,12 +13,14 @@ import calendar
 import logging
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from app.config import Settings
 from app.domain.errors import StorageError, ValidationError
 from app.domain.state import DossierState
 from app.domain.vocabulary import REGISTER_PER_DESK as PER_DESK
 from app.domain.vocabulary import register_no_text, vn_date, vn_long_date
+from app.form_templates import installed_template
 from app.forms.register import render_register
 from app.forms.register_xlsx import register_xlsx
 from app.storage import Database
@@ -94,8 +96,11 @@ def period_title(first: date, last: date) -> str:
     return f"Từ ngày {vn_date(first)} đến ngày {vn_date(last)}"
 
 
-def render_period(db: Database, settings: Settings, first: date, last: date, fmt: str = "pdf") -> bytes:
-    """Form 07 for the days `first`..`last` (inclusive), as a PDF or an XLSX workbook."""
+def render_period(
+    db: Database, settings: Settings, first: date, last: date, fmt: str = "pdf", home: Path | None = None
+) -> bytes:
+    """Form 07 for the days `first`..`last` (inclusive), as a PDF or an XLSX workbook; with the desk's
+    `home`, in the wording of the template the centre published (`app.form_templates`)."""
     if last < first:
         raise ValidationError(
             f"register period {first}..{last} ends before it starts", "Ngày cuối phải sau ngày đầu."
@@ -105,7 +110,8 @@ def render_period(db: Database, settings: Settings, first: date, last: date, fmt
     title = period_title(first, last)
     states = entries(db, first, last)
     logger.info("register %s..%s: %d entries as %s", first, last, len(states), fmt)
+    template = installed_template(home, "07")  # the centre's wording, from its effective date
     if fmt == "xlsx":
-        return register_xlsx(states, settings, title)
+        return register_xlsx(states, settings, title, template)
     book = str(first.year) if first.year == last.year else f"{first.year}-{last.year}"
-    return render_register(states, settings, first, book=book, period=title)
+    return render_register(states, settings, first, book=book, period=title, template=template)

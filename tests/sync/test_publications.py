@@ -243,3 +243,40 @@ def test_a_published_form_template_reaches_the_desk_and_prints_on_form_01(sqlite
     create_backup(archive, home)
     with tarfile.open(archive) as tar:
         assert "forms/01.json" in tar.getnames()
+
+
+def test_a_toml_guidance_template_is_published_as_json_and_reaches_the_desk(sqlite_hub: Hub, tmp_path: Path):
+    """`central forms publish F.toml` reads TOML (a broken one is refused with exit 2); the desk
+    installs the guidance sheet's template as forms/HD.json, and a backup keeps it as a safe member."""
+    import tarfile
+
+    from app.backup import create_backup, safe_member_name, verify_backup
+    from app.form_templates import GUIDANCE, installed_template
+
+    home = tmp_path / "desk"
+    enroll_desk(sqlite_hub, home, "HK", 1)
+    broken = tmp_path / "hd-hong.toml"
+    broken.write_text('form = "HD"\n[texts\n', encoding="utf-8")
+    refused = run_py("-m", "central", "forms", "publish", str(broken), *sqlite_hub.store_args(), check=False)
+    assert refused.returncode == 2 and "not TOML" in refused.stderr
+    good = tmp_path / "hd.toml"
+    good.write_text(
+        'form = "HD"\nversion = "2026.2"\neffective_date = "2026-01-01"\n'
+        'footer = "Phiếu này do Trung tâm Phục vụ hành chính công ban hành."\n'
+        '[texts]\nsteps_heading = "1. Các bước thực hiện"\n',
+        encoding="utf-8",
+    )
+    sqlite_hub.cli("forms", "publish", str(good))
+    hub_url, creds = load_identity(home)
+    report = run_once(
+        SyncConfig(home=home, hub_url=hub_url, credentials=creds), lambda d, t: None, lambda: False
+    )
+    assert report.outcome == "ok" and report.publications == 1 and report.rejected == 0
+    template = installed_template(home, GUIDANCE)
+    assert template.version == "2026.2" and template.text("steps_heading") == "1. Các bước thực hiện"
+    archive = tmp_path / "sao-luu.tar"
+    create_backup(archive, home)
+    with tarfile.open(archive) as tar:
+        assert "forms/HD.json" in tar.getnames()
+    assert safe_member_name("forms/HD.json") and not safe_member_name("forms/hd.json")
+    verify_backup(archive)

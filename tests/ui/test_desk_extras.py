@@ -72,6 +72,26 @@ def test_guidance_sheet_of_a_procedure_is_a_pdf(desk, tmp_path):
     doc.close()
 
 
+def test_guidance_sheet_takes_the_wording_the_centre_published(desk, tmp_path):
+    import json
+
+    from app.form_templates import GUIDANCE, template_path
+
+    ctx, _window = desk
+    path = template_path(ctx.home, GUIDANCE)
+    path.parent.mkdir(exist_ok=True)
+    doc = {"form": GUIDANCE, "version": "2026.4", "effective_date": "2026-01-01",
+           "texts": {"steps_heading": "1. Các bước thực hiện"}}  # fmt: skip
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    sheet = print_form.GuidanceSheet("2.000815", tmp_path / "g.pdf", ctx.settings)
+    out = print_form.run_guidance(ctx.home, sheet, progress=lambda d, t: None, is_cancelled=lambda: False)
+    pdf = pdfium.PdfDocument(scratch.read(out))
+    text = " ".join(page.get_textpage().get_text_range() for page in pdf)
+    pdf.close()
+    assert "1. Các bước thực hiện" in text and "Trình tự thực hiện" not in text
+    assert "Phiếu hướng dẫn · phiên bản 2026.4" in " ".join(text.split())
+
+
 def test_settings_test_scan_with_the_sane_test_device(qtbot, desk):
     ctx, window = desk
     view = window.show_view("settings")

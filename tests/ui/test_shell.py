@@ -123,8 +123,8 @@ def test_settings_show_the_form_template_version_in_force(qtbot, desk, tmp_path)
 
     ctx, window = desk
     view = window.show_view("settings")
-    assert (
-        view.form_templates.text() == "Mẫu 01–06: phiên bản 2025.1\n(mặc định của máy, áp dụng từ 15/09/2025)"
+    assert view.form_templates.text() == (
+        "Mẫu 01–07, phiếu hướng dẫn: phiên bản 2025.1\n(mặc định của máy, áp dụng từ 15/09/2025)"
     )
     path = template_path(ctx.home, "01")
     path.parent.mkdir(exist_ok=True)
@@ -152,6 +152,7 @@ def test_demo_screenshots_command_renders_every_screen(tmp_path):
     assert proc.returncode == 0, proc.stderr[-2000:]
     names = {p.stem for p in out.glob("*.png")}
     assert len(names) >= 8 and {"home", "receive-3-documents", "dossiers", "settings"} <= names
+    assert {"dialog-decline-extension", "dialog-withdraw-extension", "dialog-brought-back"} <= names
 
 
 def test_smoke_saves_a_screenshot_and_exits_0(tmp_path):

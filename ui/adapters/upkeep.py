@@ -10,7 +10,7 @@ from app.backup_schedule import last_status
 from app.config import Settings
 from app.digitization import DEFAULT_PROFILE, MODE_VI, PROFILE_FILE, installed_profile
 from app.domain.vocabulary import vn_date, vn_datetime
-from app.form_templates import DEFAULT_TEXTS, SHIPPED_EFFECTIVE, SHIPPED_VERSION, installed_template
+from app.form_templates import DEFAULT_TEXTS, GUIDANCE, SHIPPED_EFFECTIVE, SHIPPED_VERSION, installed_template
 from ui.ops.enroll import OUTCOME_VI, Outcome
 
 
@@ -46,14 +46,16 @@ def digitization_profile_text(home: Path) -> str:
 def form_templates_text(home: Path) -> str:
     """The version of the form templates in force, and which the centre published (Cài đặt)."""
     forms = sorted(DEFAULT_TEXTS)
+    numbered = [f for f in forms if f != GUIDANCE]
     published = [t for t in (installed_template(home, f) for f in forms) if t.version != SHIPPED_VERSION]
     if not published:
         return (
-            f"Mẫu {forms[0]}–{forms[-1]}: phiên bản {SHIPPED_VERSION}\n"
+            f"Mẫu {numbered[0]}–{numbered[-1]}, phiếu hướng dẫn: phiên bản {SHIPPED_VERSION}\n"
             f"(mặc định của máy, áp dụng từ {vn_date(SHIPPED_EFFECTIVE)})"
         )
     lines = [
-        f"Mẫu {t.form}: phiên bản {t.version} (Trung tâm ban hành, từ {vn_date(t.effective_date)})"
+        f"{'Phiếu hướng dẫn' if t.form == GUIDANCE else f'Mẫu {t.form}'}: phiên bản {t.version} "
+        f"(Trung tâm ban hành, từ {vn_date(t.effective_date)})"
         for t in published
     ]
     if len(published) < len(forms):

@@ -17,6 +17,7 @@ from app import forms
 from app.catalog import get_procedure
 from app.config import Settings
 from app.domain.state import DossierState
+from app.form_templates import GUIDANCE, installed_template
 from app.services.dossier_forms import render_form
 from app.services.queries import get_dossier
 from app.services.register import render_period
@@ -88,7 +89,7 @@ def run_register(home: Path, job: RegisterSheet, progress: Progress, is_cancelle
     db = open_store(home)
     try:
         check_cancelled(is_cancelled, "register")
-        data = render_period(db, job.settings, job.first, job.last, "pdf")
+        data = render_period(db, job.settings, job.first, job.last, "pdf", home=home)
     finally:
         db.close()
     write_atomic(job.out, data, home)
@@ -100,7 +101,9 @@ def run_guidance(home: Path, job: GuidanceSheet, progress: Progress, is_cancelle
     """A procedure's guidance sheet (hướng dẫn) as a PDF at `job.out`."""
     db = open_store(home)
     try:
-        data = forms.render_guidance(get_procedure(db.conn, job.procedure_code), job.settings)
+        procedure = get_procedure(db.conn, job.procedure_code)
+        template = installed_template(home, GUIDANCE)  # the centre's wording, from its effective date
+        data = forms.render_guidance(procedure, job.settings, template=template)
     finally:
         db.close()
     write_atomic(job.out, data, home)
