@@ -29,8 +29,8 @@ def install(app: FastAPI) -> None:
         db, "citizen", burst, burst / max(settings.citizen_rate_per_s, 1e-6)
     )
     app.state.login_limiter = ratelimit.SharedLimiter(
-        db, "login", settings.login_failures_per_address, settings.login_window_s
-    )
+        db, "login", settings.login_failures_per_address, settings.login_window_s, flush_hits=1
+    )  # failed logins are rare: every one is written, the count stays exact
     for module in (pages, inbox, admin, catalog_drafts, citizen):
         app.include_router(module.router, include_in_schema=False)
     app.include_router(desk_reports.router, prefix=API)  # a desk's own report, authenticated as it
