@@ -2,6 +2,7 @@
 (/dong-bo), the catalog drafts list and a draft's diff (/danh-muc), the citizen page.
 
 python bench/console_bench.py [--dossiers 1000000] [--points 126] [--repeat 40] [--concurrency 50]
+python bench/console_bench.py --only citizen --dossiers 5000 [--rounds 3]
 
 Data: PostgreSQL started here; the hub schema by its migrations; then, in SQL (generate_series),
 `--points` points in 12 branches with 2 desks each, and `--dossiers` dossiers spread evenly over the
@@ -15,7 +16,12 @@ would take hours); a sample of them is checked against `central.console.index.ro
 state, so they are the rows the hub itself would write.
 
 Times are per request on 127.0.0.1 against a real `python -m central serve` process (server time plus
-loopback), measured after 3 warm-up requests. The citizen page runs `--concurrency` clients at once.
+loopback), measured after 3 warm-up requests. The citizen page runs `--concurrency` clients at once,
+all from 127.0.0.1 (one address, one rate-limit key), against a limit high enough never to refuse.
+`--only citizen` skips the other pages and times the citizen page on two hubs in turn, `--rounds`
+times: the rate limiter writing every hit (MOTCUA_HUB_CITIZEN_FLUSH_HITS=1, what it did before local
+tallies) and by default (a twentieth of the limit, at most 32 hits per write); the citizen page reads
+one dossier by its code, so a few thousand dossiers time it as well as a million.
 """
 
 from __future__ import annotations
@@ -244,6 +250,8 @@ def main() -> None:
     ap.add_argument("--points", type=int, default=126)
     ap.add_argument("--repeat", type=int, default=40)
     ap.add_argument("--concurrency", type=int, default=50)
+    ap.add_argument("--only", choices=["citizen"], default=None)
+    ap.add_argument("--rounds", type=int, default=3, help="with --only citizen: each hub this many times")
     args = ap.parse_args()
     pg = Postgres()
     try:
@@ -259,7 +267,7 @@ def main() -> None:
         with db.session() as s:
             auth.add_operator(s, "admin", PASSWORD, "admin")
             auth.add_operator(s, "director", PASSWORD, "director", branch="CN3")
-        run(args, url)
+        run_citizen(args, url) if args.only == "citizen" else run(args, url)
     finally:
         pg.stop()
 
@@ -309,7 +317,34 @@ def run(args: argparse.Namespace, url: str) -> None:
             hub.stop()
 
 
-def citizen(hub: Hub, n: int, args: argparse.Namespace) -> None:
+def run_citizen(args: argparse.Namespace, url: str) -> None:
+    """The citizen page alone: a hub writing every hit, then the default, in turn, `--rounds` times."""
+    limit = {"MOTCUA_HUB_CITIZEN_BURST": "100000000"}
+    variants = [
+        ("every hit written (K = 1)", {**limit, "MOTCUA_HUB_CITIZEN_FLUSH_HITS": "1"}),
+        ("local tallies (default K)", limit),
+    ]
+    results: dict[str, list[float]] = {label: [] for label, _ in variants}
+    with tempfile.TemporaryDirectory() as tmp:
+        for r in range(args.rounds):
+            for label, extra in variants:
+                hub = Hub(
+                    data=Path(tmp) / f"{r}-{len(results[label])}-{label[:5]}", db_url=url, extra_env=extra
+                )
+                hub.start()
+                try:
+                    samples = citizen(hub, args.dossiers, args, label=f"round {r + 1}, {label}")
+                    results[label].extend(samples)
+                finally:
+                    hub.stop()
+    print(f"{'all rounds':44} {'p50 ms':>8} {'p95 ms':>8}")
+    for label, samples in results.items():
+        print(
+            f"{label:44} {statistics.median(samples) * 1000:8.1f} {p95(samples):8.1f}   ({len(samples)} requests)"
+        )
+
+
+def citizen(hub: Hub, n: int, args: argparse.Namespace, label: str = "") -> list[float]:
     def one(k: int) -> float:
         i = 1 + (k * 7919) % n
         code = f"P{i % args.points:03d}-01-{i}"
@@ -325,9 +360,10 @@ def citizen(hub: Hub, n: int, args: argparse.Namespace) -> None:
         samples = list(pool.map(one, range(total)))
         wall = time.perf_counter() - t0
     print(
-        f"{'citizen page, ' + str(args.concurrency) + ' concurrent':44} {statistics.median(samples) * 1000:8.1f} "
-        f"{p95(samples):8.1f}   ({total / wall:.0f} req/s, {total} requests)"
+        f"{label or 'citizen page, ' + str(args.concurrency) + ' concurrent':44} "
+        f"{statistics.median(samples) * 1000:8.1f} {p95(samples):8.1f}   ({total / wall:.0f} req/s, {total} requests)"
     )
+    return samples
 
 
 if __name__ == "__main__":

@@ -26,7 +26,11 @@ def install(app: FastAPI) -> None:
     app.state.trusted_proxies = ratelimit.parse_networks(settings.trusted_proxies)
     burst = max(1, settings.citizen_burst)
     app.state.citizen_limiter = ratelimit.SharedLimiter(
-        db, "citizen", burst, burst / max(settings.citizen_rate_per_s, 1e-6)
+        db,
+        "citizen",
+        burst,
+        burst / max(settings.citizen_rate_per_s, 1e-6),
+        flush_hits=settings.citizen_flush_hits or None,
     )
     app.state.login_limiter = ratelimit.SharedLimiter(
         db, "login", settings.login_failures_per_address, settings.login_window_s, flush_hits=1
