@@ -2,7 +2,7 @@
 (/dong-bo), the catalog drafts list and a draft's diff (/danh-muc), the citizen page.
 
 python bench/console_bench.py [--dossiers 1000000] [--points 126] [--repeat 40] [--concurrency 50]
-python bench/console_bench.py --only citizen --dossiers 5000 [--rounds 3]
+python bench/console_bench.py --only citizen --dossiers 5000 [--rounds 3] [--before COMMIT]
 
 Data: PostgreSQL started here; the hub schema by its migrations; then, in SQL (generate_series),
 `--points` points in 12 branches with 2 desks each, and `--dossiers` dossiers spread evenly over the
@@ -20,8 +20,9 @@ loopback), measured after 3 warm-up requests. The citizen page runs `--concurren
 all from 127.0.0.1 (one address, one rate-limit key), against a limit high enough never to refuse.
 `--only citizen` skips the other pages and times the citizen page on two hubs in turn, `--rounds`
 times: the rate limiter writing every hit (MOTCUA_HUB_CITIZEN_FLUSH_HITS=1, what it did before local
-tallies) and by default (a twentieth of the limit, at most 32 hits per write); the citizen page reads
-one dossier by its code, so a few thousand dossiers time it as well as a million.
+tallies) and by default (a twentieth of the limit, at most 32 hits per write), and with `--before`
+also the hub of an earlier commit (its tree from `git archive`); the citizen page reads one dossier by
+its code, so a few thousand dossiers time it as well as a million.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ import argparse
 import json
 import re
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -46,6 +48,7 @@ from central.console import auth  # noqa: E402
 from central.console.index import row_for  # noqa: E402
 from central.console.models import DossierIndex  # noqa: E402
 from central.core.db import Database, migrate  # noqa: E402
+from tests.sync import hubkit  # noqa: E402
 from tests.sync.hubkit import Hub, Postgres, run_py  # noqa: E402
 
 NAMES = [
@@ -252,6 +255,7 @@ def main() -> None:
     ap.add_argument("--concurrency", type=int, default=50)
     ap.add_argument("--only", choices=["citizen"], default=None)
     ap.add_argument("--rounds", type=int, default=3, help="with --only citizen: each hub this many times")
+    ap.add_argument("--before", default="", help="with --only citizen: also time the hub of this git commit")
     args = ap.parse_args()
     pg = Postgres()
     try:
@@ -318,23 +322,31 @@ def run(args: argparse.Namespace, url: str) -> None:
 
 
 def run_citizen(args: argparse.Namespace, url: str) -> None:
-    """The citizen page alone: a hub writing every hit, then the default, in turn, `--rounds` times."""
+    """The citizen page alone: each hub variant in turn, `--rounds` times, on the same database."""
     limit = {"MOTCUA_HUB_CITIZEN_BURST": "100000000"}
-    variants = [
-        ("every hit written (K = 1)", {**limit, "MOTCUA_HUB_CITIZEN_FLUSH_HITS": "1"}),
-        ("local tallies (default K)", limit),
+    variants: list[tuple[str, Path, dict[str, str]]] = [
+        ("every hit written (K = 1)", ROOT, {**limit, "MOTCUA_HUB_CITIZEN_FLUSH_HITS": "1"}),
+        ("local tallies (default K)", ROOT, limit),
     ]
-    results: dict[str, list[float]] = {label: [] for label, _ in variants}
     with tempfile.TemporaryDirectory() as tmp:
+        if args.before:  # that commit's hub, from `git archive`, against the same data
+            tree = Path(tmp) / "before"
+            tree.mkdir()
+            archive = subprocess.run(
+                ["git", "-C", str(ROOT), "archive", args.before], capture_output=True, check=True
+            )
+            subprocess.run(["tar", "-x", "-C", str(tree)], input=archive.stdout, check=True)
+            variants.insert(0, (f"hub of {args.before}", tree, limit))
+        results: dict[str, list[float]] = {label: [] for label, _, _ in variants}
         for r in range(args.rounds):
-            for label, extra in variants:
-                hub = Hub(
-                    data=Path(tmp) / f"{r}-{len(results[label])}-{label[:5]}", db_url=url, extra_env=extra
-                )
-                hub.start()
+            for n, (label, root, extra) in enumerate(variants):
+                hubkit.ROOT = root  # the hub process runs from (and imports) that tree
                 try:
-                    samples = citizen(hub, args.dossiers, args, label=f"round {r + 1}, {label}")
-                    results[label].extend(samples)
+                    hub = Hub(data=Path(tmp) / f"hub-{r}-{n}", db_url=url, extra_env=extra).start()
+                finally:
+                    hubkit.ROOT = ROOT
+                try:
+                    results[label] += citizen(hub, args.dossiers, args, label=f"round {r + 1}, {label}")
                 finally:
                     hub.stop()
     print(f"{'all rounds':44} {'p50 ms':>8} {'p95 ms':>8}")
