@@ -209,6 +209,7 @@ class SharedLimiter:
         return new, (old if old is not None and old.pending and old.start < start else None)
 
     def _write_stale(self, key: str, old: _Tally) -> None:
+        """The last window's unwritten hits, so the other processes' sliding estimates weigh them."""
         with old.lock:
             delta, old.pending = old.pending, 0
         if delta:
@@ -216,11 +217,11 @@ class SharedLimiter:
                 self._bump(s, key, old.start, delta)
 
     def _write(self, key: str, tally: _Tally, now: float) -> None:
-        delta, tally.pending = tally.pending, 0
-        with self.db.session() as s:
-            tally.known = self._bump(s, key, tally.start, delta)
+        with self.db.session() as s:  # on a database error the hits stay pending, for the next write
+            tally.known = self._bump(s, key, tally.start, tally.pending)
             tally.previous = self._count(s, key, tally.start - self.window)
             self._maybe_prune(s, now)
+        tally.pending = 0
         tally.written_at = now
 
     def _bump(self, s: Session, key: str, start: int, delta: int) -> int:

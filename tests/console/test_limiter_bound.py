@@ -108,3 +108,13 @@ def test_a_refusal_lasts_only_until_the_sliding_estimate_lets_a_hit_in(db_url: s
     assert not limiter.hit(ADDRESS, now=NOW + 100.0 + 1.0)  # 1 + 10 x 0.99 > 10
     assert not limiter.hit(ADDRESS, now=NOW + 100.0 + 10.0)
     assert limiter.hit(ADDRESS, now=NOW + 100.0 + 30.0)  # 2 + 10 x 0.70 <= 10, well before the window ends
+
+
+def test_hits_left_unwritten_at_a_window_end_still_reach_the_database(db_url: str):
+    """They weigh on every process's sliding estimate in the next window."""
+    a, b = processes(db_url, 2, 100, 10)
+    assert all(a.hit(ADDRESS, now=NOW + 1.0) for _ in range(3))  # the first written, two held by `a`
+    assert a.hit(ADDRESS, now=NOW + 100.0 + 1.0)  # a's next window: the two reach the last one's row
+    b.hit(ADDRESS, now=NOW + 100.0 + 2.0)
+    (tally,) = b._tallies.values()
+    assert tally.previous == 3
