@@ -11,9 +11,9 @@ addresses seen within two windows.
 Writing the row on every hit made one busy address a hot row every worker queues on, so each process
 keeps a tally per key and window: the database's count as of its last write, plus the hits it counted
 since. It writes (one upsert adding that delta, reading back the total and the previous window's count)
-on a key's first hit in a window, every `flush_hits` hits (K), at least every FLUSH_EVERY_S, and on a
-refusal; between writes it decides on that tally. A key it refused is then refused locally, without
-touching the database, until the sliding estimate (as last read) lets a hit through again, at most to
+on a key's first hit in a window, every `flush_hits` hits (K), on a hit FLUSH_EVERY_S or more after
+its last write, and on a refusal; between writes it decides on that tally. A key it refused is then
+refused locally, without touching the database (and without counting those refusals), until the sliding estimate (as last read) lets a hit through again, at most to
 the window's end. The bound, with P processes on one database: a process holds at most K-1 hits the
 database has not seen, and the write that first brings the count to the limit or past it adds at most
 K, so within a window at most `limit + P*(K-1)` hits are let through (`limit` exactly when K = 1).
