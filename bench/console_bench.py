@@ -2,6 +2,7 @@
 (/dong-bo), the catalog drafts list and a draft's diff (/danh-muc), the citizen page.
 
 python bench/console_bench.py [--dossiers 1000000] [--points 126] [--repeat 40] [--concurrency 50]
+python bench/console_bench.py --only citizen --dossiers 5000 [--rounds 3] [--before COMMIT] [--flood]
 
 Data: PostgreSQL started here; the hub schema by its migrations; then, in SQL (generate_series),
 `--points` points in 12 branches with 2 desks each, and `--dossiers` dossiers spread evenly over the
@@ -15,7 +16,15 @@ would take hours); a sample of them is checked against `central.console.index.ro
 state, so they are the rows the hub itself would write.
 
 Times are per request on 127.0.0.1 against a real `python -m central serve` process (server time plus
-loopback), measured after 3 warm-up requests. The citizen page runs `--concurrency` clients at once.
+loopback), measured after 3 warm-up requests. The citizen page runs `--concurrency` clients at once,
+all from 127.0.0.1 (one address, one rate-limit key), against a limit high enough never to refuse.
+`--only citizen` skips the other pages and times the citizen page on two hubs in turn, `--rounds`
+times: the rate limiter writing every hit (MOTCUA_HUB_CITIZEN_FLUSH_HITS=1, what it did before local
+tallies) and by default (a twentieth of the limit, at most 32 hits per write), and with `--before`
+also the hub of an earlier commit (its tree from `git archive`); the citizen page reads one dossier by
+its code, so a few thousand dossiers time it as well as a million. `--flood` keeps the default limit
+(20 per 40 s, where the default K is 1 too): all but the first 20 requests of the address are refused
+(429), answered by the branch without the database; the cost of a flood.
 """
 
 from __future__ import annotations
@@ -24,6 +33,7 @@ import argparse
 import json
 import re
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -40,6 +50,7 @@ from central.console import auth  # noqa: E402
 from central.console.index import row_for  # noqa: E402
 from central.console.models import DossierIndex  # noqa: E402
 from central.core.db import Database, migrate  # noqa: E402
+from tests.sync import hubkit  # noqa: E402
 from tests.sync.hubkit import Hub, Postgres, run_py  # noqa: E402
 
 NAMES = [
@@ -244,6 +255,10 @@ def main() -> None:
     ap.add_argument("--points", type=int, default=126)
     ap.add_argument("--repeat", type=int, default=40)
     ap.add_argument("--concurrency", type=int, default=50)
+    ap.add_argument("--only", choices=["citizen"], default=None)
+    ap.add_argument("--rounds", type=int, default=3, help="with --only citizen: each hub this many times")
+    ap.add_argument("--flood", action="store_true", help="with --only citizen: the default limit, mostly 429")
+    ap.add_argument("--before", default="", help="with --only citizen: also time the hub of this git commit")
     args = ap.parse_args()
     pg = Postgres()
     try:
@@ -259,7 +274,7 @@ def main() -> None:
         with db.session() as s:
             auth.add_operator(s, "admin", PASSWORD, "admin")
             auth.add_operator(s, "director", PASSWORD, "director", branch="CN3")
-        run(args, url)
+        run_citizen(args, url) if args.only == "citizen" else run(args, url)
     finally:
         pg.stop()
 
@@ -309,13 +324,48 @@ def run(args: argparse.Namespace, url: str) -> None:
             hub.stop()
 
 
-def citizen(hub: Hub, n: int, args: argparse.Namespace) -> None:
+def run_citizen(args: argparse.Namespace, url: str) -> None:
+    """The citizen page alone: each hub variant in turn, `--rounds` times, on the same database."""
+    limit = {} if args.flood else {"MOTCUA_HUB_CITIZEN_BURST": "100000000"}
+    variants: list[tuple[str, Path, dict[str, str]]] = [
+        ("every hit written (K = 1)", ROOT, {**limit, "MOTCUA_HUB_CITIZEN_FLUSH_HITS": "1"}),
+        ("local tallies (default K)", ROOT, limit),
+    ]
+    with tempfile.TemporaryDirectory() as tmp:
+        if args.before:  # that commit's hub, from `git archive`, against the same data
+            tree = Path(tmp) / "before"
+            tree.mkdir()
+            archive = subprocess.run(
+                ["git", "-C", str(ROOT), "archive", args.before], capture_output=True, check=True
+            )
+            subprocess.run(["tar", "-x", "-C", str(tree)], input=archive.stdout, check=True)
+            variants.insert(0, (f"hub of {args.before}", tree, limit))
+        results: dict[str, list[float]] = {label: [] for label, _, _ in variants}
+        for r in range(args.rounds):
+            for n, (label, root, extra) in enumerate(variants):
+                hubkit.ROOT = root  # the hub process runs from (and imports) that tree
+                try:
+                    hub = Hub(data=Path(tmp) / f"hub-{r}-{n}", db_url=url, extra_env=extra).start()
+                finally:
+                    hubkit.ROOT = ROOT
+                try:
+                    results[label] += citizen(hub, args.dossiers, args, label=f"round {r + 1}, {label}")
+                finally:
+                    hub.stop()
+    print(f"{'all rounds':44} {'p50 ms':>8} {'p95 ms':>8}")
+    for label, samples in results.items():
+        print(
+            f"{label:44} {statistics.median(samples) * 1000:8.1f} {p95(samples):8.1f}   ({len(samples)} requests)"
+        )
+
+
+def citizen(hub: Hub, n: int, args: argparse.Namespace, label: str = "") -> list[float]:
     def one(k: int) -> float:
         i = 1 + (k * 7919) % n
         code = f"P{i % args.points:03d}-01-{i}"
         t0 = time.perf_counter()
         r = requests.get(f"{hub.url}/tra-cuu", params={"ma": code, "k": f"Sd{i:09d}"}, timeout=60)
-        assert r.status_code == 200, r.status_code
+        assert r.status_code == 200 or (args.flood and r.status_code == 429), r.status_code
         return time.perf_counter() - t0
 
     total = args.concurrency * 10
@@ -325,9 +375,10 @@ def citizen(hub: Hub, n: int, args: argparse.Namespace) -> None:
         samples = list(pool.map(one, range(total)))
         wall = time.perf_counter() - t0
     print(
-        f"{'citizen page, ' + str(args.concurrency) + ' concurrent':44} {statistics.median(samples) * 1000:8.1f} "
-        f"{p95(samples):8.1f}   ({total / wall:.0f} req/s, {total} requests)"
+        f"{label or 'citizen page, ' + str(args.concurrency) + ' concurrent':44} "
+        f"{statistics.median(samples) * 1000:8.1f} {p95(samples):8.1f}   ({total / wall:.0f} req/s, {total} requests)"
     )
+    return samples
 
 
 if __name__ == "__main__":

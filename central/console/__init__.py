@@ -26,11 +26,15 @@ def install(app: FastAPI) -> None:
     app.state.trusted_proxies = ratelimit.parse_networks(settings.trusted_proxies)
     burst = max(1, settings.citizen_burst)
     app.state.citizen_limiter = ratelimit.SharedLimiter(
-        db, "citizen", burst, burst / max(settings.citizen_rate_per_s, 1e-6)
+        db,
+        "citizen",
+        burst,
+        burst / max(settings.citizen_rate_per_s, 1e-6),
+        flush_hits=settings.citizen_flush_hits or None,
     )
     app.state.login_limiter = ratelimit.SharedLimiter(
-        db, "login", settings.login_failures_per_address, settings.login_window_s
-    )
+        db, "login", settings.login_failures_per_address, settings.login_window_s, flush_hits=1
+    )  # failed logins are rare: every one is written, the count stays exact
     for module in (pages, inbox, admin, catalog_drafts, citizen):
         app.include_router(module.router, include_in_schema=False)
     app.include_router(desk_reports.router, prefix=API)  # a desk's own report, authenticated as it

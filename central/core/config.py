@@ -21,6 +21,8 @@ class HubSettings(BaseSettings):
     # citizen status page, per client address: `citizen_burst` requests within burst / rate seconds
     citizen_rate_per_s: float = 0.5
     citizen_burst: int = 20
+    # hits a process counts before writing them (0: a twentieth of the burst, 1 to 32); see docs/hub.md
+    citizen_flush_hits: int = 0
     # console login, per client address: failed attempts within `login_window_s` before it is refused
     login_failures_per_address: int = 20
     login_window_s: float = 900.0
