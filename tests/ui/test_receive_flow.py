@@ -88,3 +88,27 @@ def test_a_desk_without_its_points_agency_code_says_so_before_the_clerk_types(qt
     assert view.stack.currentIndex() == PROCEDURE  # it goes no further
     assert "“Mã cơ quan (mã hồ sơ)” của điểm trong Cài đặt" in view.banner.text()
     window.grab().save(str(tmp_path / "receive-no-agency-code.png"))
+
+
+def test_a_search_still_due_from_the_typing_never_rechooses_the_procedure_of_a_draft(qtbot, desk, pages_dir):
+    """The search runs 120 ms after the last key. A clerk who moves on sooner (the Tiếp tục button)
+    used to get that late search on a later step: clearing the hit list announced every other hit
+    as chosen, the draft was reset to each in turn, and the pages scanned meanwhile were lost."""
+    ctx, window = desk
+    view = window.show_view("receive")
+    search = view.procedure_step.search
+    chosen: list[str] = []
+    search.sig_selected.connect(chosen.append)
+    search.query.setText("khai sinh")
+    search.search()  # as the first timer shot would; the one just started is still due
+    assert chosen == [search.current_code()]  # one hit announced: the first, and only once
+    assert view.next_step()  # the procedure as shown
+    code = view.draft.procedure["code"]
+    assert view.go_to(DOCUMENTS)  # the applicant is not needed to scan
+    steps = view.documents_step
+    row = next(i for i, c in enumerate(view.draft.components) if c.mandatory)
+    steps.checklist.setCurrentRow(row)
+    wait_job(qtbot, ctx, steps.import_files([sample(pages_dir, "p.png", "GIẤY CHỨNG SINH")]))
+    qtbot.wait(400)  # well past the search's delay
+    assert view.draft.procedure["code"] == code
+    assert len(view.draft.components[row].pages) == 1

@@ -66,14 +66,26 @@ class ProcedureSearch(QWidget):
         )
 
     def search(self) -> None:
+        self._timer.stop()  # this search answers the typing a pending one would
         hits = search_procedures(self.ctx, self.query.text().strip(), limit=50)
+        # clear() moves the current item through the rows it removes: without blocking, every one of
+        # them was announced as selected, and a receive draft was reset to each in turn
+        self.results.blockSignals(True)
         self.results.clear()
         for code, name in hits:
             item = QListWidgetItem(f"{name}\n{code}")
             item.setData(Qt.ItemDataRole.UserRole, code)
             self.results.addItem(item)
-        if self.results.count():
-            self.results.setCurrentRow(0)
+        self.results.blockSignals(False)
+        if self.results.count():  # the first hit is announced once
+            if self.results.currentRow() == 0:
+                self._on_results_current(self.results.currentItem(), None)
+            else:
+                self.results.setCurrentRow(0)
+
+    def cancel_pending(self) -> None:
+        """Forget typing not yet searched (the clerk has moved on: a late search must not choose)."""
+        self._timer.stop()
 
     def current_code(self) -> str | None:
         item = self.results.currentItem()

@@ -136,6 +136,8 @@ class ReceiveView(ViewPage):
         if self.saving is not None:
             return False
         index = max(PROCEDURE, min(index, DONE))
+        if index != PROCEDURE:  # a search still due from the typing must not re-choose the procedure
+            self.procedure_step.search.cancel_pending()
         self.clear_message()
         if index == DOCUMENTS:
             self.documents_step.load()
