@@ -102,7 +102,7 @@ def receive_flow(s: Shooter, ctx: DeskContext) -> None:
         steps.paper_note.setText("Bản chính chỉ xuất trình, đã đối chiếu và trả lại")
         steps.paper_note.textEdited.emit(steps.paper_note.text())
         s.shot("receive-3-paper-only")
-    steps.checklist.setCurrentRow(0)
+    steps.checklist.setCurrentRow(mandatory[0] if mandatory else 0)  # a component with its page
     view.documents_step.pages.setCurrentRow(0)
     s.shot("receive-3-documents")
     view.next_step()
