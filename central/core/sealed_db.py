@@ -92,8 +92,10 @@ def prepare(path: Path, db_key: bytes, key_file: Path) -> None:
             path.with_name(path.name + SEALING).unlink(missing_ok=True)
         if not path.exists() or path.stat().st_size == 0:
             return  # a new hub: SQLCipher creates it sealed
-        conn = connect(path, db_key)
+        # read-only: a connection that fails to read does not checkpoint a -wal into hub.db on close
+        conn = sqlcipher.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
         try:
+            conn.execute(key_pragma(db_key))
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except sqlcipher.DatabaseError:
             raise WrongDatabaseKey(
