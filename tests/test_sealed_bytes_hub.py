@@ -1,5 +1,5 @@
 """No byte of a citizen's scan, name, ID number, phone or address in clear anywhere under the hub's
-data folder (SQLite hub: hub.db is SQLCipher 4, README "The hub's data at rest").
+data folder (SQLite hub: hub.db is SQLCipher 4, README "The hub's database at rest").
 
 The real flow of tests/test_sealed_bytes.py (file import -> clean -> Tesseract -> searchable PDF ->
 receive, two applicants) syncs to a real hub process on 127.0.0.1; an agency uploads a result file

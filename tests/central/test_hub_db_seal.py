@@ -14,13 +14,14 @@ import sys
 import time
 from pathlib import Path
 
+import requests
 from sqlalchemy import text
 
 from central.blob_key import default_key_file, load_or_create
 from central.core import sealed_db
 from central.core.config import HubSettings
 from central.core.db import Database, migrate, open_database
-from tests.sync.hubkit import ROOT, env, run_py
+from tests.sync.hubkit import ROOT, env, free_port, run_py
 
 NAME = "Nguyễn Thị Kín Đáo"
 ID_NUMBER = "001299887766"
@@ -144,3 +145,35 @@ def test_a_hub_started_with_another_key_stops_clearly_and_changes_nothing(tmp_pa
         assert {p.name: p.read_bytes() for p in data.iterdir() if p.is_file()} == before
     assert default_key_file(data).is_file()
     assert run_py("-m", "central", "dossiers", "--data", str(data)).returncode == 0  # its own key
+
+
+def test_serve_with_two_workers_seals_an_older_hub_db_and_both_workers_read_it(tmp_path: Path):
+    data = tmp_path / "hub"
+    path = plaintext_hub(data, 50)
+    port = free_port()
+    log = open(tmp_path / "serve.log", "wb")  # noqa: SIM115
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "central", "serve", "--workers", "2", "--port", str(port), "--data", str(data)],
+        cwd=ROOT, env=env(), stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        deadline, seen = time.monotonic() + 60, 0
+        while time.monotonic() < deadline and seen < 20:
+            try:  # the enroll route reads the database: a bad code is refused by whichever worker
+                answer = requests.post(
+                    f"http://127.0.0.1:{port}/api/v1/enroll",
+                    json={"code": "KHONG-CO", "name": "x"},
+                    timeout=2,
+                )
+                assert answer.status_code in (400, 401, 403, 404, 422), answer.text
+                seen += 1
+            except requests.ConnectionError:
+                assert proc.poll() is None, (tmp_path / "serve.log").read_text()
+                time.sleep(0.2)
+        assert seen == 20, (tmp_path / "serve.log").read_text()
+    finally:
+        proc.terminate()
+        proc.wait(20)
+        log.close()
+    assert not sealed_db.is_plaintext(path) and count_filler(data) == 50
+    assert "Traceback" not in (tmp_path / "serve.log").read_text()
