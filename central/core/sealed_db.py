@@ -32,6 +32,7 @@ logger = logging.getLogger(__name__)
 PLAIN_HEADER = b"SQLite format 3\x00"
 SEALING = ".sealing"
 LABEL = b"motcua hub database key"
+SQLITE_NOTADB = 26  # what SQLCipher answers for a wrong key
 
 
 class WrongDatabaseKey(SystemExit):
@@ -97,7 +98,9 @@ def prepare(path: Path, db_key: bytes, key_file: Path) -> None:
         try:
             conn.execute(key_pragma(db_key))
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        except sqlcipher.DatabaseError:
+        except sqlcipher.DatabaseError as exc:
+            if getattr(exc, "sqlite_errorcode", None) != SQLITE_NOTADB:
+                raise  # not the key (a locked or unreadable file): the error as it is
             raise WrongDatabaseKey(
                 f"hub database {path} does not open with the key in {key_file} (the database key is "
                 "derived from the hub's blob key): start the hub with the key file it was sealed with "
