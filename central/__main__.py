@@ -11,7 +11,7 @@ from pathlib import Path
 
 from central import catalog_cli
 from central.core.config import HubSettings
-from central.core.db import Database, migrate
+from central.core.db import Database, migrate, open_database
 from sync.protocol import PUBLICATION_KINDS
 
 logger = logging.getLogger(__name__)
@@ -131,7 +131,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     if args.command == "blobs":
         return _blobs(args, settings)
-    database = Database(settings.db_url)
+    database = open_database(settings)
     migrate(database.engine)
     from central import commands
     from central.console import cli, index
@@ -211,7 +211,7 @@ def _serve(args: argparse.Namespace, settings: HubSettings) -> int:
 def _open_store(args: argparse.Namespace) -> Database:
     settings = _settings(args)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    database = Database(settings.db_url)
+    database = open_database(settings)
     migrate(database.engine)
     return database
 

@@ -21,7 +21,7 @@ from central.api.idle import BodyIdleTimeout
 from central.api.routes import agency, audit, dossiers, enroll, events, files, health, reconcile, uploads
 from central.blobs import open_store
 from central.core.config import HubSettings
-from central.core.db import Database, describe_error, migrate
+from central.core.db import describe_error, migrate, open_database
 from sync.protocol import API, HUB_TIME_HEADER, PROTOCOL_HEADER, PROTOCOL_VERSION, is_compatible
 
 logger = logging.getLogger(__name__)
@@ -31,7 +31,7 @@ def create_app(settings: HubSettings) -> FastAPI:
     """Build the hub: migrate the database, mount the routes, stamp every reply with the hub's clock."""
     settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     os.chmod(settings.data_dir, 0o700)
-    database = Database(settings.db_url)
+    database = open_database(settings)
     migrate(database.engine)
     # No /docs, /redoc or /openapi.json: they would describe every route to anyone, unauthenticated.
     app = FastAPI(

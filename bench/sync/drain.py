@@ -19,10 +19,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy import text  # noqa: E402
 
 from app.storage.db import open_db  # noqa: E402
-from central.core.db import Database, migrate  # noqa: E402
+from central.core.config import HubSettings  # noqa: E402
+from central.core.db import migrate, open_database  # noqa: E402
 from central.crud import create_enroll_code  # noqa: E402
 from sync.engine import SyncConfig, run_once  # noqa: E402
 from sync.enroll import enroll, load_identity  # noqa: E402
@@ -44,7 +45,7 @@ def run(args: argparse.Namespace, cuts: int) -> dict[str, float]:
     tmp = Path(tempfile.mkdtemp(prefix="drain-"))
     hub = Hub(data=tmp / "hub")
     hub.data.mkdir()
-    db = Database(f"sqlite:///{hub.data / 'hub.db'}")
+    db = open_database(HubSettings(data_dir=hub.data))
     migrate(db.engine)
     with db.session() as s:
         codes = [create_enroll_code(s, f"P{i:02d}", 1, 1) for i in range(args.desks)]
@@ -61,7 +62,7 @@ def run(args: argparse.Namespace, cuts: int) -> dict[str, float]:
     proxy = FaultProxy(
         hub.port, CutPlan(cuts=cuts, low=1, high=args.page_kb * 1024 * 3), bytes_per_s=args.kbit * 1000 / 8
     )
-    engine = create_engine(f"sqlite:///{hub.data / 'hub.db'}")
+    engine = hub.engine()
     first: list[float] = []
     done = threading.Event()
 

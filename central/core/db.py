@@ -10,22 +10,36 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from central.core import sealed_db
+
+if TYPE_CHECKING:
+    from central.core.config import HubSettings
+
 logger = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 
-def make_engine(url: str) -> Engine:
-    """An engine; on SQLite every transaction takes the write lock up front (BEGIN IMMEDIATE)."""
+def make_engine(url: str, db_key: bytes | None = None) -> Engine:
+    """An engine; on SQLite every transaction takes the write lock up front (BEGIN IMMEDIATE).
+    With `db_key` (the hub always gives one: `open_database`) the SQLite file is SQLCipher 4, its key
+    set on each new connection and never in the URL; without it, a plain SQLite scratch file."""
     if url.startswith("sqlite"):
+        sealed = sealed_db.sqlite_path(url) if db_key is not None else None
+        if db_key is not None and sealed is None:
+            raise ValueError("a sealed hub database needs a sqlite:///FILE URL")
+        extra: dict[str, Any] = {}
+        if sealed is not None and db_key is not None:
+            path, key = sealed, db_key
+            extra = {"module": sealed_db.sqlcipher, "creator": lambda: sealed_db.connect(path, key)}
         engine = create_engine(
-            url, connect_args={"timeout": 30, "check_same_thread": False}, hide_parameters=True
+            url, connect_args={"timeout": 30, "check_same_thread": False}, hide_parameters=True, **extra
         )
 
         @event.listens_for(engine, "connect")
@@ -85,9 +99,23 @@ def migrate(engine: Engine) -> None:
     logger.info("hub schema at head (%s)", engine.dialect.name)
 
 
+def open_database(settings: HubSettings) -> Database:
+    """The hub's database as every hub command and worker opens it: on SQLite, hub.db sealed under the
+    key derived from the blob key (a plaintext one is sealed in place first); PostgreSQL as it is."""
+    url = settings.db_url
+    path = sealed_db.sqlite_path(url)
+    if path is None:
+        return Database(url)
+    from central.blob_key import load_or_create
+
+    db_key = sealed_db.database_key(load_or_create(settings.key_file))
+    sealed_db.prepare(path, db_key, settings.key_file)
+    return Database(url, db_key=db_key)
+
+
 class Database:
-    def __init__(self, url: str) -> None:
-        self.engine = make_engine(url)
+    def __init__(self, url: str, db_key: bytes | None = None) -> None:
+        self.engine = make_engine(url, db_key)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager

@@ -164,9 +164,9 @@ def received_event(
 
 def event_rows(hub: Hub) -> list[dict[str, Any]]:
     """Every event the hub stored, as columns, read straight from its database."""
-    from sqlalchemy import create_engine, text
+    from sqlalchemy import text
 
-    engine = create_engine(hub.db_url or f"sqlite:///{hub.data / 'hub.db'}")
+    engine = hub.engine()
     with engine.connect() as conn:
         rows = [
             dict(r._mapping)
@@ -186,9 +186,9 @@ def push(hub: Hub, desk: Desk, events: list[dict[str, Any]]) -> requests.Respons
 
 def plant_stored_event(hub: Hub, point: str, dossier_id: str, payload_json: str, actor: str = "c") -> None:
     """An event as an older hub stored it (before today's bounds), put straight into its database."""
-    from sqlalchemy import create_engine, text
+    from sqlalchemy import text
 
-    engine = create_engine(hub.db_url or f"sqlite:///{hub.data / 'hub.db'}")
+    engine = hub.engine()
     with engine.begin() as conn:
         seq = conn.execute(text("SELECT next_seq FROM points WHERE code = :p"), {"p": point}).scalar_one()
         conn.execute(text("UPDATE points SET next_seq = :n WHERE code = :p"), {"n": seq + 1, "p": point})

@@ -127,8 +127,14 @@ def desk_bytes(home: Path, sha: str) -> bytes:
     return BlobStore(home / "blobs").read_bytes(sha)
 
 
-def test_a_hub_started_with_another_key_serves_no_file_and_says_why(tmp_path: Path):
-    hub = Hub(data=tmp_path / "hub")
+@pytest.mark.parametrize("store", ["postgresql", "sqlite"])
+def test_a_hub_started_with_another_key_serves_no_file_and_says_why(
+    tmp_path: Path, store: str, request: pytest.FixtureRequest
+):
+    """On PostgreSQL the hub keeps running and serves no file; on SQLite its hub.db is sealed under a
+    key derived from the same key file, so the hub does not start at all (tests/central/test_hub_db_seal.py)."""
+    db_url = request.getfixturevalue("postgres").new_database() if store == "postgresql" else None
+    hub = Hub(data=tmp_path / "hub", db_url=db_url)
     hub.data.mkdir()
     hub.start()
     try:
@@ -141,18 +147,26 @@ def test_a_hub_started_with_another_key_serves_no_file_and_says_why(tmp_path: Pa
         hub.stop()
     sealed = hub.data.joinpath("blobs", sha[:2], sha[2:4], sha).read_bytes()
     other = tmp_path / "elsewhere" / "blob.key"
-    wrong = Hub(data=hub.data, extra_env={"MOTCUA_HUB_BLOB_KEY_FILE": str(other)})
-    wrong.start()
-    try:
-        assert content(wrong, victim.desk.auth, sha).status_code == 503
-        assert requests.get(wrong.url + "/api/v1/health", timeout=5).status_code == 200  # alive
-    finally:
-        wrong.stop()
-    log = (hub.data.parent / f"hub-{wrong.port}.log").read_text()
-    assert "hub blob key does not match the key the files in" in log
-    assert f"file {sha[:12]}: not served, the hub runs with another blob key" in log
+    wrong = Hub(data=hub.data, db_url=db_url, extra_env={"MOTCUA_HUB_BLOB_KEY_FILE": str(other)})
+    if store == "sqlite":
+        db_before = (hub.data / "hub.db").read_bytes()
+        with pytest.raises(RuntimeError, match="hub exited with 1"):
+            wrong.start()
+        log = (hub.data.parent / f"hub-{wrong.port}.log").read_text()
+        assert f"does not open with the key in {other}" in log and "Traceback" not in log
+        assert (hub.data / "hub.db").read_bytes() == db_before
+    else:
+        wrong.start()
+        try:
+            assert content(wrong, victim.desk.auth, sha).status_code == 503
+            assert requests.get(wrong.url + "/api/v1/health", timeout=5).status_code == 200  # alive
+        finally:
+            wrong.stop()
+        log = (hub.data.parent / f"hub-{wrong.port}.log").read_text()
+        assert "hub blob key does not match the key the files in" in log
+        assert f"file {sha[:12]}: not served, the hub runs with another blob key" in log
     assert hub.data.joinpath("blobs", sha[:2], sha[2:4], sha).read_bytes() == sealed  # untouched
-    again = Hub(data=hub.data).start()
+    again = Hub(data=hub.data, db_url=db_url).start()
     try:
         assert content(again, victim.desk.auth, sha).content == desk_bytes(victim.desk.home, sha)
     finally:

@@ -16,8 +16,13 @@ PERSONAL = ("Nguyễn Văn A", "001099000001", "0900000000", "Nguyen Van A")
 
 
 def test_database_errors_carry_no_statement_parameters(postgres: Postgres, tmp_path: Path):
-    for url in (postgres.new_database(), f"sqlite:///{tmp_path / 'x.db'}"):
-        database = Database(url)
+    sealed_key = bytes(range(32))  # the SQLite hub's own engine: SQLCipher's errors wrapped the same way
+    for url, key in (
+        (postgres.new_database(), None),
+        (f"sqlite:///{tmp_path / 'x.db'}", None),
+        (f"sqlite:///{tmp_path / 'sealed.db'}", sealed_key),
+    ):
+        database = Database(url, db_key=key)
         with database.engine.begin() as conn:
             conn.execute(text("CREATE TABLE people (name VARCHAR(50) CHECK (length(name) <= 5))"))
         with pytest.raises(DBAPIError) as raised, database.engine.begin() as conn:

@@ -10,7 +10,7 @@ import pypdfium2
 import requests
 import zxingcpp
 from playwright.sync_api import Page, expect
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from app.config import Settings
 from app.forms import render_receipt
@@ -29,7 +29,7 @@ def sync(home: Path):
 
 
 def hub_sql(hub: Hub, sql: str, **params: object) -> list[tuple]:
-    engine = create_engine(f"sqlite:///{hub.data / 'hub.db'}")
+    engine = hub.engine()
     with engine.connect() as conn:
         rows = [tuple(r) for r in conn.execute(text(sql), params)]
     engine.dispose()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from central.console.auth import now_ms
 from central.console.lag import start_of_day_ms
@@ -38,7 +38,7 @@ def desks(console_hub: Hub, tmp_path_factory: pytest.TempPathFactory) -> dict[st
     p2 = new_desk(console_hub, tmp / "p02d1", "P02", 1)
     add_dossier(p2.home, "P02")
     sync(p2.home)
-    engine = create_engine(f"sqlite:///{console_hub.data / 'hub.db'}")
+    engine = console_hub.engine()
     with engine.begin() as conn:  # P02's only desk last pulled and pushed six hours ago
         for table, column in (("console_device_seen", "last_seen"), ("console_desk_reports", "last_push")):
             conn.execute(

@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import requests
 
@@ -23,6 +23,9 @@ from app.domain.ids import new_id
 from app.storage.blobs import BlobStore, record_blob
 from app.storage.db import open_db
 from app.storage.events import append_event
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 ROOT = Path(__file__).resolve().parents[2]
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
@@ -177,12 +180,19 @@ class Hub:
             "-m", "central", "agency", "post", *self.store_args(), "--dossier", code, "--event", event, *extra
         ).stdout
 
+    def engine(self) -> Engine:
+        """An engine on the hub's own database, opened as the hub opens it (SQLite: sealed hub.db)."""
+        from central.core.config import HubSettings
+        from central.core.db import open_database
+
+        settings = HubSettings(data_dir=self.data, database_url=self.db_url or "")
+        return open_database(settings).engine
+
     def events(self) -> list[tuple[str, str, str]]:
         """(id, dossier_id, type) of every event the hub stored, read straight from its database."""
-        from sqlalchemy import create_engine, text
+        from sqlalchemy import text
 
-        url = self.db_url or f"sqlite:///{self.data / 'hub.db'}"
-        engine = create_engine(url)
+        engine = self.engine()
         with engine.connect() as conn:
             rows = [tuple(r) for r in conn.execute(text("SELECT id, dossier_id, type FROM events"))]
         engine.dispose()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from app.services import cashdesk as cd
 from app.services.cash_report import day_report, submit
@@ -28,8 +28,7 @@ def _enroll(hub: Hub, home: Path, desk_no: int) -> None:
 
 
 def _hub_payloads(hub: Hub, types: tuple[str, ...]) -> list[tuple[str, dict]]:
-    url = hub.db_url or f"sqlite:///{hub.data / 'hub.db'}"
-    engine = create_engine(url)
+    engine = hub.engine()
     with engine.connect() as conn:
         rows = conn.execute(text("SELECT type, payload FROM events")).all()
     engine.dispose()
@@ -95,8 +94,7 @@ def test_numbers_of_three_offline_desks_are_unique_at_the_hub_and_a_void_is_neve
 
 
 def _hub_states(hub: Hub) -> list[dict]:
-    url = hub.db_url or f"sqlite:///{hub.data / 'hub.db'}"
-    engine = create_engine(url)
+    engine = hub.engine()
     with engine.connect() as conn:
         rows = conn.execute(text("SELECT state_json FROM dossiers")).all()
     engine.dispose()

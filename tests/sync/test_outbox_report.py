@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import requests
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from sync.engine import SyncConfig, run_once
 from sync.enroll import load_identity
@@ -18,7 +18,7 @@ from tests.sync.hubkit import Hub, make_dossier
 
 
 def desk_report(hub: Hub, device_id: str) -> dict[str, int | None] | None:
-    engine = create_engine(f"sqlite:///{hub.data / 'hub.db'}")
+    engine = hub.engine()
     try:
         with engine.connect() as conn:
             row = conn.execute(

@@ -193,10 +193,11 @@ def test_a_published_form_template_reaches_the_desk_and_prints_on_form_01(sqlite
     skipped by the desk, which keeps the template it had; a backup carries the installed template."""
     import subprocess
 
+    from sqlalchemy.orm import Session
+
     from app.backup import create_backup
     from app.form_templates import installed_template
     from app.services.dossier_forms import render_form
-    from central.core.db import Database
     from central.ingest import publish
 
     home = tmp_path / "desk"
@@ -228,10 +229,10 @@ def test_a_published_form_template_reaches_the_desk_and_prints_on_form_01(sqlite
     )
     assert label in text and "Mẫu 01 · phiên bản 2026.1" in text and text.count(label) == 2  # both copies
 
-    hub_db = Database(f"sqlite:///{sqlite_hub.data / 'hub.db'}")  # forced past the CLI's check
-    with hub_db.session() as s:
+    hub_engine = sqlite_hub.engine()  # forced past the CLI's check
+    with Session(hub_engine) as s, s.begin():
         publish(s, "forms", {**good, "version": "2026.2", "texts": {"bring_back": "TODO {so_phieu}"}})
-    hub_db.engine.dispose()
+    hub_engine.dispose()
     report = run_once(config, lambda d, t: None, lambda: False)
     assert report.outcome == "ok" and report.rejected == 1
     assert installed_template(home, "01").version == "2026.1"  # the desk keeps what it had

@@ -30,9 +30,9 @@ def test_three_desks_offline_then_synced_never_share_a_register_number(sqlite_hu
     for home in homes:
         report = run_once(SyncConfig(home=home, chunk_size=16 * 1024), lambda d, t: None, lambda: False)
         assert report.outcome == "ok", report.log_message
-    from sqlalchemy import create_engine, text
+    from sqlalchemy import text
 
-    engine = create_engine(f"sqlite:///{sqlite_hub.data / 'hub.db'}")
+    engine = sqlite_hub.engine()
     with engine.connect() as conn:
         rows = conn.execute(text("SELECT payload FROM events WHERE type = 'received'")).all()
     engine.dispose()

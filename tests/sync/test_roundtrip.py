@@ -92,7 +92,7 @@ def test_an_extension_request_declined_or_withdrawn_at_the_desk_is_accepted_and_
     sqlite_hub: Hub, tmp_path: Path
 ):
     """The hub admits and folds the new desk events: nothing refused, nothing flagged, nothing pending."""
-    from sqlalchemy import create_engine, text
+    from sqlalchemy import text
 
     from app.storage.events import append_event
 
@@ -112,7 +112,7 @@ def test_an_extension_request_declined_or_withdrawn_at_the_desk_is_accepted_and_
     assert outbox_empty(home)  # none refused
     types = [t for _id, d, t in sqlite_hub.events() if d == dossier_id]
     assert types.count("extension_declined") == 1 and types.count("extension_withdrawn") == 1
-    engine = create_engine(f"sqlite:///{sqlite_hub.data / 'hub.db'}")
+    engine = sqlite_hub.engine()
     with engine.connect() as conn:
         row = conn.execute(
             text("SELECT flags, state_json FROM dossiers WHERE id = :id"), {"id": dossier_id}
