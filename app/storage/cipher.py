@@ -12,12 +12,13 @@ from typing import Any
 
 from sqlcipher3 import dbapi2 as sqlcipher
 
+from app.sqlite_seal import PLAIN_HEADER, is_plaintext, key_pragma  # noqa: F401  (the store's names for them)
+
 Error: Any = sqlcipher.Error
 DB_ERRORS: tuple[type[BaseException], ...] = (sqlite3.Error, sqlcipher.Error)
 OperationalError: tuple[type[BaseException], ...] = (sqlite3.OperationalError, sqlcipher.OperationalError)
 IntegrityErrors: tuple[type[BaseException], ...] = (sqlite3.IntegrityError, sqlcipher.IntegrityError)
 SQLITE_FULL = 13
-PLAIN_HEADER = b"SQLite format 3\x00"
 
 
 def cipher_version() -> str:
@@ -26,20 +27,6 @@ def cipher_version() -> str:
         return str(con.execute("PRAGMA cipher_version").fetchone()[0])
     finally:
         con.close()
-
-
-def is_plaintext(path: Path) -> bool:
-    """True if `path` is an ordinary (unsealed) SQLite file."""
-    try:
-        with open(path, "rb") as fh:
-            return fh.read(16) == PLAIN_HEADER
-    except FileNotFoundError:
-        return False
-
-
-def key_pragma(db_key: bytes) -> str:
-    # a raw 256-bit key: SQLCipher skips its own PBKDF2 (the key is random, not a password)
-    return f"PRAGMA key = \"x'{db_key.hex()}'\""
 
 
 def connect_sealed(path: Path | str, db_key: bytes, timeout: float) -> Any:

@@ -16,65 +16,21 @@ import contextlib
 import hashlib
 import logging
 import os
-import sqlite3
 from pathlib import Path
 
 from app.keys import StoreKeys
-from app.storage.cipher import key_pragma, sqlcipher
+from app.sqlite_seal import export_sealed, replace_sealed
 
 logger = logging.getLogger(__name__)
-
-SEALING = ".sealing"
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def seal_store(path: Path, keys: StoreKeys) -> None:
     """Seal the plaintext store at `path` (desk.db) and the blobs beside it."""
     logger.info("sealing plaintext store %s", path.name)
-    target = path.with_name(path.name + SEALING)
-    plain = sqlite3.connect(str(path), timeout=30)
-    try:
-        plain.execute("PRAGMA journal_mode = DELETE").fetchone()
-        version = int(plain.execute("PRAGMA user_version").fetchone()[0])
-    finally:
-        plain.close()
-    target.unlink(missing_ok=True)  # a half-made copy from an interrupted start
-    con = sqlcipher.connect(str(path), isolation_level=None, timeout=30)
-    try:
-        con.execute(f"ATTACH DATABASE ? AS sealed KEY \"x'{keys.db_key.hex()}'\"", (str(target),))
-        con.execute("SELECT sqlcipher_export('sealed')").fetchone()
-        con.execute(f"PRAGMA sealed.user_version = {version}")
-        con.execute("DETACH DATABASE sealed")
-    finally:
-        con.close()
-    os.chmod(target, 0o600)
-    _check(target, keys, version)
-    _fsync(target)
-    sealed = seal_blobs(path.parent / "blobs", keys)
-    for suffix in ("-wal", "-shm", "-journal"):
-        path.with_name(path.name + suffix).unlink(missing_ok=True)
-    os.replace(target, path)
-    _fsync(path.parent)
-    logger.info("store sealed: schema %d, %d blobs sealed", version, sealed)
-
-
-def _check(target: Path, keys: StoreKeys, version: int) -> None:
-    con = sqlcipher.connect(str(target))
-    try:
-        con.execute(key_pragma(keys.db_key))
-        if int(con.execute("PRAGMA user_version").fetchone()[0]) != version:
-            raise sqlcipher.DatabaseError("sealed copy lost its schema version")
-        if con.execute("PRAGMA quick_check").fetchone()[0] != "ok":
-            raise sqlcipher.DatabaseError("sealed copy fails quick_check")
-    finally:
-        con.close()
+    sealed = export_sealed(path, keys.db_key)
+    count = seal_blobs(path.parent / "blobs", keys)
+    replace_sealed(path, sealed)
+    logger.info("store sealed: %d blobs sealed", count)
 
 
 def seal_blobs(root: Path, keys: StoreKeys) -> int:

@@ -22,15 +22,21 @@ import hashlib
 import hmac
 import logging
 import os
-import sqlite3
 from pathlib import Path
 from typing import Any
 
 from sqlcipher3 import dbapi2 as sqlcipher
 
+from app.sqlite_seal import (  # noqa: F401  (PLAIN_HEADER: the hub's name for it)
+    PLAIN_HEADER,
+    SEALING,
+    export_sealed,
+    is_plaintext,
+    key_pragma,
+    replace_sealed,
+)
+
 logger = logging.getLogger(__name__)
-PLAIN_HEADER = b"SQLite format 3\x00"
-SEALING = ".sealing"
 LABEL = b"motcua hub database key"
 SQLITE_NOTADB = 26  # what SQLCipher answers for a wrong key
 
@@ -41,10 +47,6 @@ class WrongDatabaseKey(SystemExit):
 
 def database_key(blob_key: bytes) -> bytes:
     return hmac.new(blob_key, LABEL, hashlib.sha256).digest()
-
-
-def key_pragma(db_key: bytes) -> str:
-    return f"PRAGMA key = \"x'{db_key.hex()}'\""
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -65,22 +67,6 @@ def connect(path: Path, db_key: bytes, timeout: float = 30.0) -> Any:
         conn.close()
         raise
     return conn
-
-
-def is_plaintext(path: Path) -> bool:
-    try:
-        with open(path, "rb") as fh:
-            return fh.read(16) == PLAIN_HEADER
-    except FileNotFoundError:
-        return False
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def prepare(path: Path, db_key: bytes, key_file: Path) -> None:
@@ -129,35 +115,5 @@ def _lock(path: Path) -> Any:
 
 def seal_in_place(path: Path, db_key: bytes) -> None:
     logger.info("sealing plaintext hub database %s", path.name)
-    target = path.with_name(path.name + SEALING)
-    plain = sqlite3.connect(str(path), timeout=30)
-    try:
-        plain.execute("PRAGMA journal_mode = DELETE").fetchone()
-        version = int(plain.execute("PRAGMA user_version").fetchone()[0])
-        tables = int(plain.execute("SELECT count(*) FROM sqlite_master").fetchone()[0])
-    finally:
-        plain.close()
-    target.unlink(missing_ok=True)  # a half-made copy from an interrupted start
-    con = sqlcipher.connect(str(path), isolation_level=None, timeout=30)
-    try:
-        con.execute(f"ATTACH DATABASE ? AS sealed KEY \"x'{db_key.hex()}'\"", (str(target),))
-        con.execute("SELECT sqlcipher_export('sealed')").fetchone()
-        con.execute(f"PRAGMA sealed.user_version = {version}")
-        con.execute("DETACH DATABASE sealed")
-    finally:
-        con.close()
-    os.chmod(target, 0o600)
-    check = connect(target, db_key)
-    try:
-        if int(check.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]) != tables:
-            raise sqlcipher.DatabaseError("sealed copy lost tables")
-        if check.execute("PRAGMA quick_check").fetchone()[0] != "ok":
-            raise sqlcipher.DatabaseError("sealed copy fails quick_check")
-    finally:
-        check.close()
-    _fsync(target)
-    for suffix in ("-wal", "-shm", "-journal"):
-        path.with_name(path.name + suffix).unlink(missing_ok=True)
-    os.replace(target, path)
-    _fsync(path.parent)
-    logger.info("hub database sealed (%d schema objects)", tables)
+    replace_sealed(path, export_sealed(path, db_key))
+    logger.info("hub database sealed")
