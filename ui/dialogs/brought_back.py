@@ -101,14 +101,7 @@ class BroughtBackDialog(ActionDialog):
         self._show()
 
     def _on_item(self, item: dict[str, Any]) -> None:
-        page = DraftPage(
-            meta=item["meta"],
-            text=item.get("text", ""),
-            source=item.get("source", ""),
-            text_pdf=item.get("text_pdf"),
-            is_photo=bool(item.get("is_photo")),
-        )
-        page.thumb = QImage.fromData(item["thumb_png"])
+        page = DraftPage.from_item(item, QImage.fromData(item["thumb_png"]))
         self.pages.append(page)
         self._show()
 

@@ -31,6 +31,18 @@ class DraftPage:
     text_pdf: bytes | None = None  # Tesseract's invisible text layer, for the searchable PDF
     is_photo: bool = False
 
+    @classmethod
+    def from_item(cls, item: dict[str, Any], thumb: Any = None) -> DraftPage:
+        """A page as a scan or import job hands it over (ui.ops.digitize's item)."""
+        return cls(
+            meta=item["meta"],
+            text=item.get("text", ""),
+            thumb=thumb,
+            source=item.get("source", ""),
+            text_pdf=item.get("text_pdf"),
+            is_photo=bool(item.get("is_photo")),
+        )
+
 
 @dataclass
 class DraftComponent:

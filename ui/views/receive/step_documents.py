@@ -320,14 +320,7 @@ class DocumentsStep(QWidget):
         self.jobs.append(job)
 
         def on_item(item: dict[str, Any], comp: DraftComponent = comp) -> None:
-            page = DraftPage(
-                meta=item["meta"],
-                text=item.get("text", ""),
-                source=item.get("source", ""),
-                text_pdf=item.get("text_pdf"),
-                is_photo=bool(item.get("is_photo")),
-            )
-            page.thumb = QImage.fromData(item["thumb_png"])
+            page = DraftPage.from_item(item, QImage.fromData(item["thumb_png"]))
             if replace_row is not None and replace_row < len(comp.pages):
                 comp.pages[replace_row] = page
             else:
