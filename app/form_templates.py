@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from app.domain.errors import ValidationError
+from app.domain.vocabulary import vn_today
 
 logger = logging.getLogger(__name__)
 
@@ -328,7 +329,7 @@ def installed_template(home: Path | None, form: str, today: date | None = None) 
     except (OSError, ValidationError) as exc:
         logger.error("installed form template not used: %s", exc)
         return shipped_template(form)
-    if date.fromisoformat(template.effective_date) > (today or date.today()):
+    if date.fromisoformat(template.effective_date) > (today or vn_today()):
         return shipped_template(form)  # published ahead of its day
     return template
 

@@ -13,11 +13,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from datetime import date
 from pathlib import Path
 
 import pytest
 
+from app.domain.vocabulary import vn_today
 from tests.sync.hubkit import ROOT
 
 SPY = ROOT / "tests" / "central" / "tmp_spy"
@@ -54,9 +54,9 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     return home, code
 
 
-MONTH = f"{date.today():%Y-%m}"
+MONTH = f"{vn_today():%Y-%m}"
 COMMANDS = {
-    "cash_pdf": ("cash", "report", "--day", date.today().isoformat(), "--out", "{out}.pdf"),
+    "cash_pdf": ("cash", "report", "--day", vn_today().isoformat(), "--out", "{out}.pdf"),
     "report_pdf": ("report", "--month", MONTH, "--out", "{out}.pdf"),
     "report_xlsx": ("report", "--month", MONTH, "--out", "{out}.xlsx"),
     "form_01": ("forms", "print", "--dossier", "{code}", "--form", "01", "--out", "{out}.pdf"),

@@ -16,6 +16,7 @@ from typing import Any
 
 from app.domain.errors import ValidationError
 from app.domain.text import nfc
+from app.domain.vocabulary import vn_today
 
 ID_KINDS = ("cccd", "cmnd", "passport")
 GENDERS = ("male", "female")
@@ -132,7 +133,7 @@ def _id_number(kind: str, raw: str, born: date | None, gender: str | None, check
 
 def check_applicant(data: dict[str, Any], today: date | None = None) -> ApplicantCheck:
     """Check and normalise an applicant dict (see the `received` payload in BRIEF.md)."""
-    today = today or date.today()
+    today = today or vn_today()
     check = ApplicantCheck(values=dict(data))
     values = check.values
     name = " ".join(nfc(str(data.get("full_name") or "")).split())

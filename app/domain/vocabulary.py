@@ -83,6 +83,13 @@ POSTAL_STATUS_VI: dict[str, str] = {
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")  # the wall time the clerk and the citizen read
 
+
+def vn_today() -> date:
+    """Today in Hanoi. Not `date.today()`: a desk's system clock may be set to UTC (or any zone),
+    and between 00:00 and 07:00 Hanoi time its date is still yesterday's."""
+    return datetime.now(VN_TZ).date()
+
+
 PAYMENT_METHOD_VI: dict[str, str] = {  # how a fee is paid at the desk
     "cash": "Tiền mặt",
     "transfer": "Chuyển khoản (VietQR)",

@@ -11,7 +11,7 @@ from app.catalog.fees import vnd
 from app.catalog.model import Component, FeeRule, Procedure
 from app.catalog.terms import ChannelTerms
 from app.config import Settings
-from app.domain.vocabulary import CHANNEL_VI, COPY_KIND_VI, LEVEL_VI
+from app.domain.vocabulary import CHANNEL_VI, COPY_KIND_VI, LEVEL_VI, vn_today
 from app.form_templates import GUIDANCE, FormTemplate, shipped_template
 from app.forms.base import FormPDF
 from app.forms.citizen import public_note
@@ -157,7 +157,7 @@ def render_guidance(
         doc_title=f"Phiếu hướng dẫn {p.code}",
         heading=t.text("title"),
         subtitle=f"{t.text('procedure_label')}: {p.name} (mã {p.code}, phiên bản {p.version})",
-        place_date=day or date.today(),
+        place_date=day or vn_today(),
         template=None if t.is_shipped else t,
     )
     _point_lines(pdf, settings, t)

@@ -7,6 +7,7 @@ from typing import Any
 
 from app.config import Settings
 from app.domain.state import DossierState
+from app.domain.vocabulary import vn_today
 from app.form_templates import FormTemplate, shipped_template
 from app.forms.base import FormPDF, applicant_name, copy_kind_vi, vn_long_date
 from app.forms.receipt import receipt_day
@@ -62,7 +63,7 @@ def render_supplement_request(
         heading=t.text("title"),
         form_no="02",
         template=t,
-        place_date=day or date.today(),
+        place_date=day or vn_today(),
     )
     _intro(pdf, state, settings, t)
     pdf.para(t.text("request"), style="B")
@@ -95,7 +96,7 @@ def render_refusal(
         heading=t.text("title"),
         form_no="03",
         template=t,
-        place_date=day or date.today(),
+        place_date=day or vn_today(),
     )
     _intro(pdf, state, settings, t)
     pdf.para(t.text("refusal"))
@@ -125,7 +126,7 @@ def render_apology(
         heading=t.text("title"),
         form_no="04",
         template=t,
-        place_date=day or date.today(),
+        place_date=day or vn_today(),
     )
     _intro(pdf, state, settings, t)
     original = state.original_due_date

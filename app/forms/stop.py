@@ -6,6 +6,7 @@ from datetime import date
 
 from app.config import Settings
 from app.domain.state import DossierState
+from app.domain.vocabulary import vn_today
 from app.form_templates import FormTemplate, shipped_template
 from app.forms.base import FormPDF, applicant_name
 from app.forms.receipt import receipt_day
@@ -27,7 +28,7 @@ def render_stop_notice(
         settings,
         doc_title=f"Thông báo dừng giải quyết hồ sơ {state.code or ''}",
         heading=t.text("title"),
-        place_date=day or date.today(),
+        place_date=day or vn_today(),
         form_no="05",
         template=t,
     )

@@ -11,6 +11,7 @@ from typing import Any
 from app.domain.errors import NotFoundError, ValidationError
 from app.domain.state import OPEN, STATUS_LABELS_VI, DossierState, Flag, Status
 from app.domain.text import search_words
+from app.domain.vocabulary import vn_today
 from app.storage import Database
 
 _OPEN = "(" + ", ".join(f"'{s.value}'" for s in sorted(OPEN)) + ")"
@@ -166,7 +167,7 @@ def list_dossiers(
     Scrolling: pass the previous page's `next_after` (each item's "cursor") as `after` (keyset
     paging, constant cost at any depth); `offset` still works for a first jump. `with_total=False`
     skips the capped count (the list's later pages do not need it)."""
-    today = today or date.today()
+    today = today or vn_today()
     where_f, args_f = _filter_sql(filter, today, due_soon_days)
     where_q, args_q = _match_sql(query)
     where = f"({where_f}) AND ({where_q})"
@@ -219,7 +220,7 @@ def dashboard(db: Database, today: date | None = None) -> dict[str, Any]:
 
     Totals per status come from the `dossier_counts` counters; the date-dependent counts are index
     range scans (one day, or the open dossiers), so this stays fast at 100,000 dossiers."""
-    t = (today or date.today()).isoformat()
+    t = (today or vn_today()).isoformat()
     one = lambda sql, *a: int(db.conn.execute(sql, a).fetchone()[0] or 0)  # noqa: E731
     by_status = status_counts(db)
     n = lambda *statuses: sum(by_status.get(s, 0) for s in statuses)  # noqa: E731

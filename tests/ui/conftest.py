@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import time
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -10,6 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QInputMethodEvent, QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
+from app.domain.vocabulary import VN_TZ
 from ui.adapters import session
 from ui.main import build_window, make_context
 from ui.samples import sample_page
@@ -39,6 +43,24 @@ def make_card_image(path: Path, payload: str = CARD_QR) -> Path:
     img = qrcode.make(payload, box_size=6, border=6)
     img.save(path)
     return path
+
+
+@pytest.fixture
+def clock_in_another_zone():
+    """The machine's clock set to a zone whose date is not Hanoi's right now (UTC-12 until 18:00 Hanoi
+    time, UTC+14 after it), as on a desk left on UTC opened after midnight Hanoi time: a screen that
+    takes the system date for today shows the wrong day."""
+    before = os.environ.get("TZ")
+    zone = "Etc/GMT+12" if datetime.now(VN_TZ).hour < 18 else "Etc/GMT-14"
+    os.environ["TZ"] = zone
+    time.tzset()
+    assert datetime.now().date() != datetime.now(VN_TZ).date(), zone  # the fault is really there
+    yield zone
+    if before is None:
+        os.environ.pop("TZ", None)
+    else:
+        os.environ["TZ"] = before
+    time.tzset()
 
 
 @pytest.fixture

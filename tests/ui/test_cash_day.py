@@ -63,7 +63,9 @@ def _day_of_two_clerks(ctx):
     return head, today
 
 
-def test_the_head_sees_every_desks_cash_report_and_prints_one(qtbot, desk, tmp_path: Path):
+def test_the_head_sees_every_desks_cash_report_and_prints_one(
+    qtbot, desk, tmp_path: Path, clock_in_another_zone
+):
     ctx, _window = desk
     head, today = _day_of_two_clerks(ctx)
     _other_desk_day(ctx, today.isoformat())
@@ -97,7 +99,7 @@ def test_the_head_sees_every_desks_cash_report_and_prints_one(qtbot, desk, tmp_p
                    check=True, timeout=60)  # fmt: skip  # looked at
 
 
-def test_a_clerk_sees_only_their_own_cash_report(qtbot, desk, tmp_path: Path):
+def test_a_clerk_sees_only_their_own_cash_report(qtbot, desk, tmp_path: Path, clock_in_another_zone):
     ctx, _window = desk
     _head, today = _day_of_two_clerks(ctx)
     _other_desk_day(ctx, today.isoformat())

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.vocabulary import QT_DATE_FORMAT, RATING_LABELS_VI
+from ui.qdates import qdate_today
 
 RATINGS = list(RATING_LABELS_VI.items())  # (value, label), in the order the form shows them
 
@@ -149,7 +150,7 @@ class ApologyDialog(ActionDialog):
         self.new_date = QDateEdit()
         self.new_date.setDisplayFormat(QT_DATE_FORMAT)
         self.new_date.setCalendarPopup(True)
-        start = self.current if self.current.isValid() else QDate.currentDate()
+        start = self.current if self.current.isValid() else qdate_today()
         self.new_date.setDate(start.addDays(3))
         self.reason = _reason_edit("Lý do chậm trả kết quả")
         self.form.addRow(

@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDateEdit,
@@ -31,6 +31,7 @@ from ui import printing
 from ui.adapters import cash
 from ui.context import DeskContext
 from ui.messages import user_message
+from ui.qdates import qdate_today
 from ui.workers.jobs import Job
 
 logger = logging.getLogger(__name__)
@@ -75,7 +76,7 @@ class CashDayDialog(QDialog):
         self.setMinimumSize(1180, 420)
         root = QVBoxLayout(self)
         bar = QHBoxLayout()
-        self.day = QDateEdit(QDate.currentDate())
+        self.day = QDateEdit(qdate_today())
         self.day.setCalendarPopup(True)
         self.day.setDisplayFormat("dd/MM/yyyy")
         self.day.setAccessibleName("Ngày báo cáo thu tiền")

@@ -31,10 +31,7 @@ from app.services.complaints import Complaint
 from ui.adapters import complaints
 from ui.context import DeskContext
 from ui.messages import user_message
-
-
-def _qdate(d: date) -> QDate:
-    return QDate(d.year, d.month, d.day)
+from ui.qdates import qdate
 
 
 def _pydate(q: QDate) -> date:
@@ -52,7 +49,7 @@ class ComplaintDialog(QDialog):
         self.setMinimumSize(860, 560)
         root = QVBoxLayout(self)
         form = QFormLayout()
-        self.received = QDateEdit(_qdate(self.today))
+        self.received = QDateEdit(qdate(self.today))
         self.received.setCalendarPopup(True)
         self.received.setDisplayFormat("dd/MM/yyyy")
         self.channel = QComboBox()
@@ -64,7 +61,7 @@ class ComplaintDialog(QDialog):
         self.subject.setFixedHeight(90)
         self.dossier = QLineEdit(placeholderText="Mã hồ sơ liên quan (nếu có)")
         self.answered = QCheckBox("Đã trả lời ngà&y")
-        self.answered_on = QDateEdit(_qdate(self.today))
+        self.answered_on = QDateEdit(qdate(self.today))
         self.answered_on.setCalendarPopup(True)
         self.answered_on.setDisplayFormat("dd/MM/yyyy")
         self.answered_on.setEnabled(False)
@@ -128,7 +125,7 @@ class ComplaintDialog(QDialog):
     def clear(self) -> None:
         self.editing = ""
         self.table.clearSelection()
-        self.received.setDate(_qdate(self.today))
+        self.received.setDate(qdate(self.today))
         self.channel.setCurrentIndex(0)
         self.subject.clear()
         self.dossier.clear()
@@ -143,12 +140,12 @@ class ComplaintDialog(QDialog):
         c = self.items[row]
         self.editing = c.id
         self.error.clear()
-        self.received.setDate(_qdate(date.fromisoformat(c.received_on)))
+        self.received.setDate(qdate(date.fromisoformat(c.received_on)))
         self.channel.setCurrentIndex(max(self.channel.findData(c.channel), 0))
         self.subject.setPlainText(c.subject)
         self.dossier.setText(c.dossier_code)
         self.answered.setChecked(bool(c.answered_on))
-        self.answered_on.setDate(_qdate(date.fromisoformat(c.answered_on) if c.answered_on else self.today))
+        self.answered_on.setDate(qdate(date.fromisoformat(c.answered_on) if c.answered_on else self.today))
 
     def complaint(self) -> Complaint:
         """The complaint as the form stands."""

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QDateEdit, QHBoxLayout, QPushButton, QWidget
 
 from app.domain.vocabulary import QT_DATE_FORMAT
 from ui.dialogs.actions import ActionDialog
+from ui.qdates import qdate
 
 MAX_DAYS = 366  # a year's book at most: a longer register is an export, not a print
 
@@ -26,7 +27,7 @@ class RegisterDialog(ActionDialog):
 
     def __init__(self, today: date, parent: QWidget | None = None) -> None:
         super().__init__("In sổ theo dõi hồ sơ (mẫu 07)", parent)
-        self.today = QDate(today.year, today.month, today.day)
+        self.today = qdate(today)
         self.first = _date_edit(self.today)
         self.last = _date_edit(self.today)
         quick = QHBoxLayout()

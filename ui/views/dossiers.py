@@ -4,7 +4,7 @@ and the register (form 07) of a period printed from here."""
 from __future__ import annotations
 
 import tempfile
-from datetime import date, datetime
+from datetime import date
 from functools import partial
 from pathlib import Path
 
@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.vocabulary import VN_TZ
+from app.domain.vocabulary import vn_today
 from ui import printing
 from ui.adapters.dossier import list_dossiers
 from ui.context import DeskContext
@@ -130,7 +130,7 @@ class DossiersView(ViewPage):
 
     # ----- the register (form 07) -----
     def _on_register_clicked(self) -> None:
-        dialog = RegisterDialog(datetime.now(VN_TZ).date(), self)
+        dialog = RegisterDialog(vn_today(), self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             v = dialog.values()
             self.print_register(v["first"], v["last"])

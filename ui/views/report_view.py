@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QRectF, Qt
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
     QComboBox,
@@ -26,6 +26,7 @@ from app.domain.vocabulary import vn_date
 from app.reports import period as periods
 from app.reports.point import PointReport, Table, cell_text
 from ui.messages import user_message
+from ui.qdates import qdate_today
 from ui.views.base import ViewPage, section
 from ui.workers.jobs import Job
 
@@ -118,7 +119,7 @@ class ReportView(ViewPage):
         for code, label in KINDS:
             self.kind.addItem(label, code)
         self.kind.setCurrentIndex(1)
-        self.day = QDateEdit(QDate.currentDate())
+        self.day = QDateEdit(qdate_today())
         self.day.setCalendarPopup(True)
         self.day.setDisplayFormat("dd/MM/yyyy")
         self.show_button = QPushButton("&Xem báo cáo")
