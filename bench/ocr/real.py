@@ -1,4 +1,4 @@
-"""The real-page corpus (bench/ocr/real): public scans of Vietnamese administrative documents.
+"""The real-page corpus (bench/ocr/real): public scans and photos of Vietnamese administrative documents.
 
 Each page is `<name>.jpg` or `<name>.png` with `<name>.gt.txt`: lines of the page transcribed by eye
 (the header block and the first paragraphs, not always the whole page; see real/PROVENANCE.md).
@@ -36,12 +36,22 @@ HANDWRITTEN = (
     "ttr01-1", "ttr09-1", "ttr22-1", "ttr239-1", "ttr24-1", "ub299-1", "ub574-1", "ub575-1",
 )  # fmt: skip
 FEATURES = {"stamp": STAMPED, "handwriting": HANDWRITTEN}
+# Real phone photos, not scans (kind "photo"): ph-nd30-1 and ph-th4113-1 are pages of state documents
+# photographed close up (the page fills the frame, a finger at the edge of one); ph-toc-1 is a whole
+# sheet lying on a wooden desk (an English page: no Vietnamese one on a desk was found under an open
+# licence), with the sheet's corners marked by hand in PHOTO_CORNERS.
+PHOTOS = ("ph-nd30-1", "ph-th4113-1", "ph-toc-1")
+# The sheet's corners in ph-toc-1.jpg (x, y pixels, clockwise from top left), marked by eye.
+PHOTO_CORNERS = {"ph-toc-1": ((83, 18), (343, 53), (296, 437), (13, 390))}
+# Real ruled tables (kind "table"): tb-tt01-1 is two fully ruled tables side by side, typed (a
+# screen capture of a word-processor page, not a scan), the parts of an administrative document.
+TABLES = ("tb-tt01-1",)
 
 
 @dataclass
 class RealPage:
     name: str
-    kind: str  # "color" | "gray" | "bw"
+    kind: str  # "color" | "gray" | "bw" (flatbed scans), "photo" (phone photos), "table" (ruled tables)
     path: Path
     lines: list[str]
 
@@ -57,7 +67,7 @@ class RealPage:
 
     def image(self) -> np.ndarray:
         img = Image.open(self.path)
-        return np.asarray(img.convert("RGB" if self.kind == "color" else "L"))
+        return np.asarray(img.convert("L" if self.kind in ("gray", "bw") else "RGB"))
 
     @property
     def dpi(self) -> int:
@@ -65,6 +75,10 @@ class RealPage:
 
 
 def _kind(name: str, path: Path) -> str:
+    if name in PHOTOS:
+        return "photo"
+    if name in TABLES:
+        return "table"
     if path.suffix == ".png":
         return "bw"
     return "gray" if name.startswith(GRAY_DOCS) else "color"
