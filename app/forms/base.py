@@ -18,11 +18,20 @@ from app.domain.vocabulary import vn_long_date as vn_long_date
 from app.domain.vocabulary import vn_time_date as vn_time_date
 from app.form_templates import FormTemplate
 from app.forms.citizen import strip_internal
+from app.forms.fonts import add_font
 
 FONT_DIR = Path(__file__).resolve().parents[2] / "resources" / "fonts"
 FONT = "NotoSerif"
 _FONT_FILES = {"": "NotoSerif-Regular.ttf", "B": "NotoSerif-Bold.ttf", "I": "NotoSerif-Italic.ttf"}
 _FONT_FILES["BI"] = "NotoSerif-BoldItalic.ttf"
+
+
+def add_fonts(pdf: FPDF) -> None:
+    """Noto Serif in its four styles, parsed once per process (app.forms.fonts), each document's own."""
+    for style, name in _FONT_FILES.items():
+        add_font(pdf, FONT, style, FONT_DIR / name)
+
+
 PARENT_AGENCY_DEFAULT = "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG\nTHÀNH PHỐ HÀ NỘI"
 
 
@@ -33,8 +42,7 @@ class FormPDF(FPDF):
         super().__init__(orientation=orientation, unit="mm", format="A4")
         self.set_margins(20, 15, 15)
         self.set_auto_page_break(auto=True, margin=15)
-        for style, name in _FONT_FILES.items():
-            self.add_font(FONT, style, str(FONT_DIR / name))
+        add_fonts(self)
         self.set_font(FONT, size=12)
         self.set_creator("Một Cửa Desk")
         self.template: FormTemplate | None = None  # the centre's wording (FormPDF.opened)
