@@ -10,6 +10,8 @@ metrics, the file's bytes), so two forms can be built at the same time in two th
 
 The document's fontTools font is opened lazily on the cached bytes of the file, so the subset
 fpdf2 embeds is made from the same font as `add_font` would give: the same glyphs and the same bytes.
+Those bytes leave out the OpenType layout tables fpdf2 drops from every subset anyway (GDEF, GSUB,
+GPOS), which fontTools' subsetter would otherwise decompile at each output before dropping them.
 Fonts this does not cover (a variable, colour, CFF or compressed font, one without a `.notdef`
 glyph, or an fpdf2 whose `TTFFont` has other fields than this module knows) go through `add_font`.
 """
@@ -43,7 +45,8 @@ _NEVER_SET = ("unicode_range",)  # a slot TTFFont.__init__ leaves empty
 
 @dataclass(frozen=True)
 class Parsed:
-    """One style of a font file as fpdf2 parsed it (its fontTools font closed), and the file's bytes."""
+    """One style of a font file as fpdf2 parsed it (its fontTools font closed), and the file's bytes
+    without the tables the output drops."""
 
     font: TTFFont
     data: bytes
@@ -79,14 +82,30 @@ def _parse(path: Path, fontkey: str, style: str) -> Parsed | None:
     if set(TTFFont.__slots__) != {*_SHARED, *_OWN, *_NEVER_SET}:
         return None  # another fpdf2: what is safe to share is not known
     data = path.read_bytes()
-    probe = ttLib.TTFont(io.BytesIO(data), lazy=True)
+    probe = ttLib.TTFont(io.BytesIO(data), recalcTimestamp=False, lazy=True)
     if "fvar" in probe or ("glyf" in probe and ".notdef" not in probe.getGlyphOrder()):
         return None  # a variable font, or one TTFFont would draw a .notdef glyph into
     font = TTFFont(FPDF(), path, fontkey, style)
     font.ttfont.close()  # each document opens its own
     if font.is_cff or font.is_compressed or font.color_font is not None:
         return None
-    return Parsed(font, data)
+    return Parsed(font, without(data, UNUSED_AT_OUTPUT))
+
+
+# tables fpdf2's output drops from each subset it embeds (it shapes text, when asked, from the file),
+# which fontTools' subsetter still decompiles before dropping them: left out of the cached bytes
+UNUSED_AT_OUTPUT = ("GDEF", "GSUB", "GPOS")
+
+
+def without(data: bytes, tags: tuple[str, ...]) -> bytes:
+    """The font file `data` without the tables `tags` (the others copied as they are)."""
+    font = ttLib.TTFont(io.BytesIO(data), recalcTimestamp=False, lazy=True)
+    for tag in tags:
+        if tag in font:
+            del font[tag]
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
 
 
 def document_font(pdf: FPDF, parsed: Parsed) -> TTFFont:
