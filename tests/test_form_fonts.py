@@ -18,6 +18,7 @@ from fpdf import FPDF
 from app.forms import fonts, render_receipt, render_refusal
 from app.forms.base import _FONT_FILES, FONT, FONT_DIR, FormPDF, add_fonts
 from app.forms.samples import SETTINGS, sample_procedure, sample_state
+from ui.session import warm_forms
 
 WHEN = datetime(2026, 11, 18, 9, 5, tzinfo=UTC)
 
@@ -134,3 +135,11 @@ def at_once(jobs: dict[str, Callable[[], bytes]]) -> dict[str, bytes]:
         thread.join(60)
     assert not failed, failed
     return out
+
+
+def test_the_desk_start_warm_up_leaves_every_style_parsed() -> None:
+    fonts._parsed.clear()  # as in a desk just started
+    warm_forms().join(60)  # ui.session starts it before the login
+    for style, name in _FONT_FILES.items():
+        key = ((FONT_DIR / name).resolve(), f"{FONT.lower()}{style}", style)
+        assert fonts._parsed.get(key) is not None, style

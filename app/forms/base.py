@@ -242,6 +242,21 @@ class FormPDF(FPDF):
         return bytes(self.output())
 
 
+def warm_up() -> None:
+    """A throwaway form in every style, with a table and a QR code, written and dropped: the fonts get
+    parsed (app.forms.fonts) and what fpdf2, fontTools and qrcode import on first use gets imported,
+    so the first form a clerk prints pays for neither. For a thread at desk start (ui.session)."""
+    pdf = FormPDF()
+    pdf.add_page()
+    for style in _FONT_FILES:
+        pdf.font(style, 10)
+        pdf.cell(40, 5, "Hà Nội")
+    pdf.ln(6)
+    pdf.grid(["Số", "Giấy tờ"], [["1", "Bản sao"]], [20, 60])
+    pdf.qr("000.00.01.H26", x=pdf.l_margin, y=pdf.get_y(), size=12)
+    pdf.bytes()
+
+
 def _heading_style() -> Any:
     from fpdf.fonts import FontFace
 
