@@ -1,6 +1,6 @@
 """The forms' fonts are parsed once per process (app.forms.fonts), and each document still gets its
 own font state: the same bytes as fpdf2's own `add_font`, and two forms built at once in two threads
-each come out right."""
+each come out right. A receipt's QR code is encoded once for its two copies."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ import pytest
 from fpdf import FPDF
 
 from app.forms import fonts, render_receipt, render_refusal
-from app.forms.base import _FONT_FILES, FONT, FONT_DIR, FormPDF, add_fonts
+from app.forms.base import _FONT_FILES, FONT, FONT_DIR, FormPDF, add_fonts, qr_png
 from app.forms.samples import SETTINGS, sample_procedure, sample_state
 from ui.session import warm_forms
 
@@ -143,3 +143,10 @@ def test_the_desk_start_warm_up_leaves_every_style_parsed() -> None:
     for style, name in _FONT_FILES.items():
         key = ((FONT_DIR / name).resolve(), f"{FONT.lower()}{style}", style)
         assert fonts._parsed.get(key) is not None, style
+
+
+def test_a_receipts_qr_code_is_encoded_once_for_both_copies() -> None:
+    qr_png.cache_clear()
+    data = render_receipt(sample_state(), SETTINGS, sample_procedure())
+    assert qr_png.cache_info().misses == 1 and qr_png.cache_info().hits >= 1  # Liên 1, then Liên 2
+    assert text_of(data).count("000.00.01.H26-261118-0103") >= 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import Sequence
 from datetime import date
@@ -231,15 +232,21 @@ class FormPDF(FPDF):
         self.ln(h)
 
     def qr(self, text: str, x: float, y: float, size: float = 24) -> None:
-        image = qrcode.make(text, box_size=6, border=1)
-        buf = io.BytesIO()
-        image.save(buf, format="PNG")
-        self.image(buf, x=x, y=y, w=size, h=size)
+        self.image(io.BytesIO(qr_png(text)), x=x, y=y, w=size, h=size)
 
     def bytes(self) -> bytes:
         if self.template is not None:  # the last page carries the template's footer and version
             self.page_foot(self.template.footer, self.template.version_line)
         return bytes(self.output())
+
+
+@functools.lru_cache(maxsize=8)
+def qr_png(text: str) -> bytes:
+    """The QR code of `text` as a PNG, made once for the copies of a slip and the sizes a receipt tries
+    (app.forms.receipt): a few recent ones kept, in memory only."""
+    buf = io.BytesIO()
+    qrcode.make(text, box_size=6, border=1).save(buf, format="PNG")
+    return buf.getvalue()
 
 
 def warm_up() -> None:
