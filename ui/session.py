@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -82,7 +83,25 @@ def install_lock(ctx: DeskContext, window: MainWindow, app: QApplication) -> Ina
     return watcher
 
 
+def warm_forms() -> threading.Thread:
+    """The forms' fonts parsed in the background (app.forms.base.warm_up) while the clerk logs in, so
+    the first receipt of the day does not wait for them."""
+
+    def run() -> None:
+        from app.forms.base import warm_up
+
+        try:
+            warm_up()
+        except Exception:  # the first form printed says what is wrong
+            logger.exception("forms warm-up failed")
+
+    thread = threading.Thread(target=run, name="forms-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
 def start_session(app: QApplication, window: MainWindow, ctx: DeskContext) -> int:
+    warm_forms()
     if ctx.clerk is None and not login(ctx):
         return 0
     window.update_identity()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import Sequence
 from datetime import date
@@ -18,11 +19,20 @@ from app.domain.vocabulary import vn_long_date as vn_long_date
 from app.domain.vocabulary import vn_time_date as vn_time_date
 from app.form_templates import FormTemplate
 from app.forms.citizen import strip_internal
+from app.forms.fonts import add_font
 
 FONT_DIR = Path(__file__).resolve().parents[2] / "resources" / "fonts"
 FONT = "NotoSerif"
 _FONT_FILES = {"": "NotoSerif-Regular.ttf", "B": "NotoSerif-Bold.ttf", "I": "NotoSerif-Italic.ttf"}
 _FONT_FILES["BI"] = "NotoSerif-BoldItalic.ttf"
+
+
+def add_fonts(pdf: FPDF) -> None:
+    """Noto Serif in its four styles, parsed once per process (app.forms.fonts), each document's own."""
+    for style, name in _FONT_FILES.items():
+        add_font(pdf, FONT, style, FONT_DIR / name)
+
+
 PARENT_AGENCY_DEFAULT = "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG\nTHÀNH PHỐ HÀ NỘI"
 
 
@@ -33,8 +43,7 @@ class FormPDF(FPDF):
         super().__init__(orientation=orientation, unit="mm", format="A4")
         self.set_margins(20, 15, 15)
         self.set_auto_page_break(auto=True, margin=15)
-        for style, name in _FONT_FILES.items():
-            self.add_font(FONT, style, str(FONT_DIR / name))
+        add_fonts(self)
         self.set_font(FONT, size=12)
         self.set_creator("Một Cửa Desk")
         self.template: FormTemplate | None = None  # the centre's wording (FormPDF.opened)
@@ -223,15 +232,36 @@ class FormPDF(FPDF):
         self.ln(h)
 
     def qr(self, text: str, x: float, y: float, size: float = 24) -> None:
-        image = qrcode.make(text, box_size=6, border=1)
-        buf = io.BytesIO()
-        image.save(buf, format="PNG")
-        self.image(buf, x=x, y=y, w=size, h=size)
+        self.image(io.BytesIO(qr_png(text)), x=x, y=y, w=size, h=size)
 
     def bytes(self) -> bytes:
         if self.template is not None:  # the last page carries the template's footer and version
             self.page_foot(self.template.footer, self.template.version_line)
         return bytes(self.output())
+
+
+@functools.lru_cache(maxsize=8)
+def qr_png(text: str) -> bytes:
+    """The QR code of `text` as a PNG, made once for the copies of a slip and the sizes a receipt tries
+    (app.forms.receipt): a few recent ones kept, in memory only."""
+    buf = io.BytesIO()
+    qrcode.make(text, box_size=6, border=1).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def warm_up() -> None:
+    """A throwaway form in every style, with a table and a QR code, written and dropped: the fonts get
+    parsed (app.forms.fonts) and what fpdf2, fontTools and qrcode import on first use gets imported,
+    so the first form a clerk prints pays for neither. For a thread at desk start (ui.session)."""
+    pdf = FormPDF()
+    pdf.add_page()
+    for style in _FONT_FILES:
+        pdf.font(style, 10)
+        pdf.cell(40, 5, "Hà Nội")
+    pdf.ln(6)
+    pdf.grid(["Số", "Giấy tờ"], [["1", "Bản sao"]], [20, 60])
+    pdf.qr("000.00.01.H26", x=pdf.l_margin, y=pdf.get_y(), size=12)
+    pdf.bytes()
 
 
 def _heading_style() -> Any:

@@ -179,18 +179,35 @@ def render_receipt(
     ex = extras or ReceiptExtras()
     tpl = template or SHIPPED
     for scale in BODY_SCALES:  # a long slip (an organisation, a long checklist) is set a little smaller
-        pdf = FormPDF()
+        pdf = _SlipPDF()
         pdf.set_title(f"Giấy tiếp nhận hồ sơ {state.code or ''}")
         pdf.body_scale = scale
-        fits = True
-        for n, lien in enumerate(LIEN, 1):
-            _copy(pdf, state, settings, procedure, ex, lien, tpl)
-            fits = pdf.page == n  # each copy on its own page, signatures included
-            if not fits and scale != BODY_SCALES[-1]:  # the copies are alike: try smaller at once
-                break
-        if fits:
-            break
+        smallest = scale == BODY_SCALES[-1]
+        try:
+            for n, lien in enumerate(LIEN, 1):
+                # each copy on its own page, signatures included; while a smaller size is left to
+                # try, a copy running onto a next page stops this size at once (the copies are alike)
+                pdf.last_page = None if smallest else n
+                _copy(pdf, state, settings, procedure, ex, lien, tpl)
+        except _PastItsPage:
+            continue
+        break
     return pdf.bytes()  # at the smallest scale a copy that still does not fit runs on to a second page
+
+
+class _PastItsPage(Exception):
+    """A copy of the slip ran onto a next page."""
+
+
+class _SlipPDF(FormPDF):
+    """The slip at one body size; with `last_page`, adding a page after it raises `_PastItsPage`."""
+
+    last_page: int | None = None
+
+    def add_page(self, *args: Any, **kwargs: Any) -> None:
+        if self.last_page is not None and self.page >= self.last_page:
+            raise _PastItsPage
+        super().add_page(*args, **kwargs)
 
 
 BODY_SCALES = (1.0, 0.95, 0.9, 0.86)  # the body from 12 pt down to about 10 pt, still easily read

@@ -8,7 +8,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from app.domain.vocabulary import vn_date
-from app.forms.base import _FONT_FILES, FONT, FONT_DIR
+from app.forms.base import FONT, add_fonts
 
 WIDTH_MM, HEIGHT_MM = 80, 100
 
@@ -17,8 +17,7 @@ def render_ticket(number: str, field_name: str, point_name: str, issued_at: date
                   kind: str = "") -> bytes:  # fmt: skip
     """One ticket as a PDF page of 80 x 100 mm. `kind`: "" (walk-in), "priority" or "booked"."""
     pdf = FPDF(unit="mm", format=(WIDTH_MM, HEIGHT_MM))
-    for style, name in _FONT_FILES.items():
-        pdf.add_font(FONT, style, str(FONT_DIR / name))
+    add_fonts(pdf)
     pdf.set_margins(5, 5, 5)
     pdf.set_auto_page_break(False)
     pdf.add_page()
