@@ -91,11 +91,11 @@ def repair(path: Path, uid: str, key: bytes, recorded: int) -> int:
     """Cut a torn record, or one past what the `.info` records that does not open, and return the
     upload's true offset: the end of the last whole record (records beyond `recorded`, written by a
     PATCH killed before it saved its offset, are opened to be sure they are whole and ours).
-    Run under the upload's lock."""
+    Run under the upload's lock. No data file (an upload being finished): `recorded`, untouched."""
     try:
         fh = open(path, "r+b")  # noqa: SIM115  # closed below
     except FileNotFoundError:
-        return 0
+        return recorded
     with fh:
         size = os.fstat(fh.fileno()).st_size
         pos, plain = _walk(fh, size, uid, AESGCM(key), recorded)

@@ -7,7 +7,8 @@ searched for the marker and for slices of the bytes the hub recorded: 0 hits. Th
 the hub's offset and completes; the hub's blob opens and hashes to the file's SHA-256.
 A hub killed with SIGKILL in the middle of a PATCH, its last record torn, reports the end of the last
 whole record as the offset (past the one it had saved: whole records are kept), refuses the stale
-offset, and the upload resumes from there to a checked blob.
+offset, and the upload resumes from there to a checked blob. An older hub's upload kept in clear is
+removed when the hub starts.
 """
 
 from __future__ import annotations
@@ -201,3 +202,40 @@ def test_a_record_torn_by_kill_9_is_cut_and_the_upload_resumes_after_the_last_wh
     answer = patch(hub, desk, uid, kept, data[kept:])
     assert answer.status_code == 204, answer.text
     assert hub.blob_ok(sha) and not partial.exists()
+
+
+def test_an_older_hubs_upload_in_clear_is_removed_at_start(tmp_path: Path):
+    hub = Hub(data=tmp_path / "hub")
+    (hub.data / "tus").mkdir(parents=True)
+    clear, info = hub.data / "tus" / ("ab" * 16), hub.data / "tus" / f"{'ab' * 16}.info"
+    clear.write_bytes(scan_png()[:400_000])  # what tuspyserver appended in clear before this change
+    info.write_text(json.dumps({"offset": 400_000, "size": 1_500_000, "metadata": {"device": "d"}}))
+    empty = hub.data / "tus" / ("cd" * 16)
+    empty.touch()  # created, no byte yet: nothing in clear, kept
+    hub.start()
+    try:
+        assert not clear.exists() and not info.exists() and empty.exists()
+        assert search(hub.data, {"marker": [MARKER]}) == {}
+    finally:
+        hub.stop()
+
+
+def test_a_sealed_record_changed_on_disk_fails_the_upload_with_422_and_stores_nothing(
+    sqlite_hub: Hub, tmp_path: Path
+):
+    hub = sqlite_hub
+    data = scan_png()
+    desk, sha = desk_with_scan(hub, tmp_path, data)
+    uid = create_upload(hub, desk, sha, len(data))
+    assert patch(hub, desk, uid, 0, data[:500_000]).status_code == 204
+    partial = hub.data / "tus" / uid
+    pos, _ = records(partial)[0]
+    with open(partial, "r+b") as fh:  # one byte of the first record's ciphertext
+        fh.seek(pos + RECORD_HEAD + 100)
+        byte = fh.read(1)
+        fh.seek(pos + RECORD_HEAD + 100)
+        fh.write(bytes([byte[0] ^ 1]))
+    answer = patch(hub, desk, uid, 500_000, data[500_000:])
+    assert answer.status_code == 422 and answer.json()["detail"]["code"] == "hash_mismatch", answer.text
+    assert not partial.exists() and not (hub.data / "tus" / f"{uid}.info").exists()
+    assert not hub.blob_ok(sha) and not list((hub.data / "blobs").rglob("*.tmp"))
