@@ -164,10 +164,13 @@ def uploads(args: argparse.Namespace) -> None:
         for h in hubs.values():
             h.stop()
     rate = {k: args.upload_mb / statistics.median(v) for k, v in times.items()}
+    spread = {k: f"{args.upload_mb / max(v):.1f}-{args.upload_mb / min(v):.1f}" for k, v in times.items()}
+    pairs = [b / t for b, t in zip(times["before"], times["this"], strict=True)]  # rounds side by side
     print(f"upload of {args.upload_mb:g} MB in PATCHes of {args.chunk} bytes, median of {args.rounds}:")
-    print(f"  before ({args.before}, upload in progress in clear) {rate['before']:7.1f} MB/s")
-    print(f"  this tree (upload in progress sealed)          {rate['this']:7.1f} MB/s")
-    print(f"  this/before {rate['this'] / rate['before']:.2f}")
+    print(f"  before ({args.before}, in clear)  {rate['before']:7.1f} MB/s  (rounds {spread['before']})")
+    print(f"  this tree (sealed)  {rate['this']:7.1f} MB/s  (rounds {spread['this']})")
+    print(f"  this/before {rate['this'] / rate['before']:.2f}; median of the rounds' ratios "
+          f"{statistics.median(pairs):.2f}")  # fmt: skip
 
 
 def main() -> None:

@@ -9,9 +9,9 @@ replaced) the data file never holds a clear byte:
 
 The key is derived from the hub's blob key (HMAC-SHA256 with a fixed label), so the key folder stays
 the one file IT keeps. The tus offset still counts plaintext bytes. The upload's id and each record's
-place are bound in: a record moved to another upload or another place does not open. Each chunk is
-written as it arrives (nothing buffered across chunks), so the offset tuspyserver records is always
-the end of a whole record. A record torn by a crash (kill -9, power cut in the middle of a write) is
+place are bound in: a record moved to another upload or another place does not open. A PATCH's body
+is sealed in records of up to RECORD_MAX bytes, all on disk (fsync) before tuspyserver records the
+offset, which is therefore the end of a whole record. A record torn by a crash (kill -9, power cut in the middle of a write) is
 cut by `repair`, and the offset is the end of the last whole record. On completion `plaintext` opens
 the records one by one (memory bounded by one record) for the hash check and the blob store.
 """
@@ -26,7 +26,7 @@ import json
 import logging
 import os
 import secrets
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -40,7 +40,7 @@ MAGIC = b"MCT1"
 NONCE = 12
 HEAD = NONCE + 4
 TAG = 16
-RECORD_MAX = 1 << 20  # plaintext bytes of one record; a chunk of a PATCH body is split to fit
+RECORD_MAX = 1 << 20  # plaintext bytes of one record (at most this much of a PATCH is held in memory)
 LABEL = b"motcua hub tus upload key"
 
 
@@ -177,12 +177,18 @@ class TornUpload(OSError):
 
 class SealedStorage(LocalFileStorage):
     """tuspyserver's local backend, with the data file sealed record by record under `key`.
-    The `.info` sidecar, the locks and the layout are tuspyserver's own."""
+    The `.info` sidecar, the locks and the layout are tuspyserver's own.
+
+    A PATCH's body is held in memory up to RECORD_MAX bytes, then sealed and written as one record;
+    the rest is written at the end of the PATCH (`flush`, then fsync), before tuspyserver saves the
+    offset. What a PATCH ended by an error before its flush held in memory is dropped when it lets
+    go of the upload's lock; the `.info` may then be ahead of the records, and the next HEAD or PATCH
+    sets it back to the last whole record (`repair`)."""
 
     def __init__(self, files_dir: str, key: bytes) -> None:
         super().__init__(files_dir)
         self._key, self._aead = key, AESGCM(key)
-        self._ends: dict[str, tuple[int, int]] = {}  # uid -> (file size, plaintext offset) after our write
+        self._held: dict[str, bytearray] = {}  # uid -> plaintext of the PATCH in progress, not yet sealed
 
     async def create(self, uid: str) -> None:
         def _do() -> None:
@@ -199,48 +205,51 @@ class SealedStorage(LocalFileStorage):
     async def size(self, uid: str) -> int:
         return (await asyncio.to_thread(ends, Path(self._path(uid)), uid))[1]
 
-    async def append(self, uid: str, chunk: bytes) -> None:
-        """Seal and write `chunk` now (one record per RECORD_MAX bytes): what tuspyserver counts as
-        written is on disk, whatever ends the PATCH after this."""
-        await asyncio.to_thread(self._append, uid, bytes(chunk))
+    @contextlib.asynccontextmanager
+    async def lock(self, uid: str) -> AsyncIterator[None]:  # type: ignore[override]  # as the local backend
+        async with super().lock(uid):
+            self._held.pop(uid, None)
+            try:
+                yield
+            finally:
+                self._held.pop(uid, None)
 
-    def _append(self, uid: str, chunk: bytes) -> None:
+    async def append(self, uid: str, chunk: bytes) -> None:
+        held = self._held.setdefault(uid, bytearray())
+        held += chunk
+        if len(held) >= RECORD_MAX:
+            whole = len(held) - len(held) % RECORD_MAX
+            ready = bytes(held[:whole])
+            del held[:whole]
+            await asyncio.to_thread(self._write, uid, ready, False)
+
+    async def flush(self, uid: str) -> None:
+        ready = bytes(self._held.pop(uid, b""))
+        await asyncio.to_thread(self._write, uid, ready, True)
+
+    def _write(self, uid: str, data: bytes, durable: bool) -> None:
+        """Seal `data` as records of up to RECORD_MAX bytes at the end of the upload's data file."""
         path = self._path(uid)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         try:
-            size = os.fstat(fd).st_size
-            known = self._ends.get(uid)
-            if known is None or known[0] != size:  # first write of this process, or another's since
+            if data:
+                size = os.fstat(fd).st_size
                 pos, plain = ends(Path(path), uid)
                 if size == 0:
                     _write_all(fd, MAGIC)
                     pos = size = len(MAGIC)
                 if pos != size:
                     raise TornUpload(f"upload {uid} does not end on a whole record")
-                known = (size, plain)
-            size, plain = known
-            for start in range(0, len(chunk), RECORD_MAX):
-                part = chunk[start : start + RECORD_MAX]
-                nonce = secrets.token_bytes(NONCE)
-                sealed = self._aead.encrypt(nonce, part, _aad(uid, plain, len(part)))
-                record = nonce + len(part).to_bytes(4, "big") + sealed
-                _write_all(fd, record)
-                size, plain = size + len(record), plain + len(part)
-                self._ends[uid] = (size, plain)
+                for start in range(0, len(data), RECORD_MAX):
+                    part = data[start : start + RECORD_MAX]
+                    nonce = secrets.token_bytes(NONCE)
+                    sealed = self._aead.encrypt(nonce, part, _aad(uid, plain, len(part)))
+                    _write_all(fd, nonce + len(part).to_bytes(4, "big") + sealed)
+                    plain += len(part)
+            if durable:
+                os.fsync(fd)
         finally:
             os.close(fd)
-
-    async def flush(self, uid: str) -> None:
-        def _do() -> None:
-            with contextlib.suppress(FileNotFoundError):
-                fd = os.open(self._path(uid), os.O_RDONLY)
-                try:
-                    os.fsync(fd)
-                finally:
-                    os.close(fd)
-
-        self._ends.pop(uid, None)
-        await asyncio.to_thread(_do)
 
     async def read(self, uid: str) -> bytes | None:
         """The whole plaintext in memory (tuspyserver's routes never call it; `plaintext` streams)."""
@@ -250,5 +259,5 @@ class SealedStorage(LocalFileStorage):
         return await asyncio.to_thread(lambda: b"".join(plaintext(path, uid, self._key)))
 
     async def delete(self, uid: str) -> None:
-        self._ends.pop(uid, None)
+        self._held.pop(uid, None)
         await super().delete(uid)

@@ -56,7 +56,7 @@ def desk_with_scan(hub: Hub, tmp: Path, data: bytes) -> tuple[Desk, str]:
     with db.transaction():
         ref = BlobStore(desk.home / "blobs").put_bytes(data)
         record_blob(db, ref, "image/png")
-        page = {"sha256": ref.sha256, "size": ref.size, "mime": "image/png", "width": 700, "height": 700}
+        page = {"sha256": ref.sha256, "size": ref.size, "mime": "image/png", "width": 100, "height": 100}
         page |= {"dpi": 300, "ocr_confidence": 90, "rotation": 0, "skew": 0, "is_blank": False}
         payload = received_payload(next_code("PT", 1), "PT", 1, [{**page, "is_color": True}])
         append_event(db, new_id(), "received", payload, "clerk1")
@@ -172,7 +172,7 @@ def test_a_record_torn_by_kill_9_is_cut_and_the_upload_resumes_after_the_last_wh
     sqlite_hub: Hub, tmp_path: Path
 ):
     hub = sqlite_hub
-    data = scan_png()
+    data = scan_png(1100)  # 3.6 MB: the cut PATCH below gets two whole records of 1 MiB to disk
     desk, sha = desk_with_scan(hub, tmp_path, data)
     uid = create_upload(hub, desk, sha, len(data))
     first = 300_000
@@ -181,8 +181,8 @@ def test_a_record_torn_by_kill_9_is_cut_and_the_upload_resumes_after_the_last_wh
     partial, info = hub.data / "tus" / uid, hub.data / "tus" / f"{uid}.info"
     before = partial.stat().st_size
 
-    sock = cut_patch(hub, desk, uid, first, data[first:], 700_000)
-    wait_for(lambda: partial.stat().st_size > before + 400_000, "the second PATCH never reached the disk")
+    sock = cut_patch(hub, desk, uid, first, data[first:], 2_600_000)
+    wait_for(lambda: partial.stat().st_size > before + 2 * 2**20, "the second PATCH never reached the disk")
     hub.kill()  # SIGKILL in the middle of the PATCH: its offset was never saved
     sock.close()
     assert json.loads(info.read_text())["offset"] == first

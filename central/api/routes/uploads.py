@@ -1,7 +1,7 @@
 """Resumable uploads: the `tuspyserver` router, wrapped with our device auth and SHA-256 check.
 
 tuspyserver keeps partial uploads under `<data>/tus/<uid>` with a JSON `.info` beside it; its storage
-hook is ours (`central.tus_sealed`): the data file is sealed, one AES-256-GCM record per chunk. We add:
+hook is ours (`central.tus_sealed`): the data file is sealed, AES-256-GCM records of up to 1 MiB. We add:
 - every tus route authenticates the device, and an upload belongs to the device that created it
   (a router-level dependency: tuspyserver's own `auth` runs only after a PATCH body was written);
 - creation is allowed only for a file that an event of the device's point names, with that size
