@@ -1,4 +1,4 @@
-"""tus uploads in progress, sealed at rest: every PATCH chunk is one AES-256-GCM record on disk.
+"""tus uploads in progress, sealed at rest: a PATCH's body goes to disk as AES-256-GCM records.
 
 tuspyserver keeps an upload as `<tus>/<uid>` (data) and `<uid>.info` (JSON: offset, length, metadata).
 Through its storage hook (`TusStorage`; `SealedStorage` below is its local backend with the data file
@@ -11,9 +11,10 @@ The key is derived from the hub's blob key (HMAC-SHA256 with a fixed label), so 
 the one file IT keeps. The tus offset still counts plaintext bytes. The upload's id and each record's
 place are bound in: a record moved to another upload or another place does not open. A PATCH's body
 is sealed in records of up to RECORD_MAX bytes, all on disk (fsync) before tuspyserver records the
-offset, which is therefore the end of a whole record. A record torn by a crash (kill -9, power cut in the middle of a write) is
-cut by `repair`, and the offset is the end of the last whole record. On completion `plaintext` opens
-the records one by one (memory bounded by one record) for the hash check and the blob store.
+offset, which is therefore the end of a whole record. A record torn by a crash (kill -9, a power cut
+in the middle of a write) is cut by `repair`, and the offset is the end of the last whole record. On
+completion `plaintext` opens the records one by one (memory bounded by one record) for the hash check
+and the blob store.
 """
 
 from __future__ import annotations
