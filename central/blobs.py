@@ -151,11 +151,16 @@ class HubBlobs:
                 tmp.unlink()
         return writer.size
 
-    def adopt(self, source: Path, sha256: str) -> None:
-        """Seal a finished (hash-checked) upload into place, then remove the upload's clear file."""
-        with open(source, "rb") as src:
-            self._seal_into_place(sha256, iter(lambda: src.read(CHUNK), b""))
-        source.unlink(missing_ok=True)
+    def adopt_chunks(self, chunks: Iterable[bytes], sha256: str) -> int:
+        """Seal a stream of plaintext into place under its SHA-256 (ValueError, and nothing stored,
+        if it does not hash to it); returns its size. A finished tus upload comes this way."""
+        return self._seal_into_place(sha256, chunks)
+
+    def upload_key(self) -> bytes:
+        """The key tus uploads in progress are sealed with (derived: the key folder stays one file)."""
+        from central.tus_sealed import upload_key
+
+        return upload_key(self._key)
 
     def put_file(self, source: Path) -> tuple[str, int]:
         """Seal a file into the store (hashed first, then sealed as it streams); returns (sha256, size)."""

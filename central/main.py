@@ -45,12 +45,13 @@ def create_app(settings: HubSettings) -> FastAPI:
     blobs = open_store(settings.data_dir, settings.blobs_dir, settings.key_file)
     blobs.seal_all()  # an older hub's files, stored in clear, are sealed in place (crash-safe)
     app.state.settings, app.state.db, app.state.blobs = settings, database, blobs
+    app.state.tus_key = blobs.upload_key()
     app.add_exception_handler(RequestValidationError, _invalid)  # type: ignore[arg-type]
     app.add_exception_handler(DBAPIError, _database_error)  # type: ignore[arg-type]
     for module in (health, enroll, events, dossiers, files, agency, audit):
         app.include_router(module.router, prefix=API)
     app.include_router(reconcile.router, prefix=API)
-    app.include_router(uploads.tus_router(settings))
+    app.include_router(uploads.tus_router(settings, app.state.tus_key))
     console.install(app)  # the web console at / and the citizen page; /api/v1 unchanged
     # after the console's own middlewares, so outside them: the guard (credentials and body limits,
     # the console's too) runs before any route or console session check reads a body

@@ -1,15 +1,18 @@
 """Resumable uploads: the `tuspyserver` router, wrapped with our device auth and SHA-256 check.
 
-tuspyserver keeps partial uploads under `<data>/tus/<uid>` with a JSON `.info` beside it. We add:
+tuspyserver keeps partial uploads under `<data>/tus/<uid>` with a JSON `.info` beside it; its storage
+hook is ours (`central.tus_sealed`): the data file is sealed, AES-256-GCM records of up to 1 MiB. We add:
 - every tus route authenticates the device, and an upload belongs to the device that created it
   (a router-level dependency: tuspyserver's own `auth` runs only after a PATCH body was written);
 - creation is allowed only for a file that an event of the device's point names, with that size
   declared up front (`Upload-Length`; no deferred length, no concatenation, no body on creation), and
   while the device holds fewer than `open_uploads_per_device` unfinished uploads;
-- before a PATCH, the data file is cut back to the offset the `.info` records: if the hub was killed
-  between writing bytes and saving the offset, appending would otherwise corrupt the file;
-- on completion the SHA-256 is checked; a match moves the file into the blob store, a mismatch
-  deletes the upload and answers 422, and the desk starts that file again.
+- before a HEAD or a PATCH, the data file is cut back to its last whole record and the `.info`'s offset
+  set to it: a hub killed in the middle of a PATCH leaves a torn record, and whole records past the
+  offset it had saved (those are kept: the desk resumes after them);
+- on completion the records are opened one by one, hashed and sealed into the blob store as they
+  stream; a SHA-256 mismatch (or a record that does not open) deletes the upload and answers 422, and
+  the desk starts that file again.
 """
 
 from __future__ import annotations
@@ -21,14 +24,15 @@ import re
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+from cryptography.exceptions import InvalidTag
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from tuspyserver import create_tus_router
 from tuspyserver.lock import FileLock, LockTimeoutError
 
-from central import files, tus_store
+from central import files, tus_sealed, tus_store
 from central.api.deps import get_device
-from central.blobs import BlobUnavailable, sha256_file
+from central.blobs import BlobUnavailable
 from central.core.config import HubSettings
 from central.ingest import insert_blob
 from central.models import Blob
@@ -67,29 +71,34 @@ def tus_auth(request: Request) -> None:
     metadata = info.get("metadata") or {}
     if not isinstance(metadata, dict) or metadata.get("device") != device.id:
         raise HTTPException(404)
-    if request.method == "PATCH":
-        _repair(tus_dir, uid)
+    if request.method in ("PATCH", "HEAD"):
+        _repair(tus_dir, uid, request.app.state.tus_key, busy_is_error=request.method == "PATCH")
 
 
-def _repair(tus_dir: Path, uid: str) -> None:
-    """Under the upload's lock, cut bytes written but not recorded in the `.info`. A PATCH holding
-    the lock for more than BUSY_WAIT_S (a half-open link the body idle timeout has not yet ended)
-    means busy: 423, the desk retries later."""
+def _repair(tus_dir: Path, uid: str, key: bytes, busy_is_error: bool) -> None:
+    """Under the upload's lock, cut the data file back to its last whole record and record that
+    offset in the `.info`. A PATCH finding the lock held for more than BUSY_WAIT_S (a half-open link
+    the body idle timeout has not yet ended) means busy: 423, the desk retries later; a HEAD then
+    answers the offset the `.info` holds (the next PATCH repairs)."""
     data = tus_dir / uid
     lock = FileLock(str(data), locks_dir=str(tus_dir / ".locks"))
     try:
         lock.acquire(blocking=True, timeout=BUSY_WAIT_S)  # a just-cut request is finishing: wait
     except LockTimeoutError as exc:
+        if not busy_is_error:
+            return
         raise HTTPException(
             423, {"code": "upload_busy", "message": "another request is still writing this upload"}
         ) from exc
     try:
-        info = _info(tus_dir, uid) or {}
-        offset = int(str(info.get("offset") or 0))
-        if data.exists() and data.stat().st_size > offset:
-            logger.warning("upload %s: cutting %d unrecorded bytes", uid, data.stat().st_size - offset)
-            with open(data, "r+b") as fh:
-                fh.truncate(offset)
+        info = _info(tus_dir, uid)
+        if info is None:
+            return
+        recorded = int(str(info.get("offset") or 0))
+        offset = tus_sealed.repair(data, uid, key, recorded)
+        if offset != recorded:
+            logger.warning("upload %s: offset %d set to its last whole record, %d", uid, recorded, offset)
+            tus_sealed.set_offset(tus_dir / f"{uid}.info", offset)
     finally:
         lock.release()
 
@@ -131,22 +140,22 @@ def complete_dep(request: Request) -> Callable[[str, dict[str, str]], Awaitable[
 
     def finish(file_path: str, metadata: dict[str, str]) -> None:
         path, sha = Path(file_path), metadata.get("sha256", "")
-        actual = sha256_file(path)
         info = Path(f"{file_path}.info")
-        if actual != sha:
+        chunks = tus_sealed.plaintext(path, path.name, request.app.state.tus_key)
+        try:  # opened record by record, hashed and sealed under the blob key as it streams
+            size = request.app.state.blobs.adopt_chunks(chunks, sha)
+        except BlobUnavailable as exc:
+            raise HTTPException(
+                503, {"code": "files_unavailable", "message": "hub files unavailable"}
+            ) from exc
+        except (ValueError, InvalidTag) as exc:
             logger.warning("upload %s: SHA-256 mismatch for file %s; discarded", path.name, sha[:12])
             path.unlink(missing_ok=True)
             info.unlink(missing_ok=True)
             raise HTTPException(
                 422, {"code": "hash_mismatch", "message": "content does not match its SHA-256"}
-            )
-        size = path.stat().st_size
-        try:
-            request.app.state.blobs.adopt(path, sha)  # sealed under the hub's key; the clear upload removed
-        except BlobUnavailable as exc:
-            raise HTTPException(
-                503, {"code": "files_unavailable", "message": "hub files unavailable"}
             ) from exc
+        path.unlink(missing_ok=True)
         with request.app.state.db.session() as s:
             if s.get(Blob, sha) is None:
                 insert_blob(s, sha, size)
@@ -165,9 +174,11 @@ async def _no_auth() -> None:
     """tuspyserver runs its `auth` AFTER writing a PATCH body; ours is a router dependency instead."""
 
 
-def tus_router(settings: HubSettings) -> APIRouter:
-    """tuspyserver's routes behind `tus_auth`, which runs before anything of tuspyserver's."""
+def tus_router(settings: HubSettings, key: bytes) -> APIRouter:
+    """tuspyserver's routes behind `tus_auth`, which runs before anything of tuspyserver's; uploads
+    in progress sealed under `key` (`HubBlobs.upload_key`)."""
     os.makedirs(settings.tus_dir, exist_ok=True)
+    tus_sealed.drop_clear(settings.tus_dir)  # an older hub's uploads in clear
     inner = create_tus_router(
         prefix=TUS_PREFIX,
         files_dir=str(settings.tus_dir),
@@ -177,6 +188,7 @@ def tus_router(settings: HubSettings) -> APIRouter:
         pre_create_dep=pre_create_dep,
         upload_complete_dep=complete_dep,  # type: ignore[arg-type]  # awaited by tuspyserver
         strict_offset_validation=True,
+        storage=tus_sealed.SealedStorage(str(settings.tus_dir), key),
     )
     router = APIRouter(dependencies=[Depends(tus_auth)])
     router.include_router(inner)
