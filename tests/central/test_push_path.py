@@ -7,10 +7,12 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 from sqlalchemy import Engine, delete, event, select
 
 from app.domain.events import Event
@@ -24,7 +26,7 @@ from central.core.db import Database, migrate
 from central.crud import create_enroll_code, redeem_enroll_code
 from central.models import Device, Dossier, EventRow, FeedItem
 from sync.protocol import WireEvent
-from tests.sync.hubkit import Postgres, agency_code_for, next_code, received_payload
+from tests.sync.hubkit import Hub, Postgres, agency_code_for, next_code, received_payload
 
 CLOCK = HybridClock()
 
@@ -151,3 +153,33 @@ def test_a_push_writes_what_storing_and_indexing_one_by_one_gives(db: Database):
         conn.execute(delete(PointDay.__table__))
         index.backfill(conn)
     assert console_tables(db.engine) == written
+
+
+@pytest.mark.parametrize("mode", ["fast", "immediate"])
+def test_a_restarted_postgresql_fails_no_push_of_a_hub_that_held_connections(tmp_path: Path, mode: str):
+    """The pool checks a connection as it is checked out without a round trip: the server closed
+    it, so the socket is readable; it is dropped and a new one made, and the push succeeds."""
+    pg = Postgres()
+    hub = Hub(data=tmp_path / "hub", db_url=pg.new_database())
+    hub.data.mkdir()
+    try:
+        hub.start()
+        device = Device(id="", point_code="P01", desk=1)
+        enrolled = requests.post(
+            f"{hub.url}/api/v1/enroll", json={"code": hub.enroll_code("P01", 1)}, timeout=10
+        ).json()
+        device.id = enrolled["device_id"]
+        auth = (enrolled["device_id"], enrolled["secret"])
+
+        def send() -> int:
+            body = {"events": [json.loads(received(device).model_dump_json())]}
+            return requests.post(f"{hub.url}/api/v1/events", json=body, auth=auth, timeout=30).status_code
+
+        with ThreadPoolExecutor(6) as pool:  # several connections in the hub's pool
+            assert list(pool.map(lambda _: send(), range(24))) == [200] * 24
+        pg.restart(mode)
+        assert [send() for _ in range(12)] == [200] * 12  # each one checks out a closed connection first
+        assert len(hub.events()) == 36
+    finally:
+        hub.stop()
+        pg.stop()
