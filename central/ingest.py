@@ -9,15 +9,16 @@ from __future__ import annotations
 import json
 import logging
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any, cast
 
 from sqlalchemy import Table, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from app.domain.events import Event, EventType, files_of
-from app.domain.fold import fold
+from app.domain.fold import fold, fold_on
 from app.domain.hlc import MAX_AHEAD_MS, HybridClock
+from app.domain.state import DossierState
 from central.admission import CodeConflict, claim_codes, reason_to_refuse, stamped
 from central.crud import add_feed, now_ms
 from central.files import readable
@@ -113,12 +114,14 @@ def store_events(
     ]
     insert_ignore(s, DossierFile.__table__, files, "sha256")
     touched = sorted({e.dossier_id for e in fresh})
+    raced: list[str] = []
+    refolded: list[str] = []
     if known is not None:
         raced, refolded = _settle_created(s, candidates, planned, made, events, fresh, files)
         _refuse_foreign(s, raced, point_code, fresh)
         touched = [d for d in touched if d in known] + raced + refolded
-    if touched:
-        refold(s, touched, point_code, fresh if known is None else None)
+    if touched:  # those made here from all their events are done; the others from their state or log
+        refold(s, touched, point_code, fresh, whole={*raced, *refolded})
     return new
 
 
@@ -334,24 +337,41 @@ def _refuse_foreign(s: Session, dossier_ids: list[str], point_code: str, fresh: 
             raise CodeConflict("dossier_foreign", e.id, "dossier belongs to another point")
 
 
-def refold(s: Session, dossier_ids: list[str], point_code: str, fresh: list[WireEvent] | None = None) -> None:
-    """Recompute these dossiers' projections from all of their events with the shared fold.
+def refold(
+    s: Session,
+    dossier_ids: list[str],
+    point_code: str,
+    fresh: list[WireEvent] | None = None,
+    whole: Collection[str] = (),
+) -> None:
+    """Bring these dossiers' projections up to date with the shared fold.
 
-    A dossier the hub has no row for yet has no stored events but `fresh` ones (this point's lock is
-    held, and every stored event makes its row): its log is not read back."""
+    `fresh`: every event this transaction stored for them. The row of a dossier not in `whole` holds
+    the fold of all its other events (whoever stores an event updates its row under the row's lock,
+    taken here too), so its fresh events are applied on that state when `fold_on` proves the result
+    the same as a refold (they all sort after what it has seen); any other dossier is refolded from
+    its whole log, read back (this transaction's events included). Without `fresh`: all are."""
     existing = {
         d.id: d for d in s.scalars(select(Dossier).where(Dossier.id.in_(dossier_ids)).with_for_update())
     }
-    logs: dict[str, list[Event]] = {d: [] for d in dossier_ids}
-    known = [d for d in dossier_ids if d in existing or fresh is None]
-    if known:
-        for row in s.scalars(select(EventRow).where(EventRow.dossier_id.in_(known))):
-            logs[row.dossier_id].append(_to_event(row))
+    added: dict[str, list[Event]] = {d: [] for d in dossier_ids}
     for e in fresh or []:
-        if e.dossier_id not in existing:
-            logs[e.dossier_id].append(Event.from_dict(e.model_dump()))
+        if e.dossier_id in added:
+            added[e.dossier_id].append(Event.from_dict(e.model_dump()))
+    states: dict[str, DossierState] = {}
+    for dossier_id, row in existing.items():
+        if fresh is None or dossier_id in whole:
+            continue
+        held = DossierState.from_dict(json.loads(row.state_json))
+        state = fold_on(held, added[dossier_id]) if held is not None and held.id == dossier_id else None
+        if state is not None:
+            states[dossier_id] = state
+    logs: dict[str, list[Event]] = {d: [] for d in dossier_ids if d not in states}
+    if logs:
+        for stored in s.scalars(select(EventRow).where(EventRow.dossier_id.in_(list(logs)))):
+            logs[stored.dossier_id].append(_to_event(stored))
     for dossier_id in dossier_ids:
-        state = fold(logs[dossier_id], dossier_id)
+        state = states.get(dossier_id) or fold(logs[dossier_id], dossier_id)
         dossier = existing.get(dossier_id)
         if dossier is None:
             dossier = Dossier(id=dossier_id, point_code=point_code)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import date
 from enum import StrEnum
@@ -127,6 +128,17 @@ class DossierState:
         data = {name: _plain(getattr(self, name)) for name in _FIELDS}
         data["status"] = self.status.value
         return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> DossierState | None:
+        """The state `to_dict` gave (read back from its JSON), or None if it is not one of today's:
+        a field missing or unknown (written by another version of the fold)."""
+        if set(data) != set(_FIELDS):
+            return None
+        values = dict(data)
+        values["status"] = Status(values["status"])
+        values["flags"] = [Flag(**f) for f in values["flags"]]
+        return cls(**values)
 
 
 def _plain(value: Any) -> Any:

@@ -17,7 +17,7 @@ from sqlalchemy import Engine, delete, event, select
 
 from app.domain.events import Event
 from app.domain.fold import fold
-from app.domain.hlc import HybridClock
+from app.domain.hlc import Hlc, HybridClock
 from app.domain.ids import new_id
 from central import ingest
 from central.console import index
@@ -153,6 +153,38 @@ def test_a_push_writes_what_storing_and_indexing_one_by_one_gives(db: Database):
         conn.execute(delete(PointDay.__table__))
         index.backfill(conn)
     assert console_tables(db.engine) == written
+
+
+def test_a_later_event_is_applied_on_the_stored_state_and_an_earlier_one_refolds_the_log(db: Database):
+    device = enroll(db, "P01", 1)
+    opened = received(device)
+    push(db, device, [opened])
+    fee = wire(device, opened.dossier_id, "fee_collected", {"amount": 20_000})
+    early = wire(device, opened.dossier_id, "corrected", {"applicant": {"phone": "0911111111"}})
+    first = Hlc.parse(opened.at)  # between the dossier's received and its fee, or tied with the fee
+    early = early.model_copy(update={"at": str(Hlc(first.wall_ms, first.counter + 1))})
+    reads: list[str] = []
+
+    def watch(_conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
+        if "FROM events" in statement:
+            reads.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", watch)
+    try:
+        assert len(push(db, device, [fee])[1].stored) == 1
+        assert reads == []  # applied on the dossier's row: its log is not read back
+        assert early.at <= fee.at  # stamped before the newest event the hub holds: refolded
+        assert len(push(db, device, [early])[1].stored) == 1
+        assert len(reads) == 1
+    finally:
+        event.remove(db.engine, "before_cursor_execute", watch)
+    with db.session() as s:
+        dossier = s.get(Dossier, opened.dossier_id)
+        assert dossier is not None
+        held = json.loads(dossier.state_json)
+    whole = fold([Event.from_dict(e.model_dump()) for e in (opened, fee, early)], opened.dossier_id)
+    assert held == json.loads(json.dumps(whole.to_dict(), default=str))
+    assert held["fees_collected"] == 20_000 and held["applicant"]["phone"] == "0911111111"
 
 
 @pytest.mark.parametrize("mode", ["fast", "immediate"])
