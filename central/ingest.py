@@ -73,7 +73,10 @@ def store_events(
 
     On PostgreSQL the events, the point's feed counter, its feed rows, the device's day count and the
     new dossiers are written by one statement (`_store_pg`); on SQLite one statement each."""
-    events = sorted(events, key=lambda e: (e.at, e.id))
+    unique: dict[str, WireEvent] = {}
+    for e in events:  # an id twice in a batch: the first is the one stored, fed and folded
+        unique.setdefault(e.id, e)
+    events = sorted(unique.values(), key=lambda e: (e.at, e.id))
     if not events:
         return set()
     stamp = now_ms()
@@ -351,9 +354,9 @@ def refold(
     taken here too), so its fresh events are applied on that state when `fold_on` proves the result
     the same as a refold (they all sort after what it has seen); any other dossier is refolded from
     its whole log, read back (this transaction's events included). Without `fresh`: all are."""
-    existing = {
-        d.id: d for d in s.scalars(select(Dossier).where(Dossier.id.in_(dossier_ids)).with_for_update())
-    }
+    locked = select(Dossier).where(Dossier.id.in_(dossier_ids)).with_for_update()
+    # as locked, never as this session read them before (PostgreSQL: a push may have committed since)
+    existing = {d.id: d for d in s.scalars(locked.execution_options(populate_existing=True))}
     added: dict[str, list[Event]] = {d: [] for d in dossier_ids}
     for e in fresh or []:
         if e.dossier_id in added:

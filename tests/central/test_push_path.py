@@ -187,6 +187,54 @@ def test_a_later_event_is_applied_on_the_stored_state_and_an_earlier_one_refolds
     assert held["fees_collected"] == 20_000 and held["applicant"]["phone"] == "0911111111"
 
 
+def test_an_event_id_twice_in_a_batch_is_stored_fed_and_folded_once(db: Database):
+    device = enroll(db, "P01", 1)
+    opened = received(device)
+    fee = wire(device, opened.dossier_id, "fee_collected", {"amount": 20_000})
+    forged = fee.model_copy(update={"payload": {"amount": 90_000}})  # same id, other content
+    assert len(push(db, device, [opened, fee, forged])[1].stored) >= 2
+    with db.session() as s:
+        stored = {r.id: json.loads(r.payload) for r in s.scalars(select(EventRow))}
+        fed = [f.event_id for f in s.scalars(select(FeedItem).where(FeedItem.kind == "event"))]
+        counted = s.scalars(select(DeviceDay.events).where(DeviceDay.device_id == device.id)).one()
+        dossier = s.get(Dossier, opened.dossier_id)
+        assert dossier is not None
+        held = json.loads(dossier.state_json)
+    assert sorted(fed) == sorted(stored) == sorted([opened.id, fee.id]) and counted == 2
+    assert held["fees_collected"] == stored[fee.id]["amount"]  # the fold is of the event stored
+
+
+def test_an_agency_post_on_a_dossier_read_before_a_desks_commit_keeps_the_desks_event(
+    postgres: Postgres,
+):
+    """The incremental fold builds on the dossier's row as locked, never on a copy the transaction
+    read before (READ COMMITTED: another push may commit in between)."""
+    database = Database(postgres.new_database())
+    migrate(database.engine)
+    try:
+        device = enroll(database, "P01", 1)
+        opened = received(device)
+        push(database, device, [opened])
+        with database.session() as s:
+            seen = s.get(Dossier, opened.dossier_id)  # as the agency's post finds its dossier
+            assert seen is not None and json.loads(seen.state_json)["fees_collected"] == 0
+            fee = wire(device, opened.dossier_id, "fee_collected", {"amount": 20_000})
+            assert len(push(database, device, [fee])[1].stored) == 1  # commits meanwhile
+            note = wire(device, opened.dossier_id, "accepted", {}).model_copy(
+                update={"actor": "agency", "device": "hub"}
+            )
+            ingest.store_events(s, "P01", [note], "hub")
+        with database.session() as s:
+            dossier = s.get(Dossier, opened.dossier_id)
+            assert dossier is not None
+            held = json.loads(dossier.state_json)
+        log = [Event.from_dict(e.model_dump()) for e in (opened, fee, note)]
+        assert held == json.loads(json.dumps(fold(log, opened.dossier_id).to_dict(), default=str))
+        assert held["fees_collected"] == 20_000 and held["status"] == "accepted"
+    finally:
+        database.engine.dispose()
+
+
 @pytest.mark.parametrize("mode", ["fast", "immediate"])
 def test_a_restarted_postgresql_fails_no_push_of_a_hub_that_held_connections(tmp_path: Path, mode: str):
     """The pool checks a connection as it is checked out without a round trip: the server closed
