@@ -143,6 +143,8 @@ class DossierState:
 
 def _plain(value: Any) -> Any:
     kind = type(value)
+    if kind in _LEAVES:  # most values: no dataclass check
+        return value
     if kind is list or kind is tuple:
         return kind(_plain(v) for v in value)
     if kind is dict:
@@ -153,3 +155,4 @@ def _plain(value: Any) -> Any:
 
 
 _FIELDS = tuple(f.name for f in fields(DossierState))
+_LEAVES = frozenset({str, int, float, bool, type(None), Status})

@@ -14,6 +14,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Collection, Mapping
 from datetime import datetime
+from functools import cache
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
@@ -130,8 +131,10 @@ def apply_counters(conn: Connection, delta: Counter[tuple[str, str, str]]) -> No
     conn.execute(_add_counts(conn.dialect.name, table, ("point_code", "day"), _COUNTERS), rows)
 
 
+@cache
 def _add_counts(dialect: str, table: Table, key: tuple[str, ...], counts: tuple[str, ...]) -> Any:
-    """INSERT ... ON CONFLICT (key) DO UPDATE SET n = n + excluded.n: a counter row made on first use."""
+    """INSERT ... ON CONFLICT (key) DO UPDATE SET n = n + excluded.n: a counter row made on first use
+    (built once per table and dialect)."""
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as dialect_insert
     else:
