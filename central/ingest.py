@@ -19,10 +19,26 @@ from app.domain.events import Event, EventType, files_of
 from app.domain.fold import fold, fold_on
 from app.domain.hlc import MAX_AHEAD_MS, HybridClock
 from app.domain.state import DossierState
-from central.admission import CodeConflict, claim_codes, reason_to_refuse, stamped
+from central.admission import (
+    CodeConflict,
+    claim_codes,
+    code_claims,
+    reason_to_refuse,
+    settle_claims,
+    stamped,
+)
 from central.crud import add_feed, now_ms
 from central.files import readable
-from central.models import Blob, Device, Dossier, DossierFile, EventRow, FeedItem, Point, Publication
+from central.models import (
+    Blob,
+    Device,
+    Dossier,
+    DossierFile,
+    EventRow,
+    FeedItem,
+    Point,
+    Publication,
+)
 from central.sql import insert_ignore
 from sync.protocol import PushResponse, Rejection, WireEvent, WireFile, is_ahead
 
@@ -45,8 +61,7 @@ def push(s: Session, device: Device, events: list[WireEvent]) -> PushResponse:
             rejected.append(Rejection(id=wire.id, reason=reason))
         else:
             good.append(stamped(device, wire))
-    claim_codes(s, device, good)
-    stored = store_events(s, device.point_code, good, device.id, owners)
+    stored = store_events(s, device.point_code, good, device.id, owners, code_claims(s, device, good))
     named = {f.sha256: f for w in good for f in files_of(w.payload)}
     have = readable(s, device.point_code, list(named))
     missing = [WireFile(sha256=sha, size=f.size) for sha, f in named.items() if sha not in have]
@@ -64,19 +79,24 @@ def store_events(
     events: Iterable[WireEvent],
     device: str,
     known: Mapping[str, str] | None = None,
+    claims: list[dict[str, str]] | None = None,
 ) -> set[str]:
     """Insert new events once, feed them, refold the dossiers they touch. Returns the new ids.
+
+    `claims`: the dossier codes the events' `received` claim (`admission.code_claims`), inserted
+    first; CodeConflict if one is another dossier's (the caller's transaction then rolls back).
 
     `known`: the dossiers (id → point) that existed when the caller looked, before this transaction
     wrote anything; a dossier not among them is created from its fresh events in one statement
     (refolded from its whole log if another transaction made it meanwhile). None: all may exist.
 
-    On PostgreSQL the events, the point's feed counter, its feed rows, the device's day count and the
-    new dossiers are written by one statement (`_store_pg`); on SQLite one statement each."""
+    On PostgreSQL the codes, the events, the point's feed counter, its feed rows, the device's day
+    count and the new dossiers are written by one statement (`_store_pg`); on SQLite one each."""
     unique: dict[str, WireEvent] = {}
     for e in events:  # an id twice in a batch: the first is the one stored, fed and folded
         unique.setdefault(e.id, e)
     events = sorted(unique.values(), key=lambda e: (e.at, e.id))
+    claims = claims or []
     if not events:
         return set()
     stamp = now_ms()
@@ -96,9 +116,10 @@ def store_events(
     candidates = sorted({e.dossier_id for e in events if known is not None and e.dossier_id not in known})
     planned = _planned_dossiers(candidates, events, point_code, stamp)
     if s.get_bind().dialect.name == "postgresql":
-        new, made = _store_pg(s, point_code, device, rows, planned)
+        new, made = _store_pg(s, point_code, device, rows, planned, claims)
         fresh = [e for e in events if e.id in new]
     else:
+        claim_codes(s, claims)
         new, made = insert_ignore(s, EventRow.__table__, rows, "id"), set()
         fresh = [e for e in events if e.id in new]
         if fresh:
@@ -211,21 +232,30 @@ def _feed(s: Session, point_code: str, device: str, fresh: list[WireEvent]) -> N
         count_pushed(s.connection(), Counter({device: len(fresh)}))
 
 
-# The events inserted once (ON CONFLICT DO NOTHING), then, if any is new, the point's feed counter
+# The codes claimed, then the events inserted once (ON CONFLICT DO NOTHING), then, if any is new, the point's feed counter
 # moved past them under its row lock (refused for a device revoked since its credentials were
 # cached), their feed rows in (at, id) order, the device's day count, and the new dossiers that have
 # a new event: one round trip. The counter's UPDATE reads the inserted events, and the feed and the
-# dossiers read the counter's row, so the locks are taken in the order of the SQLite path: events
-# (in id order), the point, then the dossiers.
+# dossiers read the counter's row, so the locks are taken in the order of the SQLite path: codes,
+# events (each in key order; the events' insert waits for the codes' by its WHERE), the point, then
+# the dossiers.
 _STORE_PG = text(
     """
-WITH ev AS (
+WITH cl AS (
+    INSERT INTO dossier_codes (code, dossier_id, point_code)
+    SELECT code, dossier_id, :point
+    FROM unnest(CAST(:c_codes AS varchar[]), CAST(:c_dossiers AS varchar[])) AS c(code, dossier_id)
+    ORDER BY code COLLATE "C"
+    ON CONFLICT DO NOTHING
+    RETURNING code
+), ev AS (
     INSERT INTO events (id, dossier_id, type, at, actor, device, payload, stored_at)
     SELECT id, dossier_id, type, at, actor, device, payload, :stored_at
     FROM unnest(CAST(:ids AS varchar[]), CAST(:dossier_ids AS varchar[]), CAST(:types AS varchar[]),
                 CAST(:ats AS varchar[]), CAST(:actors AS varchar[]), CAST(:devices AS varchar[]),
                 CAST(:payloads AS text[]))
          AS w(id, dossier_id, type, at, actor, device, payload)
+    WHERE (SELECT count(*) FROM cl) >= 0
     ORDER BY id COLLATE "C"
     ON CONFLICT (id) DO NOTHING
     RETURNING id, dossier_id, at
@@ -259,15 +289,22 @@ WITH ev AS (
 SELECT 'event' AS kind, ev.id AS value FROM ev
 UNION ALL SELECT 'dossier', dz.id FROM dz
 UNION ALL SELECT 'first', CAST(pt.first AS varchar) FROM pt
+UNION ALL SELECT 'code', cl.code FROM cl
 """
 )
 
 
 def _store_pg(
-    s: Session, point_code: str, device: str, rows: list[dict[str, Any]], planned: list[dict[str, Any]]
+    s: Session,
+    point_code: str,
+    device: str,
+    rows: list[dict[str, Any]],
+    planned: list[dict[str, Any]],
+    claims: list[dict[str, str]],
 ) -> tuple[set[str], set[str]]:
-    """`_STORE_PG`: returns the new event ids and the dossiers made. DeviceRevoked (the caller's
-    transaction then rolls back) if events were new but the point's counter refused the device."""
+    """`_STORE_PG`: returns the new event ids and the dossiers made. CodeConflict or DeviceRevoked
+    (the caller's transaction then rolls back) if a code is another dossier's, or if events were new
+    but the point's counter refused the device."""
     from central.console.index import today  # here: central.console imports this module
 
     stamp = rows[0]["stored_at"]
@@ -280,8 +317,11 @@ def _store_pg(
             "day": today(),
             **{k: [r[c] for r in rows] for k, c in _EVENT_ARRAYS.items()},
             **{k: [r[c] for r in planned] for k, c in _DOSSIER_ARRAYS.items()},
+            "c_codes": [c["code"] for c in claims],
+            "c_dossiers": [c["dossier_id"] for c in claims],
         },
     ).all()
+    settle_claims(s, claims, {str(v) for k, v in got if k == "code"})
     new = {str(v) for k, v in got if k == "event"}
     if new and not any(k == "first" for k, _ in got):
         raise DeviceRevoked(device)
