@@ -95,14 +95,22 @@ def _agency_code(s: Session, point_code: str) -> str | None:
     return code
 
 
-def claim_codes(s: Session, device: Device, events: list[WireEvent]) -> None:
-    """Claim the code of every `received` for its dossier; CodeConflict if it is not ours to take.
+def claim_codes(s: Session, claims: list[dict[str, str]]) -> None:
+    """Claim these codes (`code_claims`) for their dossiers; CodeConflict if one is not ours to take.
 
     One multi-row INSERT ... ON CONFLICT DO NOTHING claims them all; a code that was not new is
-    checked against its holder (the same dossier re-sent is fine)."""
+    checked against its holder (the same dossier re-sent is fine). (On PostgreSQL the push's one
+    statement inserts them, then `settle_claims` checks.)"""
+    rows = [{k: c[k] for k in ("code", "dossier_id", "point_code")} for c in claims]
+    settle_claims(s, claims, insert_ignore(s, DossierCode.__table__, rows, "code"))
+
+
+def code_claims(s: Session, device: Device, events: list[WireEvent]) -> list[dict[str, str]]:
+    """The `dossier_codes` rows the `received` events claim, in code order; CodeConflict if one is
+    not of the point's agency code and the desk's range, or is twice in the batch."""
     received = [e for e in events if e.type == EventType.RECEIVED.value]
     if not received:
-        return
+        return []
     agency_code = _agency_code(s, device.point_code)
     claims: dict[str, WireEvent] = {}
     for e in received:
@@ -115,18 +123,26 @@ def claim_codes(s: Session, device: Device, events: list[WireEvent]) -> None:
             )
         if claims.setdefault(code, e).dossier_id != e.dossier_id:
             raise CodeConflict("dossier_code_taken", e.id, f"code {code} is twice in this batch")
-    rows = [
-        {"code": c, "dossier_id": e.dossier_id, "point_code": device.point_code} for c, e in claims.items()
+    return [
+        {"code": c, "dossier_id": e.dossier_id, "point_code": device.point_code, "event_id": e.id}
+        for c, e in sorted(claims.items())
     ]
-    new = insert_ignore(s, DossierCode.__table__, rows, "code")
-    old = [c for c in claims if c not in new]
+
+
+def settle_claims(s: Session, claims: list[dict[str, str]], new: set[str]) -> None:
+    """CodeConflict if a claimed code that was not `new` is held by another dossier."""
+    old = [c for c in claims if c["code"] not in new]
     if not old:
         return
     holders = dict(
-        s.execute(select(DossierCode.code, DossierCode.dossier_id).where(DossierCode.code.in_(old))).all()
+        s.execute(
+            select(DossierCode.code, DossierCode.dossier_id).where(
+                DossierCode.code.in_([c["code"] for c in old])
+            )
+        ).all()
     )
-    for code in old:
-        if holders.get(code) != claims[code].dossier_id:
+    for claim in old:
+        if holders.get(claim["code"]) != claim["dossier_id"]:
             raise CodeConflict(
-                "dossier_code_taken", claims[code].id, f"code {code} is already another dossier's"
+                "dossier_code_taken", claim["event_id"], f"code {claim['code']} is already another dossier's"
             )

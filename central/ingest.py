@@ -9,19 +9,36 @@ from __future__ import annotations
 import json
 import logging
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any, cast
 
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import Table, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from app.domain.events import Event, EventType, files_of
-from app.domain.fold import fold
+from app.domain.fold import fold, fold_on
 from app.domain.hlc import MAX_AHEAD_MS, HybridClock
-from central.admission import CodeConflict, claim_codes, reason_to_refuse, stamped
+from app.domain.state import DossierState
+from central.admission import (
+    CodeConflict,
+    claim_codes,
+    code_claims,
+    reason_to_refuse,
+    settle_claims,
+    stamped,
+)
 from central.crud import add_feed, now_ms
 from central.files import readable
-from central.models import Blob, Device, Dossier, DossierFile, EventRow, FeedItem, Point, Publication
+from central.models import (
+    Blob,
+    Device,
+    Dossier,
+    DossierFile,
+    EventRow,
+    FeedItem,
+    Point,
+    Publication,
+)
 from central.sql import insert_ignore
 from sync.protocol import PushResponse, Rejection, WireEvent, WireFile, is_ahead
 
@@ -44,8 +61,7 @@ def push(s: Session, device: Device, events: list[WireEvent]) -> PushResponse:
             rejected.append(Rejection(id=wire.id, reason=reason))
         else:
             good.append(stamped(device, wire))
-    claim_codes(s, device, good)
-    stored = store_events(s, device.point_code, good, device.id, owners)
+    stored = store_events(s, device.point_code, good, device.id, owners, code_claims(s, device, good))
     named = {f.sha256: f for w in good for f in files_of(w.payload)}
     have = readable(s, device.point_code, list(named))
     missing = [WireFile(sha256=sha, size=f.size) for sha, f in named.items() if sha not in have]
@@ -63,13 +79,24 @@ def store_events(
     events: Iterable[WireEvent],
     device: str,
     known: Mapping[str, str] | None = None,
+    claims: list[dict[str, str]] | None = None,
 ) -> set[str]:
     """Insert new events once, feed them, refold the dossiers they touch. Returns the new ids.
 
+    `claims`: the dossier codes the events' `received` claim (`admission.code_claims`), inserted
+    first; CodeConflict if one is another dossier's (the caller's transaction then rolls back).
+
     `known`: the dossiers (id → point) that existed when the caller looked, before this transaction
     wrote anything; a dossier not among them is created from its fresh events in one statement
-    (refolded from its whole log if another transaction made it meanwhile). None: all may exist."""
-    events = sorted(events, key=lambda e: (e.at, e.id))
+    (refolded from its whole log if another transaction made it meanwhile). None: all may exist.
+
+    On PostgreSQL the codes, the events, the point's feed counter, its feed rows, the device's day
+    count and the new dossiers are written by one statement (`_store_pg`); on SQLite one each."""
+    unique: dict[str, WireEvent] = {}
+    for e in events:  # an id twice in a batch: the first is the one stored, fed and folded
+        unique.setdefault(e.id, e)
+    events = sorted(unique.values(), key=lambda e: (e.at, e.id))
+    claims = claims or []
     if not events:
         return set()
     stamp = now_ms()
@@ -86,10 +113,104 @@ def store_events(
         }
         for e in sorted(events, key=lambda e: e.id)  # one key order for every writer: no deadlock
     ]
-    new = insert_ignore(s, EventRow.__table__, rows, "id")
-    fresh = [e for e in events if e.id in new]
+    candidates = sorted({e.dossier_id for e in events if known is not None and e.dossier_id not in known})
+    planned = _planned_dossiers(candidates, events, point_code, stamp)
+    if s.get_bind().dialect.name == "postgresql":
+        new, made = _store_pg(s, point_code, device, rows, planned, claims)
+        fresh = [e for e in events if e.id in new]
+    else:
+        claim_codes(s, claims)
+        new, made = insert_ignore(s, EventRow.__table__, rows, "id"), set()
+        fresh = [e for e in events if e.id in new]
+        if fresh:
+            _feed(s, point_code, device, fresh)
+            with_fresh = {e.dossier_id for e in fresh}
+            made = insert_ignore(s, Dossier.__table__, [r for r in planned if r["id"] in with_fresh], "id")
     if not fresh:
         return new
+    for e in fresh:
+        if not is_ahead(e.at, now_ms()):  # never adopt a stamp from the future (admission refuses them)
+            CLOCK.observe(e.at)
+    files = [
+        {"dossier_id": e.dossier_id, "sha256": f.sha256, "size": f.size}
+        for e in fresh
+        for f in files_of(e.payload)
+    ]
+    insert_ignore(s, DossierFile.__table__, files, "sha256")
+    touched = sorted({e.dossier_id for e in fresh})
+    raced: list[str] = []
+    refolded: list[str] = []
+    if known is not None:
+        raced, refolded = _settle_created(s, candidates, planned, made, events, fresh, files)
+        _refuse_foreign(s, raced, point_code, fresh)
+        touched = [d for d in touched if d in known] + raced + refolded
+    if touched:  # those made here from all their events are done; the others from their state or log
+        refold(s, touched, point_code, fresh, whole={*raced, *refolded})
+    return new
+
+
+def _planned_dossiers(
+    dossier_ids: list[str], events: list[WireEvent], point_code: str, stamp: int
+) -> list[dict[str, Any]]:
+    """The rows of dossiers new to the caller, each folded from all of its events in this batch:
+    its whole log if all of them prove fresh and no other transaction makes the dossier first."""
+    if not dossier_ids:
+        return []
+    logs: dict[str, list[Event]] = {d: [] for d in dossier_ids}
+    for e in events:
+        if e.dossier_id in logs:
+            logs[e.dossier_id].append(Event.from_dict(e.model_dump()))
+    rows = []
+    for dossier_id in dossier_ids:
+        state = fold(logs[dossier_id], dossier_id)
+        rows.append(
+            {
+                "id": dossier_id,
+                "point_code": point_code,
+                "code": state.code,
+                "state": state.status.value,
+                "flags": len(state.flags),
+                "state_json": json.dumps(state.to_dict(), ensure_ascii=False, default=str),
+                "updated_at": stamp,
+            }
+        )
+    return rows
+
+
+def _settle_created(
+    s: Session,
+    candidates: list[str],
+    planned: list[dict[str, Any]],
+    made: set[str],
+    events: list[WireEvent],
+    fresh: list[WireEvent],
+    files: list[dict[str, Any]],
+) -> tuple[list[str], list[str]]:
+    """Index the dossiers this transaction made; returns (raced, refold): those another transaction
+    made first, and those made here from a batch some of whose events were not new after all (both
+    are refolded from their log)."""
+    fresh_ids = {e.id for e in fresh}
+    partly_new = {e.dossier_id for e in events if e.dossier_id in made and e.id not in fresh_ids}
+    with_fresh = {e.dossier_id for e in fresh}
+    raced = [d for d in candidates if d in with_fresh and d not in made]
+    secrets: dict[str, str] = {}
+    for e in fresh:  # the status secret the citizen page checks: the first `received` carries it
+        secret = e.payload.get("status_secret") if e.type == EventType.RECEIVED.value else None
+        if e.dossier_id in made and secret and e.dossier_id not in secrets:
+            secrets[e.dossier_id] = str(secret)
+    from central.console.index import index_created  # here: central.console imports this module
+
+    index_created(
+        s.connection(),  # no flush: the hook sees none
+        [r for r in planned if r["id"] in made],
+        secrets,
+        {str(f["dossier_id"]) for f in files},
+    )
+    return raced, sorted(partly_new)
+
+
+def _feed(s: Session, point_code: str, device: str, fresh: list[WireEvent]) -> None:
+    """The fresh events' feed rows, in their order, and the device's day count (SQLite)."""
     first = take_seqs(s, point_code, len(fresh), device)  # one writer per point from here to commit
     s.execute(
         insert(cast(Table, FeedItem.__table__)),
@@ -109,23 +230,120 @@ def store_events(
         from central.console.index import count_pushed  # here: central.console imports this module
 
         count_pushed(s.connection(), Counter({device: len(fresh)}))
-    for e in fresh:
-        if not is_ahead(e.at, now_ms()):  # never adopt a stamp from the future (admission refuses them)
-            CLOCK.observe(e.at)
-    files = [
-        {"dossier_id": e.dossier_id, "sha256": f.sha256, "size": f.size}
-        for e in fresh
-        for f in files_of(e.payload)
-    ]
-    insert_ignore(s, DossierFile.__table__, files, "sha256")
-    touched = sorted({e.dossier_id for e in fresh})
-    if known is not None:
-        raced = create_dossiers(s, [d for d in touched if d not in known], point_code, fresh)
-        _refuse_foreign(s, raced, point_code, fresh)
-        touched = [d for d in touched if d in known] + raced
-    if touched:
-        refold(s, touched, point_code, fresh if known is None else None)
-    return new
+
+
+# The codes claimed, then the events inserted once (ON CONFLICT DO NOTHING), then, if any is new, the point's feed counter
+# moved past them under its row lock (refused for a device revoked since its credentials were
+# cached), their feed rows in (at, id) order, the device's day count, and the new dossiers that have
+# a new event: one round trip. The counter's UPDATE reads the inserted events, and the feed and the
+# dossiers read the counter's row, so the locks are taken in the order of the SQLite path: codes,
+# events (each in key order; the events' insert waits for the codes' by its WHERE), the point, then
+# the dossiers.
+_STORE_PG = text(
+    """
+WITH cl AS (
+    INSERT INTO dossier_codes (code, dossier_id, point_code)
+    SELECT code, dossier_id, :point
+    FROM unnest(CAST(:c_codes AS varchar[]), CAST(:c_dossiers AS varchar[])) AS c(code, dossier_id)
+    ORDER BY code COLLATE "C"
+    ON CONFLICT DO NOTHING
+    RETURNING code
+), ev AS (
+    INSERT INTO events (id, dossier_id, type, at, actor, device, payload, stored_at)
+    SELECT id, dossier_id, type, at, actor, device, payload, :stored_at
+    FROM unnest(CAST(:ids AS varchar[]), CAST(:dossier_ids AS varchar[]), CAST(:types AS varchar[]),
+                CAST(:ats AS varchar[]), CAST(:actors AS varchar[]), CAST(:devices AS varchar[]),
+                CAST(:payloads AS text[]))
+         AS w(id, dossier_id, type, at, actor, device, payload)
+    WHERE (SELECT count(*) FROM cl) >= 0
+    ORDER BY id COLLATE "C"
+    ON CONFLICT (id) DO NOTHING
+    RETURNING id, dossier_id, at
+), n AS (
+    SELECT count(*) AS n FROM ev
+), pt AS (
+    UPDATE points SET next_seq = points.next_seq + n.n
+    FROM n
+    WHERE points.code = :point AND n.n > 0
+      AND NOT EXISTS (SELECT 1 FROM devices WHERE devices.id = :device AND devices.revoked_at IS NOT NULL)
+    RETURNING points.next_seq - n.n AS first
+), fd AS (
+    INSERT INTO feed (point_code, seq, kind, event_id, publication_id, device)
+    SELECT :point, pt.first + row_number() OVER (ORDER BY ev.at COLLATE "C", ev.id COLLATE "C") - 1,
+           'event', ev.id, NULL, :device
+    FROM ev, pt
+), dd AS (
+    INSERT INTO console_device_day (device_id, day, events)
+    SELECT :device, :day, n.n FROM n, pt WHERE :device <> ''
+    ON CONFLICT (device_id, day) DO UPDATE SET events = console_device_day.events + excluded.events
+), dz AS (
+    INSERT INTO dossiers (id, point_code, code, state, flags, state_json, updated_at)
+    SELECT d.id, :point, d.code, d.state, d.flags, d.state_json, :stored_at
+    FROM unnest(CAST(:d_ids AS varchar[]), CAST(:d_codes AS varchar[]), CAST(:d_states AS varchar[]),
+                CAST(:d_flags AS integer[]), CAST(:d_json AS text[])) AS d(id, code, state, flags, state_json)
+    WHERE EXISTS (SELECT 1 FROM pt) AND d.id IN (SELECT ev.dossier_id FROM ev)
+    ORDER BY d.id COLLATE "C"
+    ON CONFLICT (id) DO NOTHING
+    RETURNING id
+)
+SELECT 'event' AS kind, ev.id AS value FROM ev
+UNION ALL SELECT 'dossier', dz.id FROM dz
+UNION ALL SELECT 'first', CAST(pt.first AS varchar) FROM pt
+UNION ALL SELECT 'code', cl.code FROM cl
+"""
+)
+
+
+def _store_pg(
+    s: Session,
+    point_code: str,
+    device: str,
+    rows: list[dict[str, Any]],
+    planned: list[dict[str, Any]],
+    claims: list[dict[str, str]],
+) -> tuple[set[str], set[str]]:
+    """`_STORE_PG`: returns the new event ids and the dossiers made. CodeConflict or DeviceRevoked
+    (the caller's transaction then rolls back) if a code is another dossier's, or if events were new
+    but the point's counter refused the device."""
+    from central.console.index import today  # here: central.console imports this module
+
+    stamp = rows[0]["stored_at"]
+    got = s.execute(
+        _STORE_PG,
+        {
+            "stored_at": stamp,
+            "point": point_code,
+            "device": device,
+            "day": today(),
+            **{k: [r[c] for r in rows] for k, c in _EVENT_ARRAYS.items()},
+            **{k: [r[c] for r in planned] for k, c in _DOSSIER_ARRAYS.items()},
+            "c_codes": [c["code"] for c in claims],
+            "c_dossiers": [c["dossier_id"] for c in claims],
+        },
+    ).all()
+    settle_claims(s, claims, {str(v) for k, v in got if k == "code"})
+    new = {str(v) for k, v in got if k == "event"}
+    if new and not any(k == "first" for k, _ in got):
+        raise DeviceRevoked(device)
+    return new, {str(v) for k, v in got if k == "dossier"}
+
+
+_EVENT_ARRAYS = {
+    "ids": "id",
+    "dossier_ids": "dossier_id",
+    "types": "type",
+    "ats": "at",
+    "actors": "actor",
+    "devices": "device",
+    "payloads": "payload",
+}
+_DOSSIER_ARRAYS = {
+    "d_ids": "id",
+    "d_codes": "code",
+    "d_states": "state",
+    "d_flags": "flags",
+    "d_json": "state_json",
+}
 
 
 class DeviceRevoked(Exception):
@@ -150,38 +368,6 @@ def take_seqs(s: Session, point_code: str, n: int, device: str) -> int:
     return int(taken) - n
 
 
-def create_dossiers(s: Session, dossier_ids: list[str], point_code: str, fresh: list[WireEvent]) -> list[str]:
-    """Create these dossiers, new to the caller, folded from their fresh events (their whole log:
-    every stored event makes its dossier's row, and no row existed). Returns those another
-    transaction created first: they are refolded from their log instead."""
-    if not dossier_ids:
-        return []
-    logs: dict[str, list[Event]] = {d: [] for d in dossier_ids}
-    for e in fresh:
-        if e.dossier_id in logs:
-            logs[e.dossier_id].append(Event.from_dict(e.model_dump()))
-    stamp = now_ms()
-    rows = []
-    for dossier_id in dossier_ids:
-        state = fold(logs[dossier_id], dossier_id)
-        rows.append(
-            {
-                "id": dossier_id,
-                "point_code": point_code,
-                "code": state.code,
-                "state": state.status.value,
-                "flags": len(state.flags),
-                "state_json": json.dumps(state.to_dict(), ensure_ascii=False, default=str),
-                "updated_at": stamp,
-            }
-        )
-    made = insert_ignore(s, Dossier.__table__, rows, "id")
-    from central.console.index import index_created  # here: central.console imports this module
-
-    index_created(s.connection(), [r for r in rows if r["id"] in made])  # no flush: the hook sees none
-    return [d for d in dossier_ids if d not in made]
-
-
 def _refuse_foreign(s: Session, dossier_ids: list[str], point_code: str, fresh: list[WireEvent]) -> None:
     """A dossier another transaction created after admission looked must still be this point's."""
     if not dossier_ids:
@@ -194,24 +380,41 @@ def _refuse_foreign(s: Session, dossier_ids: list[str], point_code: str, fresh: 
             raise CodeConflict("dossier_foreign", e.id, "dossier belongs to another point")
 
 
-def refold(s: Session, dossier_ids: list[str], point_code: str, fresh: list[WireEvent] | None = None) -> None:
-    """Recompute these dossiers' projections from all of their events with the shared fold.
+def refold(
+    s: Session,
+    dossier_ids: list[str],
+    point_code: str,
+    fresh: list[WireEvent] | None = None,
+    whole: Collection[str] = (),
+) -> None:
+    """Bring these dossiers' projections up to date with the shared fold.
 
-    A dossier the hub has no row for yet has no stored events but `fresh` ones (this point's lock is
-    held, and every stored event makes its row): its log is not read back."""
-    existing = {
-        d.id: d for d in s.scalars(select(Dossier).where(Dossier.id.in_(dossier_ids)).with_for_update())
-    }
-    logs: dict[str, list[Event]] = {d: [] for d in dossier_ids}
-    known = [d for d in dossier_ids if d in existing or fresh is None]
-    if known:
-        for row in s.scalars(select(EventRow).where(EventRow.dossier_id.in_(known))):
-            logs[row.dossier_id].append(_to_event(row))
+    `fresh`: every event this transaction stored for them. The row of a dossier not in `whole` holds
+    the fold of all its other events (whoever stores an event updates its row under the row's lock,
+    taken here too), so its fresh events are applied on that state when `fold_on` proves the result
+    the same as a refold (they all sort after what it has seen); any other dossier is refolded from
+    its whole log, read back (this transaction's events included). Without `fresh`: all are."""
+    locked = select(Dossier).where(Dossier.id.in_(dossier_ids)).with_for_update()
+    # as locked, never as this session read them before (PostgreSQL: a push may have committed since)
+    existing = {d.id: d for d in s.scalars(locked.execution_options(populate_existing=True))}
+    added: dict[str, list[Event]] = {d: [] for d in dossier_ids}
     for e in fresh or []:
-        if e.dossier_id not in existing:
-            logs[e.dossier_id].append(Event.from_dict(e.model_dump()))
+        if e.dossier_id in added:
+            added[e.dossier_id].append(Event.from_dict(e.model_dump()))
+    states: dict[str, DossierState] = {}
+    for dossier_id, row in existing.items():
+        if fresh is None or dossier_id in whole:
+            continue
+        held = DossierState.from_dict(json.loads(row.state_json))
+        state = fold_on(held, added[dossier_id]) if held is not None and held.id == dossier_id else None
+        if state is not None:
+            states[dossier_id] = state
+    logs: dict[str, list[Event]] = {d: [] for d in dossier_ids if d not in states}
+    if logs:
+        for stored in s.scalars(select(EventRow).where(EventRow.dossier_id.in_(list(logs)))):
+            logs[stored.dossier_id].append(_to_event(stored))
     for dossier_id in dossier_ids:
-        state = fold(logs[dossier_id], dossier_id)
+        state = states.get(dossier_id) or fold(logs[dossier_id], dossier_id)
         dossier = existing.get(dossier_id)
         if dossier is None:
             dossier = Dossier(id=dossier_id, point_code=point_code)

@@ -67,6 +67,20 @@ def fold(events: Iterable[Event], dossier_id: str | None = None) -> DossierState
     return state
 
 
+def fold_on(state: DossierState, events: Iterable[Event]) -> DossierState | None:
+    """`state` (the fold of a log) with these new events of its dossier applied, when that is
+    provably the fold of the whole log: every new event sorts after all that `state` has seen (its
+    `at` is later than `last_event_at`, so no id tie-break can matter). Else None: refold the log.
+    The events must be new to `state` (ids it has not seen); `state` is changed in place."""
+    unique = {e.id: e for e in events}
+    ordered = sorted(unique.values(), key=lambda e: e.sort_key)
+    if not ordered or state.last_event_at is None or ordered[0].at <= state.last_event_at:
+        return None
+    for event in ordered:
+        apply(state, event)
+    return state
+
+
 def apply(state: DossierState, event: Event) -> None:
     """Apply one event in place (events must come in `(at, id)` order)."""
     state.event_count += 1

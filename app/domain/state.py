@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import date
 from enum import StrEnum
@@ -128,9 +129,22 @@ class DossierState:
         data["status"] = self.status.value
         return data
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> DossierState | None:
+        """The state `to_dict` gave (read back from its JSON), or None if it is not one of today's:
+        a field missing or unknown (written by another version of the fold)."""
+        if set(data) != set(_FIELDS):
+            return None
+        values = dict(data)
+        values["status"] = Status(values["status"])
+        values["flags"] = [Flag(**f) for f in values["flags"]]
+        return cls(**values)
+
 
 def _plain(value: Any) -> Any:
     kind = type(value)
+    if kind in _LEAVES:  # most values: no dataclass check
+        return value
     if kind is list or kind is tuple:
         return kind(_plain(v) for v in value)
     if kind is dict:
@@ -141,3 +155,4 @@ def _plain(value: Any) -> Any:
 
 
 _FIELDS = tuple(f.name for f in fields(DossierState))
+_LEAVES = frozenset({str, int, float, bool, type(None), Status})

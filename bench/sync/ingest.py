@@ -238,19 +238,21 @@ def _threads(target: object, n: int) -> float:
 
 def profile(url: str, size: int, batches: int = 300) -> None:
     """One desk's pushes through the route's own steps in-process: authenticate, parse and validate the
-    body, admission checks, storage and refold (HTTP and uvicorn excluded)."""
+    body, admission checks, storage, refold and the console's index (HTTP and uvicorn excluded)."""
     import base64
 
     from pyinstrument import Profiler
 
     from central import ingest
     from central.auth import authenticate_device
+    from central.console import index
     from central.core.db import Database, migrate
     from central.crud import create_enroll_code, redeem_enroll_code
     from sync.protocol import PushRequest
 
     database = Database(url)
     migrate(database.engine)
+    index.install()  # as `central serve` runs: the console's index is kept in the push's transaction
     with database.session() as s:
         code = create_enroll_code(s, "PX", 1, 1, "BX.00.H26")
     with database.session() as s:

@@ -12,11 +12,13 @@ import json
 import logging
 import unicodedata
 from collections import Counter
+from collections.abc import Collection, Mapping
 from datetime import datetime
+from functools import cache
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Table, delete, event, func, insert, select, update
+from sqlalchemy import Table, delete, event, func, insert, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -114,17 +116,33 @@ def missing_files(conn: Connection, dossier_id: str) -> int:
 
 
 def apply_counters(conn: Connection, delta: Counter[tuple[str, str, str]]) -> None:
-    """Add the deltas to the day counters (row created on first use)."""
+    """Add the deltas to the day counters: one upsert for every (point, day) cell they touch."""
     table = cast(Table, PointDay.__table__)
     cells: dict[tuple[str, str], dict[str, int]] = {}
     for (point, day, name), n in delta.items():
         if n:
             cells.setdefault((point, day), {})[name] = n
-    for (point, day), changes in sorted(cells.items()):
-        where = (table.c.point_code == point) & (table.c.day == day)
-        if conn.scalar(select(table.c.point_code).where(where)) is None:
-            conn.execute(insert(table).values(point_code=point, day=day, **dict.fromkeys(_COUNTERS, 0)))
-        conn.execute(update(table).where(where).values({k: table.c[k] + v for k, v in changes.items()}))
+    if not cells:
+        return
+    rows = [
+        {"point_code": point, "day": day, **dict.fromkeys(_COUNTERS, 0), **changes}
+        for (point, day), changes in sorted(cells.items())
+    ]
+    conn.execute(_add_counts(conn.dialect.name, table, ("point_code", "day"), _COUNTERS), rows)
+
+
+@cache
+def _add_counts(dialect: str, table: Table, key: tuple[str, ...], counts: tuple[str, ...]) -> Any:
+    """INSERT ... ON CONFLICT (key) DO UPDATE SET n = n + excluded.n: a counter row made on first use
+    (built once per table and dialect)."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert  # type: ignore[assignment]
+    stmt = dialect_insert(table)
+    return stmt.on_conflict_do_update(
+        index_elements=list(key), set_={c: table.c[c] + stmt.excluded[c] for c in counts}
+    )
 
 
 _COUNTERS = ("received", "returned", "returned_on_time", "rated", "satisfied")
@@ -153,12 +171,9 @@ def count_pushed(conn: Connection, pushed: Counter[str], day: str | None = None)
     `central.ingest.store_events` for the events it stored (an event already held is not counted)."""
     day = day or today()
     table = cast(Table, DeviceDay.__table__)
-    for device, n in sorted(pushed.items()):
-        where = (table.c.device_id == device) & (table.c.day == day)
-        if conn.scalar(select(table.c.device_id).where(where)) is None:
-            conn.execute(insert(table).values(device_id=device, day=day, events=n))
-        else:
-            conn.execute(update(table).where(where).values(events=table.c.events + n))
+    rows = [{"device_id": d, "day": day, "events": n} for d, n in sorted(pushed.items()) if n]
+    if rows:
+        conn.execute(_add_counts(conn.dialect.name, table, ("device_id", "day"), ("events",)), rows)
 
 
 def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
@@ -171,13 +186,51 @@ def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
             reindex(conn, d.id, d.point_code, d.state_json)
 
 
-def index_created(conn: Connection, rows: list[dict[str, Any]]) -> None:
+def index_created(
+    conn: Connection,
+    rows: list[dict[str, Any]],
+    secrets: Mapping[str, str] | None = None,
+    with_files: Collection[str] | None = None,
+) -> None:
     """Index dossiers `central.ingest` created with one Core INSERT (no ORM flush for the hook to
-    see): rows of `dossiers` ({id, point_code, state_json}). Nothing when the index is not installed."""
-    if not event.contains(Session, "before_flush", _before_flush):
+    see): rows of `dossiers` ({id, point_code, state_json}). Nothing when the index is not installed.
+
+    A dossier new to the hub has no index row yet (its row and its index row are written in one
+    transaction), so all are indexed in one INSERT and the counters move in one upsert per cell.
+    `secrets`: each dossier's status secret as its `received` carried it (else read from its events);
+    `with_files`: the dossiers whose events name a file (else all are counted at the database)."""
+    if not event.contains(Session, "before_flush", _before_flush) or not rows:
         return
-    for row in sorted(rows, key=lambda r: str(r["id"])):
-        reindex(conn, str(row["id"]), str(row["point_code"]), str(row["state_json"]))
+    rows = sorted(rows, key=lambda r: str(r["id"]))
+    ids = [str(r["id"]) for r in rows]
+    counted = ids if with_files is None else [d for d in ids if d in with_files]
+    pending = _missing_files_of(conn, counted)
+    index_rows, delta = [], Counter[tuple[str, str, str]]()
+    for row in rows:
+        dossier_id = str(row["id"])
+        if secrets is None:
+            secret = _secret_of(conn, dossier_id)
+        else:
+            secret = hash_secret(secrets[dossier_id]) if secrets.get(dossier_id) else ""
+        new_row = row_for(dossier_id, str(row["point_code"]), json.loads(str(row["state_json"])), secret)
+        new_row["files_pending"] = pending.get(dossier_id, 0)
+        index_rows.append(new_row)
+        delta.update(contribution(new_row))
+    conn.execute(insert(cast(Table, DossierIndex.__table__)), index_rows)
+    apply_counters(conn, delta)
+
+
+def _missing_files_of(conn: Connection, dossier_ids: list[str]) -> dict[str, int]:
+    """`missing_files` of several dossiers in one statement (those with none are left out)."""
+    if not dossier_ids:
+        return {}
+    q = (
+        select(DossierFile.dossier_id, func.count())
+        .outerjoin(Blob, Blob.sha256 == DossierFile.sha256)
+        .where(DossierFile.dossier_id.in_(dossier_ids), Blob.sha256.is_(None))
+        .group_by(DossierFile.dossier_id)
+    )
+    return {str(d): int(n) for d, n in conn.execute(q)}
 
 
 def install() -> None:

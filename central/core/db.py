@@ -7,6 +7,7 @@ values would reach its log (docs/hub.md)."""
 from __future__ import annotations
 
 import logging
+import select
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 from central.core import sealed_db
@@ -62,12 +64,27 @@ def make_engine(url: str, db_key: bytes | None = None) -> Engine:
         url,
         pool_size=20,
         max_overflow=20,
-        pool_pre_ping=True,
         hide_parameters=True,
         connect_args={"options": "-c log_parameter_max_length_on_error=0"},
     )
     event.listen(engine, "connect", _terse_server_errors)
+    event.listen(engine, "checkout", _drop_if_closed)
     return engine
+
+
+def _drop_if_closed(dbapi_conn: Any, _record: Any, _proxy: Any) -> None:
+    """The check of a pooled connection as it is checked out, without a round trip (in place of
+    `pool_pre_ping`'s SELECT 1 on every checkout): an idle connection has nothing to read, so a
+    readable socket means the server closed it (a restart or a terminated backend sends its FATAL
+    and closes) or broke the protocol. Such a connection is dropped and the pool makes a new one."""
+    try:
+        fd = dbapi_conn.fileno()
+        readable = bool(dbapi_conn.closed) or bool(select.select([fd], [], [], 0)[0])
+    except (OSError, ValueError, AttributeError) as exc:  # closed: no socket any more
+        raise DisconnectionError("pooled connection has no socket") from exc
+    if readable:
+        logger.warning("pooled PostgreSQL connection closed by the server: reconnecting")
+        raise DisconnectionError("pooled connection closed by the server")
 
 
 def _terse_server_errors(dbapi_conn: Any, _record: Any) -> None:
