@@ -10,12 +10,14 @@
   coarser (lower dpi, then lower JPEG quality) until the file fits, never the text mask. A 1-bit
   page over its budget (scanner noise, a dithered picture) is tried with Flate instead of G4, then at
   200 and 150 dpi (text still reads there); `fit_bw_page` says whether it fits, so the desk can tell
-  the clerk when it does not.
+  the clerk when it does not. The stream it measured is kept on the page and written as it is: each
+  1-bit page is encoded once for a save (tests/scanner/test_pdf_encode_once.py).
 Every image XObject names its colour space (DeviceGray for the 1-bit and gray images, DeviceRGB for a
 colour background; the text mask is an /ImageMask, which takes none), so Poppler, MuPDF and PDFium all
 draw it (tests/test_pdf_readers.py renders every kind with all three). Metadata: title, scan time,
-dpi, XMP and an sRGB output intent. No PDF/A conformance is claimed: no validator is installable here
-(see README, "PDF files").
+dpi, XMP and an sRGB output intent. Nothing in the file is random (images named in order, /ID from
+the content): the same pages and scan time give the same bytes. No PDF/A conformance is claimed:
+no validator is installable here (see README, "PDF files").
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import functools
 import io
 import logging
 import zlib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -51,6 +53,20 @@ BW_FIT_DPIS = (200, 150)
 PAGE_OVERHEAD = 2048  # page dictionary, content stream, fonts beside the image and text layer
 
 
+@dataclass(frozen=True)
+class BwImage:
+    """A 1-bit page image as encoded for the PDF (`fit_bw_page` keeps it, the writer writes it).
+
+    `source` is the gray array it was encoded from: the writer uses the bytes only for that very
+    array, so a page whose image was replaced is encoded afresh, never with stale bytes.
+    """
+
+    source: Image
+    data: bytes
+    encoding: str  # "g4" | "flate"
+    black_is_1: bool = False  # G4 only: whether black is 1 in `data`
+
+
 @dataclass
 class PdfPage:
     gray: Image
@@ -60,6 +76,16 @@ class PdfPage:
     text_pdf: bytes | None = None  # Tesseract's text-only page for this image
     keep_tones: bool = False  # a gray or colour profile: the background is kept on every page
     bw_flate: bool = False  # a 1-bit page kept with Flate, smaller than G4 for this page (fit_bw_page)
+    # the 1-bit image as fit_bw_page encoded it to measure it: written as it is, not encoded again
+    bw_image: BwImage | None = field(default=None, repr=False, compare=False)
+
+    def encoded_bw(self) -> BwImage | None:
+        """The kept 1-bit encoding of this very image, in the encoding the page asks for."""
+        kept = self.bw_image
+        wanted = "flate" if self.bw_flate else "g4"
+        if kept is None or kept.source is not self.gray or kept.encoding != wanted:
+            return None
+        return kept
 
     @property
     def is_bw(self) -> bool:
@@ -116,28 +142,38 @@ def _flate_bytes(black: np.ndarray) -> bytes:
     return zlib.compress(np.packbits(~black, axis=1).tobytes(), 9)
 
 
-def flate_bw_stream(pdf: pikepdf.Pdf, black: np.ndarray) -> pikepdf.Stream:
-    """A 1-bit image XObject, Flate-compressed (smaller than G4 on noise and dithered pictures)."""
-    h, w = black.shape
-    stream = pikepdf.Stream(pdf, _flate_bytes(black))
+def _encode_bw(gray: Image, encoding: str) -> BwImage:
+    black = gray < INK_THRESHOLD
+    if encoding == "flate":
+        return BwImage(gray, _flate_bytes(black), "flate")
+    data, black_is_1 = _g4_bytes(black)
+    return BwImage(gray, data, "g4", black_is_1)
+
+
+def _bw_stream(pdf: pikepdf.Pdf, image: BwImage) -> pikepdf.Stream:
+    """The XObject of an encoded 1-bit page image (`BwImage`)."""
+    h, w = image.source.shape[:2]
+    stream = pikepdf.Stream(pdf, image.data)
     stream.Type, stream.Subtype = pikepdf.Name.XObject, pikepdf.Name.Image
     stream.Width, stream.Height, stream.BitsPerComponent = w, h, 1
     stream.ColorSpace = pikepdf.Name.DeviceGray
-    stream.Filter = pikepdf.Name.FlateDecode
+    if image.encoding == "flate":
+        stream.Filter = pikepdf.Name.FlateDecode
+    else:
+        stream.Filter = pikepdf.Name.CCITTFaxDecode
+        stream.DecodeParms = pikepdf.Dictionary(K=-1, Columns=w, Rows=h, BlackIs1=image.black_is_1)
     return stream
+
+
+def flate_bw_stream(pdf: pikepdf.Pdf, black: np.ndarray) -> pikepdf.Stream:
+    """A 1-bit image XObject, Flate-compressed (smaller than G4 on noise and dithered pictures)."""
+    return _bw_stream(pdf, BwImage(black, _flate_bytes(black), "flate"))
 
 
 def g4_stream(pdf: pikepdf.Pdf, black: np.ndarray) -> pikepdf.Stream:
     """A 1-bit image XObject, CCITT G4-compressed; `black` is a bool array (True = ink)."""
-    h, w = black.shape
     data, black_is_1 = _g4_bytes(black)
-    stream = pikepdf.Stream(pdf, data)
-    stream.Type, stream.Subtype = pikepdf.Name.XObject, pikepdf.Name.Image
-    stream.Width, stream.Height, stream.BitsPerComponent = w, h, 1
-    stream.ColorSpace = pikepdf.Name.DeviceGray
-    stream.Filter = pikepdf.Name.CCITTFaxDecode
-    stream.DecodeParms = pikepdf.Dictionary(K=-1, Columns=w, Rows=h, BlackIs1=black_is_1)
-    return stream
+    return _bw_stream(pdf, BwImage(black, data, "g4", black_is_1))
 
 
 def _at_dpi(page: PdfPage, dpi: int) -> PdfPage:
@@ -169,25 +205,35 @@ def fit_bw_page(page: PdfPage, kb_per_page: int, floor_dpi: int = BW_FIT_DPIS[-1
 
     if not page.is_bw:
         return page, BwFit(page.dpi, 0, 0, kb_per_page, "none")
-    full = kb(len(_g4_bytes(page.gray < INK_THRESHOLD)[0]))
+    # every encoding made here to measure the page is kept on the page it gives back (`bw_image`):
+    # the writer writes those bytes, so each page is encoded once for a save, not twice
+    as_is = _encode_bw(page.gray, "g4")
+    full = kb(len(as_is.data))
+    kept = replace(page, bw_image=as_is)
     if full * 1024 <= budget:
-        return page, BwFit(page.dpi, full, full, kb_per_page, "g4")
+        return kept, BwFit(page.dpi, full, full, kb_per_page, "g4")
     best: tuple[int, PdfPage, str] | None = None
     dpis = [page.dpi, *(d for d in BW_FIT_DPIS if max(floor_dpi, BW_FIT_DPIS[-1]) <= d < page.dpi)]
     for dpi in dpis:
         candidate = _at_dpi(page, dpi)
-        black = candidate.gray < INK_THRESHOLD
-        sizes = {"g4": len(_g4_bytes(black)[0]), "flate": len(_flate_bytes(black))}
-        encoding = min(sizes, key=lambda k: sizes[k])
-        size = kb(sizes[encoding])
+        encoded = {
+            "g4": as_is if candidate.gray is page.gray else _encode_bw(candidate.gray, "g4"),
+            "flate": _encode_bw(candidate.gray, "flate"),
+        }
+        encoding = min(encoded, key=lambda k: len(encoded[k].data))
+        size = kb(len(encoded[encoding].data))
         if best is None or size < best[0]:
-            best = (size, replace(candidate, bw_flate=encoding == "flate"), encoding)
+            best = (
+                size,
+                replace(candidate, bw_flate=encoding == "flate", bw_image=encoded[encoding]),
+                encoding,
+            )
         if size * 1024 <= budget:
             break
     assert best is not None
     size, fitted, encoding = best
     if size >= full:  # nothing helped: keep the page as it was, at its own dpi
-        fitted, size, encoding = page, full, "g4"
+        fitted, size, encoding = kept, full, "g4"
     fit = BwFit(fitted.dpi, size, full, kb_per_page, encoding)
     log = logger.info if fit.fits else logger.warning
     log(
@@ -236,8 +282,8 @@ def _images(
         return [(jpeg_stream(pdf, back, dpi / page.dpi, quality), False), (mask, True)]
     if page.is_photo:
         return [(jpeg_stream(pdf, page.gray, PHOTO_DPI / page.dpi), False)]
-    black = page.gray < INK_THRESHOLD
-    return [(flate_bw_stream(pdf, black) if page.bw_flate else g4_stream(pdf, black), False)]
+    encoded = page.encoded_bw() or _encode_bw(page.gray, "flate" if page.bw_flate else "g4")
+    return [(_bw_stream(pdf, encoded), False)]
 
 
 def _add_page(pdf: pikepdf.Pdf, page: PdfPage, background: tuple[int, int]) -> None:
@@ -261,8 +307,14 @@ def _add_page(pdf: pikepdf.Pdf, page: PdfPage, background: tuple[int, int]) -> N
         pdf.pages.append(target)
         target = pdf.pages[-1]
     ops = []
+    resources = target.obj.get("/Resources", pikepdf.Dictionary())
+    taken = set(resources.get("/XObject", pikepdf.Dictionary()).keys())
     for n, (stream, is_mask) in enumerate(_images(pdf, page, background)):
-        name = target.add_resource(stream, pikepdf.Name.XObject, prefix=f"Scan{n}")
+        # named in order, not at random (pikepdf's prefix adds a random tail): same pages, same bytes
+        name = next(
+            f"/Scan{n}" + "_" * k for k in range(len(taken) + 1) if f"/Scan{n}" + "_" * k not in taken
+        )
+        target.add_resource(stream, pikepdf.Name.XObject, pikepdf.Name(name))
         fill = "0 g " if is_mask else ""
         ops.append(f"q {fill}{width:.3f} 0 0 {height:.3f} 0 0 cm {name} Do Q")
     images = pikepdf.Stream(pdf, "\n".join(ops).encode())
@@ -304,7 +356,14 @@ def _build(pages: list[PdfPage], title: str, scanned_at: datetime, background: t
         _add_page(pdf, page, background)
     _metadata(pdf, title, scanned_at, max((p.dpi for p in pages), default=300))
     out = io.BytesIO()
-    pdf.save(out, object_stream_mode=pikepdf.ObjectStreamMode.generate, compress_streams=True)
+    # deterministic_id: the file's /ID is a hash of its content, so the same pages and scan time give
+    # the same bytes
+    pdf.save(
+        out,
+        object_stream_mode=pikepdf.ObjectStreamMode.generate,
+        compress_streams=True,
+        deterministic_id=True,
+    )
     return out.getvalue()
 
 
