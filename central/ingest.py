@@ -281,10 +281,9 @@ WITH cl AS (
     ON CONFLICT DO NOTHING
     RETURNING code
 ), w AS (
-    SELECT * FROM unnest(CAST(:ids AS varchar[]), CAST(:dossier_ids AS varchar[]), CAST(:types AS varchar[]),
-                         CAST(:ats AS varchar[]), CAST(:actors AS varchar[]), CAST(:devices AS varchar[]),
-                         CAST(:payloads AS text[]), CAST(:secrets AS varchar[]))
-         AS w(id, dossier_id, type, at, actor, device, payload, secret)
+    SELECT * FROM json_to_recordset(CAST(:events AS json))
+         AS w(id varchar, dossier_id varchar, type varchar, at varchar, actor varchar, device varchar,
+              payload text, secret varchar)
 ), ev AS (
     INSERT INTO events (id, dossier_id, type, at, actor, device, payload, stored_at)
     SELECT id, dossier_id, type, at, actor, device, payload, :stored_at
@@ -313,8 +312,8 @@ WITH cl AS (
 ), dz AS (
     INSERT INTO dossiers (id, point_code, code, state, flags, state_json, updated_at)
     SELECT d.id, :point, d.code, d.state, d.flags, d.state_json, :stored_at
-    FROM unnest(CAST(:d_ids AS varchar[]), CAST(:d_codes AS varchar[]), CAST(:d_states AS varchar[]),
-                CAST(:d_flags AS integer[]), CAST(:d_json AS text[])) AS d(id, code, state, flags, state_json)
+    FROM json_to_recordset(CAST(:dossiers AS json))
+         AS d(id varchar, code varchar, state varchar, flags integer, state_json text)
     WHERE EXISTS (SELECT 1 FROM pt) AND d.id IN (SELECT ev.dossier_id FROM ev)
     ORDER BY d.id COLLATE "C"
     ON CONFLICT (id) DO NOTHING
@@ -322,8 +321,8 @@ WITH cl AS (
 ), df AS (
     INSERT INTO dossier_files (dossier_id, sha256, size)
     SELECT DISTINCT ON (f.dossier_id COLLATE "C", f.sha256 COLLATE "C") f.dossier_id, f.sha256, f.size
-    FROM unnest(CAST(:f_events AS varchar[]), CAST(:f_dossiers AS varchar[]), CAST(:f_shas AS varchar[]),
-                CAST(:f_sizes AS bigint[])) WITH ORDINALITY AS f(event_id, dossier_id, sha256, size, ord)
+    FROM json_to_recordset(CAST(:files AS json))
+         AS f(event_id varchar, dossier_id varchar, sha256 varchar, size bigint, ord integer)
     WHERE f.event_id IN (SELECT ev.id FROM ev) AND (SELECT count(*) FROM dz) >= 0
     ORDER BY f.dossier_id COLLATE "C", f.sha256 COLLATE "C", f.ord
     ON CONFLICT DO NOTHING
@@ -341,12 +340,10 @@ _STORE_PG_INDEX = """, ix AS (
                      ORDER BY w.at COLLATE "C", w.id COLLATE "C" LIMIT 1), ''),
            (SELECT count(*) FROM df LEFT JOIN blobs ON blobs.sha256 = df.sha256
             WHERE df.dossier_id = i.dossier_id AND blobs.sha256 IS NULL)
-    FROM unnest(CAST(:i_ids AS varchar[]), CAST(:i_codes AS varchar[]), CAST(:i_statuses AS varchar[]),
-                CAST(:i_open AS boolean[]), CAST(:i_procedures AS varchar[]), CAST(:i_received AS varchar[]),
-                CAST(:i_due AS varchar[]), CAST(:i_returned AS varchar[]), CAST(:i_on_time AS boolean[]),
-                CAST(:i_ratings AS varchar[]), CAST(:i_names AS varchar[]), CAST(:i_id_numbers AS varchar[]))
-         AS i(dossier_id, code, status, is_open, procedure_code, received_day, due_date, returned_day,
-              on_time, rating, name_key, id_number)
+    FROM json_to_recordset(CAST(:index AS json))
+         AS i(dossier_id varchar, code varchar, status varchar, is_open boolean, procedure_code varchar,
+              received_day varchar, due_date varchar, returned_day varchar, on_time boolean, rating varchar,
+              name_key varchar, id_number varchar)
     WHERE i.dossier_id IN (SELECT dz.id FROM dz)
     ORDER BY i.dossier_id COLLATE "C"
     RETURNING dossier_id
@@ -354,10 +351,9 @@ _STORE_PG_INDEX = """, ix AS (
     INSERT INTO console_point_day (point_code, day, received, returned, returned_on_time, rated, satisfied)
     SELECT :point, k.day, sum(k.received), sum(k.returned), sum(k.returned_on_time), sum(k.rated),
            sum(k.satisfied)
-    FROM unnest(CAST(:k_dossiers AS varchar[]), CAST(:k_days AS varchar[]), CAST(:k_received AS integer[]),
-                CAST(:k_returned AS integer[]), CAST(:k_on_time AS integer[]), CAST(:k_rated AS integer[]),
-                CAST(:k_satisfied AS integer[]))
-         AS k(dossier_id, day, received, returned, returned_on_time, rated, satisfied)
+    FROM json_to_recordset(CAST(:cells AS json))
+         AS k(dossier_id varchar, day varchar, received integer, returned integer, returned_on_time integer,
+              rated integer, satisfied integer)
     WHERE k.dossier_id IN (SELECT ix.dossier_id FROM ix)
     GROUP BY k.day
     ORDER BY k.day COLLATE "C"
@@ -401,27 +397,29 @@ def _store_pg(
 
     stamp = rows[0]["stored_at"]
     with_index = index.installed() and bool(planned)
+    # the rows as JSON documents (json_to_recordset): one C-speed dump, where text arrays would have
+    # psycopg quote every payload and state, element by element, in Python
+    secrets = {e.id: _secret_hash(e) for e in events}
+    ordered = enumerate((e, f) for e in events for f in files[e.id])  # (at, id): the first size kept
     params: dict[str, Any] = {
         "stored_at": stamp,
         "point": point_code,
         "device": device,
         "day": index.today(),
-        **{k: [r[c] for r in rows] for k, c in _EVENT_ARRAYS.items()},
-        "secrets": [_secret_hash(e) for e in sorted(events, key=lambda e: e.id)],
-        **{k: [r[c] for r in planned] for k, c in _DOSSIER_ARRAYS.items()},
+        "events": _json([{**{c: r[c] for c in _EVENT_COLUMNS}, "secret": secrets[r["id"]]} for r in rows]),
+        "dossiers": _json([{c: r[c] for c in _DOSSIER_COLUMNS} for r in planned]),
+        "files": _json(
+            [
+                {"event_id": e.id, "dossier_id": e.dossier_id, "sha256": f.sha256, "size": f.size, "ord": i}
+                for i, (e, f) in ordered
+            ]
+        ),
         "c_codes": [c["code"] for c in claims],
         "c_dossiers": [c["dossier_id"] for c in claims],
         "named": named or [],
     }
-    refs = [(e, f) for e in events for f in files[e.id]]  # in (at, id) order: the first one's size kept
-    params.update(
-        f_events=[e.id for e, _ in refs],
-        f_dossiers=[e.dossier_id for e, _ in refs],
-        f_shas=[f.sha256 for _, f in refs],
-        f_sizes=[f.size for _, f in refs],
-    )
     if with_index:
-        params.update(_index_arrays(point_code, planned))
+        params.update(_index_rows(point_code, planned))
     got = s.execute(_STORE_PG[with_index], params).all()
     settle_claims(s, claims, {str(v) for k, v in got if k == "code"})
     new = {str(v) for k, v in got if k == "event"}
@@ -439,64 +437,44 @@ def _secret_hash(e: WireEvent) -> str:
     return hash_secret(str(secret)) if secret else ""
 
 
-def _index_arrays(point_code: str, planned: list[dict[str, Any]]) -> dict[str, list[Any]]:
+def _json(rows: list[dict[str, Any]]) -> str:
+    return json.dumps(rows, ensure_ascii=False)
+
+
+def _index_rows(point_code: str, planned: list[dict[str, Any]]) -> dict[str, str]:
     """The console's index rows (without secret and files, which the statement adds) and day counter
-    cells of the planned dossiers, as the statement's arrays."""
+    cells of the planned dossiers, as the statement's JSON documents."""
     from central.console.index import contribution, row_for  # here: central.console imports this module
 
-    out: dict[str, list[Any]] = {k: [] for k in ("k_dossiers", "k_days", *_INDEX_ARRAYS, *_CELL_ARRAYS)}
+    index_rows, cells = [], []
     for r in planned:
         row = row_for(str(r["id"]), point_code, json.loads(str(r["state_json"])), "")
-        for k, c in _INDEX_ARRAYS.items():
-            out[k].append(row[c])
-        cells: dict[str, dict[str, int]] = {}
+        index_rows.append({c: row[c] for c in _INDEX_COLUMNS})
+        days: dict[str, dict[str, Any]] = {}
         for (_point, day, name), n in contribution(row).items():
-            cells.setdefault(day, dict.fromkeys(_CELL_ARRAYS.values(), 0))[name] += n
-        for day, counts in sorted(cells.items()):
-            out["k_dossiers"].append(row["dossier_id"])
-            out["k_days"].append(day)
-            for k, c in _CELL_ARRAYS.items():
-                out[k].append(counts[c])
-    return out
+            days.setdefault(day, {"dossier_id": row["dossier_id"], "day": day, **dict.fromkeys(_COUNTS, 0)})
+            days[day][name] += n
+        cells += [days[d] for d in sorted(days)]
+    return {"index": _json(index_rows), "cells": _json(cells)}
 
 
-_INDEX_ARRAYS = {
-    "i_ids": "dossier_id",
-    "i_codes": "code",
-    "i_statuses": "status",
-    "i_open": "is_open",
-    "i_procedures": "procedure_code",
-    "i_received": "received_day",
-    "i_due": "due_date",
-    "i_returned": "returned_day",
-    "i_on_time": "on_time",
-    "i_ratings": "rating",
-    "i_names": "name_key",
-    "i_id_numbers": "id_number",
-}
-_CELL_ARRAYS = {
-    "k_received": "received",
-    "k_returned": "returned",
-    "k_on_time": "returned_on_time",
-    "k_rated": "rated",
-    "k_satisfied": "satisfied",
-}
-_EVENT_ARRAYS = {
-    "ids": "id",
-    "dossier_ids": "dossier_id",
-    "types": "type",
-    "ats": "at",
-    "actors": "actor",
-    "devices": "device",
-    "payloads": "payload",
-}
-_DOSSIER_ARRAYS = {
-    "d_ids": "id",
-    "d_codes": "code",
-    "d_states": "state",
-    "d_flags": "flags",
-    "d_json": "state_json",
-}
+_EVENT_COLUMNS = ("id", "dossier_id", "type", "at", "actor", "device", "payload")
+_DOSSIER_COLUMNS = ("id", "code", "state", "flags", "state_json")
+_INDEX_COLUMNS = (
+    "dossier_id",
+    "code",
+    "status",
+    "is_open",
+    "procedure_code",
+    "received_day",
+    "due_date",
+    "returned_day",
+    "on_time",
+    "rating",
+    "name_key",
+    "id_number",
+)
+_COUNTS = ("received", "returned", "returned_on_time", "rated", "satisfied")
 
 
 class DeviceRevoked(Exception):

@@ -198,6 +198,24 @@ def test_dossiers_made_whole_in_one_store_are_indexed_and_counted_as_one_by_one(
     assert console_tables(db.engine) == written
 
 
+def test_a_payload_is_stored_as_the_exact_text_sent_whatever_it_holds(db: Database):
+    """The push's rows travel as one JSON document on PostgreSQL: quotes, backslashes, control
+    characters, escapes and characters outside the BMP come out of it as the same text."""
+    device = enroll(db, "P01", 1)
+    opened = received(device)
+    tricky = 'Nguyễn "Văn" \\ A\n\t\u0041   😀 </script> \x01'
+    payload = {**opened.payload, "note": tricky, "nested": {"q": ['"', "\\", "\n", "é"]}}
+    payload["applicant"] = {**payload["applicant"], "full_name": tricky}
+    opened = opened.model_copy(update={"payload": payload})
+    assert push(db, device, [opened])[1].stored == [opened.id]
+    with db.session() as s:
+        row = s.get(EventRow, opened.id)
+        assert row is not None
+        assert row.payload == json.dumps(payload, ensure_ascii=False, sort_keys=True)
+        indexed = s.get(DossierIndex, opened.dossier_id)
+        assert indexed is not None and indexed.name_key == index.fold_key(tricky)
+
+
 def test_a_later_event_is_applied_on_the_stored_state_and_an_earlier_one_refolds_the_log(db: Database):
     device = enroll(db, "P01", 1)
     opened = received(device)
