@@ -14,7 +14,7 @@ import re
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.domain.events import POINT_EVENTS, Event, EventType, files_of
+from app.domain.events import POINT_EVENTS, Event, EventType, FileRef, files_of
 from app.domain.fold import ALLOWED_FROM, apply
 from app.domain.state import DossierState
 from central.crud import now_ms
@@ -43,8 +43,11 @@ class CodeConflict(Exception):
         self.code, self.event_id, self.message = code, event_id, message
 
 
-def reason_to_refuse(device: Device, wire: WireEvent, owners: dict[str, str]) -> str | None:
-    """Why this event may not be accepted from this device, or None."""
+def reason_to_refuse(
+    device: Device, wire: WireEvent, owners: dict[str, str], files: list[FileRef] | None = None
+) -> str | None:
+    """Why this event may not be accepted from this device, or None. `files`: `files_of` its payload
+    (walked here if not given)."""
     try:
         event = Event.from_dict(wire.model_dump())
     except (ValueError, KeyError) as exc:
@@ -61,7 +64,7 @@ def reason_to_refuse(device: Device, wire: WireEvent, owners: dict[str, str]) ->
     point = event.payload.get("point_code") if event.type is EventType.RECEIVED else None
     if event.type is EventType.RECEIVED and point != device.point_code:
         return "received for another point"
-    for ref in files_of(event.payload):
+    for ref in files_of(event.payload) if files is None else files:
         if not SHA.match(ref.sha256) or not 0 <= ref.size <= MAX_FILE_BYTES:
             return "malformed file reference"
     return _unreadable(event)

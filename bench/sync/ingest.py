@@ -1,7 +1,7 @@
 """Hub ingest on PostgreSQL: N concurrent desks pushing batches of events. Prints events/s and latency.
 
 python bench/sync/ingest.py [--desks 100] [--batches 10] [--batch 10] [--workers 2] [--rates 500,1000]
-                            [--reference DIR] [--profile]
+                            [--reference DIR] [--profile] [--fsync]
 
 First a closed loop (every desk pushes back to back: the saturation throughput; its latency is
 queueing). Then, with --rates, an open loop per rate R events/s: each desk sends a batch at Poisson
@@ -13,6 +13,11 @@ omission). The load generator runs on the same cores as the hub and PostgreSQL.
 previous release), so both sets of figures come from one run on the same machine. The events are
 the same for both: valid dossier codes of each desk's point and range. --profile then profiles one
 push path in-process (pyinstrument) and prints where the time goes.
+
+The throwaway PostgreSQL cluster runs with fsync=off unless --fsync is given; either way the hub's
+sessions keep synchronous_commit on (the server's default: a push is acknowledged once committed).
+With fsync=off a commit does not wait for the WAL to reach the disk, so --fsync is the figure a
+production server (fsync on) would give on this machine's disk.
 """
 
 from __future__ import annotations
@@ -93,8 +98,9 @@ def main() -> None:
     ap.add_argument("--duration", type=float, default=15.0, help="seconds per open-loop rate")
     ap.add_argument("--reference", type=Path, help="another checkout to measure first, the same way")
     ap.add_argument("--profile", action="store_true", help="profile the push path in-process")
+    ap.add_argument("--fsync", action="store_true", help="run PostgreSQL with fsync on (as in production)")
     args = ap.parse_args()
-    pg = Postgres()
+    pg = Postgres(fsync=args.fsync)
     try:
         trees = [("reference", args.reference.resolve())] if args.reference else []
         for label, tree in [*trees, ("this tree", ROOT)]:
@@ -108,6 +114,7 @@ def main() -> None:
 
 def run_tree(pg: Postgres, tree: Path, args: argparse.Namespace) -> None:
     url = pg.new_database()
+    print(f"PostgreSQL: {_settings(url)}\n")
     desks = [
         Desk(f"P{i % args.points:02d}", i // args.points + 1, f"B{i % args.points:03d}.00.H26")
         for i in range(args.desks)
@@ -275,6 +282,19 @@ def profile(url: str, size: int, batches: int = 300) -> None:
     profiler.stop()
     print(f"\n## profile: {batches} pushes of {size} events, in-process\n")
     print(profiler.output_text(unicode=False, color=False, show_all=False, time="percent_of_total"))
+
+
+def _settings(url: str) -> str:
+    """The server settings a commit's durability depends on, as a new session sees them."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            names = ("fsync", "synchronous_commit", "wal_sync_method")
+            return ", ".join(f"{n}={conn.execute(text(f'SHOW {n}')).scalar()}" for n in names)
+    finally:
+        engine.dispose()
 
 
 def _env(tree: Path) -> dict[str, str]:

@@ -199,7 +199,7 @@ def index_created(
     transaction), so all are indexed in one INSERT and the counters move in one upsert per cell.
     `secrets`: each dossier's status secret as its `received` carried it (else read from its events);
     `with_files`: the dossiers whose events name a file (else all are counted at the database)."""
-    if not event.contains(Session, "before_flush", _before_flush) or not rows:
+    if not installed() or not rows:
         return
     rows = sorted(rows, key=lambda r: str(r["id"]))
     ids = [str(r["id"]) for r in rows]
@@ -231,6 +231,11 @@ def _missing_files_of(conn: Connection, dossier_ids: list[str]) -> dict[str, int
         .group_by(DossierFile.dossier_id)
     )
     return {str(d): int(n) for d, n in conn.execute(q)}
+
+
+def installed() -> bool:
+    """Whether this process keeps the index (`install`)."""
+    return event.contains(Session, "before_flush", _before_flush)
 
 
 def install() -> None:

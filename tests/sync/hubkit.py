@@ -68,7 +68,10 @@ def run_py(*args: str, home: Path | None = None, check: bool = True) -> subproce
 class Postgres:
     """A throwaway PostgreSQL 15 cluster on a free port (initdb refuses root: run as `postgres`)."""
 
-    def __init__(self) -> None:
+    def __init__(self, fsync: bool = False) -> None:
+        """`fsync`: a cluster that flushes its WAL at each commit as a production one does (tests run
+        without: nothing they check needs it)."""
+        self.fsync = fsync
         self.dir = Path(tempfile.mkdtemp(prefix="motcua-pg-"))
         self.port = free_port()
         self.counter = 0
@@ -91,7 +94,7 @@ class Postgres:
             "-w",
             "start",
             "-o",
-            f"-p {self.port} -k {self.sock} -c listen_addresses=127.0.0.1 -c fsync=off "
+            f"-p {self.port} -k {self.sock} -c listen_addresses=127.0.0.1 -c fsync={'on' if self.fsync else 'off'} "
             "-c max_connections=300",
         )
 
