@@ -52,7 +52,7 @@ def push(s: Session, device: Device, events: list[WireEvent]) -> PushResponse:
 
     CodeConflict (nothing stored) if a `received` carries a code that is not the desk's to use."""
     ids = {e.dossier_id for e in events}
-    owners = dict(s.execute(select(Dossier.id, Dossier.point_code).where(Dossier.id.in_(ids))).tuples().all())
+    owners = dict(s.execute(select(Dossier.id, Dossier.point_code).where(Dossier.id.in_(ids))).all())
     rejected, good = [], []
     files: dict[str, list[FileRef]] = {}  # each event's payload walked once for its files
     for wire in events:
@@ -503,9 +503,7 @@ def _refuse_foreign(s: Session, dossier_ids: list[str], point_code: str, fresh: 
     """A dossier another transaction created after admission looked must still be this point's."""
     if not dossier_ids:
         return
-    owners = dict(
-        s.execute(select(Dossier.id, Dossier.point_code).where(Dossier.id.in_(dossier_ids))).tuples()
-    )
+    owners = dict(s.execute(select(Dossier.id, Dossier.point_code).where(Dossier.id.in_(dossier_ids))))
     for e in fresh:
         if owners.get(e.dossier_id, point_code) != point_code:
             raise CodeConflict("dossier_foreign", e.id, "dossier belongs to another point")

@@ -112,7 +112,7 @@ def test_any_arrival_order_folds_to_the_same_state_on_desk_and_hub(case):
             batch = [WireEvent.model_validate(events[i].to_dict()) for i in hub_order[lo:hi]]
             with hub.session() as s:
                 # as a desk's push does (the dossiers it saw before storing), or as an agency post
-                known = dict(s.execute(select(Dossier.id, Dossier.point_code)).tuples().all())
+                known = dict(s.execute(select(Dossier.id, Dossier.point_code)).all())
                 store_events(s, "P01", batch, "desk-1", known if n % 2 == 0 else None)
         with hub.session() as s:
             dossier = s.get(Dossier, "D1")
