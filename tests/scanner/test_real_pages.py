@@ -19,6 +19,7 @@ from bench.ocr.real import (
     REAL_DIR,
     STAMPED,
     TABLES,
+    TITLED_TABLES,
     RealPage,
     line_cer,
     load,
@@ -63,6 +64,7 @@ def test_corpus_has_thirty_real_pages_with_truth() -> None:
     assert {p.kind for p in pages} == {"color", "gray", "bw", "photo", "table"}
     assert {p.name for p in pages if p.kind == "photo"} == set(PHOTOS)
     assert {p.name for p in pages if p.kind == "table"} == set(TABLES)
+    assert TITLED_TABLES and set(TITLED_TABLES) <= set(TABLES)
     assert all(len(p.lines) >= 8 for p in pages)
     names = {p.name for p in pages}
     assert set(STAMPED) <= names and set(HANDWRITTEN) <= names
@@ -140,7 +142,7 @@ def test_the_title_above_a_ruled_table_survives(monkeypatch: pytest.MonkeyPatch)
 
 def test_text_beside_a_real_ruled_table_survives(monkeypatch: pytest.MonkeyPatch) -> None:
     """Two ruled tables side by side (a real, typed page): neither table's frame is the sheet."""
-    [page] = load(TABLES)
+    [page] = load(("tb-tt01-1",))
     image, dpi, photo = _as_imported(page)
     assert photo  # a PNG might be a photo: page finding looks
     # Without the background check the left table's frame is taken for the sheet, the right one lost:
