@@ -44,8 +44,15 @@ PHOTOS = ("ph-nd30-1", "ph-th4113-1", "ph-toc-1")
 # The sheet's corners in ph-toc-1.jpg (x, y pixels, clockwise from top left), marked by eye.
 PHOTO_CORNERS = {"ph-toc-1": ((83, 18), (343, 53), (296, 437), (13, 390))}
 # Real ruled tables (kind "table"): tb-tt01-1 is two fully ruled tables side by side, typed (a
-# screen capture of a word-processor page, not a scan), the parts of an administrative document.
-TABLES = ("tb-tt01-1",)
+# screen capture of a word-processor page, not a scan), the parts of an administrative document;
+# tb-rm646-7 is a real 1-bit scan at 150 dpi of a page whose title sits above four closed
+# ruled tables side by side (an English technical report: no Vietnamese scan of a title above a
+# closed ruled table was found under an open licence, see real/PROVENANCE.md).
+TABLES = ("tb-rm646-7", "tb-tt01-1")
+# Real scans with a title above a closed ruled table (what a bad page finding cropped away).
+TITLED_TABLES = ("tb-rm646-7",)
+# Pages not scanned at DPI (the dpi their file records).
+PAGE_DPI = {"tb-rm646-7": 150}
 
 
 @dataclass
@@ -67,11 +74,12 @@ class RealPage:
 
     def image(self) -> np.ndarray:
         img = Image.open(self.path)
-        return np.asarray(img.convert("L" if self.kind in ("gray", "bw") else "RGB"))
+        gray = self.kind in ("gray", "bw") or img.mode in ("1", "L")
+        return np.asarray(img.convert("L" if gray else "RGB"))
 
     @property
     def dpi(self) -> int:
-        return DPI
+        return PAGE_DPI.get(self.name, DPI)
 
 
 def _kind(name: str, path: Path) -> str:
