@@ -114,7 +114,7 @@ def _profile_score(ink: Image, angle: float) -> float:
     h, w = ink.shape
     matrix = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
     rotated = cv2.warpAffine(ink, matrix, (w, h), flags=cv2.INTER_NEAREST)
-    rows = rotated.sum(axis=1, dtype=np.float64)
+    rows = cv2.reduce(rotated, 1, cv2.REDUCE_SUM, dtype=cv2.CV_32S).ravel().astype(np.float64)
     return float(np.square(np.diff(rows)).sum())
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from scanner.processing import clean_page
-from scanner.processing.classify import is_blank, needs_color
+from scanner.processing.classify import BLANK_INK, ink_fraction, is_blank, needs_color
 from scanner.processing.geometry import estimate_skew, find_page_quad, rotate
 from tests.scanner.corpus_helper import make_page
 
@@ -44,6 +45,44 @@ def test_blank_page_with_dust_is_blank_and_text_page_is_not():
     ] = 0
     assert is_blank(blank, 300)
     assert not is_blank(make_page("clean", n_lines=3).image[..., 0], 300)
+
+
+def _page_with(marks: list[tuple[int, int, int]]) -> np.ndarray:
+    """A white 300 dpi page with square dark marks (row, column, side in pixels)."""
+    page = np.full((3508, 2480), 250, np.uint8)
+    for y, x, side in marks:
+        page[y : y + side, x : x + side] = 20
+    return page
+
+
+_NEED = int(BLANK_INK * (3508 - 2 * 175) * (2480 - 2 * 124))  # dark pixels at the bar (inner page)
+_DUST = [(y, x, 2) for y in range(300, 3200, 40) for x in range(200, 2280, 40)]  # specks under 0.3 mm
+
+
+@pytest.mark.parametrize(
+    "marks, blank",
+    [
+        ([], True),
+        (_DUST, True),  # many dark pixels, none of them ink: the quick count alone cannot say blank
+        ([(1700, 1200, 30)] * 1 + [(1700, 1300 + 40 * i, 30) for i in range(_NEED // 900)], False),
+        ([(400, 300 + 40 * i, 30) for i in range(_NEED // 900 + 2)], False),  # ink above the middle band only
+        (
+            [(400, 300 + 40 * i, 30) for i in range(_NEED // 900 - 2)],
+            True,
+        ),  # just under the bar, outside the band
+        (
+            [(1700, 300 + 40 * i, 30) for i in range(_NEED // 900 - 2)],
+            True,
+        ),  # just under the bar, in the band
+    ],
+)
+def test_blank_decision_is_the_ink_share_under_the_bar(
+    marks: list[tuple[int, int, int]], blank: bool
+) -> None:
+    """The quick paths of `is_blank` (a pixel count, a middle band) decide as the whole-page labelling."""
+    page = _page_with(marks)
+    assert (ink_fraction(page, 300) < BLANK_INK) is blank
+    assert is_blank(page, 300) is blank
 
 
 def test_red_stamp_keeps_colour_and_black_text_does_not():
