@@ -12,7 +12,10 @@ raw Tesseract by more than 0.005, and the phone photos where it does not halve r
 Timings depend on what else runs on the machine; `--without-ocrmypdf`
 leaves OCRmyPDF out (a timing run of raw Tesseract against the pipeline, repeated or interleaved with
 another build, where OCRmyPDF's minute per page would only add load), and prints the ratio of the
-pipeline's seconds to raw Tesseract's per page kind.
+pipeline's seconds to raw Tesseract's per page kind, in wall-clock seconds and in CPU seconds (this
+process and the Tesseract it ran, user and system). On a shared 2-core machine both move with the
+load by about ±0.05 between runs of the same tree; compare trees in alternated runs. Then, for the
+phone photos, each photo's pipeline CER as a share of raw Tesseract's and the kind's mean.
 
 Real pages are counted under their kind: flatbed scans ("real color", "real gray", "real bw"), phone
 photos ("real photo") and ruled tables ("real table"), and again under what they hold: "real stamp"
@@ -25,6 +28,7 @@ a desk (bench/ocr/real.py, bench/ocr/corpus.py), named as such and kept as regre
 from __future__ import annotations
 
 import argparse
+import resource
 import shutil
 import subprocess
 import sys
@@ -68,6 +72,12 @@ class Run:
     seconds: float
     pdf: Path
     text: str = ""
+    cpu: float = 0.0  # CPU seconds of this process and its finished children (Tesseract)
+
+
+def _cpu() -> float:
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def _raw(case: Case, out: Path) -> Run:
@@ -75,12 +85,12 @@ def _raw(case: Case, out: Path) -> Run:
     gray = cv2.cvtColor(page.image, cv2.COLOR_RGB2GRAY) if page.image.ndim == 3 else page.image
     src = out / "raw.png"
     cv2.imwrite(str(src), gray)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), _cpu()
     cmd = ["tesseract", str(src), str(out / "raw"), "-l", "vie", "--dpi", str(page.dpi), "txt", "pdf"]
     subprocess.run(cmd, env=tesseract_env(), capture_output=True, timeout=TIMEOUT, check=True)
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, _cpu() - cpu
     text = (out / "raw.txt").read_text(encoding="utf-8")
-    return Run(case.score(text), seconds, out / "raw.pdf", text)
+    return Run(case.score(text), seconds, out / "raw.pdf", text, cpu)
 
 
 def _ocrmypdf(case: Case, out: Path) -> Run:
@@ -109,15 +119,15 @@ def _ocrmypdf(case: Case, out: Path) -> Run:
 
 
 def _pipeline(case: Case, out: Path) -> Run:
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), _cpu()
     page = next(FileSource([case.path]).scan(ScanSettings(), lambda d, t: None, lambda: False))
     r = process_page(0, page.image, page.dpi, OcrOptions(), photo=page.photo)
     text_pdf = r.ocr.text_pdf if r.ocr else None
     pdf = build_pdf([PdfPage(r.page.gray, r.page.dpi, r.page.color, r.page.is_photo, text_pdf)])
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, _cpu() - cpu
     (out / "pipe.pdf").write_bytes(pdf)
     text = r.ocr.text if r.ocr else ""
-    return Run(case.score(text), seconds, out / "pipe.pdf", text)
+    return Run(case.score(text), seconds, out / "pipe.pdf", text, cpu)
 
 
 def _cases(
@@ -190,6 +200,8 @@ def main() -> None:
     rows: dict[tuple[str, str], list[tuple[float, float, float, tuple[bool, bool, bool]]]] = defaultdict(list)
     worse: list[str] = []
     not_halved: list[str] = []
+    cpu: dict[tuple[str, str], float] = defaultdict(float)
+    photo_cer: dict[str, list[float]] = defaultdict(list)
     with tempfile.TemporaryDirectory(prefix="bench-ocr-") as tmp_name:
         tmp = Path(tmp_name)
         names = tuple(args.pages) if args.pages else None
@@ -205,14 +217,18 @@ def main() -> None:
             for engine, run in runs.items():
                 drawn = _renders(run.pdf)
                 rows[(case.kind, engine)].append((run.cer, run.seconds, run.pdf.stat().st_size, drawn))
+                cpu[(case.kind, engine)] += run.cpu
                 for kind, score in (case.also or {}).items():
                     rows[(kind, engine)].append((score(run.text), run.seconds, run.pdf.stat().st_size, drawn))
+                    cpu[(kind, engine)] += run.cpu
             versus = f"{case.name} ({runs['pipeline'].cer:.3f} vs raw {runs['raw Tesseract'].cer:.3f})"
             if runs["pipeline"].cer > runs["raw Tesseract"].cer + 0.005:
                 worse.append(versus)
             is_photo = "photo" in case.kind or case.kind == "synthetic phone"
             if is_photo and runs["pipeline"].cer > 0.5 * runs["raw Tesseract"].cer:
                 not_halved.append(versus)
+            if is_photo:
+                photo_cer[case.kind].append(runs["pipeline"].cer / max(runs["raw Tesseract"].cer, 1e-9))
             print(
                 f"  {case.kind:16s} {case.name:12s} "
                 + "  ".join(
@@ -227,9 +243,18 @@ def main() -> None:
     for kind in sorted({k for k, _e in rows}):
         raw = sum(v[1] for v in rows[(kind, "raw Tesseract")])
         pipe = sum(v[1] for v in rows[(kind, "pipeline")])
-        print(f"pipeline time / raw Tesseract time, {kind}: {pipe / raw:.3f}")
+        ratio_cpu = cpu[(kind, "pipeline")] / max(cpu[(kind, "raw Tesseract")], 1e-9)
+        print(f"pipeline time / raw Tesseract time, {kind}: {pipe / raw:.3f} wall-clock, {ratio_cpu:.3f} CPU")
     print(f"\npipeline worse than raw Tesseract + 0.005 on: {', '.join(worse) if worse else 'no page'}")
     print(f"phone photos where the pipeline does not halve raw's CER: {', '.join(not_halved) or 'none'}")
+    for kind, shares in sorted(photo_cer.items()):
+        raw_mean = sum(v[0] for v in rows[(kind, "raw Tesseract")]) / len(rows[(kind, "raw Tesseract")])
+        pipe_mean = sum(v[0] for v in rows[(kind, "pipeline")]) / len(rows[(kind, "pipeline")])
+        print(
+            f"{kind}, the kind as a whole: pipeline CER {pipe_mean:.3f} against raw {raw_mean:.3f} "
+            f"({pipe_mean / max(raw_mean, 1e-9):.2f} of raw); per page "
+            + ", ".join(f"{share:.2f}" for share in shares)
+        )
 
 
 if __name__ == "__main__":
