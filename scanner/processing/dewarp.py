@@ -57,10 +57,9 @@ def _best_shift(ref: np.ndarray, cur: np.ndarray, y0: int, y1: int, base: int, r
     return best
 
 
-def line_shifts(gray: Image) -> tuple[np.ndarray, float]:
-    """Vertical shift (full-resolution rows) per (block, strip) that lines the text up with the centre;
-    and the text line pitch (full-resolution rows, 0 when there is no text)."""
-    small = cv2.resize(gray, None, fx=WORK_SCALE, fy=WORK_SCALE, interpolation=cv2.INTER_AREA)
+def line_shifts(small: Image) -> tuple[np.ndarray, float]:
+    """Vertical shift (rows) per (block, strip) that lines the text up with the centre strip; and the
+    text line pitch (rows, 0 when there is no text). `small` is the page's work copy (WORK_SCALE)."""
     h, w = small.shape
     local = cv2.GaussianBlur(small, (0, 0), 8).astype(np.int16)
     ink = (small.astype(np.int16) < local - 20).astype(np.float32)
@@ -85,7 +84,7 @@ def line_shifts(gray: Image) -> tuple[np.ndarray, float]:
                 found = _best_shift(profiles[i], profiles[j], ys[b], ys[b + 1], 0, reach)
                 shifts[b, j] = shifts[b, i] + (found or 0)
             i = j
-    return cv2.GaussianBlur(shifts, (3, 3), 0.8) / WORK_SCALE, pitch / WORK_SCALE
+    return cv2.GaussianBlur(shifts, (3, 3), 0.8), float(pitch)
 
 
 def straighten(images: list[Image], gray: Image) -> tuple[list[Image], float]:
@@ -95,23 +94,26 @@ def straighten(images: list[Image], gray: Image) -> tuple[list[Image], float]:
     No row leaves the page: where the top or bottom row moves outwards, white paper is added there.
     """
     h, w = gray.shape
-    map_x, map_y = np.meshgrid(np.arange(w, dtype=np.float32), np.arange(h, dtype=np.float32))
-    total = np.zeros((h, w), np.float32)
-    moved = gray
+    small = cv2.resize(gray, None, fx=WORK_SCALE, fy=WORK_SCALE, interpolation=cv2.INTER_AREA)
+    sh, sw = small.shape
+    map_x, map_y = np.meshgrid(np.arange(sw, dtype=np.float32), np.arange(sh, dtype=np.float32))
+    total = np.zeros((sh, sw), np.float32)  # on the work copy, in its rows
+    moved = small
     for n in range(PASSES):
         shifts, pitch = line_shifts(moved)
         bend = float(np.abs(shifts).max())
         if not bend or (n == 0 and bend < MIN_BEND * pitch):
             break
-        field = cv2.resize(shifts, (w, h), interpolation=cv2.INTER_CUBIC)
-        # The new field is measured on the page already moved by `total`: the two compose as
+        field = cv2.resize(shifts, (sw, sh), interpolation=cv2.INTER_CUBIC)
+        # The new field is measured on the copy already moved by `total`: the two compose as
         # y -> y + field(y) -> y + field(y) + total(y + field(y)); the page is resampled once.
         total = field + cv2.remap(
             total, map_x, map_y + field, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
         )
-        moved = cv2.remap(gray, map_x, map_y + total, cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
+        moved = cv2.remap(small, map_x, map_y + total, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
     if not total.any():
         return images, 0.0
+    total = (cv2.resize(total, (w, h), interpolation=cv2.INTER_LINEAR) / WORK_SCALE).astype(np.float32)
     # The content of input row y lands on output row y' where y' + total(y') = y: row 0 leaves the
     # top where total > 0 there, the last row leaves the bottom where total < 0.
     top = int(np.ceil(max(0.0, float(total[0].max()))))
