@@ -20,6 +20,7 @@ BLOCKS = 8
 PASSES = 3  # each pass aligns what the one before left; the shifts shrink from pass to pass
 WORK_SCALE = 0.25
 MAX_SHIFT = 0.4  # of the line pitch, per strip step: never jump to the next line
+BAND = 256  # output rows remapped at a time
 MIN_MATCH = 0.3  # correlation below this: not enough text to trust the shift
 # Lines that bend by less than half their pitch across the page stay nearer their own place than the
 # next line's, and Tesseract follows them: the page is left as it is. Resampling such a page only cost
@@ -113,19 +114,25 @@ def straighten(images: list[Image], gray: Image) -> tuple[list[Image], float]:
         moved = cv2.remap(small, map_x, map_y + total, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
     if not total.any():
         return images, 0.0
-    total = (cv2.resize(total, (w, h), interpolation=cv2.INTER_LINEAR) / WORK_SCALE).astype(np.float32)
+    total = cv2.resize(total / WORK_SCALE, (w, h), interpolation=cv2.INTER_LINEAR)
     # The content of input row y lands on output row y' where y' + total(y') = y: row 0 leaves the
     # top where total > 0 there, the last row leaves the bottom where total < 0.
     top = int(np.ceil(max(0.0, float(total[0].max()))))
     bottom = int(np.ceil(max(0.0, -float(total[-1].min()))))
-    grown = cv2.copyMakeBorder(total, top, bottom, 0, 0, cv2.BORDER_REPLICATE)
-    rows = np.arange(-top, h + bottom, dtype=np.float32)[:, None]
-    grid_x = np.broadcast_to(np.arange(w, dtype=np.float32), grown.shape).copy()
-    grid_y = (rows + grown).astype(np.float32)
-    out = [
-        cv2.remap(
-            im, grid_x, grid_y, cv2.INTER_CUBIC, borderMode=cv2.BORDER_CONSTANT, borderValue=(255, 255, 255)
-        )
-        for im in images
-    ]
+    out = [np.empty((h + top + bottom, *im.shape[1:]), im.dtype) for im in images]
+    # Output rows in bands: small maps, reused, rather than full-page ones (a fresh worker process
+    # pays for every page of memory it touches first).
+    grid_x = np.broadcast_to(np.arange(w, dtype=np.float32), (BAND, w)).copy()
+    for y0 in range(0, h + top + bottom, BAND):
+        rows = np.arange(y0 - top, min(y0 + BAND, h + top + bottom) - top)
+        grid_y = total[np.clip(rows, 0, h - 1)] + rows[:, None].astype(np.float32)
+        for im, dst in zip(images, out, strict=True):
+            dst[y0 : y0 + len(rows)] = cv2.remap(
+                im,
+                grid_x[: len(rows)],
+                grid_y,
+                cv2.INTER_CUBIC,
+                borderMode=cv2.BORDER_CONSTANT,
+                borderValue=(255, 255, 255),
+            ).reshape(dst[y0 : y0 + len(rows)].shape)
     return out, float(np.abs(total).max())
