@@ -10,6 +10,7 @@ import cv2
 import numpy as np
 
 from scanner.processing.classify import is_blank, is_photographic, needs_color
+from scanner.processing.dewarp import straighten
 from scanner.processing.geometry import (
     estimate_skew,
     find_page_quad,
@@ -51,7 +52,7 @@ class CleanPage:
     page_found: bool = False
     timings: dict[str, float] = field(default_factory=dict)
     # What moved or removed pixels, in order: {"step": "find_page" | "upscale" | "crop" | "rotate" |
-    # "deskew", ...how much}. Lighting is evened out on every page and is not listed.
+    # "deskew" | "dewarp", ...how much}. Lighting is evened out on every page and is not listed.
     steps: list[dict[str, object]] = field(default_factory=list)
 
 
@@ -93,6 +94,14 @@ def _crop(image: Image, dpi: int, steps: list[dict[str, object]]) -> Image:
     return cropped
 
 
+def _dewarp(image: Image, gray: Image, steps: list[dict[str, object]]) -> tuple[Image, Image]:
+    out, most = straighten([image, gray] if image.ndim == 3 else [gray], gray)
+    if not most:
+        return image, gray
+    steps.append({"step": "dewarp", "max_shift_px": round(most, 1)})
+    return out[0], out[-1]
+
+
 def clean_page(
     image: Image,
     dpi: int,
@@ -106,7 +115,9 @@ def clean_page(
 
     photo: the picture may be a photo (camera, photo file); a scan (`photo=False`) is never searched
     for a sheet. A picture in which no sheet was found is the sheet already, as a scan is: it is
-    deskewed only from MIN_SCAN_SKEW degrees on.
+    deskewed only from MIN_SCAN_SKEW degrees on. A photo whose sheet was found, or that is below
+    OCR_MIN_DPI (a phone picture of a page filling the frame), also has its curved text lines
+    straightened (scanner.processing.dewarp); a scan, and a picture at a scan's resolution, never.
 
     keep_color: a colour picture stays in colour even without coloured ink (a colour profile).
 
@@ -119,6 +130,7 @@ def clean_page(
     found = False
     if find_page and photo:
         image, dpi, found = _flatten(image, dpi, steps)
+    camera = photo and (found or dpi < OCR_MIN_DPI)
     image, dpi = _upscale(image, dpi, steps)
     image = normalize(image, dpi)
     image = _crop(image, dpi, steps)
@@ -137,6 +149,8 @@ def clean_page(
     if skew:
         image, gray = rotate(image, skew), rotate(gray, skew)
         steps.append({"step": "deskew", "degrees": skew})
+    if camera and not blank:
+        image, gray = _dewarp(image, gray, steps)
     color = image.ndim == 3 and (keep_color or needs_color(image))
     timings["total"] = time.perf_counter() - t0
     return CleanPage(

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import pytest
 
 from scanner.processing import clean_page
 from scanner.processing.classify import BLANK_INK, ink_fraction, is_blank, needs_color
+from scanner.processing.dewarp import straighten
 from scanner.processing.geometry import estimate_skew, find_page_quad, rotate
 from tests.scanner.corpus_helper import make_page
 
@@ -104,3 +106,52 @@ def test_portrait_photo_is_photographic_but_blurry_text_is_not():
     with_photo = np.full((3508, 2480), 255, np.uint8)
     with_photo[300:800, 300:700] = np.linspace(70, 180, 400, dtype=np.uint8)[None, :]
     assert is_photographic(with_photo)
+
+
+def _lines_page(h: int = 1600, w: int = 1800, pitch: int = 60) -> np.ndarray:
+    page = np.full((h, w), 255, np.uint8)
+    for n, y in enumerate(range(40, h - 20, pitch)):
+        text = f"Line {n:02d} of a bent page: the quick brown fox jumps"
+        cv2.putText(page, text, (40, y), cv2.FONT_HERSHEY_SIMPLEX, 1.25, 0, 3)
+    return page
+
+
+def _bend(page: np.ndarray, depth: float) -> np.ndarray:
+    """The page with its lines falling by up to `depth` px towards both side edges (a curling sheet)."""
+    h, w = page.shape
+    x = (np.arange(w, dtype=np.float32) - w / 2) / (w / 2)
+    map_x, map_y = np.meshgrid(np.arange(w, dtype=np.float32), np.arange(h, dtype=np.float32))
+    map_y -= depth * x * x
+    return cv2.remap(page, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=255)
+
+
+def _left_matches_centre(gray: np.ndarray) -> float:
+    """Correlation of the row profiles of the left edge strip and the centre strip (1: lines level)."""
+    w = gray.shape[1]
+    ink = (gray < 128).astype(np.float32)
+    a, b = ink[:, : w // 8].sum(axis=1), ink[:, w // 2 - w // 16 : w // 2 + w // 16].sum(axis=1)
+    a, b = a - a.mean(), b - b.mean()
+    return float((a * b).sum() / np.sqrt((a * a).sum() * (b * b).sum()))
+
+
+def test_bent_text_lines_are_straightened_and_no_row_leaves_the_page():
+    flat = _lines_page()
+    bent = _bend(flat, 60)  # a whole line pitch at the edges
+    assert _left_matches_centre(flat) > 0.9 and _left_matches_centre(bent) < 0
+    # A note in the top left corner: lining the left edge up with the centre moves it up, off the page
+    # unless paper is added above.
+    cv2.putText(bent, "Top note", (40, 30), cv2.FONT_HERSHEY_SIMPLEX, 1.0, 0, 3)
+    [out], most = straighten([bent], bent)
+    assert most > 20
+    assert _left_matches_centre(out) > 0.8
+    assert out.shape[0] > bent.shape[0]
+    assert (out < 128).sum() >= 0.997 * (bent < 128).sum()  # no ink lost beyond resampling
+
+
+def test_straight_lines_are_left_as_they_are():
+    flat = _lines_page()
+    [out], most = straighten([flat], flat)
+    assert most == 0 and out is flat
+    slight = _bend(flat, 10)  # a sixth of the pitch: no line runs into the next
+    [out], most = straighten([slight], slight)
+    assert most == 0 and out is slight

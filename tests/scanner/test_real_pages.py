@@ -221,6 +221,18 @@ def test_a_real_phone_photo_of_a_sheet_on_a_desk_is_found_and_flattened() -> Non
     assert line_cer(page.lines, result.ocr.text) <= 0.5 * _raw_cer(page, image, dpi)
 
 
+def test_a_real_hand_held_photo_of_a_curled_page_reads_at_half_of_raw_tesseracts_cer() -> None:
+    """A low-resolution hand-held photo (finger at the edge, the sheet curling, uneven light, a seal):
+    its bent text lines are straightened before OCR, and it reads at most half of raw Tesseract's CER."""
+    [page] = load(("ph-th4113-1",))
+    image, dpi, photo = _as_imported(page)
+    assert photo and dpi < 100  # no believable dpi in the file: about 63 dpi from the page's size
+    result = _pipeline(image, dpi, photo)
+    assert "dewarp" in {s["step"] for s in result.page.steps}, result.page.steps
+    text = result.ocr.text if result.ocr else ""
+    assert line_cer(page.lines, text) <= 0.5 * _raw_cer(page, image, dpi)
+
+
 @pytest.mark.parametrize("name", [n for n in PHOTOS if n not in PHOTO_CORNERS])
 def test_a_real_phone_photo_filling_the_frame_loses_no_text(name: str) -> None:
     """A page photographed close up, no desk around it: there is no sheet edge to find, nothing is cut."""
