@@ -143,9 +143,8 @@ def clean_page(
         image, gray = rotate_quarter(image, turn), rotate_quarter(gray, turn)
         steps.append({"step": "rotate", "degrees": turn})
     timings["orientation"] = time.perf_counter() - t0 - timings["clean"]
-    skew = 0.0 if blank else estimate_skew(gray)
-    if not found and abs(skew) < MIN_SCAN_SKEW:
-        skew = 0.0
+    # A picture in which no sheet was found is left level under MIN_SCAN_SKEW (see the docstring).
+    skew = 0.0 if blank else estimate_skew(gray, level_under=0.0 if found else MIN_SCAN_SKEW)
     if skew:
         image, gray = rotate(image, skew), rotate(gray, skew)
         steps.append({"step": "deskew", "degrees": skew})

@@ -155,3 +155,28 @@ def test_straight_lines_are_left_as_they_are():
     slight = _bend(flat, 10)  # a sixth of the pitch: no line runs into the next
     [out], most = straighten([slight], slight)
     assert most == 0 and out is slight
+
+
+@pytest.mark.parametrize("level_under", [0.5, 1.0, 2.0])
+def test_an_angle_counted_as_level_is_the_same_with_the_shorter_search(level_under: float) -> None:
+    """With `level_under` the tenth-degree search may be skipped; what is reported never changes."""
+    gray = make_page("clean", n_lines=12).image[..., 0]
+    for angle in (-1.4, -0.9, -0.5, -0.4, 0.0, 0.3, 0.5, 0.8, 1.2, 2.5):  # ±0.5: whole degrees say level
+        turned = rotate(gray, angle)
+        full = estimate_skew(turned)
+        expected = 0.0 if abs(full) < level_under else full
+        assert estimate_skew(turned, level_under=level_under) == expected, (angle, full)
+
+
+def test_a_level_scan_is_measured_in_whole_degrees_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    from scanner.processing import geometry
+
+    calls: list[float] = []
+    score = geometry._profile_score
+    monkeypatch.setattr(geometry, "_profile_score", lambda ink, a: calls.append(a) or score(ink, a))
+    gray = make_page("clean", n_lines=12).image[..., 0]
+    assert estimate_skew(gray, level_under=1.0) == 0.0
+    assert len(calls) == 21  # -10° to 10° by whole degrees, no tenth-degree search
+    calls.clear()
+    assert abs(estimate_skew(rotate(gray, 2.0), level_under=1.0) + 2.0) < 0.3
+    assert len(calls) == 42  # not level: the tenth-degree search runs
