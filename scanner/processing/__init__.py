@@ -74,8 +74,10 @@ def _flatten(image: Image, dpi: int, steps: list[dict[str, object]]) -> tuple[Im
 
 def _is_bilevel(image: Image) -> bool:
     """Black and white pixels only (a 1-bit scan), judged on every fourth row and column."""
+    if image.ndim != 2:
+        return False
     sample = image[::4, ::4]
-    return image.ndim == 2 and not bool(((sample != 0) & (sample != 255)).any())
+    return not bool(((sample != 0) & (sample != 255)).any())
 
 
 def _upscale(image: Image, dpi: int, steps: list[dict[str, object]]) -> tuple[Image, int]:

@@ -40,11 +40,11 @@ def _line_pitch(profile: np.ndarray) -> int:
     return lag + int(np.argmax(ac[lag:stop]))
 
 
-def _best_shift(ref: np.ndarray, cur: np.ndarray, y0: int, y1: int, base: int, reach: int) -> int | None:
-    """The shift s (base ± reach) for which cur[y + s] best matches ref[y] over rows y0..y1."""
+def _best_shift(ref: np.ndarray, cur: np.ndarray, y0: int, y1: int, reach: int) -> int | None:
+    """The shift s (within ± reach) for which cur[y + s] best matches ref[y] over rows y0..y1."""
     rows = np.arange(y0, y1)
     best, best_score = None, MIN_MATCH
-    for shift in range(base - reach, base + reach + 1):
+    for shift in range(-reach, reach + 1):
         moved = rows + shift
         ok = (moved >= 0) & (moved < len(cur))
         if ok.sum() < (y1 - y0) // 2:
@@ -82,7 +82,7 @@ def line_shifts(small: Image) -> tuple[np.ndarray, float]:
             j = i + step
             for b in range(BLOCKS):
                 # Neighbouring strips differ by a small shift: searched around 0, then chained.
-                found = _best_shift(profiles[i], profiles[j], ys[b], ys[b + 1], 0, reach)
+                found = _best_shift(profiles[i], profiles[j], ys[b], ys[b + 1], reach)
                 shifts[b, j] = shifts[b, i] + (found or 0)
             i = j
     return cv2.GaussianBlur(shifts, (3, 3), 0.8), float(pitch)
