@@ -8,7 +8,8 @@ For each page: raw `tesseract -l vie` (the image as is, its own searchable PDF),
 scanner.pdf). Prints one table per page kind: CER (line-wise on the real corpus, see bench/ocr/real.py;
 whole-page on the synthetic one), seconds per page, PDF KB per page, and whether Poppler, MuPDF and
 PDFium each draw every PDF without an error line; then the pages where the pipeline reads worse than
-raw Tesseract by more than 0.005, and the phone photos where it does not halve raw Tesseract's CER.
+raw Tesseract by more than 0.005, the phone photos where it does not halve raw Tesseract's CER, and
+the pages whose pipeline PDF is over the KB goal or not smaller than OCRmyPDF's.
 Timings depend on what else runs on the machine; `--without-ocrmypdf`
 leaves OCRmyPDF out (a timing run of raw Tesseract against the pipeline, repeated or interleaved with
 another build, where OCRmyPDF's minute per page would only add load), and prints the ratio of the
@@ -55,6 +56,7 @@ from scanner.tesseract import tesseract_env
 
 ENGINES = ("raw Tesseract", "OCRmyPDF", "pipeline")
 TIMEOUT = 600
+KB_GOAL_TEXT, KB_GOAL_STAMP = 100, 200  # issue 9: a text page, a colour page with a stamp
 
 
 @dataclass
@@ -200,6 +202,7 @@ def main() -> None:
     rows: dict[tuple[str, str], list[tuple[float, float, float, tuple[bool, bool, bool]]]] = defaultdict(list)
     worse: list[str] = []
     not_halved: list[str] = []
+    over_size: list[str] = []
     cpu: dict[tuple[str, str], float] = defaultdict(float)
     photo_cer: dict[str, list[float]] = defaultdict(list)
     with tempfile.TemporaryDirectory(prefix="bench-ocr-") as tmp_name:
@@ -224,6 +227,12 @@ def main() -> None:
             versus = f"{case.name} ({runs['pipeline'].cer:.3f} vs raw {runs['raw Tesseract'].cer:.3f})"
             if runs["pipeline"].cer > runs["raw Tesseract"].cer + 0.005:
                 worse.append(versus)
+            kb = runs["pipeline"].pdf.stat().st_size / 1024
+            goal = KB_GOAL_STAMP if case.also and "real stamp" in case.also else KB_GOAL_TEXT
+            omp = runs.get("OCRmyPDF")
+            omp_kb = omp.pdf.stat().st_size / 1024 if omp else None
+            if kb > goal or (omp_kb is not None and kb >= omp_kb):
+                over_size.append(f"{case.name} ({kb:.0f} KB, goal {goal}, OCRmyPDF {omp_kb or 0:.0f} KB)")
             is_photo = "photo" in case.kind or case.kind == "synthetic phone"
             if is_photo and runs["pipeline"].cer > 0.5 * runs["raw Tesseract"].cer:
                 not_halved.append(versus)
@@ -247,6 +256,10 @@ def main() -> None:
         print(f"pipeline time / raw Tesseract time, {kind}: {pipe / raw:.3f} wall-clock, {ratio_cpu:.3f} CPU")
     print(f"\npipeline worse than raw Tesseract + 0.005 on: {', '.join(worse) if worse else 'no page'}")
     print(f"phone photos where the pipeline does not halve raw's CER: {', '.join(not_halved) or 'none'}")
+    print(
+        f"pipeline pages over the KB goal ({KB_GOAL_TEXT} KB, {KB_GOAL_STAMP} with a stamp) or not smaller "
+        f"than OCRmyPDF's: {', '.join(over_size) or 'none'}"
+    )
     for kind, shares in sorted(photo_cer.items()):
         raw_mean = sum(v[0] for v in rows[(kind, "raw Tesseract")]) / len(rows[(kind, "raw Tesseract")])
         pipe_mean = sum(v[0] for v in rows[(kind, "pipeline")]) / len(rows[(kind, "pipeline")])
