@@ -55,12 +55,13 @@ def tesseract_env() -> dict[str, str]:
 
 
 def encode_page(gray: Image) -> bytes:
-    """The page as a PackBits-compressed TIFF for Tesseract's stdin: the same pixels, in a form both
-    sides handle fastest. Tesseract reads stdin byte by byte, so the size counts (an A4 page at 200
-    dpi: 3.8 MB as PGM, 1.3 MB as PackBits TIFF); PackBits takes 1-2 ms to encode where deflate (PNG)
-    takes 30-45 ms; and Leptonica reads a TIFF from memory through its own callbacks, where a PGM goes
-    through fmemopen (a temporary file on Windows) and is parsed value by value. Measured: about 0.1 s
-    less per page than PGM with the same TSV and text PDF (`python -m bench.tesseract_input`)."""
+    """The page as a PackBits-compressed TIFF for Tesseract's stdin: the same pixels, in the form both
+    sides handle fastest. Tesseract's reading of stdin costs in proportion to the bytes (an A4 page at
+    200 dpi: 3.8 MB as PGM, 1.0-1.3 MB as PackBits TIFF; `tesseract stdin` took 0.1 s longer on the PGM
+    than on the same file by name). PackBits takes 2-7 ms to encode where deflate (PNG) takes 20-50 ms.
+    Leptonica reads a TIFF from memory through its own stream callbacks, where a PGM goes through
+    fmemopen (a temporary file where the C library has none) and is parsed value by value. Measured:
+    about 0.1 s less per page than PGM, with the same TSV (`python -m bench.tesseract_input`)."""
     ok, tiff = cv2.imencode(".tif", gray, TIFF_PACKBITS)
     if not ok:
         raise OcrError("could not encode the page for tesseract")
