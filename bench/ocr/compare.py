@@ -228,7 +228,8 @@ def main() -> None:
             if runs["pipeline"].cer > runs["raw Tesseract"].cer + 0.005:
                 worse.append(versus)
             kb = runs["pipeline"].pdf.stat().st_size / 1024
-            goal = KB_GOAL_STAMP if case.also and "real stamp" in case.also else KB_GOAL_TEXT
+            stamped = case.kind == "synthetic stamp" or bool(case.also and "real stamp" in case.also)
+            goal = KB_GOAL_STAMP if stamped else KB_GOAL_TEXT
             omp = runs.get("OCRmyPDF")
             omp_kb = omp.pdf.stat().st_size / 1024 if omp else None
             if kb > goal or (omp_kb is not None and kb >= omp_kb):
